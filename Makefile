@@ -1,0 +1,29 @@
+# Every target creates (or reuses) .venv from a bare python3; nothing else needs installing by hand.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+DEMO_DB := data/demo.duckdb
+
+.PHONY: demo test bench lint clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	touch $(STAMP)
+
+demo: $(STAMP)  ## serve the sample web on 127.0.0.1, collect and link it, print what was found
+	$(BIN)/provtrack --db $(DEMO_DB) demo
+
+test: $(STAMP)  ## the offline test suite (reads ../shared/corpora when present)
+	$(BIN)/python -m pytest -q
+
+bench: $(STAMP)  ## quality and speed benchmarks; print scores and ratios
+	$(BIN)/python tests/bench/run_all.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) *.egg-info $(DEMO_DB) $(DEMO_DB).wal

@@ -1,0 +1,1 @@
+"""The Scrapy project: settings, spiders, middlewares and the source registry loader."""

@@ -1,0 +1,83 @@
+"""The provtrack command line: a thin layer that opens the database, calls one stage function and
+turns known errors into one line and a non-zero exit code (--debug shows tracebacks)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from pipelines import DATA_DIR, __version__
+from pipelines.store import Database, DatabaseLocked, StoreError
+
+EXIT_PARTIAL = 3  # the command finished, but some inputs or sources failed (each was named)
+EXIT_LOCKED = 75  # another run holds the database (EX_TEMPFAIL: cron may simply retry later)
+DEFAULT_DB = DATA_DIR / "provenance.duckdb"
+
+
+class Context:
+    def __init__(self, db_path: Path, wait: float, debug: bool):
+        self.db = Database(db_path, wait=wait)
+        self.debug = debug
+
+
+pass_context = click.make_pass_decorator(Context)
+
+
+class UserError(click.ClickException):
+    """A known error, shown as one line; `exit_code` tells cron what kind."""
+
+    def __init__(self, message: str, exit_code: int = 1):
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+class ProvtrackGroup(click.Group):
+    """Turns the errors a user can cause into one line and an exit code; --debug re-raises them."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except DatabaseLocked as exc:
+            if _debug(ctx):
+                raise
+            raise UserError(str(exc), EXIT_LOCKED) from None
+        except (StoreError, OSError, ValueError) as exc:
+            if _debug(ctx) or isinstance(exc, click.ClickException):
+                raise
+            raise UserError(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
+        except KeyboardInterrupt:
+            raise UserError("interrupted; everything stored before is kept", 130) from None
+
+
+def _debug(ctx: click.Context) -> bool:
+    return bool(ctx.obj and ctx.obj.debug)
+
+
+@click.group(cls=ProvtrackGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), envvar="PROVTRACK_DB",
+              default=DEFAULT_DB, show_default=True, help="DuckDB database file (env PROVTRACK_DB).")
+@click.option("--wait", type=float, default=60.0, show_default=True,
+              help="Seconds to wait for another provtrack process that holds the database.")
+@click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
+@click.version_option(__version__, prog_name="provtrack")
+@click.pass_context
+def cli(ctx: click.Context, db_path: Path, wait: float, debug: bool) -> None:
+    """Track where news stories come from: crawl or ingest articles, link each republished story to
+    the agency it came from (through any intermediaries), and ask questions in SQL.
+
+    \b
+    Example:
+        provtrack ingest articles.jsonl && provtrack link && provtrack query uncredited_reuse
+    """
+    ctx.obj = Context(db_path, wait, debug)
+
+
+def main() -> None:
+    """Console entry point."""
+    cli(prog_name="provtrack")
+
+
+# The commands live in their own modules; importing them registers them on `cli`.
+from pipelines.commands import admin, answers, loading  # noqa: E402,F401
+

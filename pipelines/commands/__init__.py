@@ -1,0 +1,1 @@
+"""provtrack subcommands, grouped by what they do."""

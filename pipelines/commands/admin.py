@@ -1,0 +1,151 @@
+"""Commands about the database and the registries: migrate, runs, agencies, sources, registry."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import pandas as pd
+
+from pipelines.cli import cli, pass_context
+from pipelines.output import emit, output_options
+from pipelines.registry import load_agencies, load_sources
+from pipelines.store.db import applied_migrations, apply_migrations, migration_files
+from pipelines.store.runs import finish_run, start_run
+
+
+@cli.command()
+@click.option("--list", "list_only", is_flag=True, help="Show applied and pending migrations; change nothing.")
+@pass_context
+def migrate(ctx, list_only: bool) -> None:
+    """Create or upgrade the database schema (safe to run any number of times).
+
+    \b
+    Example:
+        provtrack migrate --list
+    """
+    with ctx.db.writer(migrate=False) as con:
+        if list_only:
+            done = applied_migrations(con)
+            for version, name, _ in migration_files():
+                state = f"applied {done[version]}" if version in done else "pending"
+                click.echo(f"{version:03d}_{name}  {state}")
+            return
+        applied = apply_migrations(con)
+        from pipelines.commands.loading import ensure_registries
+
+        ensure_registries(con)
+    click.echo(f"applied {len(applied)} migration(s): {', '.join(applied)}" if applied else "schema is up to date")
+
+
+@cli.command()
+@click.option("--limit", default=20, show_default=True, help="How many recent runs to show.")
+@output_options
+@pass_context
+def runs(ctx, limit: int, fmt: str, out: str | None) -> None:
+    """List recent runs: command, status (running/ok/partial/failed/interrupted), counts, versions.
+
+    \b
+    Example:
+        provtrack runs --limit 5
+    """
+    with ctx.db.reader() as con:
+        frame = con.execute(
+            "SELECT run_id, command, status, started_at, finished_at, counts, message, provtrack_version "
+            "FROM runs ORDER BY run_id DESC LIMIT ?",
+            [limit],
+        ).df()
+    emit(frame, fmt, out, title="runs")
+
+
+@cli.command()
+@output_options
+def agencies(fmt: str, out: str | None) -> None:
+    """List the news agencies provtrack knows (data/agencies.toml).
+
+    \b
+    Example:
+        provtrack agencies --format csv
+    """
+    frame = pd.DataFrame(
+        [
+            {
+                "agency": a.name,
+                "full_name": a.full_name,
+                "country": a.country,
+                "ownership": a.ownership,
+                "state_affiliated": a.state_affiliated,
+                "domains": " ".join(a.domains),
+                "aliases": ", ".join(x for x in a.aliases if x != a.name),
+            }
+            for a in load_agencies()
+        ]
+    )
+    emit(frame, fmt, out, title=f"{len(frame)} agencies")
+
+
+@cli.command()
+@output_options
+def sources(fmt: str, out: str | None) -> None:
+    """List the registered crawl sources (data/sources.toml); unverified URLs are marked.
+
+    \b
+    Example:
+        provtrack sources
+    """
+    frame = pd.DataFrame(
+        [
+            {
+                "source": s.name,
+                "outlet": s.outlet,
+                "home": s.home,
+                "feeds": " ".join(s.feeds),
+                "sitemaps": " ".join(s.sitemaps),
+                "verified": s.verified,
+                "republishes": ", ".join(s.republishes),
+            }
+            for s in load_sources()
+        ]
+    )
+    emit(frame, fmt, out, title=f"{len(frame)} sources")
+
+
+@cli.group()
+def registry() -> None:
+    """Manage the outlet registry in the database."""
+
+
+@registry.command("import-state-media")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@pass_context
+def import_state_media(ctx, csv_file: Path) -> None:
+    """Merge a state-media list (CSV: name, domain or url, country, typology columns such as GMF's
+    State Media Matrix) into the outlet registry; known outlets get the typology, new ones are added.
+
+    \b
+    Example:
+        provtrack registry import-state-media state_media_matrix.csv
+    """
+    from pipelines.state_media import read_state_media
+    from pipelines.store.articles import Outlets
+
+    entries, problems = read_state_media(csv_file)
+    for problem in problems:
+        click.echo(f"skipped {problem}", err=True)
+    with ctx.db.writer() as con:
+        run_id = start_run(con, "registry import-state-media", str(csv_file))
+        outlets = Outlets(con, run_id)
+        con.execute("BEGIN TRANSACTION")
+        for entry in entries:
+            outlet_id = outlets.find(entry.name, entry.domain)
+            outlet_id = outlets.add(entry.name if outlet_id is None else outlets.name_of(outlet_id),
+                                    registry="state-media", domain=entry.domain, aliases=(entry.name,))
+            con.execute(
+                "UPDATE outlets SET typology = ?, country = coalesce(country, ?), "
+                "state_affiliated = coalesce(state_affiliated, ?) WHERE outlet_id = ?",
+                [entry.typology, entry.country, entry.state_affiliated, outlet_id],
+            )
+        con.execute("COMMIT")
+        finish_run(con, run_id, "ok" if not problems else "partial",
+                   {"imported": len(entries), "skipped": len(problems)})
+    click.echo(f"imported {len(entries)} state-media outlets, skipped {len(problems)} rows")

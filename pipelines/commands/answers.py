@@ -1,0 +1,108 @@
+"""Commands that answer questions: query, explain, eval."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import duckdb
+
+from pipelines import PROJECT_ROOT
+from pipelines.cli import cli, pass_context
+from pipelines.named_queries import looks_like_sql, named_queries
+from pipelines.output import emit, output_options
+
+
+def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
+    params = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise click.BadParameter(f"{pair!r}: want NAME=VALUE", param_hint="-p")
+        params[name.strip()] = value
+    return params
+
+
+@cli.command()
+@click.argument("name_or_sql", required=False)
+@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="Bind a query parameter ($NAME in the SQL); repeatable.")
+@click.option("--list", "list_only", is_flag=True, help="List the named queries and their parameters.")
+@output_options
+@pass_context
+def query(ctx, name_or_sql: str | None, params: tuple[str, ...], list_only: bool, fmt: str, out: str | None) -> None:
+    """Run a named query (a .sql file in queries/) or any read-only SQL against the database.
+
+    \b
+    Examples:
+        provtrack query --list
+        provtrack query "select origin_agency, count(*) from article_origins group by 1"
+        provtrack query agency_dependence -p agency=Sputnik --format csv
+    """
+    queries = named_queries()
+    if list_only or not name_or_sql:
+        import pandas as pd
+
+        frame = pd.DataFrame(
+            [{"name": q.name, "parameters": " ".join(q.parameters), "what a row is": q.summary}
+             for q in queries.values()],
+            columns=["name", "parameters", "what a row is"],
+        )
+        emit(frame, fmt, out, title="named queries")
+        return
+    bound = _parse_params(params)
+    if name_or_sql in queries:
+        named = queries[name_or_sql]
+        missing = [p for p in named.parameters if p not in bound]
+        if missing:
+            raise click.UsageError(f"query {named.name} needs {', '.join('-p ' + m + '=...' for m in missing)}")
+        sql = named.sql
+        bound = {key: value for key, value in bound.items() if key in named.parameters}
+    elif looks_like_sql(name_or_sql):
+        sql = name_or_sql
+    else:
+        raise click.UsageError(f"{name_or_sql!r} is neither a named query (see `provtrack query --list`) nor SQL")
+    with ctx.db.reader() as con:
+        try:
+            frame = con.execute(sql, bound or None).df()
+        except duckdb.Error as exc:
+            raise click.ClickException(f"query failed: {str(exc).splitlines()[0]}") from None
+    emit(frame, fmt, out)
+
+
+@cli.command()
+@click.argument("url")
+@pass_context
+def explain(ctx, url: str) -> None:
+    """Show one article's provenance: its chain, the credits it gives and the passages it reuses.
+
+    \b
+    Example:
+        provtrack explain https://eurasia-herald.example/news/2026/11/16/belarus-s400.html
+    """
+    from pipelines.explain import explain_article
+
+    with ctx.db.reader() as con:
+        click.echo(explain_article(con, url))
+
+
+@cli.group(name="eval")
+def evaluate() -> None:
+    """Score a stage against the labelled corpora in ../shared/corpora."""
+
+
+@evaluate.command("credits")
+@click.option("--corpora", type=click.Path(file_okay=False, path_type=Path),
+              default=PROJECT_ROOT.parent / "shared" / "corpora", show_default=True)
+def eval_credits(corpora: Path) -> None:
+    """Precision and recall of the credits stage per role against credits-dev.jsonl.
+
+    \b
+    Example:
+        provtrack eval credits --corpora ../shared/corpora
+    """
+    from pipelines.eval_credits import evaluate_credits, format_report
+
+    if not (corpora / "credits" / "credits-dev.jsonl").is_file():
+        raise click.ClickException(f"no labels at {corpora}/credits/credits-dev.jsonl")
+    click.echo(format_report(evaluate_credits(corpora)))

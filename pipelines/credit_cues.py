@@ -1,0 +1,212 @@
+"""Cue grammar for the credits stage: the agency-name matcher and the per-language context patterns.
+
+A credit is an agency name plus the words around it; this module holds both halves, compiled once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pipelines.registry import AgencyRegistry
+
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_LATIN_OR_CYRILLIC = re.compile(r"^[\w\s.,'’&()\-/À-ɏ\u0400-\u04ff]+$")
+_NO_WORD_SCRIPTS = re.compile(r"[\u0600-\u06ff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+
+def _alias_pattern(alias: str) -> str | None:
+    """Regex for one alias: short ones exact-case (AP is not 'ap'), long ones any case."""
+    alias = alias.strip()
+    if not alias:
+        return None
+    body = re.escape(alias).replace(r"\ ", r"\s+")
+    if _NO_WORD_SCRIPTS.search(alias):
+        # Arabic, CJK and Hangul glue particles to names ("لرويترز", "据新华社"): no word boundary.
+        return body
+    if _CYRILLIC.search(alias):
+        # Russian/Ukrainian decline names ("Интерфаксу", "Укрінформу"); allow a short case ending.
+        tail = r"(?:[а-яёіїєґ]{1,3})?" if alias[-1].lower() not in "аяоеиыуюьй" else ""
+        return rf"(?<![\w]){body}{tail}(?![\w])"
+    if len(alias) <= 4 or (alias.isupper() and len(alias) <= 5):
+        variants = {alias}
+        if alias.islower():
+            variants.add(alias.upper())  # "dpa" is also printed "DPA"
+        elif alias.isupper() and len(alias) >= 4:
+            variants.add(alias.capitalize())  # "TASS" is also printed "Tass"
+        alts = "|".join(re.escape(v) for v in sorted(variants, key=len, reverse=True))
+        return rf"(?<![\w.@\-])(?-i:{alts})(?![\w]|\.\w)"
+    return rf"(?<![\w\-])(?i:{body})(?![\w]|-\w)"
+
+
+@dataclass(frozen=True)
+class AgencyMatcher:
+    """One compiled alternation over every alias of every agency; group name → canonical name."""
+
+    pattern: re.Pattern
+    names: dict[str, str]
+
+    def finditer(self, text: str):
+        """(start, end, canonical agency) for each agency name in text."""
+        for m in self.pattern.finditer(text):
+            yield m.start(), m.end(), self.names[m.lastgroup]
+
+
+@lru_cache(maxsize=8)
+def agency_matcher(registry: AgencyRegistry) -> AgencyMatcher:
+    """The matcher for a registry, built once per registry object."""
+    groups, names = [], {}
+    for i, agency in enumerate(registry):
+        alts = [p for a in sorted(set(agency.aliases) | {agency.name}, key=len, reverse=True)
+                if (p := _alias_pattern(a))]
+        if alts:
+            names[f"a{i}"] = agency.name
+            groups.append((max(len(a) for a in agency.aliases), f"(?P<a{i}>{'|'.join(alts)})"))
+    # Longer names first, so "ITAR-TASS" wins over "TASS" and "Associated Press" over "AP".
+    groups.sort(key=lambda g: -g[0])
+    return AgencyMatcher(re.compile("|".join(g for _, g in groups)), names)
+
+
+# --- context patterns ------------------------------------------------------------------------------
+# L_* patterns are searched in the text left of an agency name (or a list of names) and end with $;
+# R_* patterns are matched at the text right of it.
+
+_I = re.IGNORECASE
+
+# Separators inside a list of agencies: "APA/sda/dpa", "AFP, AP, dpa und Reuters", "dpa and AFP".
+LIST_SEP = re.compile(r"^\s*(?:[,/]\s*[a-zA-Z]{2,4}\s*[,/]|[,/&+|;]|\band\b|\bund\b|\bet\b|\by\b|\be\b|\bи\b|\bта\b|\bve\b|\bog\b|\boch\b|、|和)\s*$")
+
+PHOTO_WORDS = (
+    r"photo|photos|photograph|photographs|photography|foto|fotos|fotó|fotoğraf|fotoğraflar|image|images|"
+    r"picture|pictures|pic|bild|bilder|bildrechte|bildquelle|credit|credits|caption|фото|фотография|"
+    r"світлина|照片|图|圖|사진|写真|صورة|imagen|immagine|illustration|video|film|grafik|kuva|zdjęcie"
+)
+L_PHOTO = re.compile(rf"(?:\b(?:{PHOTO_WORDS})\b[^.!?\n]{{0,60}}|©[^.!?\n]{{0,40}}|\bvia\s+|=\s*)$", _I)
+R_PHOTO = re.compile(
+    r"^(?:[\s-]*(?:photo|foto|images?|pictures?|bild|scanpix|bildfunk|wire|tv|video)\b"
+    r"|[^.\n]{0,25}\b(?:getty|picture[\s-]alliance|imago|shutterstock|scanpix|zuma|sipa|pool|handout)\b)",
+    _I,
+)
+# "Reuters / David Mercado", "AP/dpa | Richard Drew": a photographer's name after the agency.
+R_PHOTOGRAPHER = re.compile(r"^\s*(?:/|\|)\s*[A-ZÀ-Ý][\w.'’-]+(?:\s+[A-ZÀ-Ý][\w.'’-]+)*\s*(?:\)|$|/|,|\|)")
+# "Name Surname/AFP", "Fredrik Persson/AP", "KCNA/Reuters" (credit) but not "ghö/dpa" (initials).
+L_PHOTOGRAPHER = re.compile(r"(?:[A-ZÀ-Ý][\w.'’-]+|[A-Z]{2,})\s*/\s*$")
+L_INITIALS = re.compile(r"(?:^|[\s(,;])[a-zäöüß]{2,4}(?:/[a-zäöüß]{2,4})?\s*/\s*$")
+R_INITIALS = re.compile(r"^\s*/\s*[a-zäöüß]{2,4}\s*\)?\s*$")
+
+L_DATELINE_PAREN = re.compile(r"^[^\n()]{0,100}\(\s*$")
+R_DATELINE_PAREN = re.compile(r"^\s*\)\s*(?:[-—–−:]|--)")
+L_DATELINE_SLASH = re.compile(r"^[^\n]{0,80}/\s*$")
+R_DATELINE_SLASH = re.compile(r"^\s*/")
+# "МОСКВА, 3 мар — РИА Новости.", "MOSCOW, March 3 - TASS."
+L_DATELINE_DASH = re.compile(r"^[A-ZА-ЯЁІЇЄ][A-ZА-ЯЁІЇЄ\s.\-]{1,40},\s*[^\n]{0,25}?\s[—–-]{1,2}\s*$")
+R_DATELINE_DASH = re.compile(r"^\s*[.:,]")
+R_DATELINE_CJK = re.compile(r"^[^\s，。,]{0,16}?电")  # 新华社北京4月24日电
+
+SOURCE_WORDS = (
+    r"source|sources|via|quelle|quellen|bron|bronnen|fuente|fuentes|fonte|fontes|kaynak|источник|"
+    r"источники|джерело|źródło|zdroj|kilde|källa|lähde|forrás|sursa|izvor|πηγή|来源|來源|出典|출처|المصدر|"
+    r"text|texte|testo|texto|tekst"
+)
+L_SOURCE = re.compile(rf"(?:^|[|•·\n(\[])\s*(?:{SOURCE_WORDS})\s*[:：]\s*(?:the\s+)?$", _I)
+L_MORE_SOURCES = re.compile(r"(?:weitere\s+quellen|additional\s+sources|autres\s+sources|otras\s+fuentes)\W*$", _I)
+L_COPYRIGHT = re.compile(r"(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:\d{4}\s*[,-]?\s*)?(?:the\s+)?$", _I)
+R_RIGHTS = re.compile(
+    r"^[^\n]{0,40}?(?:all\s+rights\s+reserved|alle\s+rechte|tous\s+droits|todos\s+los\s+derechos|"
+    r"tutti\s+i\s+diritti|все\s+права|may\s+not\s+be\s+published|-infocom|dpa:\d)",
+    _I,
+)
+L_ORIGINALLY = re.compile(
+    r"(?:originally\s+(?:published|appeared)|first\s+(?:published|appeared))\s+(?:by|in|on|at)\s+(?:the\s+)?$", _I
+)
+
+L_CONTRIB = re.compile(
+    r"(?:(?:with|additional|further)\s+(?:\w+\s+)?reporting\s+(?:by|from)\s+(?:the\s+)?"
+    r"|reporting\s+(?:by|from)\s+(?:the\s+)?|with\s+files\s+from\s+(?:the\s+)?"
+    r"|(?:with\s+)?(?:agency\s+)?inputs?\s+(?:from|by)\s+(?:the\s+)?|with\s+agency\s+inputs?\s*\(?"
+    r"|(?:with|information)\s+from\s+(?:the\s+)?(?:news\s+)?agenc(?:y|ies)\s+"
+    r"|mit\s+material\s+(?:von|der|des)\s+(?:den\s+|der\s+)?(?:nachrichtenagentur(?:en)?\s+)?"
+    r"|mit\s+informationen\s+(?:von|der|des)\s+(?:den\s+|der\s+)?(?:nachrichtenagentur(?:en)?\s+)?"
+    r"|(?:^|[(\[])\s*mit\s+|avec\s+(?:l['’]\s*)?|con\s+informaci[oó]n\s+de\s+(?:la\s+)?(?:agencia\s+)?"
+    r"|(?:^|[(\[])\s*con\s+|с\s+использованием\s+материалов\s+|за\s+матеріалами\s+)$",
+    _I,
+)
+R_CONTRIB = re.compile(
+    r"^\s*(?:\w+\s+){0,6}?(?:contributed|contributes|ha\s+contribuido|hat\s+beigetragen|a\s+contribué)\b", _I
+)
+
+BYLINE_PREFIX = re.compile(
+    r"^\s*(?:by|von|par|por|di|de|door|av|af|от|автор|авторы|від|yazan|作者|written\s+by|author|autor|auteur)"
+    r"\s*[:：]?\s+",
+    _I,
+)
+# What may stand next to the agency in a byline that still names the agency alone.
+BYLINE_FILLER = re.compile(
+    r"^(?:the|staff|writers?|reporters?|agency|news|ajansı|ajans[ıi]|nachrichtenagentur|agence|agencia|"
+    r"agenzia|with|in|at|aus|en|à|a|a\.|\d+|[A-ZÀ-Ý\-]{2,}|[,/|•·:\-—–()&.]+)$"
+)
+BYLINE_JOIN = re.compile(r"(?:^|\s)(?:and|und|et|y|e|mit|with|avec|con|&|\+|и|та|ve)(?:\s|$)", _I)
+
+CITE_L_EN = (
+    r"according\s+to|citing|cited\s+by|quoted\s+by|quoted\s+as\s+saying\s+by|as\s+reported\s+by|"
+    r"reported\s+by|seen\s+by|reviewed\s+by|obtained\s+by|confirmed\s+to|told|telling|speaking\s+to|"
+    r"spoke\s+to|said\s+to|talking\s+to|an?\s+(?:interview|email|e-mail|statement)\s+(?:to|with)|"
+    r"interview\s+with|per"
+)
+CITE_L_OTHER = (
+    r"laut|zufolge|gegenüber|sagte\s+(?:er|sie)?\s*(?:der|dem)|berichtete|berichtet|meldete|meldet|"
+    r"selon|d['’]après|a\s+(?:indiqué|déclaré|confié|affirmé|annoncé)\s+à|(?:interrogés?|cité[es]?)\s+par|"
+    r"rapporte|interview\s+à|auprès\s+de|según|según\s+(?:informa|confirmó\s+a|dijo\s+a)|"
+    r"de\s+acuerdo\s+con|citado\s+por|confirmó\s+a|dijo\s+a|declaró\s+a|informó|en\s+declaraciones\s+a|"
+    r"segundo|de\s+acordo\s+com|informou\s+à|disse\s+à|secondo|stando\s+a|riferisce|riporta|"
+    r"ha\s+(?:detto|dichiarato|riferito)\s+a(?:ll['’])?|citato\s+da|dalla|dall['’]|ifølge|enligt|volgens|"
+    r"podle|według|podaje|jak\s+podaje|"
+    r"сообщает|сообщил[аио]?|сообщили|передает|передаёт|рассказал[аи]?|заявил[аи]?|пишет|по\s+данным|"
+    r"по\s+информации|со\s+ссылкой\s+на|цитирует|сказал[аи]?|ссылаясь\s+на|"
+    r"повідомляє|повідомили|повідомив|передає|розповів|розповіла|заявив|заявила|за\s+даними|"
+    r"за\s+інформацією|з\s+посиланням\s+на|сказав|сказала|据|援引|وفقا\s*ل|وفقاً\s*ل|بحسب|حسب|ذكرت|نقلت|أفادت|قال\s*ل"
+)
+# After the citing words: an article and up to three modifiers, optionally "news agency".
+_CITE_FILL = (
+    r"(?:the\s+|a\s+|an\s+|l['’]\s*|la\s+|le\s+|el\s+|der\s+|die\s+|dem\s+|den\s+)?"
+    r"(?:[\w-]+\s+){0,3}?"
+    r"(?:(?:news\s+)?agency|wire\s+service|nachrichtenagentur|agence(?:\s+de\s+presse)?|agencia|agenzia|"
+    r"agencja(?:\s+prasowa)?|агентств[оауе]|агентстві|ajans[ıi]|وكالة|وكالات)\s*"
+)
+L_CITE = re.compile(
+    rf"(?:^|[^\w])(?:{CITE_L_EN}|{CITE_L_OTHER})\s*"
+    rf"(?:(?:the\s+|l['’]\s*|la\s+|el\s+|der\s+|dem\s+)?|{_CITE_FILL})$",
+    _I,
+)
+# "according to the state-run Xinhua News Agency": a few modifiers allowed after strong citing words only.
+L_CITE_LOOSE = re.compile(
+    r"(?:^|[^\w])(?:according\s+to|quoted\s+by|cited\s+by|citing|quoting|selon|según|secondo|laut)\s+"
+    r"(?:the\s+|a\s+|l['’]\s*|la\s+)?(?:[\w-]+\s+){0,2}$",
+    _I,
+)
+_CITE_TAIL = r"(?=\s*(?:[,.;:)]|$|\s(?:that|on|earlier|last|this|late|citing|quoting|in\s+(?:a|an|its)|yesterday|today|" \
+             r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|after|when|as|from)\b))"
+R_CITE = re.compile(
+    rf"^(?:['’]s?)?\s*(?:(?:news\s+)?agency\s+|wire\s+service\s+)?(?:"
+    rf"(?:has\s+|had\s+|also\s+|first\s+)?(?:reported|reports){_CITE_TAIL}"
+    rf"|quoted\s+\w+|cited\s+\w+|quoting|citing"
+    rf"|berichtete|berichtet|meldete|meldet|zitierte|informó|informa|reportó|rapporte|a\s+rapporté|"
+    rf"riferisce|ha\s+riferito|si\s+apprende(?:va)?|сообщает|сообщило|сообщил|передает|передаёт|пишет|"
+    rf"цитирует|повідомляє|повідомило|передає|пише|bildirdi|muhabirine|'?(?:n?[ıiuü]n|[yn]?[ae])\s+göre|"
+    rf"'?[yn]?[ae]\s+(?:konuştu|açıklama)|报道|消息|援引|称|报导)(?![a-zа-яё])",
+    _I,
+)
+# "the Interfax news agency ... quoted": agency noun next to the name plus a citing verb in the sentence.
+AGENCY_NOUN_L = re.compile(
+    r"(?:news\s+agency|nachrichtenagentur|agence(?:\s+de\s+presse)?|agencia(?:\s+de\s+noticias)?|agenzia|"
+    r"agencja\s+prasowa|агентств[оауе]|агентстві|وكالة)\s+(?:[\w-]+\s+){0,1}$",
+    _I,
+)
+AGENCY_NOUN_R = re.compile(r"^\s*(?:news\s+agency|nachrichtenagentur|agency)\b", _I)
+CITE_VERB = re.compile(
+    r"\b(?:report(?:ed|s)?|quot(?:ed|ing)|cit(?:ed|ing)|told|said|says|according|berichte(?:t|te)|meldete|"
+    r"zitiert|sagte|rapport|indiqu|déclar|inform|inform[oó]|dijo|riferi|сообщ|переда|заяви|пише|повідом|"
+    r"bildir|ذكرت|نقلت|أفادت|قال)",
+    _I,
+)

@@ -1,0 +1,238 @@
+"""Credits stage: every explicit attribution of a page to a news agency, one Credit per agency.
+
+Reads datelines, bylines, source/via lines, copyright and contributor lines, citations and photo credits
+from the raw page (see page_regions) and the cleaned text; the grammar lives in credit_cues.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from pipelines import credit_cues as cc
+from pipelines.models import ROLES, Credit
+from pipelines.page_regions import Block, page_regions
+from pipelines.registry import AgencyRegistry, load_agencies
+
+_RANK = {role: i for i, role in enumerate(ROLES)}  # origin > contributor > cited > photo
+_CONTEXT = 120
+_SENTENCE_END = re.compile(r"[.!?。！？]\s|\n")
+_STAFF_ROLE = re.compile(r"\b(?:[A-Z][a-z]+\s+){0,3}(?:Writer|Correspondent|Reporter|Editor|Staff|"
+                         r"Photographer|Journalist)s?\b")
+_PLACE = re.compile(r"(?:^|\s)(?:in|aus|à|en|from|desde|da)\s+[A-ZÀ-Ý][\w.'’-]*(?:[\s,]+[A-ZÀ-Ý][\w.'’-]*)*")
+_WORD = re.compile(r"[^\s,/|•·:()&]+")
+_TITLE_WORD = re.compile(r"^[A-ZÀ-ÝА-ЯЁ][\w.'’-]+$")
+_BARE_PUNCT = re.compile(r"^[\s()\[\]\-—–.,:|/•]*$")
+_AFTER_SENTENCE = re.compile(r"[.!?\"”»]\s*[(\[]?\s*$")
+_JOIN_NEXT = re.compile(r"(?:^|\s)(?:and|und|et|y|e|mit|with|avec|con|&|\+|и|та|ve)\s*$", re.I)
+_JOIN_AFTER = re.compile(r"^\s*(?:and|und|et|y|e|mit|with|avec|con|&|\+|и|та|ve)\s", re.I)
+# The guide counts Bloomberg as an agency only when it supplies copy, not as a cited or photo source.
+_COPY_ONLY = frozenset({"Bloomberg"})
+
+
+class _Found:
+    """Strongest credit per agency, the first cue kept on ties."""
+
+    def __init__(self):
+        self.by_agency: dict[str, Credit] = {}
+
+    def add(self, agency: str, role: str, cue: str, location: str):
+        if agency in _COPY_ONLY and role not in ("origin", "contributor"):
+            return
+        old = self.by_agency.get(agency)
+        if old is None or _RANK[role] < _RANK[old.role]:
+            self.by_agency[agency] = Credit(agency, role, _short(cue), location)
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= 100 else text[:99] + "…"
+
+
+def _host_matches(host: str, domain: str) -> bool:
+    return host == domain or host.endswith("." + domain)
+
+
+def _own_site(url: str, registry: AgencyRegistry) -> list[tuple[str, str]]:
+    host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
+    if not host:
+        return []
+    return [(a.name, d) for a in registry for d in a.domains if _host_matches(host, d.lower())]
+
+
+def _chains(matcher: cc.AgencyMatcher, text: str) -> list[tuple[int, int, list[tuple[int, int, str]]]]:
+    """Agency mentions grouped into lists ("APA/sda/dpa", "dpa und AFP"): (start, end, members)."""
+    chains: list[tuple[int, int, list]] = []
+    for start, end, name in matcher.finditer(text):
+        if chains and cc.LIST_SEP.match(text[chains[-1][1]:start]):
+            s, _, members = chains[-1]
+            chains[-1] = (s, end, [*members, (start, end, name)])
+        else:
+            chains.append((start, end, [(start, end, name)]))
+    return chains
+
+
+def _cue(text: str, start: int, end: int) -> str:
+    if len(text) <= 100:
+        return text
+    a = max(0, start - 45)
+    return text[a:a + 100]
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    left = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
+    right = _SENTENCE_END.search(text, end)
+    return text[left:right.start() if right else len(text)]
+
+
+def _byline_role(text: str, matcher: cc.AgencyMatcher) -> dict[str, str]:
+    """Agency → origin (the byline is the agency, or its staff) or contributor (shared byline)."""
+    chains = _chains(matcher, text)
+    if not chains or len(text) > 160:
+        return {}
+    names = [n for _, _, members in chains for _, _, n in members]
+    if any(_JOIN_NEXT.search(text[:s]) or _JOIN_AFTER.match(text[e:]) for s, e, _ in chains):
+        return dict.fromkeys(names, "contributor")  # "Adam Vidler and AP", "Par Le Figaro et AFP"
+    rest_text = cc.BYLINE_PREFIX.sub("", text)
+    rest_text = matcher.pattern.sub(" ", rest_text)
+    rest_text = _STAFF_ROLE.sub(" ", rest_text)
+    rest_text = _PLACE.sub(" ", rest_text)
+    words = [w for w in _WORD.findall(rest_text) if not cc.BYLINE_FILLER.match(w)]
+    if not words or (len(words) == 1 and _TITLE_WORD.match(words[0])):
+        return dict.fromkeys(names, "origin")  # "AFP", "Reuters, Washington", "Associated Press in Valencia"
+    after_last = _STAFF_ROLE.sub(" ", text[chains[-1][1]:])
+    if not [w for w in _WORD.findall(after_last) if not cc.BYLINE_FILLER.match(w)]:
+        return dict.fromkeys(names, "origin")  # "Tom Davies, Associated Press": agency staff
+    return dict.fromkeys(names, "contributor")  # "Reuters, Thorsten Kramer"
+
+
+def _is_photo(text: str, s: int, e: int, ms: int, me: int) -> bool:
+    left, right = text[max(0, s - _CONTEXT):s], text[e:e + _CONTEXT]
+    own_left = text[max(0, ms - 40):ms]
+    if cc.L_PHOTO.search(left) or cc.R_PHOTO.match(right) or cc.R_PHOTOGRAPHER.match(right):
+        return True
+    return bool(cc.L_PHOTOGRAPHER.search(own_left)) and not cc.L_INITIALS.search(own_left)
+
+
+def _caption_credit(text: str, s: int, e: int) -> bool:
+    """An agency in a caption counts as a photo credit only where a credit stands, not in the story."""
+    left, right = text[max(0, s - _CONTEXT):s], text[e:e + _CONTEXT]
+    if _BARE_PUNCT.match(text[:s] + text[e:]) or cc.L_PHOTO.search(left) or cc.R_PHOTO.match(right) or cc.R_PHOTOGRAPHER.match(right):
+        return True
+    if re.search(r"[/|(©=\-—–:]\s*$", left) or re.match(r"^\s*(?:[/|)]|$)", right):
+        return True
+    return False
+
+
+def _classify(block: Block, matcher: cc.AgencyMatcher, found: _Found, *, cite: bool):
+    text = block.text
+    chains = _chains(matcher, text)
+    if not chains:
+        return
+    if block.kind in ("byline", "meta_byline"):
+        loc = "byline" if block.kind == "byline" else "metadata"
+        for name, role in _byline_role(text, matcher).items():
+            found.add(name, role, text, loc)
+        return
+    if block.kind in ("caption", "photo_meta"):
+        for s, e, members in chains:
+            if block.kind == "photo_meta" or _caption_credit(text, s, e):
+                for _, _, name in members:
+                    found.add(name, "photo", _cue(text, s, e), "caption" if block.kind == "caption" else "metadata")
+        return
+    if block.kind == "meta":
+        body = text.removeprefix("Source: ")
+        for name, role in _byline_role(body, matcher).items():
+            if role == "origin":
+                found.add(name, "origin", body, "metadata")
+        return
+    place = "footer" if block.tail else "body"
+    for s, e, members in chains:
+        cue = _cue(text, s, e)
+        for ms, me, name in members:
+            role, loc = _role_in_text(text, s, e, ms, me, name, block, matcher, cite)
+            if role:
+                found.add(name, role, cue, loc or place)
+
+
+def _role_in_text(text, s, e, ms, me, name, block, matcher, cite):
+    """(role, location or None for the block's own) for one agency name in a paragraph or text line.
+
+    s, e: span of the list of agencies the name belongs to; ms, me: span of the name itself.
+    """
+    left, right = text[max(0, s - _CONTEXT):s], text[e:e + _CONTEXT]
+    own_left, own_right = text[max(0, ms - 40):ms], text[me:me + 40]
+    if cc.L_COPYRIGHT.search(left) and (cc.R_RIGHTS.match(right) or (block.tail and len(right.strip()) < 3)):
+        return "origin", "footer"
+    if _is_photo(text, s, e, ms, me):
+        return "photo", "caption"
+    if block.lead and s < 160:
+        if cc.L_DATELINE_PAREN.match(left) and cc.R_DATELINE_PAREN.match(right) and s < 120:
+            return "origin", "dateline"
+        if cc.L_DATELINE_SLASH.match(left) and cc.R_DATELINE_SLASH.match(right):
+            return "origin", "dateline"
+        if cc.L_DATELINE_DASH.match(left) and (cc.R_DATELINE_DASH.match(right) or not right.strip()):
+            return "origin", "dateline"
+        if s < 4 and cc.R_DATELINE_CJK.match(right):
+            return "origin", "dateline"
+    short = len(text) <= 80
+    if (short or block.tail) and (cc.L_INITIALS.search(own_left) or cc.R_INITIALS.match(own_right)):
+        return "contributor", None
+    if cc.L_SOURCE.search(left):
+        return "origin", "byline" if block.lead and not block.tail else None
+    if cc.L_ORIGINALLY.search(left):
+        return "origin", None
+    if cc.L_MORE_SOURCES.search(left) or cc.L_CONTRIB.search(left) or cc.R_CONTRIB.match(right):
+        return "contributor", None
+    if short and (block.lead or block.tail):
+        if cc.BYLINE_PREFIX.match(text):
+            role = _byline_role(text, matcher).get(name)
+            if role:
+                return role, "byline"
+        if _BARE_PUNCT.match(text[:s]) and _BARE_PUNCT.match(text[e:]):
+            return "origin", "byline" if block.lead and not block.tail else "footer"
+    if block.tail and _AFTER_SENTENCE.search(left) and _BARE_PUNCT.match(text[e:]):
+        return "origin", "footer"  # "... to sneak into the US. PTI"
+    if not cite:
+        return None, None
+    if cc.L_CITE.search(left) or cc.L_CITE_LOOSE.search(left) or cc.R_CITE.match(right):
+        return "cited", "body"
+    if (cc.AGENCY_NOUN_L.search(left) or cc.AGENCY_NOUN_R.match(right)) and cc.CITE_VERB.search(
+            _sentence(text, s, e)):
+        return "cited", "body"
+    return None, None
+
+
+def _text_blocks(text: str) -> list[Block]:
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    n = len(lines)
+    return [Block(ln, "text", lead=i < 3, tail=i >= n - 3) for i, ln in enumerate(lines)]
+
+
+def find_credits(html: str | None, text: str, *, url: str, author: str | None = None,
+                 registry: AgencyRegistry | None = None) -> list[Credit]:
+    """The agencies a page credits, at most one Credit each, in its strongest role."""
+    registry = registry if registry is not None else load_agencies()
+    matcher = cc.agency_matcher(registry)
+    found = _Found()
+    for name, domain in _own_site(url, registry):
+        found.add(name, "origin", f"own site {domain}", "metadata")
+    blocks: list[Block] = []
+    if html:
+        regions = page_regions(html)
+        if regions.canonical:
+            for name, domain in _own_site(regions.canonical, registry):
+                found.add(name, "origin", f"canonical {domain}", "metadata")
+        blocks.extend(regions.blocks)
+    if author:
+        blocks.append(Block(author, "byline"))
+    text_blocks = _text_blocks(text or "")
+    # Citations come from the cleaned text when there is one: it has no teasers or link lists.
+    cite_in_html = not text_blocks
+    for block in blocks:
+        if block.kind == "para" and not (block.lead or block.tail or cite_in_html):
+            continue
+        _classify(block, matcher, found, cite=cite_in_html)
+    for block in text_blocks:
+        _classify(block, matcher, found, cite=True)
+    return sorted(found.by_agency.values(), key=lambda c: (_RANK[c.role], c.agency))

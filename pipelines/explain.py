@@ -1,0 +1,96 @@
+"""`provtrack explain URL`: one article's chain, credits and reused passages, as terminal text."""
+
+from __future__ import annotations
+
+import json
+
+import duckdb
+
+from pipelines.store.db import StoreError, load_query
+from pipelines.urls import BadURL, normalize_url
+
+MAX_HOPS = 20  # a chain longer than this is a cycle in the data; stop walking
+
+
+def _row(con, name: str, params: dict) -> dict | None:
+    cursor = con.execute(load_query(name), params)
+    columns = [d[0] for d in cursor.description]
+    rows = cursor.fetchall()  # DuckDB 2 wants a result read to the end before the next statement
+    return dict(zip(columns, rows[0])) if rows else None
+
+
+def _rows(con, name: str, params: dict) -> list[dict]:
+    cursor = con.execute(load_query(name), params)
+    columns = [d[0] for d in cursor.description]
+    return [dict(zip(columns, row)) for row in cursor.fetchall()]
+
+
+def _describe(row: dict) -> str:
+    when = row["published_at"].strftime("%Y-%m-%d %H:%M") if row["published_at"] else "date unknown"
+    return f"{row['outlet']} · {when} · {row['article_url']}"
+
+
+def explain_article(con: duckdb.DuckDBPyConnection, url: str, passages: int = 3) -> str:
+    """A readable account of where the article at `url` came from, and what is missing."""
+    try:
+        key = normalize_url(url)
+    except BadURL as exc:
+        raise StoreError(str(exc)) from None
+    article = _row(con, "explain/article", {"url": key})
+    if article is None:
+        raise StoreError(f"{key} is not in the database (see `provtrack query \"select article_url from article_origins\"`)")
+    lines = [f"{article['title'] or '(untitled)'}", f"  {_describe(article)}", ""]
+    lines.append(
+        f"origin agency: {article['origin_agency'] or 'none found'} · hops {article['hops']} · "
+        f"derivation {article['derivation']} · credit {article['credit_status'] or '-'} · "
+        f"evidence {article['evidence'] or '-'}"
+        + (f" · reuse {article['reuse_score']:.0%}" if article["reuse_score"] is not None else "")
+    )
+    lines += ["", "chain (newest first):"]
+    current, seen = article, set()
+    for hop in range(MAX_HOPS):
+        lines.append(f"  {'└─' if hop else '●'} {_describe(current)}")
+        source_url = current["source_url"]
+        if not source_url or source_url in seen:
+            break
+        seen.add(source_url)
+        current = _row(con, "explain/article", {"url": source_url})
+        if current is None:
+            break
+    credits = _rows(con, "explain/credits", {"url": key})
+    lines += ["", "credits on the page:"]
+    lines += [f"  {c['agency']:<12} {c['role']:<12} {c['location']:<9} “{c['cue']}”" for c in credits] or ["  none"]
+    reuse = _row(con, "explain/reuse", {"target_id": article["article_id"]})
+    if reuse:
+        lines += ["", f"reused passages (containment {reuse['containment']:.0%}, longest run {reuse['longest_run']} words):"]
+        lines += [f"  » {p}" for p in _passages(reuse, passages)]
+    lines += ["", *_missing(article, credits)]
+    return "\n".join(lines).rstrip()
+
+
+def _passages(reuse: dict, limit: int) -> list[str]:
+    """The longest aligned spans, as text of the target article (spans are word offsets)."""
+    spans = json.loads(reuse["spans"]) if isinstance(reuse["spans"], str) else (reuse["spans"] or [])
+    words = reuse["target_text"].split()
+    longest = sorted(spans, key=lambda s: s[1] - s[0], reverse=True)[:limit]
+    out = []
+    for start, end, *_ in sorted(longest):
+        text = " ".join(words[start:end])
+        out.append(text if len(text) <= 300 else text[:297] + "…")
+    return out
+
+
+def _missing(article: dict, credits: list[dict]) -> list[str]:
+    """What the database lacks to complete the chain, in words."""
+    notes = []
+    origin_credits = [c["agency"] for c in credits if c["role"] == "origin"]
+    if article["origin_agency"] and not article["origin_url"] and article["credit_status"] != "self":
+        notes.append(
+            f"missing: credit names {article['origin_agency']}; the {article['origin_agency']} original is not "
+            "in the database (crawl the agency, then `provtrack link`)."
+        )
+    if article["credit_status"] == "uncredited":
+        notes.append("note: the text is reused but the page credits no source.")
+    if not origin_credits and not article["source_url"] and article["credit_status"] != "self":
+        notes.append("no origin found: no origin credit on the page and no earlier article it reuses.")
+    return notes

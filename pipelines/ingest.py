@@ -1,0 +1,188 @@
+"""Ingest: stream rows from JSONL, CSV and Parquet files into Pages, naming every bad row by its
+line number instead of stopping. Constant memory: files are read row by row, never whole."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipelines.clean import parse_datetime
+from pipelines.models import Page
+from pipelines.urls import BadURL, normalize_url
+
+FIELDS = ("url", "outlet", "published_at", "title", "text", "html", "language")
+MAX_LINE_BYTES = 64 * 1024 * 1024  # one JSONL row or CSV record; larger is refused, not read
+MAX_CSV_COLUMNS = 1000
+
+
+class IngestError(ValueError):
+    """A whole input file cannot be read (missing, unknown format); one clear line."""
+
+
+@dataclass
+class BadRow:
+    """A row that was skipped, and why (line number for JSONL/CSV, row number for Parquet)."""
+
+    path: str
+    line: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.reason}"
+
+
+def detect_format(path: Path) -> str:
+    """jsonl / csv / parquet / warc by file name (compression suffix .gz allowed for jsonl, csv)."""
+    name = path.name.lower().removesuffix(".gz")
+    for suffix, kind in ((".jsonl", "jsonl"), (".ndjson", "jsonl"), (".json", "jsonl"), (".csv", "csv"),
+                         (".parquet", "parquet"), (".warc", "warc"), (".arc", "warc")):
+        if name.endswith(suffix):
+            return kind
+    raise IngestError(f"{path}: unknown input format (expected .jsonl, .csv, .parquet or .warc[.gz])")
+
+
+def row_to_page(row: dict) -> Page:
+    """A Page from one input row; raises ValueError with the reason when the row is unusable."""
+    if not isinstance(row, dict):
+        raise ValueError("row is not an object")
+    # Columns outside FIELDS are allowed and ignored: dumps such as CC-NEWS carry many.
+    url = row.get("url")
+    if not isinstance(url, str) or not url.strip():
+        raise ValueError("missing url")
+    try:
+        normalize_url(url)
+    except BadURL as exc:
+        raise ValueError(str(exc)) from None
+    published = row.get("published_at")
+    published_at = None
+    if published not in (None, ""):
+        published_at = parse_datetime(str(published))
+        if published_at is None:
+            raise ValueError(f"invalid published_at {str(published)[:60]!r} (want ISO 8601)")
+    values = {}
+    for key in ("outlet", "title", "text", "html", "language"):
+        value = row.get(key)
+        if value is not None and not isinstance(value, str):
+            if isinstance(value, float) and value != value:  # NaN from CSV/Parquet
+                value = None
+            else:
+                value = str(value)
+        values[key] = value or None
+    if not values["text"] and not values["html"]:
+        raise ValueError("neither text nor html given")
+    return Page(url=url.strip(), published_at=published_at, **values)
+
+
+def read_rows(path: Path) -> Iterator[tuple[int, dict | BadRow]]:
+    """(line number, row) for each row of a JSONL, CSV or Parquet file; unreadable rows as BadRow."""
+    kind = detect_format(path)
+    if not path.is_file():
+        raise IngestError(f"{path}: no such file")
+    if kind == "jsonl":
+        yield from _jsonl_rows(path)
+    elif kind == "csv":
+        yield from _csv_rows(path)
+    elif kind == "parquet":
+        yield from _parquet_rows(path)
+    else:
+        raise IngestError(f"{path}: WARC files are read by the WARC reader")
+
+
+def _open_binary(path: Path):
+    if path.name.lower().endswith(".gz"):
+        import gzip
+
+        return gzip.open(path, "rb")
+    return open(path, "rb")
+
+
+def _jsonl_rows(path: Path) -> Iterator[tuple[int, dict | BadRow]]:
+    with _open_binary(path) as handle:
+        for number, raw in enumerate(_bounded_lines(handle), start=1):
+            if raw is None:
+                yield number, BadRow(str(path), number, f"line longer than {MAX_LINE_BYTES // 2**20} MB")
+                continue
+            if not raw.strip():
+                continue
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                yield number, BadRow(str(path), number, f"not UTF-8 text (byte {exc.start})")
+                continue
+            try:
+                row = json.loads(line)
+            except ValueError as exc:
+                yield number, BadRow(str(path), number, f"not valid JSON: {exc.msg}")
+                continue
+            yield number, row
+
+
+def _bounded_lines(handle) -> Iterator[bytes | None]:
+    """Lines of a binary file; a line over MAX_LINE_BYTES yields None and is skipped, not held."""
+    while True:
+        line = handle.readline(MAX_LINE_BYTES + 1)
+        if not line:
+            return
+        if len(line) > MAX_LINE_BYTES and not line.endswith(b"\n"):
+            while True:  # discard the rest of the over-long line
+                rest = handle.readline(MAX_LINE_BYTES)
+                if not rest or rest.endswith(b"\n"):
+                    break
+            yield None
+            continue
+        yield line
+
+
+def _csv_rows(path: Path) -> Iterator[tuple[int, dict | BadRow]]:
+    csv.field_size_limit(min(sys.maxsize, MAX_LINE_BYTES))
+    with _open_binary(path) as raw:
+        text = io.TextIOWrapper(raw, encoding="utf-8", errors="strict", newline="")
+        try:
+            header_line = text.readline(1_000_000)
+        except UnicodeDecodeError:
+            raise IngestError(f"{path}: the header is not UTF-8 text") from None
+        header = next(csv.reader([header_line]), [])
+        if len(header) > MAX_CSV_COLUMNS or (len(header_line) >= 1_000_000 and not header_line.endswith("\n")):
+            raise IngestError(f"{path}: more than {MAX_CSV_COLUMNS} columns in the header; not an ingest CSV")
+        if "url" not in header:
+            raise IngestError(f"{path}: no 'url' column in the header (have: {', '.join(header[:10])})")
+        reader = csv.reader(text)
+        number = 1
+        while True:
+            try:
+                record = next(reader)
+            except StopIteration:
+                return
+            except (csv.Error, UnicodeDecodeError) as exc:
+                number = reader.line_num
+                yield number, BadRow(str(path), number, f"unreadable CSV record: {exc}")
+                if isinstance(exc, UnicodeDecodeError):
+                    return  # the decoder cannot resynchronise; what came before is stored
+                continue
+            number = reader.line_num + 1
+            if len(record) != len(header):
+                yield number, BadRow(str(path), number, f"{len(record)} fields, header has {len(header)}")
+                continue
+            yield number, dict(zip(header, record))
+
+
+def _parquet_rows(path: Path) -> Iterator[tuple[int, dict | BadRow]]:
+    import pyarrow.parquet as pq
+
+    try:
+        parquet = pq.ParquetFile(path)
+    except Exception as exc:  # pyarrow raises several unrelated types for a bad file
+        raise IngestError(f"{path}: not a readable Parquet file: {exc}") from None
+    columns = [name for name in parquet.schema_arrow.names if name in FIELDS]
+    if "url" not in columns:
+        raise IngestError(f"{path}: no 'url' column")
+    number = 0
+    for batch in parquet.iter_batches(batch_size=1000, columns=columns):
+        for row in batch.to_pylist():
+            number += 1
+            yield number, row

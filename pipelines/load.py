@@ -1,0 +1,104 @@
+"""Loading pages into the store: clean them (on every core when there is HTML to parse), then save
+them in batches, each its own transaction, so a crash loses at most the batch in flight."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+
+import duckdb
+
+from pipelines.clean import CleanError, clean_page
+from pipelines.models import Article, Page
+from pipelines.store.articles import Outlets, SaveResult, save_articles
+
+BATCH_SIZE = 200
+
+
+@dataclass
+class LoadSummary:
+    """Counts for the closing summary line of ingest and crawl."""
+
+    saved: SaveResult = field(default_factory=SaveResult)
+    skipped: int = 0
+
+    def as_counts(self) -> dict:
+        return {
+            "new_articles": self.saved.new_articles,
+            "new_versions": self.saved.new_versions,
+            "unchanged": self.saved.unchanged,
+            "skipped": self.skipped,
+        }
+
+
+def _clean_one(page: Page) -> Article | str:
+    """Clean a page or say why not; never raises, so one hostile page cannot sink a batch."""
+    try:
+        return clean_page(page)
+    except CleanError as exc:
+        return str(exc)
+    except RecursionError:
+        return "HTML nested too deeply to parse"
+    except Exception as exc:  # trafilatura/lxml on hostile markup: report, keep going
+        return f"cleaning failed: {type(exc).__name__}: {str(exc)[:200]}"
+
+
+class Loader:
+    """Cleans and saves pages for one run. `jobs` > 1 cleans HTML in a pool of processes."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, run_id: int, jobs: int | None = None):
+        self.con = con
+        self.run_id = run_id
+        self.outlets = Outlets(con, run_id)
+        self.jobs = jobs if jobs is not None else (os.cpu_count() or 1)
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> Loader:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+
+    def clean(self, pages: list[Page]) -> list[Article | str]:
+        """Articles (or reasons) in the order of `pages`."""
+        if self.jobs > 1 and sum(1 for p in pages if p.html) >= 8:
+            if self._pool is None:
+                self._pool = ProcessPoolExecutor(max_workers=self.jobs)
+            return list(self._pool.map(_clean_one, pages, chunksize=8))
+        return [_clean_one(page) for page in pages]
+
+    def load(
+        self,
+        pages: Iterable[tuple[str, Page]],
+        on_skip: Callable[[str, str], None],
+        on_batch: Callable[[LoadSummary], None] | None = None,
+    ) -> LoadSummary:
+        """Clean and store (label, page) pairs; on_skip(label, reason) for every page not stored."""
+        summary = LoadSummary()
+        batch: list[tuple[str, Page]] = []
+        for item in pages:
+            batch.append(item)
+            if len(batch) >= BATCH_SIZE:
+                self._flush(batch, summary, on_skip)
+                batch = []
+                if on_batch:
+                    on_batch(summary)
+        self._flush(batch, summary, on_skip)
+        if on_batch:
+            on_batch(summary)
+        return summary
+
+    def _flush(self, batch: list[tuple[str, Page]], summary: LoadSummary, on_skip) -> None:
+        if not batch:
+            return
+        articles = []
+        for (label, _), result in zip(batch, self.clean([page for _, page in batch])):
+            if isinstance(result, str):
+                summary.skipped += 1
+                on_skip(label, result)
+            else:
+                articles.append(result)
+        summary.saved.add(save_articles(self.con, self.run_id, articles, self.outlets))

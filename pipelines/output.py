@@ -1,0 +1,72 @@
+"""One way to print rows for every command: --format table|csv|json|parquet (+ --out FILE)."""
+
+from __future__ import annotations
+
+import functools
+import sys
+
+import click
+import pandas as pd
+
+FORMATS = ("table", "csv", "json", "parquet")
+
+
+def output_options(func):
+    """Adds --format and --out to a command; the command passes its DataFrame to emit()."""
+
+    @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+                  help="How to print rows; parquet needs --out.")
+    @click.option("--out", "out", type=click.Path(dir_okay=False, writable=True), default=None,
+                  help="Write rows to this file instead of standard output.")
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        return func(*args, **kwargs)
+
+    return wrapper
+
+
+def emit(frame: pd.DataFrame, fmt: str, out: str | None, title: str | None = None) -> None:
+    """Print or write a DataFrame in the chosen format."""
+    if fmt == "parquet":
+        if not out:
+            raise click.UsageError("--format parquet writes a file: add --out FILE.parquet")
+        frame.to_parquet(out, index=False)
+        click.echo(f"wrote {len(frame)} rows to {out}", err=True)
+        return
+    if fmt == "csv":
+        text = frame.to_csv(index=False)
+    elif fmt == "json":
+        text = frame.to_json(orient="records", date_format="iso", force_ascii=False, lines=True)
+    else:
+        text = None
+    if text is not None:
+        if out:
+            with open(out, "w", encoding="utf-8") as handle:
+                handle.write(text)
+        else:
+            sys.stdout.write(text)
+        return
+    _print_table(frame, out, title)
+
+
+def _print_table(frame: pd.DataFrame, out: str | None, title: str | None) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, show_lines=False, header_style="bold")
+    for column in frame.columns:
+        table.add_column(str(column), overflow="fold")
+    for row in frame.itertuples(index=False):
+        table.add_row(*("" if _missing(v) else str(v) for v in row))
+    if out:
+        with open(out, "w", encoding="utf-8") as handle:
+            Console(file=handle, width=200).print(table)
+    else:
+        Console(width=None if sys.stdout.isatty() else 200).print(table)
+
+
+def _missing(value) -> bool:
+    try:
+        return value is None or bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False

@@ -1,0 +1,271 @@
+"""Picks the article's own regions out of a raw page: byline, caption, lead/tail paragraphs and metadata.
+
+Boilerplate removal deletes the very lines that carry credit, so the credits stage reads the page itself;
+this module keeps navigation, teasers, cookie banners and comments out of what it reads.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+import lxml.html
+from lxml import etree
+
+BLOCK_KINDS = ("para", "byline", "caption", "meta", "photo_meta")
+
+
+@dataclass(frozen=True)
+class Block:
+    """A piece of text from one region of the page."""
+
+    text: str
+    kind: str  # one of BLOCK_KINDS
+    lead: bool = False  # among the first paragraphs of the article
+    tail: bool = False  # among the last paragraphs of the article
+
+
+@dataclass
+class PageRegions:
+    """What the credits stage reads from a raw page."""
+
+    blocks: list[Block]
+    canonical: str | None = None
+
+
+_DROP_TAGS = {"script", "style", "noscript", "template", "svg", "nav", "aside", "form", "iframe", "button",
+              "select", "textarea", "dialog", "menu"}
+_JUNK = re.compile(
+    r"(?:^|[\s_-])(?:nav|navbar|navigation|menu|sidebar|sidebars|related|recommend\w*|teasers?|teaser\w*|"
+    r"most-?read|mostread|popular|trending|ticker|newsticker|cookies?|consent|gdpr|cmp|newsletter|"
+    r"subscribe|subscription|comments?|disqus|share|sharing|social|socials|promo|advert\w*|ads?|adslot|"
+    r"banner|outbrain|taboola|breadcrumbs?|widget|rail|read-?more|readmore|more-?stories|also|paywall|"
+    r"livefyre|toolbar|sr-only|visually-hidden|hidden|modal|popup|overlay|footer|site-footer|"
+    r"masthead|skip|jump|inline-?teaser|recirc\w*|partner\w*|sponsored)(?:$|[\s_-])",
+    re.I,
+)
+_CAPTION = re.compile(
+    r"caption|credit|copyright|photo|image|img|media|figure|bild|foto|legend|picture|gallery|slideshow|"
+    r"source-?image|imagen|didascalia",
+    re.I,
+)
+_BYLINE = re.compile(r"byline|author|autor|auteur|writer|reporter|dateline|contributor|signature|firma|"
+                     r"(?:^|[\s_-])by(?:$|[\s_-])|article-?source|story-?source|source-?line|quelle", re.I)
+_BLOCK_TAGS = {"p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article",
+               "header", "footer", "figure", "figcaption", "blockquote", "table", "tr", "td", "th", "dl",
+               "dt", "dd", "br", "hr", "main", "address", "pre", "time", "picture"}
+_ARTICLE_TYPES = re.compile(r"article|posting|report|webpage|creativework|liveblog", re.I)
+_MEDIA_TYPES = re.compile(r"imageobject|videoobject|mediaobject", re.I)
+_META_NAMES = {"original-source", "syndication-source", "dc.source", "dcterms.source", "author",
+               "article:author", "dc.creator", "byl", "sailthru.author", "parsely-author", "source",
+               "dc.rights", "copyright", "news_keywords_source"}
+_WS = re.compile(r"\s+")
+
+
+def _attrs(el) -> str:
+    return f"{el.get('class', '')} {el.get('id', '')} {el.get('itemprop', '')} {el.get('rel', '')}"
+
+
+def _is_junk(el) -> bool:
+    if el.tag in _DROP_TAGS:
+        return True
+    role = el.get("role", "")
+    if role in ("navigation", "complementary", "banner", "contentinfo", "dialog", "alertdialog"):
+        return True
+    if el.get("aria-hidden") == "true" or el.get("hidden") is not None:
+        return True
+    a = _attrs(el)
+    return bool(a.strip()) and bool(_JUNK.search(a)) and not _CAPTION.search(el.get("class", "") or "")
+
+
+def _text_len(el) -> int:
+    return sum(len(t) for t in el.xpath(".//p//text()"))
+
+
+def _article_root(body):
+    """The element holding the article: the <article>/articleBody with the most paragraph text."""
+    cands = body.xpath("//article | //*[@itemprop='articleBody'] | //main | //*[@role='main']")
+    best, best_len = None, 0
+    for el in cands:
+        n = _text_len(el)
+        # Prefer the innermost large container only when it keeps most of the text.
+        if n > best_len * 1.15 or (best is not None and n >= best_len * 0.85 and el in best.iterdescendants()
+                                   and el.tag == "article"):
+            best, best_len = el, n
+    if best is None or best_len < 200:
+        return body
+    # articleBody often sits below the header that holds the byline: take the enclosing <article>.
+    if best.tag != "article":
+        art = next((a for a in best.iterancestors("article")), None)
+        if art is not None:
+            best = art
+    return best
+
+
+def _kind_of(child, kind: str) -> str:
+    if kind != "para":
+        return kind
+    if child.tag in ("figure", "figcaption", "picture"):
+        return "caption"
+    cls = f"{child.get('class', '')} {child.get('id', '')} {child.get('itemprop', '')} {child.get('data-testid', '')}"
+    if child.get("rel") == "author" or (cls.strip() and _BYLINE.search(cls)):
+        return "byline"
+    if cls.strip() and _CAPTION.search(cls):
+        return "caption"
+    return kind
+
+
+def _element_text(el) -> str:
+    return " ".join(t for t in el.itertext() if isinstance(t, str))
+
+
+def _walk(el, kind: str, out: list[list], in_link: bool):
+    """Appends [kind, text] pieces in document order (None text = block break); kinds are inherited."""
+    for child in el:
+        tail = child.tail if child.tail and child.tail.strip() else None
+        if not isinstance(child.tag, str):
+            if tail:
+                out.append([kind, tail])
+            continue
+        if _is_junk(child):
+            # An author box inside a dropped aside still names the article's author.
+            for by in child.xpath(".//*[@rel='author' or contains(@class, 'author') or contains(@class, 'byline')]"):
+                if not by.xpath("ancestor::a") and not in_link:
+                    out += [["byline", None], ["byline", _element_text(by)], [kind, None]]
+                    break
+            if tail:
+                out.append([kind, tail])
+            continue
+        ckind = _kind_of(child, kind)
+        link = in_link or child.tag == "a"
+        if ckind == "byline" and kind != "byline":
+            # A byline is read as one unit ("Tom Davies" + "Associated Press" in two spans);
+            # one inside a link belongs to a teaser of another story.
+            if not link:
+                out += [["byline", None], ["byline", _element_text(child)], [kind, None]]
+            if tail:
+                out.append([kind, tail])
+            continue
+        if child.tag == "img":
+            for attr in ("alt", "title", "data-credit", "data-caption"):
+                v = child.get(attr)
+                if v and v.strip():
+                    out += [["caption", None], ["caption", v], [kind, None]]
+        elif child.get("title") and ckind == "caption":
+            out += [["caption", None], ["caption", child.get("title")], [kind, None]]
+        block = child.tag in _BLOCK_TAGS or ckind != kind
+        if block:
+            out.append([ckind, None])
+        if child.text:
+            out.append([ckind, child.text])
+        _walk(child, ckind, out, link)
+        if block:
+            out.append([kind, None])
+        if tail:
+            out.append([kind, tail])
+
+
+def _merge(parts: list[list]) -> list[tuple[str, str]]:
+    blocks, cur_kind, buf = [], None, []
+    for kind, text in parts:
+        if text is None or kind != cur_kind:
+            if buf:
+                t = _WS.sub(" ", "".join(buf)).strip()
+                if t:
+                    blocks.append((cur_kind, t))
+            buf = []
+            cur_kind = kind
+            if text is None:
+                continue
+        buf.append(text)
+    if buf:
+        t = _WS.sub(" ", "".join(buf)).strip()
+        if t:
+            blocks.append((cur_kind, t))
+    return blocks
+
+
+def _names(value) -> list[str]:
+    """Names inside a JSON-LD value: a string, an object with name, or a list of them."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        n = value.get("name") or value.get("legalName")
+        return [n] if isinstance(n, str) else []
+    if isinstance(value, list):
+        return [n for v in value for n in _names(v)]
+    return []
+
+
+def _jsonld_blocks(root) -> list[Block]:
+    out: list[Block] = []
+    for script in root.xpath("//script[@type='application/ld+json']"):
+        try:
+            doc = json.loads(script.text or "")
+        except (ValueError, TypeError):
+            continue
+        stack = [doc]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, list):
+                stack.extend(node)
+                continue
+            if not isinstance(node, dict):
+                continue
+            if "@graph" in node:
+                stack.append(node["@graph"])
+            types = node.get("@type", "")
+            types = " ".join(types) if isinstance(types, list) else str(types)
+            if _MEDIA_TYPES.search(types):
+                for key in ("creditText", "copyrightHolder", "author", "creator", "copyrightNotice"):
+                    out.extend(Block(n, "photo_meta") for n in _names(node.get(key)))
+            elif _ARTICLE_TYPES.search(types):
+                for key in ("author", "creator"):
+                    out.extend(Block(n, "byline") for n in _names(node.get(key)))
+                for key in ("sourceOrganization", "isBasedOn", "creditText", "copyrightHolder",
+                            "sourcedFrom"):
+                    out.extend(Block(f"Source: {n}", "meta") for n in _names(node.get(key)))
+                for key in ("image", "associatedMedia", "video"):
+                    v = node.get(key)
+                    if isinstance(v, (dict, list)):
+                        stack.append(v)
+    return out
+
+
+def page_regions(html: str) -> PageRegions:
+    """Blocks of the article region of a raw HTML page, with the page's metadata."""
+    try:
+        root = lxml.html.document_fromstring(html.encode("utf-8", "replace"),
+                                             parser=lxml.html.HTMLParser(encoding="utf-8",
+                                                                         remove_comments=True))
+    except (etree.ParserError, ValueError):
+        return PageRegions([])
+    blocks = _jsonld_blocks(root)
+    for meta in root.xpath("//meta[@content]"):
+        name = (meta.get("name") or meta.get("property") or "").strip().lower()
+        if name in _META_NAMES:
+            content = meta.get("content", "")
+            if name in ("author", "article:author", "dc.creator", "byl", "sailthru.author", "parsely-author"):
+                blocks.append(Block(content, "byline"))
+            else:
+                blocks.append(Block(f"Source: {content}", "meta"))
+    canonical = next(iter(root.xpath("//link[@rel='canonical']/@href")), None)
+    body = root.find("body")
+    if body is None:
+        return PageRegions(blocks, canonical)
+    region = _article_root(body)
+    parts: list[list] = []
+    _walk(region, "para", parts, False)
+    merged = _merge(parts)
+    if region is not body and not any(k == "byline" for k, _ in merged):
+        # The byline often sits above the <article> that holds the text.
+        outside: list[list] = []
+        _walk(body, "para", outside, False)
+        bylines = [t for k, t in _merge(outside) if k == "byline"]
+        blocks.extend(Block(t, "byline") for t in dict.fromkeys(bylines[:3]))
+    paras = [i for i, (k, _) in enumerate(merged) if k == "para"]
+    lead, tail = set(paras[:4]), set(paras[-4:])
+    for i, (kind, text) in enumerate(merged):
+        blocks.append(Block(text[:2000], kind, lead=i in lead, tail=i in tail))
+    return PageRegions(blocks, canonical)

@@ -1,0 +1,64 @@
+"""Reading a user-supplied state-media list (e.g. GMF's State Media Matrix) for the outlet registry."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipelines.urls import registered_domain
+
+# Column names seen in public state-media lists, first match wins.
+NAME_COLUMNS = ("name", "outlet", "media", "media outlet", "outlet name")
+DOMAIN_COLUMNS = ("domain", "url", "website", "site", "web")
+COUNTRY_COLUMNS = ("country", "country code", "iso")
+TYPOLOGY_COLUMNS = ("typology", "type", "category", "classification", "label")
+
+
+@dataclass(frozen=True)
+class StateMediaEntry:
+    name: str
+    domain: str | None
+    country: str | None
+    typology: str | None
+    state_affiliated: bool
+
+
+def _pick(row: dict[str, str], names: tuple[str, ...]) -> str | None:
+    for name in names:
+        value = row.get(name)
+        if value and value.strip():
+            return value.strip()
+    return None
+
+
+def read_state_media(path: Path) -> tuple[list[StateMediaEntry], list[str]]:
+    """Entries and, for rows that could not be used, 'line N: reason' strings."""
+    entries, problems = [], []
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        if not reader.fieldnames:
+            raise ValueError(f"{path}: empty CSV")
+        reader.fieldnames = [name.strip().lower() for name in reader.fieldnames]
+        if not any(name in reader.fieldnames for name in NAME_COLUMNS):
+            raise ValueError(f"{path}: no name column (one of: {', '.join(NAME_COLUMNS)})")
+        for row in reader:
+            line = reader.line_num
+            name = _pick(row, NAME_COLUMNS)
+            if not name:
+                problems.append(f"line {line}: no outlet name")
+                continue
+            where = _pick(row, DOMAIN_COLUMNS)
+            domain = registered_domain(where if "//" in where else f"http://{where}/") if where else None
+            typology = _pick(row, TYPOLOGY_COLUMNS)
+            entries.append(
+                StateMediaEntry(
+                    name=name,
+                    domain=domain,
+                    country=_pick(row, COUNTRY_COLUMNS),
+                    typology=typology,
+                    # Lists like GMF's include independent public media; those are not state-affiliated.
+                    state_affiliated=not (typology and "independent" in typology.lower()),
+                )
+            )
+    return entries, problems

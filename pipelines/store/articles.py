@@ -1,0 +1,233 @@
+"""Writing outlets and article versions. Loads are idempotent: the same article twice changes
+nothing; the same URL with new text becomes a new version linked to the previous one."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import duckdb
+import pandas as pd
+
+from pipelines.models import Agency, Article
+from pipelines.registry import Source
+from pipelines.urls import registered_domain
+
+
+def text_hash(text: str) -> str:
+    """Fingerprint of an article's text, blind to white-space differences between fetches."""
+    return hashlib.sha1(" ".join(text.split()).encode("utf-8")).hexdigest()
+
+
+@dataclass
+class SaveResult:
+    """What one save did: new articles, new versions of known URLs, and rows that changed nothing."""
+
+    new_articles: int = 0
+    new_versions: int = 0
+    unchanged: int = 0
+
+    def add(self, other: SaveResult) -> None:
+        self.new_articles += other.new_articles
+        self.new_versions += other.new_versions
+        self.unchanged += other.unchanged
+
+
+class Outlets:
+    """Resolves an outlet name, alias or domain to its outlet_id, creating unknown outlets.
+    Loads the alias and domain tables once; one instance serves one writing run."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, run_id: int | None = None):
+        self.con = con
+        self.run_id = run_id
+        self.reload()
+
+    def find(self, name: str | None, domain: str | None) -> int | None:
+        """A known outlet by name or alias, else by domain; None when neither is known."""
+        found = self.by_alias.get(name.strip().casefold()) if name else None
+        if found is None and domain:
+            found = self.by_domain.get(domain.lower())
+        return found
+
+    def name_of(self, outlet_id: int) -> str:
+        return self.con.execute("SELECT name FROM outlets WHERE outlet_id = ?", [outlet_id]).fetchall()[0][0]
+
+    def reload(self) -> None:
+        """Forget cached ids (after a rolled-back transaction some may no longer exist)."""
+        self.by_alias = dict(self.con.execute("SELECT alias, outlet_id FROM outlet_aliases").fetchall())
+        self.by_domain = dict(self.con.execute("SELECT domain, outlet_id FROM outlet_domains").fetchall())
+
+    def resolve(self, name: str | None, url: str) -> int:
+        """The outlet of an article: by its given name or alias if any, else by the URL's domain."""
+        domain = registered_domain(url)
+        if name and name.strip():
+            found = self.by_alias.get(name.strip().casefold())
+            if found is not None:
+                return found
+            return self.add(name.strip(), domain=domain, registry="ingest")
+        found = self.by_domain.get(domain)
+        if found is not None:
+            return found
+        return self.add(domain, domain=domain, registry="ingest")
+
+    def add(
+        self,
+        name: str,
+        *,
+        domain: str | None = None,
+        registry: str,
+        agency: Agency | None = None,
+        aliases: tuple[str, ...] = (),
+        domains: tuple[str, ...] = (),
+        country: str | None = None,
+        typology: str | None = None,
+        state_affiliated: bool | None = None,
+    ) -> int:
+        """Insert an outlet (or find it by name) and record its aliases and domains."""
+        existing = self.by_alias.get(name.casefold())
+        if existing is None:
+            existing = self.con.execute(
+                """
+                INSERT INTO outlets (name, kind, agency, domain, country, ownership, state_affiliated,
+                                     typology, registry, run_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (name) DO UPDATE SET name = excluded.name
+                RETURNING outlet_id
+                """,
+                [
+                    name,
+                    "agency" if agency else "outlet",
+                    agency.name if agency else None,
+                    domain,
+                    agency.country if agency else country,
+                    agency.ownership if agency else None,
+                    agency.state_affiliated if agency else state_affiliated,
+                    typology,
+                    registry,
+                    self.run_id,
+                ],
+            ).fetchall()[0][0]
+        for alias in {name, *aliases}:
+            self._remember(self.by_alias, "outlet_aliases", "alias", alias.casefold(), existing)
+        for dom in {d for d in (domain, *domains) if d}:
+            self._remember(self.by_domain, "outlet_domains", "domain", dom.lower(), existing)
+        return existing
+
+    def _remember(self, cache: dict, table: str, column: str, key: str, outlet_id: int) -> None:
+        if key in cache:
+            return
+        self.con.execute(
+            f"INSERT INTO {table} ({column}, outlet_id) VALUES (?, ?) ON CONFLICT DO NOTHING", [key, outlet_id]
+        )
+        cache[key] = outlet_id
+
+
+def sync_registries(outlets: Outlets, agencies: list[Agency], sources: list[Source]) -> None:
+    """Make every registered agency and source an outlet (idempotent; names already known are kept)."""
+    for agency in agencies:
+        outlets.add(agency.name, registry="agencies", agency=agency, aliases=agency.aliases,
+                    domains=agency.domains, domain=agency.domains[0] if agency.domains else None)
+    by_name = {agency.name: agency for agency in agencies}
+    for source in sources:
+        home_domain = registered_domain(source.home) if source.home else None
+        outlets.add(source.outlet, registry="sources", agency=by_name.get(source.outlet), domain=home_domain)
+
+
+def _utc_naive(value: datetime | None) -> datetime | None:
+    if value is None or value.tzinfo is None:
+        return value
+    return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def save_articles(
+    con: duckdb.DuckDBPyConnection, run_id: int, articles: list[Article], outlets: Outlets
+) -> SaveResult:
+    """Store a batch of cleaned articles in one transaction: new URLs as version 1, changed text
+    as a new version, identical text as nothing. Dates and credits are stored with each version."""
+    result = SaveResult()
+    if not articles:
+        return result
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.register("batch_urls", pd.DataFrame({"url": sorted({a.url for a in articles})}))
+        latest = {
+            url: (version, digest, article_id)
+            for url, version, digest, article_id in con.execute(
+                "SELECT url, version, text_hash, article_id FROM articles "
+                "WHERE url IN (SELECT url FROM batch_urls) "
+                "QUALIFY row_number() OVER (PARTITION BY url ORDER BY version DESC) = 1"
+            ).fetchall()
+        }
+        con.unregister("batch_urls")
+        rows, dates, credits = [], [], []
+        ids = iter(
+            row[0] for row in con.execute("SELECT nextval('article_id_seq') FROM range(?)", [len(articles)]).fetchall()
+        )
+        for article in articles:
+            digest = text_hash(article.text)
+            version, previous_digest, previous_id = latest.get(article.url, (0, None, None))
+            if digest == previous_digest:
+                result.unchanged += 1
+                continue
+            article_id = next(ids)
+            latest[article.url] = (version + 1, digest, article_id)
+            if version:
+                result.new_versions += 1
+            else:
+                result.new_articles += 1
+            rows.append(
+                {
+                    "article_id": article_id,
+                    "url": article.url,
+                    "version": version + 1,
+                    "previous_id": previous_id,
+                    "outlet_id": outlets.resolve(article.outlet, article.url),
+                    "published_at": _utc_naive(article.published_at),
+                    "first_seen_at": now,
+                    "title": article.title,
+                    "author": article.author,
+                    "text": article.text,
+                    "text_hash": digest,
+                    "language": article.language,
+                    "sitename": article.sitename,
+                    "canonical_url": article.canonical_url,
+                    "warc_file": article.warc_file,
+                    "warc_offset": article.warc_offset,
+                    "run_id": run_id,
+                }
+            )
+            seen_sources = set()
+            for candidate in article.date_candidates:
+                if candidate.source not in seen_sources:
+                    seen_sources.add(candidate.source)
+                    dates.append((article_id, candidate.source, _utc_naive(candidate.value)))
+            seen_credits = set()
+            for credit in article.credits:
+                if (credit.agency, credit.role) not in seen_credits:
+                    seen_credits.add((credit.agency, credit.role))
+                    credits.append((article_id, credit.agency, credit.role, credit.cue, credit.location, run_id))
+        _insert_frame(con, "articles", pd.DataFrame(rows))
+        _insert_frame(con, "article_dates", pd.DataFrame(dates, columns=["article_id", "source", "value"]))
+        _insert_frame(
+            con,
+            "article_credits",
+            pd.DataFrame(credits, columns=["article_id", "agency", "role", "cue", "location", "run_id"]),
+        )
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        outlets.reload()
+        raise
+    return result
+
+
+def _insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
+    if frame.empty:
+        return
+    # register() replaces an earlier frame of the same name, so a failed insert leaves nothing to clean up
+    con.register("frame_to_insert", frame)
+    columns = ", ".join(frame.columns)
+    con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM frame_to_insert")
+    con.unregister("frame_to_insert")

@@ -1,0 +1,166 @@
+"""Opening the database: one writer at a time (a lock file), readers that wait a bounded time,
+numbered migrations each applied in one transaction with the row that records it."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+
+from pipelines import QUERIES_DIR
+
+SCHEMA_DIR = QUERIES_DIR / "schema"
+VIEWS_DIR = QUERIES_DIR / "views"
+_MIGRATION_NAME = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
+
+
+class StoreError(Exception):
+    """A problem with the database a user can act on; the message is one line."""
+
+
+class DatabaseLocked(StoreError):
+    """Another provtrack process holds the database for writing."""
+
+
+def load_query(name: str) -> str:
+    """The SQL text of queries/<name>.sql (name may contain a sub-folder, e.g. "store/latest")."""
+    path = QUERIES_DIR / f"{name}.sql"
+    if not path.is_file():
+        raise StoreError(f"no SQL file {path}")
+    return path.read_text(encoding="utf-8")
+
+
+def migration_files() -> list[tuple[int, str, Path]]:
+    """(version, name, path) of every migration in queries/schema, in order."""
+    found = []
+    for path in sorted(SCHEMA_DIR.glob("*.sql")):
+        match = _MIGRATION_NAME.match(path.name)
+        if not match:
+            raise StoreError(f"migration file name must look like 001_name.sql: {path.name}")
+        found.append((int(match.group(1)), match.group(2), path))
+    return found
+
+
+class Database:
+    """A provtrack DuckDB file. `writer()` takes the cron lock and migrates; `reader()` opens
+    read-only. Both wait up to `wait` seconds for another process, then raise DatabaseLocked."""
+
+    def __init__(self, path: str | os.PathLike, wait: float = 60.0):
+        self.path = Path(path)
+        self.lock_path = self.path.with_name(self.path.name + ".lock")
+        self.wait = wait
+
+    @contextlib.contextmanager
+    def writer(self, *, migrate: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-write connection held under the writer lock for the whole `with` block."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._writer_lock():
+            con = self._connect(read_only=False)
+            try:
+                if migrate:
+                    apply_migrations(con)
+                yield con
+            finally:
+                con.close()
+
+    @contextlib.contextmanager
+    def reader(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-only connection; waits (bounded) while a writer has the file open."""
+        if not self.path.exists():
+            raise StoreError(
+                f"no database at {self.path}: run `provtrack ingest`, `provtrack crawl` or "
+                "`provtrack migrate` first (or pass --db)"
+            )
+        con = self._connect(read_only=True)
+        try:
+            yield con
+        finally:
+            con.close()
+
+    @contextlib.contextmanager
+    def _writer_lock(self) -> Iterator[None]:
+        handle = open(self.lock_path, "a+")
+        try:
+            deadline = time.monotonic() + self.wait
+            while True:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        handle.seek(0)
+                        holder = handle.read().strip() or "another process"
+                        raise DatabaseLocked(
+                            f"{self.path} is being written by {holder}; gave up after {self.wait:g} s "
+                            "(raise --wait, or let the other run finish)"
+                        ) from None
+                    time.sleep(0.2)
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"pid {os.getpid()}")
+            handle.flush()
+            yield
+        finally:
+            handle.close()  # closing the descriptor releases the flock
+
+    def _connect(self, *, read_only: bool) -> duckdb.DuckDBPyConnection:
+        deadline = time.monotonic() + self.wait
+        while True:
+            try:
+                return duckdb.connect(str(self.path), read_only=read_only)
+            except duckdb.IOException as exc:
+                if "lock" not in str(exc).lower():
+                    raise StoreError(f"cannot open {self.path}: {exc}") from exc
+                if time.monotonic() >= deadline:
+                    raise DatabaseLocked(
+                        f"{self.path} is open for writing by another process; gave up after "
+                        f"{self.wait:g} s (raise --wait)"
+                    ) from exc
+                time.sleep(0.2)
+            except duckdb.Error as exc:
+                raise StoreError(f"cannot open {self.path}: {str(exc).splitlines()[0]}") from exc
+
+
+def applied_migrations(con: duckdb.DuckDBPyConnection) -> dict[int, str]:
+    """Versions already applied, with when."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations "
+        "(version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
+    )
+    rows = con.execute("SELECT version, CAST(applied_at AS VARCHAR) FROM schema_migrations").fetchall()
+    return dict(rows)
+
+
+def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Apply pending migrations, each with its schema_migrations row in one transaction; then
+    (re)create the views. Returns the names applied; running it again applies nothing."""
+    done = applied_migrations(con)
+    applied = []
+    for version, name, path in migration_files():
+        if version in done:
+            continue
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(path.read_text(encoding="utf-8"))
+            con.execute(
+                "INSERT INTO schema_migrations VALUES (?, ?, current_timestamp::TIMESTAMP)", [version, name]
+            )
+            con.execute("COMMIT")
+        except duckdb.Error as exc:
+            con.execute("ROLLBACK")
+            raise StoreError(f"migration {path.name} failed: {str(exc).splitlines()[0]}") from exc
+        applied.append(f"{version:03d}_{name}")
+    create_views(con)
+    return applied
+
+
+def create_views(con: duckdb.DuckDBPyConnection) -> None:
+    """(Re)create every view in queries/views; each file is one self-contained CREATE OR REPLACE VIEW."""
+    for path in sorted(VIEWS_DIR.glob("*.sql")):
+        con.execute(path.read_text(encoding="utf-8"))

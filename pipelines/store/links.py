@@ -1,0 +1,86 @@
+"""Every read and write of the link stage: its batch, the fingerprint index, candidate pairs, texts,
+metadata, and the reuse_links / chains verdicts. SQL lives in queries/link/*.sql."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import duckdb
+import pandas as pd
+
+from pipelines.store.db import load_query
+
+
+def _with_ids(con: duckdb.DuckDBPyConnection, ids: Iterable[int]) -> None:
+    con.register("wanted_ids", pd.DataFrame({"article_id": pd.Series(list(ids), dtype="int64")}))
+
+
+def unlinked(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Latest versions not yet linked: article_id, url, t, is_agency, agency, previous_id."""
+    return con.execute(load_query("link/unlinked")).df()
+
+
+def clear(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop the whole index and all link verdicts (rebuild)."""
+    con.execute(load_query("link/clear"))
+
+
+def texts(con: duckdb.DuckDBPyConnection, ids: Iterable[int]) -> dict[int, str]:
+    """article_id -> text."""
+    _with_ids(con, ids)
+    return dict(con.execute(load_query("link/texts")).fetchall())
+
+
+def meta(con: duckdb.DuckDBPyConnection, ids: Iterable[int]) -> list[tuple]:
+    """(article_id, t, is_agency, agency, [ {agency, role}, ... ]) per id."""
+    _with_ids(con, ids)
+    return con.execute(load_query("link/meta")).fetchall()
+
+
+def replace_postings(con: duckdb.DuckDBPyConnection, drop_ids: Iterable[int], postings: pd.DataFrame) -> None:
+    """Forget postings of `drop_ids`, then add `postings` (fp, article_id, t)."""
+    _with_ids(con, drop_ids)
+    con.execute(load_query("link/drop_postings"))
+    con.register("new_postings", postings)
+    con.execute(load_query("link/insert_postings"))
+    con.unregister("new_postings")
+
+
+def candidates(
+    con: duckdb.DuckDBPyConnection, ids: Iterable[int], *, window_s: int, max_df: int, min_shared: int
+) -> pd.DataFrame:
+    """Pairs (target_id, other_id, shared) for the target ids, either direction in time."""
+    _with_ids(con, ids)
+    params = {"window_s": window_s, "max_df": max_df, "min_shared": min_shared}
+    return con.execute(load_query("link/candidates"), params).df()
+
+
+def chains_of(con: duckdb.DuckDBPyConnection, ids: Iterable[int]) -> list[tuple]:
+    """Stored chains rows (column order of the chains dataclass) for ids judged earlier."""
+    _with_ids(con, ids)
+    return con.execute(load_query("link/chains_of")).fetchall()
+
+
+def write_results(
+    con: duckdb.DuckDBPyConnection, chains: pd.DataFrame, links: pd.DataFrame, state: pd.DataFrame
+) -> None:
+    """Replace the verdicts of the articles in `state`, in one transaction."""
+    con.register("new_chains", chains)
+    con.register("new_links", links)
+    con.register("new_state", state)
+    try:
+        con.execute("BEGIN TRANSACTION")
+        own = True
+    except duckdb.TransactionException:  # the caller already holds one
+        own = False
+    try:
+        con.execute(load_query("link/write_results"))
+        if own:
+            con.execute("COMMIT")
+    except Exception:
+        if own:
+            con.execute("ROLLBACK")
+        raise
+    finally:
+        for name in ("new_chains", "new_links", "new_state"):
+            con.unregister(name)

@@ -1,0 +1,64 @@
+"""Runs: every writing command records one, so a run that did not finish is visible as such."""
+
+from __future__ import annotations
+
+import json
+import os
+from importlib.metadata import PackageNotFoundError, version
+
+import duckdb
+
+from pipelines import __version__
+
+
+def _version(package: str) -> str | None:
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return None
+
+
+def _pid_alive(pid: int | None) -> bool:
+    if not pid:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def start_run(con: duckdb.DuckDBPyConnection, command: str, args: str = "") -> int:
+    """Record a new run as 'running' and return its id. Runs left 'running' by a process that no
+    longer exists (killed, crashed) are marked 'interrupted' first: the writer lock is ours."""
+    stale = con.execute("SELECT run_id, pid FROM runs WHERE status = 'running'").fetchall()
+    for run_id, pid in stale:
+        if not _pid_alive(pid) or pid == os.getpid():
+            con.execute(
+                "UPDATE runs SET status = 'interrupted', message = 'process ended before the run finished' "
+                "WHERE run_id = ?",
+                [run_id],
+            )
+    row = con.execute(
+        """
+        INSERT INTO runs (command, args, started_at, status, pid, provtrack_version,
+                          trafilatura_version, scrapy_version, duckdb_version)
+        VALUES (?, ?, current_timestamp::TIMESTAMP, 'running', ?, ?, ?, ?, ?)
+        RETURNING run_id
+        """,
+        [command, args, os.getpid(), __version__, _version("trafilatura"), _version("scrapy"), duckdb.__version__],
+    ).fetchall()
+    return row[0][0]
+
+
+def finish_run(
+    con: duckdb.DuckDBPyConnection, run_id: int, status: str, counts: dict | None = None, message: str = ""
+) -> None:
+    """Close a run with its status (ok / partial / failed) and counts."""
+    con.execute(
+        "UPDATE runs SET finished_at = current_timestamp::TIMESTAMP, status = ?, counts = ?, message = ? "
+        "WHERE run_id = ?",
+        [status, json.dumps(counts or {}), message or None, run_id],
+    )

@@ -1,0 +1,66 @@
+"""URL normalisation and registered domains, so one article is one URL however it was linked."""
+
+from __future__ import annotations
+
+from functools import cache
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import tldextract
+
+# Query parameters that only say how a reader arrived; they never select a different article.
+TRACKING_PARAMS = frozenset(
+    {
+        "fbclid", "gclid", "dclid", "msclkid", "yclid", "mc_cid", "mc_eid", "ocid", "cmpid", "icid",
+        "ref", "ref_src", "ref_url", "referrer", "share", "smid", "smtyp", "cid", "xtor", "at_medium",
+        "at_campaign", "ns_mchannel", "ns_campaign", "ito", "guccounter", "_ga", "igshid", "s_cid",
+        "rss", "from", "src",
+    }
+)
+TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hsa_", "__twitter", "_hs")
+
+
+class BadURL(ValueError):
+    """Not an absolute http(s) URL."""
+
+
+def normalize_url(url: str) -> str:
+    """The canonical spelling of an article URL: lower-case scheme and host, no default port,
+    no fragment, no tracking parameters; raises BadURL for anything that is not absolute http(s)."""
+    url = (url or "").strip()
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:
+        raise BadURL(f"not a valid URL: {url[:200]!r}") from exc
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https") or not parts.hostname:
+        raise BadURL(f"not an absolute http(s) URL: {url[:200]!r}")
+    host = parts.hostname.lower().rstrip(".")
+    if port and not (scheme == "http" and port == 80 or scheme == "https" and port == 443):
+        host = f"{host}:{port}"
+    query = [
+        (key, value)
+        for key, value in parse_qsl(parts.query, keep_blank_values=True)
+        if key.lower() not in TRACKING_PARAMS and not key.lower().startswith(TRACKING_PREFIXES)
+    ]
+    path = parts.path or "/"
+    return urlunsplit((scheme, host, path, urlencode(query, doseq=True), ""))
+
+
+@cache
+def _extractor() -> tldextract.TLDExtract:
+    # The public-suffix snapshot shipped with tldextract: no network, no cache directory.
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+
+def registered_domain(url_or_host: str) -> str:
+    """The domain an outlet registered ("bbc.co.uk" for news.bbc.co.uk). Hosts outside the public
+    suffix list (IP addresses, the demo's *.example hosts) are returned whole, without "www.\""""
+    host = url_or_host
+    if "//" in url_or_host:
+        host = urlsplit(url_or_host).hostname or ""
+    host = host.lower().split(":")[0].rstrip(".")
+    parts = _extractor()(host)
+    if parts.suffix and parts.domain:
+        return f"{parts.domain}.{parts.suffix}"
+    return host.removeprefix("www.")

@@ -1,0 +1,15 @@
+-- credits: one row per (article, agency, role): an explicit attribution found on the page.
+--   article_url  the article (latest version of its URL)
+--   agency       canonical agency name (data/agencies.toml)
+--   role         origin (the article is that agency's copy), contributor (it supplied part),
+--                cited (named as the source of a statement), photo (image credit only)
+--   cue          the text that decided it, e.g. 'Via: Sputnik News Agency'
+--   location     where the cue was: dateline, byline, body, footer, caption, metadata
+CREATE OR REPLACE VIEW credits AS
+WITH latest AS (
+    SELECT article_id, url FROM articles
+    QUALIFY row_number() OVER (PARTITION BY url ORDER BY version DESC) = 1
+)
+SELECT l.url AS article_url, c.agency, c.role, c.cue, c.location
+FROM article_credits c
+JOIN latest l USING (article_id);

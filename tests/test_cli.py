@@ -1,0 +1,113 @@
+"""The command line as a user meets it: help everywhere, output formats, bound parameters, errors."""
+
+from __future__ import annotations
+
+import json
+
+import click
+import pytest
+
+from pipelines.cli import cli
+from tests.conftest import write_jsonl
+
+
+def _all_commands(group: click.Group, prefix=()):
+    for name, command in group.commands.items():
+        yield (*prefix, name), command
+        if isinstance(command, click.Group):
+            yield from _all_commands(command, (*prefix, name))
+
+
+@pytest.mark.parametrize(("path", "command"), list(_all_commands(cli)), ids=lambda v: " ".join(v) if isinstance(v, tuple) else "")
+def test_every_command_has_help_with_an_example(path, command):
+    assert command.help and len(command.help) > 40, f"`provtrack {' '.join(path)}` needs a help text"
+    if not isinstance(command, click.Group):
+        assert "Example" in command.help, f"add an Example: block to the help of `provtrack {' '.join(path)}`"
+
+
+@pytest.fixture
+def loaded(tmp_path, run_cli):
+    rows = [{"url": f"https://wire.example.com/{i}", "outlet": "Wire", "text": f"Story number {i} about a port."}
+            for i in range(3)]
+    assert run_cli("ingest", str(write_jsonl(tmp_path / "r.jsonl", rows))).exit_code == 0
+    return run_cli
+
+
+def test_query_prints_csv_json_and_writes_parquet(loaded, tmp_path):
+    csv_out = loaded("query", "select article_url, outlet from article_origins order by 1", "--format", "csv")
+    assert csv_out.stdout.splitlines() == ["article_url,outlet", "https://wire.example.com/0,Wire",
+                                           "https://wire.example.com/1,Wire", "https://wire.example.com/2,Wire"]
+    json_out = loaded("query", "select count(*) as n from article_origins", "--format", "json")
+    assert json.loads(json_out.stdout) == {"n": 3}
+    target = tmp_path / "origins.parquet"
+    loaded("query", "select * from article_origins", "--format", "parquet", "--out", str(target))
+    import pandas as pd
+
+    assert len(pd.read_parquet(target)) == 3
+
+
+def test_parameters_are_bound_never_interpolated(loaded):
+    sneaky = "x' OR '1'='1"
+    result = loaded("query", "select count(*) as n from article_origins where outlet = $outlet",
+                    "-p", f"outlet={sneaky}", "--format", "json")
+    assert json.loads(result.stdout) == {"n": 0}
+    drop = loaded("query", "select count(*) as n from article_origins where outlet = $o", "-p",
+                  "o=Wire'; DROP TABLE articles; --", "--format", "json")
+    assert json.loads(drop.stdout) == {"n": 0}
+    assert json.loads(loaded("query", "select count(*) as n from articles", "--format", "json").stdout) == {"n": 3}
+
+
+def test_query_is_read_only_and_bad_sql_is_one_line(loaded):
+    write = loaded("query", "select * from articles; delete from articles")
+    assert write.exit_code == 1 and "Error" in write.stderr and "Traceback" not in write.stderr
+    bad = loaded("query", "select nope from article_origins")
+    assert bad.exit_code == 1 and bad.stderr.count("\n") == 1
+
+
+def test_query_on_a_missing_database_says_what_to_do(run_cli, tmp_path):
+    result = run_cli("query", "select 1", db=tmp_path / "absent.duckdb")
+    assert result.exit_code == 1 and "no database at" in result.stderr
+
+
+def test_query_list_shows_named_queries(run_cli):
+    result = run_cli("query", "--list", "--format", "csv")
+    assert result.exit_code == 0 and result.stdout.startswith("name,parameters,what a row is")
+
+
+def test_migrate_is_idempotent_and_lists_versions(run_cli):
+    first = run_cli("migrate")
+    assert "applied" in first.stdout and "001_core" in first.stdout
+    assert run_cli("migrate").stdout.strip() == "schema is up to date"
+    assert "001_core  applied" in run_cli("migrate", "--list").stdout
+
+
+def test_a_second_writer_waits_then_exits_75_with_one_line(run_cli, tmp_db):
+    from pipelines.store import Database
+
+    with Database(tmp_db).writer():
+        result = run_cli("migrate")
+    assert result.exit_code == 75
+    assert "is being written by pid" in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_agencies_and_sources_list_the_registries(run_cli):
+    agencies = run_cli("agencies", "--format", "csv").stdout
+    assert "TASS" in agencies and "BelTA" in agencies and len(agencies.splitlines()) > 60
+    sources = run_cli("sources", "--format", "csv").stdout
+    assert "verified" in sources.splitlines()[0]
+
+
+def test_import_state_media_merges_typology_into_outlets(run_cli, tmp_path, tmp_db):
+    csv_path = tmp_path / "smm.csv"
+    csv_path.write_text(
+        "Name,URL,Country,Typology\n"
+        "RT,https://www.rt.com/,Russia,State-controlled media\n"
+        "BBC,https://www.bbc.co.uk,United Kingdom,Independent public media\n"
+        ",https://nameless.example.com,X,Y\n",
+        encoding="utf-8",
+    )
+    result = run_cli("registry", "import-state-media", str(csv_path))
+    assert "imported 2" in result.stdout and "line 4: no outlet name" in result.stderr
+    rows = run_cli("query", "select name, typology, state_affiliated from outlets where typology is not null order by 1",
+                   "--format", "csv").stdout.splitlines()
+    assert rows[1:] == ["BBC,Independent public media,False", "RT,State-controlled media,True"]

@@ -1,0 +1,263 @@
+"""The shipped registries: every agency a user names resolves, aliases never collide, bad files say where."""
+
+from __future__ import annotations
+
+import sys
+from collections import defaultdict
+
+import pytest
+
+from pipelines import DATA_DIR
+from pipelines.registry import (
+    OWNERSHIP_KINDS,
+    RegistryError,
+    load_agencies,
+    load_sources,
+    parse_agencies,
+)
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+# Agencies users asked for by name, with the spellings pages actually use (issue list).
+NAMED_AGENCIES = {
+    "TASS": ["ТАСС", "ITAR-TASS", "ИТАР-ТАСС", "tass"],
+    "RIA Novosti": ["РИА Новости", 'РИА "Новости"', "RIA"],
+    "Sputnik": ["Спутник", "Sputnik News Agency"],
+    "BelTA": ["БелТА", "БЕЛТА", "Belta"],
+    "Xinhua": ["新华社", "新华网", "Xinhua News Agency"],
+    "AFP": ["Agence France-Presse", "Agence France Presse"],
+    "AP": ["Associated Press", "The Associated Press"],
+    "Reuters": ["Thomson Reuters", "Рейтер", "Reuters Staff"],
+    "PA": ["Press Association", "PA Media", "PA News"],
+    "Anadolu": ["Anadolu Agency", "Anadolu Ajansı", "AA"],
+    "dpa": ["Deutsche Presse-Agentur", "DPA"],
+    "EFE": ["Agencia EFE"],
+    "ANSA": ["ANSA"],
+    "Kyodo": ["共同通信"],
+    "Yonhap": ["연합뉴스"],
+    "Interfax": ["Интерфакс"],
+    "Ukrinform": ["Укрінформ"],
+    "UNIAN": ["УНІАН"],
+    "IRNA": ["IRNA"],
+    "PTI": ["Press Trust of India"],
+    "ANI": ["Asian News International"],
+    "IANS": ["IANS"],
+    "UNI": ["UNI"],
+    "Bernama": ["Bernama"],
+    "Antara": ["Antara"],
+    "KNA": ["Katholische Nachrichten-Agentur"],
+    "epd": ["epd"],
+    "APA": ["Austria Presse Agentur"],
+    "Keystone-SDA": ["SDA", "ATS"],
+    "CNA": ["中央社"],
+    "China News Service": ["中新社"],
+}
+
+# Canonical names the credit-labelling guide and the labelled dev corpus use; the credits stage emits them.
+CREDIT_CANONICAL_NAMES = [
+    "Reuters",
+    "AP",
+    "AFP",
+    "dpa",
+    "EFE",
+    "ANSA",
+    "Kyodo",
+    "Yonhap",
+    "Xinhua",
+    "TASS",
+    "RIA Novosti",
+    "Sputnik",
+    "Interfax",
+    "BelTA",
+    "Anadolu",
+    "PTI",
+    "ANI",
+    "IANS",
+    "UNI",
+    "Ukrinform",
+    "UNIAN",
+    "IRNA",
+    "Bernama",
+    "Antara",
+    "KNA",
+    "epd",
+    "APA",
+    "Keystone-SDA",
+    "Bloomberg",
+    "PA",
+    "CNA",
+    "NTB",
+    "TT",
+    "Ritzau",
+    "ANP",
+    "Belga",
+    "Lusa",
+    "Europa Press",
+    "Agencia Brasil",
+    "EPA",
+    "WAFA",
+    "AAP",
+    "SID",
+    "Newsis",
+    "News1",
+    "Ruptly",
+    "Canadian Press",
+    "NNA",
+    "ČTK",
+    "AWP",
+    "KCNA",
+    "PAP",
+]
+
+
+def _shipped_agency_entries() -> list[dict]:
+    # Read the file directly: the registry's own index keeps the first agency for a clashing alias and
+    # would hide the clash this test looks for.
+    return tomllib.loads((DATA_DIR / "agencies.toml").read_text(encoding="utf-8"))["agency"]
+
+
+def test_shipped_registry_knows_at_least_60_agencies():
+    assert len(load_agencies()) >= 60
+
+
+@pytest.mark.parametrize(
+    ("canonical", "alias"),
+    [(name, alias) for name, aliases in NAMED_AGENCIES.items() for alias in [name, *aliases]],
+)
+def test_named_agency_resolves_by_each_alias(canonical, alias):
+    agency = load_agencies().lookup(alias)
+    assert agency is not None, f"{alias!r} is unknown: add it to {canonical!r}'s aliases (data/agencies.toml)"
+    assert agency.name == canonical, f"{alias!r} resolves to {agency.name!r}, expected {canonical!r}"
+
+
+@pytest.mark.parametrize("name", CREDIT_CANONICAL_NAMES)
+def test_credit_canonical_names_are_agency_names(name):
+    agency = load_agencies().lookup(name)
+    assert agency is not None and agency.name == name, (
+        f"credits use {name!r} as a canonical name: data/agencies.toml needs an agency with name = {name!r}"
+    )
+
+
+def test_lookup_ignores_case_and_surrounding_space():
+    assert load_agencies().lookup("  reuters staff ").name == "Reuters"
+
+
+def test_no_alias_belongs_to_two_agencies():
+    owners: dict[str, set[str]] = defaultdict(set)
+    for entry in _shipped_agency_entries():
+        for key in (entry["name"], *entry.get("aliases", [])):
+            owners[key.strip().casefold()].add(entry["name"])
+    clashes = {key: sorted(names) for key, names in owners.items() if len(names) > 1}
+    assert not clashes, f"aliases on several agencies (keep each on one, say why in a comment): {clashes}"
+
+
+def test_canonical_names_are_unique():
+    names = [entry["name"] for entry in _shipped_agency_entries()]
+    assert len(names) == len(set(names))
+
+
+def test_every_domain_resolves_to_its_agency():
+    registry = load_agencies()
+    for agency in registry:
+        for domain in agency.domains:
+            assert domain == domain.lower() and "/" not in domain and not domain.startswith("www."), (
+                f"{agency.name}: write {domain!r} as a bare registered domain such as 'tass.ru'"
+            )
+            found = registry.for_domain(domain)
+            assert found is not None and found.name == agency.name, (
+                f"{domain} resolves to {found and found.name!r}, expected {agency.name!r} (listed twice?)"
+            )
+
+
+def test_state_agency_sites_are_known():
+    registry = load_agencies()
+    for domain, name in [
+        ("tass.ru", "TASS"),
+        ("ria.ru", "RIA Novosti"),
+        ("sputnikglobe.com", "Sputnik"),
+        ("belta.by", "BelTA"),
+        ("news.cn", "Xinhua"),
+        ("apnews.com", "AP"),
+    ]:
+        assert registry.for_domain(domain).name == name
+
+
+def test_every_agency_has_valid_ownership_and_country():
+    for agency in load_agencies():
+        assert agency.ownership in OWNERSHIP_KINDS, f"{agency.name}: ownership {agency.ownership!r}"
+        assert len(agency.country) == 2 and agency.country.isupper(), (
+            f"{agency.name}: country must be an ISO 3166-1 alpha-2 code, got {agency.country!r}"
+        )
+        assert agency.domains, f"{agency.name}: list at least one domain of its own site"
+
+
+def test_state_agencies_are_flagged():
+    registry = load_agencies()
+    for name in ["TASS", "RIA Novosti", "Sputnik", "BelTA", "Xinhua", "IRNA", "KCNA"]:
+        assert registry.lookup(name).state_affiliated, name
+    for name in ["Reuters", "AP", "dpa"]:
+        assert not registry.lookup(name).state_affiliated, name
+
+
+def test_sources_name_agencies_by_their_canonical_name():
+    registry = load_agencies()
+    sources = load_sources()
+    assert len({source.name for source in sources}) == len(sources), "source names must be unique"
+    for source in sources:
+        agency = registry.lookup(source.outlet)
+        if agency is not None:
+            assert source.outlet == agency.name, (
+                f"source {source.name!r}: outlet {source.outlet!r} is an agency; write it as {agency.name!r}"
+            )
+        for name in source.republishes:
+            assert registry.lookup(name) is not None and registry.lookup(name).name == name, (
+                f"source {source.name!r}: republishes {name!r}, which is not a canonical agency name"
+            )
+        assert source.feeds or source.sitemaps or source.home, f"source {source.name!r} has nowhere to crawl"
+
+
+def test_agency_sites_are_in_the_default_crawl():
+    crawled = {source.outlet for source in load_sources()}
+    for name in ["TASS", "RIA Novosti", "Sputnik", "BelTA", "Xinhua", "AFP", "AP", "Reuters"]:
+        assert name in crawled, f"data/sources.toml has no source with outlet = {name!r}"
+
+
+BAD_OWNERSHIP = """
+[[agency]]
+name = "Fine"
+country = "FR"
+ownership = "public"
+state_affiliated = false
+
+[[agency]]
+name = "Broken Wire"
+country = "XX"
+ownership = "government"
+state_affiliated = true
+"""
+
+
+def test_bad_ownership_error_names_the_agency():
+    with pytest.raises(RegistryError, match="Broken Wire") as info:
+        parse_agencies(BAD_OWNERSHIP, where="my.toml")
+    assert "my.toml" in str(info.value) and "ownership" in str(info.value)
+
+
+def test_missing_field_error_names_the_agency_and_field():
+    text = '[[agency]]\nname = "No Country"\nownership = "state"\nstate_affiliated = true\n'
+    with pytest.raises(RegistryError, match="No Country.*'country'"):
+        parse_agencies(text)
+
+
+def test_nameless_entry_error_gives_its_position():
+    text = BAD_OWNERSHIP.replace('name = "Broken Wire"\n', "")
+    with pytest.raises(RegistryError, match="agency #2.*'name'"):
+        parse_agencies(text)
+
+
+def test_invalid_toml_is_a_registry_error():
+    with pytest.raises(RegistryError, match="not valid TOML"):
+        parse_agencies('[[agency]]\nname = "Unclosed\n')

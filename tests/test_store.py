@@ -1,0 +1,130 @@
+"""The store: migrations, versions, idempotent loads, the public views before linking."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import duckdb
+import pytest
+
+from pipelines.models import Article, Credit
+from pipelines.store import Database
+from pipelines.store.articles import Outlets, save_articles
+from pipelines.store.db import apply_migrations, migration_files
+from pipelines.store.runs import finish_run, start_run
+
+
+def _article(url: str, text: str, outlet: str | None = None, credits=()) -> Article:
+    return Article(url=url, outlet=outlet, domain="x", title="t", author=None, text=text, language="en",
+                   sitename=None, canonical_url=None, published_at=datetime(2026, 11, 20, 12),
+                   credits=list(credits))
+
+
+def test_migrations_apply_once_and_record_themselves(tmp_db):
+    db = Database(tmp_db)
+    with db.writer() as con:
+        versions = con.execute("SELECT version FROM schema_migrations ORDER BY 1").fetchall()
+        assert [v for (v,) in versions] == [v for v, _, _ in migration_files()]
+        assert apply_migrations(con) == [], "a second migrate must apply nothing"
+
+
+def test_same_text_twice_is_one_row_and_new_text_is_a_new_version(tmp_db):
+    with Database(tmp_db).writer() as con:
+        run = start_run(con, "test")
+        outlets = Outlets(con, run)
+        first = save_articles(con, run, [_article("https://a.com/1", "Alpha beta gamma.")], outlets)
+        again = save_articles(con, run, [_article("https://a.com/1", "Alpha  beta gamma.")], outlets)
+        changed = save_articles(con, run, [_article("https://a.com/1", "Alpha beta gamma. Via: TASS")], outlets)
+        finish_run(con, run, "ok")
+        assert (first.new_articles, again.unchanged, changed.new_versions) == (1, 1, 1)
+        rows = con.execute("SELECT version, previous_id IS NOT NULL FROM articles ORDER BY version").fetchall()
+        assert rows == [(1, False), (2, True)]
+        assert con.execute("SELECT count(*) FROM article_origins").fetchone()[0] == 1, "one row per article"
+
+
+def test_article_origins_before_linking_uses_the_origin_credit(tmp_db):
+    with Database(tmp_db).writer() as con:
+        run = start_run(con, "test")
+        outlets = Outlets(con, run)
+        credits = [Credit("Sputnik", "origin", "Via: Sputnik News Agency", "footer"),
+                   Credit("BelTA", "cited", "quoted as saying by ... Belta", "body")]
+        save_articles(con, run, [_article("https://eurasiantimes.com/s400", "Text.", credits=credits),
+                                 _article("https://plain.com/a", "Other text.")], outlets)
+        rows = con.execute(
+            "SELECT article_url, origin_agency, hops, derivation, credit_status, evidence, origin_url "
+            "FROM article_origins ORDER BY article_url"
+        ).fetchall()
+    assert rows == [
+        ("https://eurasiantimes.com/s400", "Sputnik", 1, "none", "credited", "credit", None),
+        ("https://plain.com/a", None, 0, "none", None, None, None),
+    ]
+
+
+def test_an_agency_outlets_own_story_is_self(tmp_db):
+    with Database(tmp_db).writer() as con:
+        run = start_run(con, "test")
+        outlets = Outlets(con, run)
+        from pipelines.commands.loading import ensure_registries
+
+        ensure_registries(con)
+        outlets = Outlets(con, run)
+        save_articles(con, run, [_article("https://tass.com/politics/1", "MOSCOW, Nov 3. /TASS/. Text.")], outlets)
+        row = con.execute("SELECT outlet, origin_agency, hops, credit_status FROM article_origins").fetchone()
+    assert row == ("TASS", "TASS", 0, "self")
+
+
+def test_a_failed_batch_leaves_nothing_half_written(tmp_db):
+    with Database(tmp_db).writer() as con:
+        run = start_run(con, "test")
+        outlets = Outlets(con, run)
+        # role is NOT NULL: the credits insert fails after the articles of the batch were inserted
+        bad = _article("https://a.com/2", "Text.", credits=[Credit("TASS", None, "x", "footer")])
+        with pytest.raises(duckdb.ConstraintException):
+            save_articles(con, run, [_article("https://a.com/1", "Fine."), bad], outlets)
+        assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == 0
+        assert con.execute("SELECT count(*) FROM article_credits").fetchone()[0] == 0
+
+
+def test_a_run_whose_process_died_is_marked_interrupted(tmp_db):
+    with Database(tmp_db).writer() as con:
+        con.execute("INSERT INTO runs (command, started_at, status, pid) VALUES ('crawl', now(), 'running', 999999)")
+        start_run(con, "ingest")
+        status = con.execute("SELECT status FROM runs WHERE command = 'crawl'").fetchone()[0]
+    assert status == "interrupted"
+
+
+def test_readers_wait_for_a_writer_then_say_why(tmp_db):
+    db = Database(tmp_db, wait=0.5)
+    with db.writer():
+        pass
+    import subprocess
+    import sys
+
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import duckdb,sys,time; c=duckdb.connect(sys.argv[1]); print('open', flush=True); time.sleep(5)",
+         str(tmp_db)],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "open"
+        from pipelines.store import DatabaseLocked
+
+        try:
+            with db.reader():
+                raise AssertionError("the database should be locked by the other process")
+        except DatabaseLocked as exc:
+            assert "gave up after 0.5 s" in str(exc)
+    finally:
+        holder.kill()
+        holder.wait()
+        holder.stdout.close()
+
+
+def test_schema_views_have_the_public_columns(tmp_db):
+    with Database(tmp_db).writer() as con:
+        origins = [r[0] for r in con.execute("DESCRIBE article_origins").fetchall()]
+        credits = [r[0] for r in con.execute("DESCRIBE credits").fetchall()]
+    assert origins == ["article_url", "outlet", "published_at", "source_url", "origin_url", "origin_agency",
+                       "hops", "derivation", "reuse_score", "credit_status", "evidence"]
+    assert credits == ["article_url", "agency", "role", "cue", "location"]

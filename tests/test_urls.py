@@ -1,0 +1,44 @@
+"""URL normalisation: one article, one URL, however a feed or a reader linked it."""
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pipelines.urls import BadURL, normalize_url, registered_domain
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("HTTPS://WWW.Example.COM/a/b?utm_source=x&id=3#top", "https://www.example.com/a/b?id=3"),
+        ("http://example.com:80/x?fbclid=1&gclid=2", "http://example.com/x"),
+        ("https://example.com", "https://example.com/"),
+        ("https://example.com:8443/p?q=1&ref=rss", "https://example.com:8443/p?q=1"),
+    ],
+)
+def test_tracking_parameters_fragments_and_default_ports_are_dropped(raw, expected):
+    assert normalize_url(raw) == expected
+
+
+@pytest.mark.parametrize("bad", ["", "ftp://x.com/a", "javascript:alert(1)", "/relative/path", "http://", "http://[::1"])
+def test_non_http_urls_are_refused_with_a_clear_error(bad):
+    with pytest.raises(BadURL):
+        normalize_url(bad)
+
+
+@pytest.mark.parametrize(
+    ("url", "domain"),
+    [("https://news.bbc.co.uk/x", "bbc.co.uk"), ("https://www.tass.ru/a", "tass.ru"),
+     ("http://sputnik-demo.example/n", "sputnik-demo.example"), ("http://127.0.0.1:8000/", "127.0.0.1")],
+)
+def test_registered_domain(url, domain):
+    assert registered_domain(url) == domain
+
+
+@given(st.text(max_size=200))
+def test_normalisation_never_fails_with_anything_but_bad_url(text):
+    try:
+        once = normalize_url(text)
+    except BadURL:
+        return
+    assert normalize_url(once) == once, "normalising twice must change nothing"
