@@ -26,7 +26,16 @@ _BARE_PUNCT = re.compile(r"^[\s()\[\]\-—–.,:|/•]*$")
 _AFTER_SENTENCE = re.compile(r"[.!?\"”»]\s*[(\[]?\s*$")
 _JOIN_NEXT = re.compile(r"(?:^|\s)(?:and|und|et|y|e|mit|with|avec|con|&|\+|и|та|ve)\s*$", re.I)
 _JOIN_AFTER = re.compile(r"^\s*(?:and|und|et|y|e|mit|with|avec|con|&|\+|и|та|ve)\s", re.I)
+# "Petra Lerchbaumer", "Mehr Infos": a capitalised word glued to the name makes it a person or a phrase.
+_NAME_GOES_ON = re.compile(
+    r"^\s(?!(?:Photo|Foto|Images?|News|Agency|Staff|Writer|Wire|Scanpix|Monday|Tuesday|Wednesday|Thursday|"
+    r"Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|"
+    r"December)\b)[A-ZÀ-Ý][a-zà-ÿ]")
+_PERSON = re.compile(r"^(?:[A-ZÀ-Ý][\w.'’-]+)(?:\s+[A-ZÀ-Ý][\w.'’-]+){0,3}\s*$")
 # The guide counts Bloomberg as an agency only when it supplies copy, not as a cited or photo source.
+# A byline box goes on with the date: "Tom Davies Associated Press Published 11:34 PM EST Nov 19, 2019".
+_BYLINE_END = re.compile(r"\s(?=\d|(?:published|posted|updated|veröffentlicht|aktualisiert|publié|mis à jour|"
+                         r"publicado|actualizado|pubblicato|aggiornato|опубликовано|обновлено)\b)", re.I)
 _COPY_ONLY = frozenset({"Bloomberg"})
 
 
@@ -87,10 +96,16 @@ def _sentence(text: str, start: int, end: int) -> str:
 
 def _byline_role(text: str, matcher: cc.AgencyMatcher) -> dict[str, str]:
     """Agency → origin (the byline is the agency, or its staff) or contributor (shared byline)."""
+    text = _BYLINE_END.split(text, maxsplit=1)[0]
     chains = _chains(matcher, text)
     if not chains or len(text) > 160:
         return {}
+    chains = [c for c in chains if not _NAME_GOES_ON.match(text[c[1]:])]
+    if not chains:
+        return {}
     names = [n for _, _, members in chains for _, _, n in members]
+    if cc.L_MORE_SOURCES.search(text[:chains[0][0]]):
+        return dict.fromkeys(names, "contributor")  # "Weitere Quellen • AP"
     if any(_JOIN_NEXT.search(text[:s]) or _JOIN_AFTER.match(text[e:]) for s, e, _ in chains):
         return dict.fromkeys(names, "contributor")  # "Adam Vidler and AP", "Par Le Figaro et AFP"
     rest_text = cc.BYLINE_PREFIX.sub("", text)
@@ -108,10 +123,9 @@ def _byline_role(text: str, matcher: cc.AgencyMatcher) -> dict[str, str]:
 
 def _is_photo(text: str, s: int, e: int, ms: int, me: int) -> bool:
     left, right = text[max(0, s - _CONTEXT):s], text[e:e + _CONTEXT]
-    own_left = text[max(0, ms - 40):ms]
     if cc.L_PHOTO.search(left) or cc.R_PHOTO.match(right) or cc.R_PHOTOGRAPHER.match(right):
         return True
-    return bool(cc.L_PHOTOGRAPHER.search(own_left)) and not cc.L_INITIALS.search(own_left)
+    return bool(cc.L_PHOTOGRAPHER.search(left)) and not cc.L_INITIALS.search(left)
 
 
 def _caption_credit(text: str, s: int, e: int) -> bool:
@@ -129,10 +143,11 @@ def _classify(block: Block, matcher: cc.AgencyMatcher, found: _Found, *, cite: b
     chains = _chains(matcher, text)
     if not chains:
         return
-    if block.kind in ("byline", "meta_byline"):
-        loc = "byline" if block.kind == "byline" else "metadata"
+    if block.kind in ("byline", "meta_byline", "shared_byline"):
+        loc = "metadata" if block.kind == "meta_byline" else "byline"
         for name, role in _byline_role(text, matcher).items():
-            found.add(name, role, text, loc)
+            # An agency byline next to a staff byline ("Adam Vidler" + "AP") is a shared one.
+            found.add(name, "contributor" if block.kind == "shared_byline" else role, text, loc)
         return
     if block.kind in ("caption", "photo_meta"):
         for s, e, members in chains:
@@ -189,11 +204,15 @@ def _role_in_text(text, s, e, ms, me, name, block, matcher, cite):
             role = _byline_role(text, matcher).get(name)
             if role:
                 return role, "byline"
-        if _BARE_PUNCT.match(text[:s]) and _BARE_PUNCT.match(text[e:]):
+        if _BARE_PUNCT.match(text[:s]) and _BARE_PUNCT.match(text[e:]) and (block.tail or me - ms > 3):
             return "origin", "byline" if block.lead and not block.tail else "footer"
     if block.tail and _AFTER_SENTENCE.search(left) and _BARE_PUNCT.match(text[e:]):
         return "origin", "footer"  # "... to sneak into the US. PTI"
-    if not cite:
+    if short and block.lead and not block.tail and len(text) <= 50:
+        role = _byline_role(text, matcher).get(name)
+        if role == "origin":
+            return role, "byline"  # "AFP, MANILA" under the headline
+    if not cite or _NAME_GOES_ON.match(text[e:]):
         return None, None
     if cc.L_CITE.search(left) or cc.L_CITE_LOOSE.search(left) or cc.R_CITE.match(right):
         return "cited", "body"
@@ -226,12 +245,17 @@ def find_credits(html: str | None, text: str, *, url: str, author: str | None = 
         blocks.extend(regions.blocks)
     if author:
         blocks.append(Block(author, "byline"))
-    text_blocks = _text_blocks(text or "")
+    bylines = [b.text for b in blocks if b.kind == "byline"]
+    shared_byline = any(_PERSON.match(t) and len(t) <= 40 and not list(matcher.finditer(t)) for t in bylines)
+    captions = {b.text for b in blocks if b.kind == "caption"}
+    text_blocks = [Block(b.text, "caption") if b.text in captions else b for b in _text_blocks(text or "")]
     # Citations come from the cleaned text when there is one: it has no teasers or link lists.
     cite_in_html = not text_blocks
     for block in blocks:
         if block.kind == "para" and not (block.lead or block.tail or cite_in_html):
             continue
+        if block.kind == "byline" and shared_byline:
+            block = Block(block.text, "shared_byline")
         _classify(block, matcher, found, cite=cite_in_html)
     for block in text_blocks:
         _classify(block, matcher, found, cite=True)

@@ -6,6 +6,7 @@ import json
 
 import duckdb
 
+from pipelines.shingles import token_offsets
 from pipelines.store.db import StoreError, load_query
 from pipelines.urls import BadURL, normalize_url
 
@@ -49,7 +50,7 @@ def explain_article(con: duckdb.DuckDBPyConnection, url: str, passages: int = 3)
     lines += ["", "chain (newest first):"]
     current, seen = article, set()
     for hop in range(MAX_HOPS):
-        lines.append(f"  {'└─' if hop else '●'} {_describe(current)}")
+        lines.append(f"  {'   ' * (hop - 1) + '└─' if hop else '●'} {_describe(current)}")
         source_url = current["source_url"]
         if not source_url or source_url in seen:
             break
@@ -69,14 +70,18 @@ def explain_article(con: duckdb.DuckDBPyConnection, url: str, passages: int = 3)
 
 
 def _passages(reuse: dict, limit: int) -> list[str]:
-    """The longest aligned spans, as text of the target article (spans are word offsets)."""
+    """The longest aligned spans as the target article's own text (spans are token offsets, mapped
+    back to characters with the linker's own tokeniser)."""
     spans = json.loads(reuse["spans"]) if isinstance(reuse["spans"], str) else (reuse["spans"] or [])
-    words = reuse["target_text"].split()
+    text = reuse["target_text"]
+    offsets = token_offsets(text)
     longest = sorted(spans, key=lambda s: s[1] - s[0], reverse=True)[:limit]
     out = []
     for start, end, *_ in sorted(longest):
-        text = " ".join(words[start:end])
-        out.append(text if len(text) <= 300 else text[:297] + "…")
+        if not 0 <= start < end <= len(offsets):
+            continue
+        passage = " ".join(text[offsets[start][0]:offsets[end - 1][1]].split())
+        out.append(passage if len(passage) <= 300 else passage[:297] + "…")
     return out
 
 

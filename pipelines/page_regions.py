@@ -46,7 +46,7 @@ _JUNK = re.compile(
     re.I,
 )
 _CAPTION = re.compile(
-    r"caption|credit|copyright|photo|image|img|media|figure|bild|foto|legend|picture|gallery|slideshow|"
+    r"caption|credit|photo|image|img|media|figure|bild|foto|legend|picture|gallery|slideshow|"
     r"source-?image|imagen|didascalia",
     re.I,
 )
@@ -59,8 +59,9 @@ _ARTICLE_TYPES = re.compile(r"article|posting|report|webpage|creativework|livebl
 _MEDIA_TYPES = re.compile(r"imageobject|videoobject|mediaobject", re.I)
 _META_NAMES = {"original-source", "syndication-source", "dc.source", "dcterms.source", "author",
                "article:author", "dc.creator", "byl", "sailthru.author", "parsely-author", "source",
-               "dc.rights", "copyright", "news_keywords_source"}
+               "dc.rights", "copyright", "articleauthor"}
 _WS = re.compile(r"\s+")
+_SOURCE_START = re.compile(r"^\(?\s*(?:quelle|source|bron|fuente|fonte|zdroj|kilde|foto|photo|bild)\s*:", re.I)
 
 
 def _attrs(el) -> str:
@@ -246,7 +247,8 @@ def page_regions(html: str) -> PageRegions:
         name = (meta.get("name") or meta.get("property") or "").strip().lower()
         if name in _META_NAMES:
             content = meta.get("content", "")
-            if name in ("author", "article:author", "dc.creator", "byl", "sailthru.author", "parsely-author"):
+            if name in ("author", "article:author", "dc.creator", "byl", "sailthru.author", "parsely-author",
+                        "articleauthor"):
                 blocks.append(Block(content, "byline"))
             else:
                 blocks.append(Block(f"Source: {content}", "meta"))
@@ -265,7 +267,14 @@ def page_regions(html: str) -> PageRegions:
         bylines = [t for k, t in _merge(outside) if k == "byline"]
         blocks.extend(Block(t, "byline") for t in dict.fromkeys(bylines[:3]))
     paras = [i for i, (k, _) in enumerate(merged) if k == "para"]
-    lead, tail = set(paras[:4]), set(paras[-4:])
+    # Lead: everything up to the second real paragraph (headline, byline and dateline sit there).
+    long_paras = [i for i in paras if len(merged[i][1]) >= 120]
+    lead_end = long_paras[1] if len(long_paras) > 1 else (paras[3] if len(paras) > 3 else len(merged))
+    lead = {i for i in paras if i <= lead_end and i <= paras[min(len(paras) - 1, 11)]}
+    tail = set(paras[-4:])
     for i, (kind, text) in enumerate(merged):
+        if kind == "para" and len(text) <= 60 and _SOURCE_START.match(text) and any(
+                k == "caption" for k, _ in merged[max(0, i - 2):i]):
+            kind = "caption"  # "Quelle: AFP" right under an image is the image's credit
         blocks.append(Block(text[:2000], kind, lead=i in lead, tail=i in tail))
     return PageRegions(blocks, canonical)

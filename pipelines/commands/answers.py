@@ -106,3 +106,21 @@ def eval_credits(corpora: Path) -> None:
     if not (corpora / "credits" / "credits-dev.jsonl").is_file():
         raise click.ClickException(f"no labels at {corpora}/credits/credits-dev.jsonl")
     click.echo(format_report(evaluate_credits(corpora)))
+
+
+@cli.command()
+@click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
+@pass_context
+def export(ctx, out_dir: Path) -> None:
+    """Write the public relations (article_origins, credits) as Parquet files into OUT_DIR.
+
+    \b
+    Example:
+        provtrack export exports/2026-11-25
+    """
+    from pipelines.api import ProvenanceDB
+
+    if "'" in str(out_dir):
+        raise click.BadParameter("the folder name may not contain a quote", param_hint="OUT_DIR")
+    for path in ProvenanceDB(ctx.db.path, ctx.db.wait).export_parquet(out_dir):
+        click.echo(f"wrote {path}")

@@ -1,0 +1,74 @@
+"""Python access for notebooks: the public relations and named queries as pandas DataFrames.
+
+    from pipelines.api import open_db
+    db = open_db("data/provenance.duckdb")
+    db.origins().query("credit_status == 'uncredited'")
+    db.query("credit_honesty")
+    db.query("new_carriers", agency="Sputnik", since="2026-11-01")
+    print(db.explain("https://example.com/story"))
+
+Every call opens the file read-only for its duration, so a notebook never blocks a cron run for longer
+than one query.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from pipelines.named_queries import named_queries
+from pipelines.store import Database
+
+PUBLIC_VIEWS = ("article_origins", "credits")
+
+
+class ProvenanceDB:
+    """Read-only access to a provtrack database."""
+
+    def __init__(self, path: str | Path, wait: float = 60.0):
+        self._db = Database(path, wait=wait)
+
+    def sql(self, sql: str, **params) -> pd.DataFrame:
+        """Any read-only SQL; parameters are bound ($name)."""
+        with self._db.reader() as con:
+            return con.execute(sql, params or None).df()
+
+    def origins(self) -> pd.DataFrame:
+        """The article_origins relation: one row per article."""
+        return self.sql("SELECT * FROM article_origins")
+
+    def credits(self) -> pd.DataFrame:
+        """The credits relation: one row per (article, agency, role)."""
+        return self.sql("SELECT * FROM credits")
+
+    def query(self, name: str, **params) -> pd.DataFrame:
+        """A named query from queries/ (see `provtrack query --list`)."""
+        queries = named_queries()
+        if name not in queries:
+            raise KeyError(f"no named query {name!r}; have: {', '.join(sorted(queries))}")
+        return self.sql(queries[name].sql, **params)
+
+    def explain(self, url: str) -> str:
+        """The text `provtrack explain URL` prints."""
+        from pipelines.explain import explain_article
+
+        with self._db.reader() as con:
+            return explain_article(con, url)
+
+    def export_parquet(self, out_dir: str | Path) -> list[Path]:
+        """Write every public view to out_dir/<view>.parquet; returns the files written."""
+        out = Path(out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        written = []
+        with self._db.reader() as con:
+            for view in PUBLIC_VIEWS:
+                target = out / f"{view}.parquet"
+                con.execute(f"COPY (SELECT * FROM {view}) TO '{target.as_posix()}' (FORMAT parquet)")
+                written.append(target)
+        return written
+
+
+def open_db(path: str | Path = "data/provenance.duckdb", wait: float = 60.0) -> ProvenanceDB:
+    """A read-only handle on a provtrack database."""
+    return ProvenanceDB(path, wait)

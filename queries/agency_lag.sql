@@ -1,0 +1,16 @@
+-- agency_lag: one row per (outlet, origin agency): how fast that agency's copy reaches the outlet.
+--   outlet         the outlet that ran the copy
+--   origin_agency  the agency at the root of the chain
+--   copies         copies whose origin article is in the database with a time
+--   median_hours   median hours from the origin article to the copy
+--   p90_hours      90th percentile of the same
+--   fastest_hours  the quickest copy
+SELECT ao.outlet, ao.origin_agency, count(*) AS copies,
+       round(median(date_diff('minute', org.published_at, ao.published_at) / 60.0), 1) AS median_hours,
+       round(quantile_cont(date_diff('minute', org.published_at, ao.published_at) / 60.0, 0.9), 1) AS p90_hours,
+       round(min(date_diff('minute', org.published_at, ao.published_at) / 60.0), 1) AS fastest_hours
+FROM article_origins ao
+JOIN article_origins org ON org.article_url = ao.origin_url
+WHERE ao.hops >= 1 AND ao.published_at IS NOT NULL AND org.published_at IS NOT NULL
+GROUP BY ALL
+ORDER BY copies DESC, ao.outlet;
