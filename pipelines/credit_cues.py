@@ -12,7 +12,6 @@ from functools import lru_cache
 from pipelines.registry import AgencyRegistry
 
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
-_LATIN_OR_CYRILLIC = re.compile(r"^[\w\s.,'’&()\-/À-ɏ\u0400-\u04ff]+$")
 _NO_WORD_SCRIPTS = re.compile(r"[\u0600-\u06ff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 
 
@@ -37,35 +36,74 @@ def _alias_pattern(alias: str) -> str | None:
             variants.add(alias.capitalize())  # "TASS" is also printed "Tass"
         alts = "|".join(re.escape(v) for v in sorted(variants, key=len, reverse=True))
         return rf"(?<![\w.@\-])(?-i:{alts})(?![\w]|\.\w)"
+    if any(w.isupper() and len(w) <= 4 for w in alias.split()):
+        return rf"(?<![\w\-])(?-i:{body})(?![\w]|-\w)"  # "AP News" is not "ap news"
     return rf"(?<![\w\-])(?i:{body})(?![\w]|-\w)"
+
+
+_TOKEN = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
 class AgencyMatcher:
-    """One compiled alternation over every alias of every agency; group name → canonical name."""
+    """Finds agency names in text: one compiled pattern per agency, tried only where it can match.
 
-    pattern: re.Pattern
-    names: dict[str, str]
+    Most paragraphs name no agency, so a cheap lookup of each alias's rarest word (or, for scripts
+    written without spaces, the alias itself) picks the few agencies whose pattern is worth running.
+    """
+
+    by_agency: dict[str, re.Pattern]
+    key_tokens: dict[str, tuple[str, ...]]  # casefolded word -> agencies with an alias containing it
+    glued: tuple[tuple[str, str], ...]  # (casefolded alias, agency) for CJK/Arabic/Hangul aliases
+
+    def candidates(self, text: str) -> set[str]:
+        folded = text.casefold()
+        found = {a for t in _TOKEN.findall(folded) for a in self.key_tokens.get(t, ())}
+        found.update(a for g, a in self.glued if g in folded)
+        return found
 
     def finditer(self, text: str):
-        """(start, end, canonical agency) for each agency name in text."""
-        for m in self.pattern.finditer(text):
-            yield m.start(), m.end(), self.names[m.lastgroup]
+        """(start, end, canonical agency) for each agency name in text, left to right, no overlaps."""
+        hits = sorted(
+            (m.start(), -m.end(), name)
+            for name in self.candidates(text)
+            for m in self.by_agency[name].finditer(text)
+        )
+        last_end = -1
+        for start, neg_end, name in hits:
+            if start >= last_end:
+                last_end = -neg_end
+                yield start, -neg_end, name
 
 
 @lru_cache(maxsize=8)
 def agency_matcher(registry: AgencyRegistry) -> AgencyMatcher:
     """The matcher for a registry, built once per registry object."""
-    groups, names = [], {}
-    for i, agency in enumerate(registry):
-        alts = [p for a in sorted(set(agency.aliases) | {agency.name}, key=len, reverse=True)
-                if (p := _alias_pattern(a))]
+    by_agency, alias_tokens, glued = {}, {}, []
+    for agency in registry:
+        aliases = sorted(set(agency.aliases) | {agency.name}, key=len, reverse=True)
+        alts = [p for a in aliases if (p := _alias_pattern(a))]
         if alts:
-            names[f"a{i}"] = agency.name
-            groups.append((max(len(a) for a in agency.aliases), f"(?P<a{i}>{'|'.join(alts)})"))
-    # Longer names first, so "ITAR-TASS" wins over "TASS" and "Associated Press" over "AP".
-    groups.sort(key=lambda g: -g[0])
-    return AgencyMatcher(re.compile("|".join(g for _, g in groups)), names)
+            by_agency[agency.name] = "|".join(alts)
+        for alias in aliases:
+            folded = alias.casefold().strip()
+            if _NO_WORD_SCRIPTS.search(alias):
+                glued.append((folded, agency.name))
+            elif tokens := _TOKEN.findall(folded):
+                alias_tokens[(agency.name, folded)] = tokens
+    # Key each alias by its rarest word across all aliases ("associated", not "the" or "news").
+    df: dict[str, int] = {}
+    for tokens in alias_tokens.values():
+        for t in set(tokens):
+            df[t] = df.get(t, 0) + 1
+    keys: dict[str, set[str]] = {}
+    for (name, _), tokens in alias_tokens.items():
+        keys.setdefault(min(tokens, key=lambda t: (df[t], -len(t))), set()).add(name)
+    return AgencyMatcher(
+        {n: re.compile(p) for n, p in by_agency.items()},
+        {k: tuple(sorted(v)) for k, v in keys.items()},
+        tuple(glued),
+    )
 
 
 # --- context patterns ------------------------------------------------------------------------------
@@ -75,7 +113,9 @@ def agency_matcher(registry: AgencyRegistry) -> AgencyMatcher:
 _I = re.IGNORECASE
 
 # Separators inside a list of agencies: "APA/sda/dpa", "AFP, AP, dpa und Reuters", "dpa and AFP".
-LIST_SEP = re.compile(r"^\s*(?:[,/]\s*[a-zA-Z]{2,4}\s*[,/]|[,/&+|;]|\band\b|\bund\b|\bet\b|\by\b|\be\b|\bи\b|\bта\b|\bve\b|\bog\b|\boch\b|、|和)\s*$")
+LIST_SEP = re.compile(
+    r"^\s*(?:[,/]\s*[a-zA-Z]{2,4}\s*[,/]|[,/&+|;]|\band\b|\bund\b|\bet\b|\by\b|\be\b|\bи\b|\bта\b|\bve\b|\bog\b|\boch\b|、|和)\s*$"
+)
 
 PHOTO_WORDS = (
     r"photo|photos|photograph|photographs|photography|foto|fotos|fotó|fotoğraf|fotoğraflar|image|images|"
@@ -110,7 +150,9 @@ SOURCE_WORDS = (
     r"text|texte|testo|texto|tekst"
 )
 L_SOURCE = re.compile(rf"(?:^|[|•·\n(\[])\s*(?:{SOURCE_WORDS})\s*[:：]\s*(?:the\s+)?$", _I)
-L_MORE_SOURCES = re.compile(r"(?:weitere\s+quellen|additional\s+sources|autres\s+sources|otras\s+fuentes)\W*$", _I)
+L_MORE_SOURCES = re.compile(
+    r"(?:weitere\s+quellen|additional\s+sources|autres\s+sources|otras\s+fuentes)\W*$", _I
+)
 L_COPYRIGHT = re.compile(r"(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:\d{4}\s*[,-]?\s*)?(?:the\s+)?$", _I)
 R_RIGHTS = re.compile(
     r"^[^\n]{0,40}?(?:all\s+rights\s+reserved|alle\s+rechte|tous\s+droits|todos\s+los\s+derechos|"
@@ -118,7 +160,8 @@ R_RIGHTS = re.compile(
     _I,
 )
 L_ORIGINALLY = re.compile(
-    r"(?:originally\s+(?:published|appeared)|first\s+(?:published|appeared))\s+(?:by|in|on|at)\s+(?:the\s+)?$", _I
+    r"(?:originally\s+(?:published|appeared)|first\s+(?:published|appeared))\s+(?:by|in|on|at)\s+(?:the\s+)?$",
+    _I,
 )
 
 L_CONTRIB = re.compile(
@@ -185,8 +228,10 @@ L_CITE_LOOSE = re.compile(
     r"(?:the\s+|a\s+|l['’]\s*|la\s+)?(?:[\w-]+\s+){0,2}$",
     _I,
 )
-_CITE_TAIL = r"(?=\s*(?:[,.;:)]|$|\s(?:that|on|earlier|last|this|late|citing|quoting|in\s+(?:a|an|its)|yesterday|today|" \
-             r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|after|when|as|from)\b))"
+_CITE_TAIL = (
+    r"(?=\s*(?:[,.;:)]|$|\s(?:that|on|earlier|last|this|late|citing|quoting|in\s+(?:a|an|its)|yesterday|today|"
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|after|when|as|from)\b))"
+)
 R_CITE = re.compile(
     rf"^(?:['’]s?)?\s*(?:(?:news\s+)?agency\s+|wire\s+service\s+)?(?:"
     rf"(?:has\s+|had\s+|also\s+|first\s+)?(?:reported|reports){_CITE_TAIL}"

@@ -7,6 +7,7 @@ from the raw page (see page_regions) and the cleaned text; the grammar lives in 
 from __future__ import annotations
 
 import re
+import unicodedata
 from urllib.parse import urlsplit
 
 from pipelines import credit_cues as cc
@@ -17,8 +18,10 @@ from pipelines.registry import AgencyRegistry, load_agencies
 _RANK = {role: i for i, role in enumerate(ROLES)}  # origin > contributor > cited > photo
 _CONTEXT = 120
 _SENTENCE_END = re.compile(r"[.!?。！？]\s|\n")
-_STAFF_ROLE = re.compile(r"\b(?:[A-Z][a-z]+\s+){0,3}(?:Writer|Correspondent|Reporter|Editor|Staff|"
-                         r"Photographer|Journalist)s?\b")
+_STAFF_ROLE = re.compile(
+    r"\b(?:[A-Z][a-z]+\s+){0,3}(?:Writer|Correspondent|Reporter|Editor|Staff|"
+    r"Photographer|Journalist)s?\b"
+)
 _PLACE = re.compile(r"(?:^|\s)(?:in|aus|à|en|from|desde|da)\s+[A-ZÀ-Ý][\w.'’-]*(?:[\s,]+[A-ZÀ-Ý][\w.'’-]*)*")
 _WORD = re.compile(r"[^\s,/|•·:()&]+")
 _TITLE_WORD = re.compile(r"^[A-ZÀ-ÝА-ЯЁ][\w.'’-]+$")
@@ -30,12 +33,17 @@ _JOIN_AFTER = re.compile(r"^\s*(?:and|und|et|y|e|mit|with|avec|con|&|\+|и|та|
 _NAME_GOES_ON = re.compile(
     r"^\s(?!(?:Photo|Foto|Images?|News|Agency|Staff|Writer|Wire|Scanpix|Monday|Tuesday|Wednesday|Thursday|"
     r"Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|"
-    r"December)\b)[A-ZÀ-Ý][a-zà-ÿ]")
+    r"December)\b)[A-ZÀ-Ý][a-zà-ÿ]"
+)
 _PERSON = re.compile(r"^(?:[A-ZÀ-Ý][\w.'’-]+)(?:\s+[A-ZÀ-Ý][\w.'’-]+){0,3}\s*$")
 # The guide counts Bloomberg as an agency only when it supplies copy, not as a cited or photo source.
 # A byline box goes on with the date: "Tom Davies Associated Press Published 11:34 PM EST Nov 19, 2019".
-_BYLINE_END = re.compile(r"\s(?=\d|(?:published|posted|updated|veröffentlicht|aktualisiert|publié|mis à jour|"
-                         r"publicado|actualizado|pubblicato|aggiornato|опубликовано|обновлено)\b)", re.I)
+_BYLINE_END = re.compile(
+    r"\s(?=\d|(?:jan|feb|m[aä]r|apr|ma[iy]|jun|jul|aug|sep|o[ck]t|nov|de[cz])[a-zä]*\.?\s+\d"
+    r"|(?:published|posted|updated|veröffentlicht|aktualisiert|publié|mis à jour|"
+    r"publicado|actualizado|pubblicato|aggiornato|опубликовано|обновлено)\b)",
+    re.I,
+)
 _COPY_ONLY = frozenset({"Bloomberg"})
 
 
@@ -69,11 +77,22 @@ def _own_site(url: str, registry: AgencyRegistry) -> list[tuple[str, str]]:
     return [(a.name, d) for a in registry for d in a.domains if _host_matches(host, d.lower())]
 
 
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if ch.isalnum())
+
+
+def _brand(url: str) -> str:
+    """The site's name as its domain spells it: "haberturk" for www.haberturk.com."""
+    host = (urlsplit(url).hostname or "").removeprefix("www.")
+    return _fold(host.split(".")[0]) if host else ""
+
+
 def _chains(matcher: cc.AgencyMatcher, text: str) -> list[tuple[int, int, list[tuple[int, int, str]]]]:
     """Agency mentions grouped into lists ("APA/sda/dpa", "dpa und AFP"): (start, end, members)."""
     chains: list[tuple[int, int, list]] = []
     for start, end, name in matcher.finditer(text):
-        if chains and cc.LIST_SEP.match(text[chains[-1][1]:start]):
+        if chains and cc.LIST_SEP.match(text[chains[-1][1] : start]):
             s, _, members = chains[-1]
             chains[-1] = (s, end, [*members, (start, end, name)])
         else:
@@ -85,13 +104,13 @@ def _cue(text: str, start: int, end: int) -> str:
     if len(text) <= 100:
         return text
     a = max(0, start - 45)
-    return text[a:a + 100]
+    return text[a : a + 100]
 
 
 def _sentence(text: str, start: int, end: int) -> str:
     left = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
     right = _SENTENCE_END.search(text, end)
-    return text[left:right.start() if right else len(text)]
+    return text[left : right.start() if right else len(text)]
 
 
 def _byline_role(text: str, matcher: cc.AgencyMatcher) -> dict[str, str]:
@@ -100,29 +119,40 @@ def _byline_role(text: str, matcher: cc.AgencyMatcher) -> dict[str, str]:
     chains = _chains(matcher, text)
     if not chains or len(text) > 160:
         return {}
-    chains = [c for c in chains if not _NAME_GOES_ON.match(text[c[1]:])]
+    chains = [c for c in chains if not _NAME_GOES_ON.match(text[c[1] :])]
     if not chains:
         return {}
     names = [n for _, _, members in chains for _, _, n in members]
-    if cc.L_MORE_SOURCES.search(text[:chains[0][0]]):
+    if cc.L_MORE_SOURCES.search(text[: chains[0][0]]):
         return dict.fromkeys(names, "contributor")  # "Weitere Quellen • AP"
     if any(_JOIN_NEXT.search(text[:s]) or _JOIN_AFTER.match(text[e:]) for s, e, _ in chains):
         return dict.fromkeys(names, "contributor")  # "Adam Vidler and AP", "Par Le Figaro et AFP"
-    rest_text = cc.BYLINE_PREFIX.sub("", text)
-    rest_text = matcher.pattern.sub(" ", rest_text)
+    rest_text = text
+    for start, end, _ in reversed(list(matcher.finditer(text))):
+        rest_text = rest_text[:start] + " " + rest_text[end:]
+    rest_text = cc.BYLINE_PREFIX.sub("", rest_text)
     rest_text = _STAFF_ROLE.sub(" ", rest_text)
     rest_text = _PLACE.sub(" ", rest_text)
     words = [w for w in _WORD.findall(rest_text) if not cc.BYLINE_FILLER.match(w)]
-    if not words or (len(words) == 1 and _TITLE_WORD.match(words[0])):
+    if not words or (len(words) == 1 and _TITLE_WORD.match(words[0]) and "," in text):
         return dict.fromkeys(names, "origin")  # "AFP", "Reuters, Washington", "Associated Press in Valencia"
-    after_last = _STAFF_ROLE.sub(" ", text[chains[-1][1]:])
+    after_last = _STAFF_ROLE.sub(" ", text[chains[-1][1] :])
     if not [w for w in _WORD.findall(after_last) if not cc.BYLINE_FILLER.match(w)]:
         return dict.fromkeys(names, "origin")  # "Tom Davies, Associated Press": agency staff
     return dict.fromkeys(names, "contributor")  # "Reuters, Thorsten Kramer"
 
 
+def _place(prefix: str) -> bool:
+    """Text before "(Reuters) -" is a dateline's place and date ("HAYWARD, Calif.", "Berlin").
+
+    It is not a sentence.
+    """
+    words = prefix.split()
+    return len(words) <= 8 and not any(w[0].islower() for w in words)
+
+
 def _is_photo(text: str, s: int, e: int, ms: int, me: int) -> bool:
-    left, right = text[max(0, s - _CONTEXT):s], text[e:e + _CONTEXT]
+    left, right = text[max(0, s - _CONTEXT) : s], text[e : e + _CONTEXT]
     if cc.L_PHOTO.search(left) or cc.R_PHOTO.match(right) or cc.R_PHOTOGRAPHER.match(right):
         return True
     return bool(cc.L_PHOTOGRAPHER.search(left)) and not cc.L_INITIALS.search(left)
@@ -130,8 +160,13 @@ def _is_photo(text: str, s: int, e: int, ms: int, me: int) -> bool:
 
 def _caption_credit(text: str, s: int, e: int) -> bool:
     """An agency in a caption counts as a photo credit only where a credit stands, not in the story."""
-    left, right = text[max(0, s - _CONTEXT):s], text[e:e + _CONTEXT]
-    if _BARE_PUNCT.match(text[:s] + text[e:]) or cc.L_PHOTO.search(left) or cc.R_PHOTO.match(right) or cc.R_PHOTOGRAPHER.match(right):
+    left, right = text[max(0, s - _CONTEXT) : s], text[e : e + _CONTEXT]
+    if (
+        _BARE_PUNCT.match(text[:s] + text[e:])
+        or cc.L_PHOTO.search(left)
+        or cc.R_PHOTO.match(right)
+        or cc.R_PHOTOGRAPHER.match(right)
+    ):
         return True
     if re.search(r"[/|(©=\-—–:]\s*$", left) or re.match(r"^\s*(?:[/|)]|$)", right):
         return True
@@ -153,7 +188,9 @@ def _classify(block: Block, matcher: cc.AgencyMatcher, found: _Found, *, cite: b
         for s, e, members in chains:
             if block.kind == "photo_meta" or _caption_credit(text, s, e):
                 for _, _, name in members:
-                    found.add(name, "photo", _cue(text, s, e), "caption" if block.kind == "caption" else "metadata")
+                    found.add(
+                        name, "photo", _cue(text, s, e), "caption" if block.kind == "caption" else "metadata"
+                    )
         return
     if block.kind == "meta":
         body = text.removeprefix("Source: ")
@@ -175,14 +212,13 @@ def _role_in_text(text, s, e, ms, me, name, block, matcher, cite):
 
     s, e: span of the list of agencies the name belongs to; ms, me: span of the name itself.
     """
-    left, right = text[max(0, s - _CONTEXT):s], text[e:e + _CONTEXT]
-    own_left, own_right = text[max(0, ms - 40):ms], text[me:me + 40]
+    left, right = text[max(0, s - _CONTEXT) : s], text[e : e + _CONTEXT]
     if cc.L_COPYRIGHT.search(left) and (cc.R_RIGHTS.match(right) or (block.tail and len(right.strip()) < 3)):
         return "origin", "footer"
     if _is_photo(text, s, e, ms, me):
         return "photo", "caption"
     if block.lead and s < 160:
-        if cc.L_DATELINE_PAREN.match(left) and cc.R_DATELINE_PAREN.match(right) and s < 120:
+        if cc.L_DATELINE_PAREN.match(left) and cc.R_DATELINE_PAREN.match(right) and _place(left[:-1]):
             return "origin", "dateline"
         if cc.L_DATELINE_SLASH.match(left) and cc.R_DATELINE_SLASH.match(right):
             return "origin", "dateline"
@@ -191,7 +227,7 @@ def _role_in_text(text, s, e, ms, me, name, block, matcher, cite):
         if s < 4 and cc.R_DATELINE_CJK.match(right):
             return "origin", "dateline"
     short = len(text) <= 80
-    if (short or block.tail) and (cc.L_INITIALS.search(own_left) or cc.R_INITIALS.match(own_right)):
+    if (short or block.tail) and (cc.L_INITIALS.search(left) or cc.R_INITIALS.match(right)):
         return "contributor", None
     if cc.L_SOURCE.search(left):
         return "origin", "byline" if block.lead and not block.tail else None
@@ -208,7 +244,7 @@ def _role_in_text(text, s, e, ms, me, name, block, matcher, cite):
             return "origin", "byline" if block.lead and not block.tail else "footer"
     if block.tail and _AFTER_SENTENCE.search(left) and _BARE_PUNCT.match(text[e:]):
         return "origin", "footer"  # "... to sneak into the US. PTI"
-    if short and block.lead and not block.tail and len(text) <= 50:
+    if short and block.lead and not block.tail and len(text) <= 50 and me - ms > 3:
         role = _byline_role(text, matcher).get(name)
         if role == "origin":
             return role, "byline"  # "AFP, MANILA" under the headline
@@ -217,7 +253,8 @@ def _role_in_text(text, s, e, ms, me, name, block, matcher, cite):
     if cc.L_CITE.search(left) or cc.L_CITE_LOOSE.search(left) or cc.R_CITE.match(right):
         return "cited", "body"
     if (cc.AGENCY_NOUN_L.search(left) or cc.AGENCY_NOUN_R.match(right)) and cc.CITE_VERB.search(
-            _sentence(text, s, e)):
+        _sentence(text, s, e)
+    ):
         return "cited", "body"
     return None, None
 
@@ -228,8 +265,14 @@ def _text_blocks(text: str) -> list[Block]:
     return [Block(ln, "text", lead=i < 3, tail=i >= n - 3) for i, ln in enumerate(lines)]
 
 
-def find_credits(html: str | None, text: str, *, url: str, author: str | None = None,
-                 registry: AgencyRegistry | None = None) -> list[Credit]:
+def find_credits(
+    html: str | None,
+    text: str,
+    *,
+    url: str,
+    author: str | None = None,
+    registry: AgencyRegistry | None = None,
+) -> list[Credit]:
     """The agencies a page credits, at most one Credit each, in its strongest role."""
     registry = registry if registry is not None else load_agencies()
     matcher = cc.agency_matcher(registry)
@@ -245,16 +288,27 @@ def find_credits(html: str | None, text: str, *, url: str, author: str | None = 
         blocks.extend(regions.blocks)
     if author:
         blocks.append(Block(author, "byline"))
-    bylines = [b.text for b in blocks if b.kind == "byline"]
-    shared_byline = any(_PERSON.match(t) and len(t) <= 40 and not list(matcher.finditer(t)) for t in bylines)
+    brand = _brand(url)
+    person = [
+        b.kind in ("byline", "meta_byline")
+        and len(b.text) <= 40
+        and bool(_PERSON.match(b.text))
+        and (" " in b.text.strip() or "-" in b.text)
+        and _fold(b.text) != brand
+        and not list(matcher.finditer(b.text))
+        for b in blocks
+    ]
     captions = {b.text for b in blocks if b.kind == "caption"}
     text_blocks = [Block(b.text, "caption") if b.text in captions else b for b in _text_blocks(text or "")]
     # Citations come from the cleaned text when there is one: it has no teasers or link lists.
     cite_in_html = not text_blocks
-    for block in blocks:
+    for i, block in enumerate(blocks):
         if block.kind == "para" and not (block.lead or block.tail or cite_in_html):
             continue
-        if block.kind == "byline" and shared_byline:
+        if block.kind in ("byline", "meta_byline") and any(
+            p and b.kind == block.kind
+            for p, b in zip(person[max(0, i - 2) : i + 3], blocks[max(0, i - 2) : i + 3], strict=True)
+        ):
             block = Block(block.text, "shared_byline")
         _classify(block, matcher, found, cite=cite_in_html)
     for block in text_blocks:

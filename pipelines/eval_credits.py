@@ -147,21 +147,29 @@ def evaluate_credits(corpora_dir: Path, registry: AgencyRegistry | None = None) 
 
 def format_report(ev: CreditsEvaluation) -> str:
     """A plain-text report: scores per role, the confusion table and every error."""
-    lines = [f"credits evaluation over {ev.pages} labelled pages", "",
-             f"{'role':<22}{'P':>7}{'R':>7}{'tp':>6}{'fp':>6}{'fn':>6}"]
+    lines = [
+        f"credits evaluation over {ev.pages} labelled pages",
+        "",
+        f"{'role':<22}{'P':>7}{'R':>7}{'tp':>6}{'fp':>6}{'fn':>6}",
+    ]
     rows = [*ev.per_role.items(), ("origin ∪ contributor", ev.origin_or_contributor)]
     for name, s in rows:
         lines.append(f"{name:<22}{s.precision:>7.3f}{s.recall:>7.3f}{s.tp:>6}{s.fp:>6}{s.fn:>6}")
-    lines += ["", f"photo credits predicted as origin: {ev.photo_as_origin} (must be 0)", "",
-              "confusion (rows gold, columns predicted):"]
+    lines += [
+        "",
+        f"photo credits predicted as origin: {ev.photo_as_origin} (must be 0)",
+        "",
+        "confusion (rows gold, columns predicted):",
+    ]
     cols = [*ROLES, NONE]
     lines.append(f"{'':<13}" + "".join(f"{c:>13}" for c in cols))
     for g in cols:
         lines.append(f"{g:<13}" + "".join(f"{ev.confusion.get((g, p), 0):>13}" for p in cols))
     lines += ["", f"errors ({len(ev.errors)}):"]
     for err in ev.errors:
-        lines.append(f"  {err.page[:60]:<60} {err.agency:<14} gold={err.gold:<12} pred={err.predicted:<12} "
-                     f"{err.cue}")
+        lines.append(
+            f"  {err.page[:60]:<60} {err.agency:<14} gold={err.gold:<12} pred={err.predicted:<12} {err.cue}"
+        )
     return "\n".join(lines)
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import lxml.html
 from lxml import etree
 
-BLOCK_KINDS = ("para", "byline", "caption", "meta", "photo_meta")
+BLOCK_KINDS = ("para", "byline", "caption", "meta", "meta_byline", "photo_meta")
 
 
 @dataclass(frozen=True)
@@ -34,8 +34,22 @@ class PageRegions:
     canonical: str | None = None
 
 
-_DROP_TAGS = {"script", "style", "noscript", "template", "svg", "nav", "aside", "form", "iframe", "button",
-              "select", "textarea", "dialog", "menu"}
+_DROP_TAGS = {
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "svg",
+    "nav",
+    "aside",
+    "form",
+    "iframe",
+    "button",
+    "select",
+    "textarea",
+    "dialog",
+    "menu",
+}
 _JUNK = re.compile(
     r"(?:^|[\s_-])(?:nav|navbar|navigation|menu|sidebar|sidebars|related|recommend\w*|teasers?|teaser\w*|"
     r"most-?read|mostread|popular|trending|ticker|newsticker|cookies?|consent|gdpr|cmp|newsletter|"
@@ -50,18 +64,67 @@ _CAPTION = re.compile(
     r"source-?image|imagen|didascalia",
     re.I,
 )
-_BYLINE = re.compile(r"byline|author|autor|auteur|writer|reporter|dateline|contributor|signature|firma|"
-                     r"(?:^|[\s_-])by(?:$|[\s_-])|article-?source|story-?source|source-?line|quelle", re.I)
-_BLOCK_TAGS = {"p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article",
-               "header", "footer", "figure", "figcaption", "blockquote", "table", "tr", "td", "th", "dl",
-               "dt", "dd", "br", "hr", "main", "address", "pre", "time", "picture"}
+_BYLINE = re.compile(
+    r"byline|author|autor|auteur|writer|reporter|dateline|contributor|signature|firma|"
+    r"(?:^|[\s_-])by(?:$|[\s_-])|article-?source|story-?source|source-?line|quelle",
+    re.I,
+)
+_BLOCK_TAGS = {
+    "p",
+    "div",
+    "li",
+    "ul",
+    "ol",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "figure",
+    "figcaption",
+    "blockquote",
+    "table",
+    "tr",
+    "td",
+    "th",
+    "dl",
+    "dt",
+    "dd",
+    "br",
+    "hr",
+    "main",
+    "address",
+    "pre",
+    "time",
+    "picture",
+}
 _ARTICLE_TYPES = re.compile(r"article|posting|report|webpage|creativework|liveblog", re.I)
 _MEDIA_TYPES = re.compile(r"imageobject|videoobject|mediaobject", re.I)
-_META_NAMES = {"original-source", "syndication-source", "dc.source", "dcterms.source", "author",
-               "article:author", "dc.creator", "byl", "sailthru.author", "parsely-author", "source",
-               "dc.rights", "copyright", "articleauthor"}
+_META_NAMES = {
+    "original-source",
+    "syndication-source",
+    "dc.source",
+    "dcterms.source",
+    "author",
+    "article:author",
+    "dc.creator",
+    "byl",
+    "sailthru.author",
+    "parsely-author",
+    "source",
+    "dc.rights",
+    "copyright",
+    "articleauthor",
+}
 _WS = re.compile(r"\s+")
-_SOURCE_START = re.compile(r"^\(?\s*(?:quelle|source|bron|fuente|fonte|zdroj|kilde|foto|photo|bild)\s*:", re.I)
+_SOURCE_START = re.compile(
+    r"^\(?\s*(?:quelle|source|bron|fuente|fonte|zdroj|kilde|foto|photo|bild)\s*:", re.I
+)
 
 
 def _attrs(el) -> str:
@@ -91,8 +154,9 @@ def _article_root(body):
     for el in cands:
         n = _text_len(el)
         # Prefer the innermost large container only when it keeps most of the text.
-        if n > best_len * 1.15 or (best is not None and n >= best_len * 0.85 and el in best.iterdescendants()
-                                   and el.tag == "article"):
+        if n > best_len * 1.15 or (
+            best is not None and n >= best_len * 0.85 and el in best.iterdescendants() and el.tag == "article"
+        ):
             best, best_len = el, n
     if best is None or best_len < 200:
         return body
@@ -109,7 +173,7 @@ def _kind_of(child, kind: str) -> str:
         return kind
     if child.tag in ("figure", "figcaption", "picture"):
         return "caption"
-    cls = f"{child.get('class', '')} {child.get('id', '')} {child.get('itemprop', '')} {child.get('data-testid', '')}"
+    cls = " ".join(str(child.get(name, "")) for name in ("class", "id", "itemprop", "data-testid"))
     if child.get("rel") == "author" or (cls.strip() and _BYLINE.search(cls)):
         return "byline"
     if cls.strip() and _CAPTION.search(cls):
@@ -130,9 +194,12 @@ def _walk(el, kind: str, out: list[list], in_link: bool):
                 out.append([kind, tail])
             continue
         if _is_junk(child):
-            # An author box inside a dropped aside still names the article's author.
-            for by in child.xpath(".//*[@rel='author' or contains(@class, 'author') or contains(@class, 'byline')]"):
-                if not by.xpath("ancestor::a") and not in_link:
+            # An author box inside an article's aside still names the article's author.
+            rescue = child.tag == "aside" and not _JUNK.search(_attrs(child))
+            for by in child.xpath(
+                ".//*[@rel='author' or contains(@class, 'author') or contains(@class, 'byline')]"
+            ):
+                if rescue and not by.xpath("ancestor::a") and not in_link:
                     out += [["byline", None], ["byline", _element_text(by)], [kind, None]]
                     break
             if tail:
@@ -223,9 +290,14 @@ def _jsonld_blocks(root) -> list[Block]:
                     out.extend(Block(n, "photo_meta") for n in _names(node.get(key)))
             elif _ARTICLE_TYPES.search(types):
                 for key in ("author", "creator"):
-                    out.extend(Block(n, "byline") for n in _names(node.get(key)))
-                for key in ("sourceOrganization", "isBasedOn", "creditText", "copyrightHolder",
-                            "sourcedFrom"):
+                    out.extend(Block(n, "meta_byline") for n in _names(node.get(key)))
+                for key in (
+                    "sourceOrganization",
+                    "isBasedOn",
+                    "creditText",
+                    "copyrightHolder",
+                    "sourcedFrom",
+                ):
                     out.extend(Block(f"Source: {n}", "meta") for n in _names(node.get(key)))
                 for key in ("image", "associatedMedia", "video"):
                     v = node.get(key)
@@ -237,9 +309,10 @@ def _jsonld_blocks(root) -> list[Block]:
 def page_regions(html: str) -> PageRegions:
     """Blocks of the article region of a raw HTML page, with the page's metadata."""
     try:
-        root = lxml.html.document_fromstring(html.encode("utf-8", "replace"),
-                                             parser=lxml.html.HTMLParser(encoding="utf-8",
-                                                                         remove_comments=True))
+        root = lxml.html.document_fromstring(
+            html.encode("utf-8", "replace"),
+            parser=lxml.html.HTMLParser(encoding="utf-8", remove_comments=True),
+        )
     except (etree.ParserError, ValueError):
         return PageRegions([])
     blocks = _jsonld_blocks(root)
@@ -247,9 +320,16 @@ def page_regions(html: str) -> PageRegions:
         name = (meta.get("name") or meta.get("property") or "").strip().lower()
         if name in _META_NAMES:
             content = meta.get("content", "")
-            if name in ("author", "article:author", "dc.creator", "byl", "sailthru.author", "parsely-author",
-                        "articleauthor"):
-                blocks.append(Block(content, "byline"))
+            if name in (
+                "author",
+                "article:author",
+                "dc.creator",
+                "byl",
+                "sailthru.author",
+                "parsely-author",
+                "articleauthor",
+            ):
+                blocks.append(Block(content, "meta_byline"))
             else:
                 blocks.append(Block(f"Source: {content}", "meta"))
     canonical = next(iter(root.xpath("//link[@rel='canonical']/@href")), None)
@@ -261,11 +341,19 @@ def page_regions(html: str) -> PageRegions:
     _walk(region, "para", parts, False)
     merged = _merge(parts)
     if region is not body and not any(k == "byline" for k, _ in merged):
-        # The byline often sits above the <article> that holds the text.
-        outside: list[list] = []
-        _walk(body, "para", outside, False)
-        bylines = [t for k, t in _merge(outside) if k == "byline"]
-        blocks.extend(Block(t, "byline") for t in dict.fromkeys(bylines[:3]))
+        # The byline often sits above the <article> that holds the text: look a few levels up.
+        bylines: list[str] = []
+        scope = region
+        for _ in range(3):
+            scope = scope.getparent()
+            if scope is None:
+                break
+            outside: list[list] = []
+            _walk(scope, "para", outside, False)
+            bylines = [t for k, t in _merge(outside) if k == "byline"][:3]
+            if bylines or scope is body:
+                break
+        blocks.extend(Block(t, "byline") for t in dict.fromkeys(bylines))
     paras = [i for i, (k, _) in enumerate(merged) if k == "para"]
     # Lead: everything up to the second real paragraph (headline, byline and dateline sit there).
     long_paras = [i for i in paras if len(merged[i][1]) >= 120]
@@ -273,8 +361,12 @@ def page_regions(html: str) -> PageRegions:
     lead = {i for i in paras if i <= lead_end and i <= paras[min(len(paras) - 1, 11)]}
     tail = set(paras[-4:])
     for i, (kind, text) in enumerate(merged):
-        if kind == "para" and len(text) <= 60 and _SOURCE_START.match(text) and any(
-                k == "caption" for k, _ in merged[max(0, i - 2):i]):
+        if (
+            kind == "para"
+            and len(text) <= 60
+            and _SOURCE_START.match(text)
+            and any(k == "caption" for k, _ in merged[max(0, i - 2) : i])
+        ):
             kind = "caption"  # "Quelle: AFP" right under an image is the image's credit
         blocks.append(Block(text[:2000], kind, lead=i in lead, tail=i in tail))
     return PageRegions(blocks, canonical)

@@ -1,0 +1,47 @@
+"""Times the credits stage against bare trafilatura cleaning on the labelled real pages, then scores it.
+
+Run: PYTHONPATH=. python tests/bench/bench_credits.py [CORPORA_DIR]   (default ../shared/corpora)
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from pipelines import PROJECT_ROOT
+from pipelines.credits import find_credits
+from pipelines.eval_credits import evaluate_credits, extract_text, format_report, labelled_pages, read_html
+from pipelines.registry import load_agencies
+
+
+def main(corpora: Path) -> int:
+    if not (corpora / "credits" / "credits-dev.jsonl").exists():
+        print(f"no labelled corpora under {corpora}; nothing to measure")
+        return 1
+    htmls = [(p.url, read_html(p.path)) for p in labelled_pages(corpora)]
+    registry = load_agencies()
+    find_credits("<p>warm-up</p>", "warm-up", url="https://example.com/", registry=registry)
+
+    started = time.perf_counter()
+    texts = [extract_text(html) for _, html in htmls]
+    clean_s = time.perf_counter() - started
+
+    started = time.perf_counter()
+    for (url, html), text in zip(htmls, texts, strict=True):
+        find_credits(html, text, url=url, registry=registry)
+    credits_s = time.perf_counter() - started
+
+    n = len(htmls)
+    print(f"pages: {n}")
+    print(f"trafilatura.extract : {clean_s:7.2f} s  {n / clean_s:8.1f} pages/s")
+    print(f"find_credits        : {credits_s:7.2f} s  {n / credits_s:8.1f} pages/s")
+    print(f"credits adds {100 * credits_s / clean_s:.1f} % to cleaning time (target < 20 %)")
+    print()
+    print(format_report(evaluate_credits(corpora, registry)))
+    return 0
+
+
+if __name__ == "__main__":
+    default = PROJECT_ROOT.parent / "shared" / "corpora"
+    sys.exit(main(Path(sys.argv[1]) if len(sys.argv) > 1 else default))

@@ -1,0 +1,323 @@
+"""Credits stage: each cue family and language, the negatives, the seed case and a few real pages."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pipelines.credits import find_credits
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+URL = "https://news.example.com/story"
+
+
+def roles(html=None, text="", url=URL, author=None) -> dict[str, str]:
+    return {c.agency: c.role for c in find_credits(html, text, url=url, author=author)}
+
+
+def page(body: str, head: str = "") -> str:
+    return f"<html><head>{head}</head><body>{body}</body></html>"
+
+
+LONG = "The council met on Tuesday to discuss the budget and a new bridge over the river. " * 3
+
+
+# --- the seed case ---------------------------------------------------------------------------------
+
+
+def test_seed_article_credits_sputnik_as_origin_and_belta_as_cited():
+    seed = SHARED / "seed" / "seed-article.txt"
+    if not seed.exists():
+        pytest.skip(f"seed article not found at {seed}")
+    credits = find_credits(
+        None, seed.read_text(encoding="utf-8"), url="https://www.eurasiantimes.com/belarus-s-400/"
+    )
+    by_agency = {c.agency: c for c in credits}
+    assert set(by_agency) == {"Sputnik", "BelTA"}, "only Sputnik and BelTA are credited on the seed page"
+    assert by_agency["Sputnik"].role == "origin"
+    assert "Via: Sputnik News Agency" in by_agency["Sputnik"].cue
+    assert by_agency["Sputnik"].location == "footer"
+    assert by_agency["BelTA"].role == "cited"
+
+
+# --- datelines -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "lead, agency",
+    [
+        ("WASHINGTON (Reuters) - The U.S. Senate on Tuesday passed a bill.", "Reuters"),
+        ("HAYWARD, Calif. (AP) — A fire broke out on Monday.", "AP"),
+        ("MOSCOW, March 3. /TASS/. Russia's foreign minister said on Friday.", "TASS"),
+        ("Berlin (dpa) - Die Bundesregierung hat am Montag beschlossen.", "dpa"),
+        ("МИНСК, 3 марта /БЕЛТА/. Президент провел совещание.", "BelTA"),
+        ("МОСКВА, 3 мар — РИА Новости. Министр обороны заявил.", "RIA Novosti"),
+        ("新华社北京4月24日电 国务院总理主持召开会议。", "Xinhua"),
+        ("PARIS (AFP) - Le gouvernement a annoncé lundi une réforme.", "AFP"),
+    ],
+)
+def test_dateline_makes_the_agency_origin(lead, agency):
+    credits = find_credits(None, f"{lead}\n{LONG}", url=URL)
+    assert [(c.agency, c.role, c.location) for c in credits] == [(agency, "origin", "dateline")]
+
+
+def test_agency_in_parentheses_later_in_the_story_is_no_dateline():
+    text = f"{LONG}\nThe mayor (AP) - no, the mayor's office - declined to comment.\n{LONG}"
+    assert roles(text=text) == {}
+
+
+# --- bylines ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "byline, agency, role",
+    [
+        ("By Associated Press", "AP", "origin"),
+        ("AFP, MANILA", "AFP", "origin"),
+        ("Tom Davies, Associated Press", "AP", "origin"),
+        ("Von dpa", "dpa", "origin"),
+        ("Anadolu Ajansı", "Anadolu", "origin"),
+        ("Adam Vidler and AP", "AP", "contributor"),
+        ("Par Le Figaro et AFP", "AFP", "contributor"),
+    ],
+)
+def test_byline_naming_an_agency(byline, agency, role):
+    html = page(f'<article><div class="byline">{byline}</div><p>{LONG}</p></article>')
+    assert roles(html, LONG) == {agency: role}
+
+
+def test_person_named_like_an_agency_is_no_byline_credit():
+    html = page(f'<article><div class="author">von Petra Lerchbaumer</div><p>{LONG}</p></article>')
+    assert roles(html, LONG) == {}
+
+
+def test_author_from_the_extractor_counts_as_byline():
+    assert roles(None, LONG, author="Reuters") == {"Reuters": "origin"}
+
+
+def test_jsonld_author_and_meta_original_source():
+    head = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", "author": {"@type": "Organization",'
+        ' "name": "Agence France-Presse"}}</script><meta name="original-source" content="EFE">'
+    )
+    credits = find_credits(page(f"<article><p>{LONG}</p></article>", head), LONG, url=URL)
+    assert {(c.agency, c.role, c.location) for c in credits} == {
+        ("AFP", "origin", "metadata"),
+        ("EFE", "origin", "metadata"),
+    }
+
+
+# --- source, via, copyright, originally published ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "line, agencies",
+    [
+        ("Via: Sputnik News Agency", {"Sputnik"}),
+        ("Source: TASS", {"TASS"}),
+        ("Quelle: dpa", {"dpa"}),
+        ("(Quelle: APA/sda/dpa)", {"APA", "Keystone-SDA", "dpa"}),
+        ("Источник: РИА Новости", {"RIA Novosti"}),
+        ("Fuente: EFE", {"EFE"}),
+        ("Bron: Belga", {"Belga"}),
+        ("Copyright 2019 The Associated Press. All rights reserved.", {"AP"}),
+        ("This story was originally published by Reuters.", {"Reuters"}),
+    ],
+)
+def test_source_lines_under_the_text_make_origin(line, agencies):
+    credits = find_credits(None, f"{LONG}\n{line}", url=URL)
+    assert {c.agency for c in credits} == agencies
+    assert {c.role for c in credits} == {"origin"}
+    assert {c.location for c in credits} == {"footer"}
+
+
+def test_source_line_in_the_raw_page_that_the_cleaner_dropped():
+    html = page(f'<article><p>{LONG}</p><p class="note">Via: Sputnik News Agency</p></article>')
+    assert roles(html, LONG) == {"Sputnik": "origin"}
+
+
+def test_trailing_agency_after_the_last_sentence():
+    assert roles(text=f"{LONG}\nMore than 300 people were deported to India. PTI") == {"PTI": "origin"}
+
+
+# --- contributors ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "line, agencies",
+    [
+        ("Additional reporting by Reuters", {"Reuters"}),
+        ("With files from The Associated Press", {"AP"}),
+        ("(with inputs from PTI)", {"PTI"}),
+        ("mit Material von dpa und AFP", {"dpa", "AFP"}),
+        ("ghö/dpa", {"dpa"}),
+        ("SDA/sep", {"Keystone-SDA"}),
+        ("(mit dpa)", {"dpa"}),
+        ("Con información de EFE", {"EFE"}),
+        ("The Associated Press contributed to this report.", {"AP"}),
+    ],
+)
+def test_contributor_lines(line, agencies):
+    credits = find_credits(None, f"{LONG}\n{line}", url=URL)
+    assert {c.agency: c.role for c in credits} == dict.fromkeys(agencies, "contributor")
+
+
+# --- citations -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "sentence, agency",
+    [
+        ("The minister told BelTA that the talks went well.", "BelTA"),
+        ("Prices rose by 3%, according to Xinhua.", "Xinhua"),
+        ("TASS quoted him as saying the deal was done.", "TASS"),
+        ("Belta reported on Monday that the plant reopened.", "BelTA"),
+        ("He was quoted as saying by Belarusian state-run news agency Belta.", "BelTA"),
+        ("according to the state-run Xinhua News Agency, the flood killed ten.", "Xinhua"),
+        ("according to a Pentagon memo seen by Reuters.", "Reuters"),
+        ("Der Minister sagte der Nachrichtenagentur dpa, er sei zufrieden.", "dpa"),
+        ("Wafa berichtete von mehreren Toten.", "WAFA"),
+        ("Selon l'AFP, le bilan s'élève à dix morts.", "AFP"),
+        ("El ministro confirmó a EFE que la reunión se celebró.", "EFE"),
+        ("Secondo l'ANSA, il governo ha approvato il decreto.", "ANSA"),
+        ("Об этом сообщает ТАСС со ссылкой на министерство.", "TASS"),
+        ("Про це повідомляє Укрінформ.", "Ukrinform"),
+        ("据新华社报道，会议于周一举行。", "Xinhua"),
+        ("وفقا لوكالة رويترز فإن الاجتماع انتهى.", "Reuters"),
+        ("Bakan, AA muhabirine açıklama yaptı.", "Anadolu"),
+    ],
+)
+def test_citations_in_the_body(sentence, agency):
+    text = f"{LONG}\n{sentence}\n{LONG}"
+    assert roles(text=text) == {agency: "cited"}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Reuters reported record profits for the third quarter.",
+        "Protesters gathered outside the TASS headquarters in Moscow.",
+        "AFP journalists were among the wounded, the agency said.",
+        "Reuters is a news agency owned by Thomson Reuters.",
+        "He works for AP and PA in London.",
+    ],
+)
+def test_agency_as_subject_or_bare_mention_is_no_credit(sentence):
+    assert roles(text=f"{LONG}\n{sentence}\n{LONG}") == {}
+
+
+# --- photo credits ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "caption, agency",
+    [
+        ("Protesters in Paris. Photo: AFP/Getty Images", "AFP"),
+        ("The president speaks. (AP Photo/Evan Vucci)", "AP"),
+        ("Die Kanzlerin in Berlin. Foto: Kay Nietfeld/dpa", "dpa"),
+        ("Une manifestation. BERTRAND GUAY / AFP", "AFP"),
+        ("Fuegos en Andalucía. Emergencias Andalucía/EFE", "EFE"),
+    ],
+)
+def test_caption_credit_is_photo_never_origin(caption, agency):
+    html = page(
+        f"<article><p>{LONG}</p><figure><img src='x.jpg'><figcaption>{caption}</figcaption></figure>"
+        f"<p>{LONG}</p></article>"
+    )
+    credits = find_credits(html, LONG, url=URL)
+    assert [(c.agency, c.role, c.location) for c in credits] == [(agency, "photo", "caption")]
+
+
+def test_credit_in_image_title_inside_the_article_is_photo():
+    html = page(
+        f'<article><p>{LONG}</p><img src="a.jpg" title="Hochwasser im Juli 2021 | AP"><p>{LONG}</p></article>'
+    )
+    assert roles(html, LONG) == {"AP": "photo"}
+
+
+def test_photo_credit_and_text_credit_keep_the_strongest_role():
+    html = page(
+        f'<article><div class="byline">By Reuters</div><p>{LONG}</p>'
+        "<figure><figcaption>A rally. Photo: Reuters/John Smith</figcaption></figure></article>"
+    )
+    assert roles(html, LONG) == {"Reuters": "origin"}
+
+
+# --- what is not the article -----------------------------------------------------------------------
+
+
+def test_sidebar_related_list_ticker_and_cookie_banner_give_nothing():
+    html = page(
+        '<nav><a href="/a">Reuters: latest</a></nav>'
+        f"<article><p>{LONG}</p><p>{LONG}</p></article>"
+        '<aside class="related"><ul><li><a href="/b">WASHINGTON (Reuters) - Senate votes</a>'
+        '<span class="byline">By AFP</span></li></ul></aside>'
+        '<div class="ticker"><a href="/c"><span class="article-reporter">By REUTERS</span></a></div>'
+        '<div id="cookie-consent">We share data with partners such as the Associated Press.</div>'
+        '<footer class="site-footer">© 2024 The Associated Press. All rights reserved.</footer>'
+    )
+    assert roles(html, LONG + "\n" + LONG) == {}
+
+
+def test_site_brand_as_publisher_is_no_credit():
+    head = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", "publisher": {"@type": "Organization",'
+        ' "name": "Reuters Daily"}, "author": {"name": "Jane Doe"}}</script>'
+        '<meta property="og:site_name" content="AP Sports Weekly">'
+    )
+    assert roles(page(f"<article><p>{LONG}</p></article>", head), LONG) == {}
+
+
+def test_own_site_is_origin_for_that_agency():
+    credits = find_credits(None, LONG, url="https://tass.ru/politika/123")
+    assert [(c.agency, c.role, c.location, c.cue) for c in credits] == [
+        ("TASS", "origin", "metadata", "own site tass.ru")
+    ]
+    assert roles(text=LONG, url="https://www.apnews.com/article/x") == {"AP": "origin"}
+
+
+def test_short_aliases_match_only_whole_words_in_their_own_case():
+    text = f"{LONG}\nSource: ap news and the aa battery\n"
+    assert roles(text=text) == {}
+
+
+def test_cue_is_short_and_locations_are_valid():
+    text = f"{LONG}\n" + "Ein sehr langer Satz. " * 20 + "Quelle: dpa"
+    for credit in find_credits(None, text, url=URL):
+        assert len(credit.cue) <= 100
+        assert credit.location in ("dateline", "byline", "body", "footer", "caption", "metadata")
+
+
+# --- real pages ------------------------------------------------------------------------------------
+
+REAL_PAGES = {
+    "aeb/359fee228518d55b921194561e9ca88e428df81940246f8fac7a7539": {"Reuters": "origin"},
+    "aeb/5caf91b8a4423735f866b089d2611ea14503584cf3b6f487c6d26eb7": {"AP": "origin"},
+    "fundus/at/SalzburgerNachrichten_2026_01_06": {
+        "APA": "origin",
+        "Keystone-SDA": "origin",
+        "dpa": "origin",
+    },
+    "fundus/de/SpiegelOnline_2023_04_28": {"Reuters": "contributor", "AP": "photo"},
+    "fundus/uk/TheGuardian_2024_02_24": {"AP": "origin", "Reuters": "photo"},
+    "fundus/us/Reuters_2024_03_07": {"Reuters": "origin"},
+    "fundus/cn/People_2024_04_24": {"Xinhua": "origin"},
+    "fundus/uk/BBC_2026_04_25": {"Reuters": "cited"},
+}
+
+
+def test_real_labelled_pages():
+    corpora = SHARED / "corpora"
+    if not (corpora / "credits" / "credits-dev.jsonl").exists():
+        pytest.skip(f"real corpora not found under {corpora}")
+    from pipelines.eval_credits import extract_text, labelled_pages, read_html
+
+    pages = {p.id: p for p in labelled_pages(corpora)}
+    for prefix, expected in REAL_PAGES.items():
+        p = next(v for k, v in pages.items() if k.startswith(prefix))
+        html = read_html(p.path)
+        got = {c.agency: c.role for c in find_credits(html, extract_text(html), url=p.url)}
+        assert got == expected, f"{p.id}: expected {expected}, got {got}; rerun pipelines/eval_credits.py"
+        assert json.dumps(expected) and p.gold == expected
