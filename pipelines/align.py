@@ -1,11 +1,19 @@
 """Token alignment of a later text against an earlier one by greedy string tiling (Wise 1993):
 the longest common runs are taken first and each token is used at most once on either side, so
-moved paragraphs still align while scattered common words do not."""
+moved paragraphs still align while scattered common words do not.
+
+Common runs are found with numpy (equal word n-grams on one diagonal, merged), so only the tiling
+itself, over a handful of runs per pair, is a Python loop."""
 
 from __future__ import annotations
 
 import heapq
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+import numpy as np
+
+from pipelines.shingles import shingle_hashes
 
 #: shortest run that counts as reuse; 3-word runs capture edited copy, chance runs are discounted
 #: by the derivation features (longest run, long-run containment)
@@ -32,39 +40,83 @@ class Alignment:
         """Target token positions covered by the source."""
         return {i for t0, t1, _s0, _s1 in self.spans for i in range(t0, t1)}
 
+    def covered_mask(self) -> np.ndarray:
+        """Per target token: covered by the source?"""
+        mask = np.zeros(self.target_len, dtype=bool)
+        for t0, t1, _s0, _s1 in self.spans:
+            mask[t0:t1] = True
+        return mask
 
-def _ids(target: list[str], source: list[str]) -> tuple[list[int], list[int]]:
+
+def token_ids(tokens: Sequence[str], vocab: dict[str, int]) -> np.ndarray:
+    """Tokens as integer ids from `vocab` (grown as needed): one vocabulary per link run, so every
+    text is converted once and every pair is compared as integer arrays."""
+    return np.fromiter((vocab.setdefault(w, len(vocab)) for w in tokens), dtype=np.int64, count=len(tokens))
+
+
+class TokenText(np.ndarray):
+    """Token ids of one text that remember their n-gram keys (and their sort), so a text aligned
+    against many others hashes and sorts once."""
+
+    def grams(self, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(keys in text order, sort order, sorted keys) of the text's word n-grams."""
+        cache = self.__dict__.setdefault("_grams", {})
+        if n not in cache:
+            keys = shingle_hashes(np.asarray(self).astype(np.uint64), n)
+            order = np.argsort(keys, kind="stable")
+            cache[n] = (keys, order, keys[order])
+        return cache[n]
+
+
+def token_text(ids: np.ndarray) -> TokenText:
+    return np.asarray(ids, dtype=np.int64).view(TokenText)
+
+
+def as_ids(target, source) -> tuple[np.ndarray, np.ndarray]:
+    """Two token sequences (lists of words or id arrays) as id arrays over one vocabulary."""
+    if isinstance(target, np.ndarray) and isinstance(source, np.ndarray):
+        return target, source
     vocab: dict[str, int] = {}
-    t = [vocab.setdefault(w, len(vocab)) for w in target]
-    s = [vocab.setdefault(w, len(vocab)) for w in source]
-    return t, s
+    return token_ids(list(target), vocab), token_ids(list(source), vocab)
 
 
-def _maximal_matches(t: list[int], s: list[int], mml: int) -> list[tuple[int, int, int]]:
-    """Every left- and right-maximal common run of length >= mml, as (-length, t_start, s_start)."""
-    seeds: dict[tuple[int, ...], list[int]] = {}
-    for j in range(len(s) - mml + 1):
-        seeds.setdefault(tuple(s[j : j + mml]), []).append(j)
-    out = []
-    nt, ns = len(t), len(s)
-    for i in range(nt - mml + 1):
-        js = seeds.get(tuple(t[i : i + mml]))
-        if not js:
-            continue
-        for j in js:
-            if i and j and t[i - 1] == s[j - 1]:
-                continue  # not left-maximal: found from an earlier start
-            k = mml
-            while i + k < nt and j + k < ns and t[i + k] == s[j + k]:
-                k += 1
-            out.append((-k, i, j))
-    return out
+def _grams(x: np.ndarray, n: int):
+    if isinstance(x, TokenText):
+        return x.grams(n)
+    keys = shingle_hashes(np.asarray(x).astype(np.uint64), n)
+    order = np.argsort(keys, kind="stable")
+    return keys, order, keys[order]
 
 
-def greedy_tiles(t: list[int], s: list[int], mml: int = MIN_MATCH) -> list[tuple[int, int, int, int]]:
+def maximal_matches(t: np.ndarray, s: np.ndarray, mml: int) -> list[tuple[int, int, int]]:
+    """Every left- and right-maximal common run of length >= mml, as (-length, t_start, s_start):
+    pairs of equal mml-grams, grouped by diagonal (t_start - s_start) into consecutive stretches."""
+    if len(t) < mml or len(s) < mml:
+        return []
+    kt = _grams(t, mml)[0]
+    _ks, order, sk = _grams(s, mml)
+    lo = np.searchsorted(sk, kt, "left")
+    cnt = np.searchsorted(sk, kt, "right") - lo
+    total = int(cnt.sum())
+    if not total:
+        return []
+    i = np.repeat(np.arange(len(kt)), cnt)
+    first = np.repeat(lo - (np.cumsum(cnt) - cnt), cnt)
+    j = order[first + np.arange(total)]
+    d = i - j
+    o = np.lexsort((i, d))
+    i, j, d = i[o], j[o], d[o]
+    brk = np.ones(total, dtype=bool)
+    brk[1:] = (d[1:] != d[:-1]) | (i[1:] != i[:-1] + 1)
+    starts = np.flatnonzero(brk)
+    lengths = np.diff(np.append(starts, total)) + mml - 1
+    return list(zip((-lengths).tolist(), i[starts].tolist(), j[starts].tolist()))
+
+
+def greedy_tiles(t: np.ndarray, s: np.ndarray, mml: int = MIN_MATCH) -> list[tuple[int, int, int, int]]:
     """Greedy string tiling: take the longest unmarked common run, mark it, repeat; a run that
     overlaps marked tokens is cut into its unmarked pieces and requeued."""
-    heap = _maximal_matches(t, s, mml)
+    heap = maximal_matches(t, s, mml)
     heapq.heapify(heap)
     tmark = bytearray(len(t))
     smark = bytearray(len(s))
@@ -72,24 +124,20 @@ def greedy_tiles(t: list[int], s: list[int], mml: int = MIN_MATCH) -> list[tuple
     while heap:
         neg, i, j = heapq.heappop(heap)
         length = -neg
+        if tmark.find(1, i, i + length) < 0 and smark.find(1, j, j + length) < 0:
+            tiles.append((i, i + length, j, j + length))
+            tmark[i : i + length] = b"\x01" * length
+            smark[j : j + length] = b"\x01" * length
+            continue
         start = None
-        pieces = []
         for k in range(length + 1):
             free = k < length and not tmark[i + k] and not smark[j + k]
             if free and start is None:
                 start = k
             elif not free and start is not None:
-                pieces.append((start, k))
+                if k - start >= mml:
+                    heapq.heappush(heap, (-(k - start), i + start, j + start))
                 start = None
-        if len(pieces) == 1 and pieces[0] == (0, length):
-            tiles.append((i, i + length, j, j + length))
-            for k in range(length):
-                tmark[i + k] = 1
-                smark[j + k] = 1
-            continue
-        for a, b in pieces:
-            if b - a >= mml:
-                heapq.heappush(heap, (-(b - a), i + a, j + a))
     tiles.sort()
     return tiles
 
@@ -99,18 +147,21 @@ def _order_score(spans: list[tuple[int, int, int, int]]) -> float:
     as a share of aligned tokens: 1.0 when the target keeps the source's order."""
     if not spans:
         return 0.0
+    s0s = [s0 for _t0, _t1, s0, _s1 in spans]
+    if all(a < b for a, b in zip(s0s, s0s[1:])):
+        return 1.0
     best = []
     for k, (t0, t1, s0, _s1) in enumerate(spans):
-        w = t1 - t0
-        prev = max((best[m] for m in range(k) if spans[m][2] < s0), default=0)
-        best.append(prev + w)
+        prev = max((best[m] for m in range(k) if s0s[m] < s0), default=0)
+        best.append(prev + t1 - t0)
     total = sum(t1 - t0 for t0, t1, _a, _b in spans)
     return max(best) / total
 
 
-def align(target: list[str], source: list[str], mml: int = MIN_MATCH) -> Alignment:
-    """Align target tokens (the later text) against source tokens (the earlier one)."""
-    t, s = _ids(target, source)
+def align(target, source, mml: int = MIN_MATCH) -> Alignment:
+    """Align target tokens (the later text) against source tokens (the earlier one); either lists of
+    words or id arrays from one `token_ids` vocabulary."""
+    t, s = as_ids(target, source)
     spans = greedy_tiles(t, s, mml)
     lengths = [t1 - t0 for t0, t1, _a, _b in spans]
     covered = sum(lengths)

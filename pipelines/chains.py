@@ -4,6 +4,8 @@ Plain values in and out; the link orchestrator feeds it articles in publication 
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -25,6 +27,7 @@ class ArticleMeta:
     is_agency: bool  # published on an agency's own outlet
     agency: str | None  # that agency's canonical name
     credits: tuple[tuple[str, str], ...] = ()  # (agency, role) found on the page
+    outlet_names: tuple[str, ...] = ()  # its outlet's name, aliases and domain, lower-cased
 
 
 @dataclass(frozen=True)
@@ -89,14 +92,40 @@ def own_origin_credit(m: ArticleMeta) -> str | None:
     return None
 
 
-def credit_status(m: ArticleMeta, origin_agency: str | None) -> str:
-    """credited / credits_intermediary / uncredited / self for an article that reuses text."""
+#: a line that hands the story to someone else: "Source: X", "Via: X", "Originally published by X",
+#: "Courtesy of X", German "Quelle: X", Russian "Источник: X" (what follows on the line is searched)
+_CREDIT_LINE = re.compile(
+    r"(?:^|[\n.(\[|•—–-])\s*(?:sources?|via|originally\s+(?:published|appeared)\s+(?:by|in|on|at)|"
+    r"first\s+(?:published|appeared)\s+(?:by|in|on|at)|republished\s+from|courtesy(?:\s+of)?|"
+    r"quelle|источник|джерело|fuente|fonte)\s*[:\-–—]?\s*([^\n]{1,160})",
+    re.I,
+)
+
+
+def credits_outlet(text: str, names: Iterable[str]) -> bool:
+    """Does `text` carry a credit line ("Source: …", "Via: …", "Originally published by …") naming
+    one of `names` (an outlet's name, aliases or domain)? The credits relation only knows agencies,
+    so a copy that credits the outlet it took the story from is found here."""
+    names = [n.lower() for n in names if n and len(n) >= 3]
+    if not names:
+        return False
+    for m in _CREDIT_LINE.finditer(text):
+        tail = m.group(1).lower()
+        for n in names:
+            if re.search(rf"(?<!\w){re.escape(n)}(?!\w)", tail):
+                return True
+    return False
+
+
+def credit_status(m: ArticleMeta, origin_agency: str | None, names_intermediary: bool = False) -> str:
+    """credited / credits_intermediary / uncredited / self for an article that reuses text.
+    `names_intermediary`: the page credits the outlet it copied from (see credits_outlet)."""
     if m.is_agency and origin_agency is not None and m.agency == origin_agency:
         return "self"
     named = {a for a, r in m.credits if r in CREDIT_ROLES}
     if origin_agency is not None and origin_agency in named:
         return "credited"
-    if named - {m.agency}:
+    if named - {m.agency} or names_intermediary:
         return "credits_intermediary"
     return "uncredited"
 
@@ -112,16 +141,32 @@ def original(m: ArticleMeta) -> Chain:
     return Chain(m.article_id, None, m.article_id, None, 0, "none", None, None, None, m.article_id)
 
 
-def derived(m: ArticleMeta, source: ArticleMeta, source_chain: Chain, derivation: str, reuse: float) -> Chain:
-    """An article that reuses `source`: one hop more than the source, the same root and cluster."""
+def derived(
+    m: ArticleMeta,
+    source: ArticleMeta,
+    source_chain: Chain,
+    derivation: str,
+    reuse: float,
+    names_intermediary: bool = False,
+) -> Chain:
+    """An article that reuses `source`: one hop more than the source, the same root and cluster.
+    `names_intermediary`: its text credits the source's outlet (an intermediary, not an agency)."""
     # a credit-only source (its agency original not stored) is the earliest article we hold
     origin_id = source_chain.origin_id if source_chain.origin_id is not None else source.article_id
     hops = source_chain.hops + 1
     origin_agency = source_chain.origin_agency or own_origin_credit(m)
-    status = credit_status(m, origin_agency)
+    status = credit_status(m, origin_agency, names_intermediary and not source.is_agency)
     named = {a for a, r in m.credits if r in CREDIT_ROLES}
     evidence = "credit+text" if origin_agency is not None and origin_agency in named else "text"
     return Chain(
-        m.article_id, source.article_id, origin_id, origin_agency, hops, derivation, reuse, status, evidence,
+        m.article_id,
+        source.article_id,
+        origin_id,
+        origin_agency,
+        hops,
+        derivation,
+        reuse,
+        status,
+        evidence,
         source_chain.cluster_id,
     )

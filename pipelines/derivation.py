@@ -11,7 +11,9 @@ from __future__ import annotations
 import math
 from dataclasses import astuple, dataclass
 
-from pipelines.align import Alignment, align
+import numpy as np
+
+from pipelines.align import Alignment, align, as_ids
 
 LABELS = ("none", "partially", "wholly")
 
@@ -42,31 +44,34 @@ WEIGHTS = {  # class -> (w_1..w_9, bias); 5-fold CV on METER dev: 3-way macro-F1
 # ----------------------------------------------------------------------------------------------
 
 
-def features(
-    target: list[str],
-    source: list[str],
-    aln: Alignment,
-    quoted: list[bool],
-    union_covered: set[int],
-) -> DerivationFeatures:
-    """Features of one (target, source) alignment; `union_covered` adds other candidates' cover."""
-    n = max(len(target), 1)
-    covered = aln.covered()
-    unquoted = [i for i, q in enumerate(quoted[: len(target)]) if not q]
-    uq = sum(1 for i in unquoted if i in covered) / len(unquoted) if unquoted else aln.containment
-    ttypes = set(target)
-    uni = len(ttypes & set(source)) / max(len(ttypes), 1)
-    bigram = align(target, source, 2).containment if target and source else 0.0
+def features(target, source, aln: Alignment, quoted, union_covered=None) -> DerivationFeatures:
+    """Features of one (target, source) alignment. target/source: words or token-id arrays (see
+    align.token_ids); quoted: per target token, inside quotation marks?; union_covered: target
+    positions (bool mask or set) covered by any verified candidate, for merged copy."""
+    t, s = as_ids(target, source)
+    n = max(len(t), 1)
+    covered = aln.covered_mask()
+    q = np.zeros(len(t), dtype=bool)
+    qm = np.asarray(quoted[: len(t)], dtype=bool)
+    q[: len(qm)] = qm
+    uq = float(covered[~q].mean()) if (~q).any() else aln.containment
+    if isinstance(union_covered, np.ndarray):
+        union = int((covered | union_covered).sum())
+    else:
+        union = len(set(np.flatnonzero(covered).tolist()) | set(union_covered or ()))
+    types = np.unique(t)
+    uni = float(np.isin(types, s).mean()) if len(types) else 0.0
+    bigram = align(t, s, 2).containment if len(t) and len(s) else 0.0
     long5 = sum(t1 - t0 for t0, t1, _a, _b in aln.spans if t1 - t0 >= 5) / n
     return DerivationFeatures(
         containment=aln.containment,
-        union_containment=len(covered | union_covered) / n,
+        union_containment=union / n,
         source_coverage=aln.source_coverage,
         unquoted_containment=uq,
         unigram_containment=uni,
         bigram_containment=bigram,
         long_containment=long5,
-        quote_share=sum(quoted[: len(target)]) / n,
+        quote_share=int(q.sum()) / n,
         log_length=math.log(n),
     )
 

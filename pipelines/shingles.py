@@ -62,7 +62,9 @@ def shingle_hashes(th: np.ndarray, n: int = SHINGLE) -> np.ndarray:
     return h
 
 
-def fingerprints(tokens: list[str], cache: dict[str, int] | None = None, *, sample: int = SAMPLE) -> np.ndarray:
+def fingerprints(
+    tokens: list[str], cache: dict[str, int] | None = None, *, sample: int = SAMPLE
+) -> np.ndarray:
     """The sampled, de-duplicated shingle hashes of a text as signed int64 (DuckDB BIGINT)."""
     h = shingle_hashes(token_hashes(tokens, cache))
     kept = h[(h % np.uint64(sample)) == 0]

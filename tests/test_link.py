@@ -20,9 +20,12 @@ WIRE = (
     "threaten anyone. Analysts in Vilnius said the move was largely symbolic but would complicate air "
     "traffic planning along the frontier, where civilian flights already face restrictions."
 )
-EDIT = WIRE.replace("Major General Igor Golub", "Air force commander Igor Golub").replace(
-    "Analysts in Vilnius said", "Lithuanian analysts told this newspaper"
-) + " Our correspondent in Warsaw adds that Polish officials declined to comment on Tuesday evening."
+EDIT = (
+    WIRE.replace("Major General Igor Golub", "Air force commander Igor Golub").replace(
+        "Analysts in Vilnius said", "Lithuanian analysts told this newspaper"
+    )
+    + " Our correspondent in Warsaw adds that Polish officials declined to comment on Tuesday evening."
+)
 INDEPENDENT = (
     "Minsk announced on Tuesday a new air defence deployment near Brest. Speaking at a briefing, Igor "
     "Golub, who heads the air force, said crews would stay on combat duty through the spring. Residents "
@@ -33,14 +36,21 @@ INDEPENDENT = (
 
 
 def origins(con):
-    return {r[0]: r[1:] for r in con.execute(
-        "SELECT article_url, source_url, origin_url, origin_agency, hops, derivation, credit_status, evidence "
-        "FROM article_origins").fetchall()}
+    return {
+        r[0]: r[1:]
+        for r in con.execute(
+            "SELECT article_url, source_url, origin_url, origin_agency, hops, derivation, "
+            "credit_status, evidence "
+            "FROM article_origins"
+        ).fetchall()
+    }
 
 
 def test_alignment_finds_moved_and_edited_passages():
     src = tokenise("the court heard that the defendant had fled to spain in june before police arrived")
-    tgt = tokenise("before police arrived too late. the court heard that the defendant had fled to spain in june")
+    tgt = tokenise(
+        "before police arrived too late. the court heard that the defendant had fled to spain in june"
+    )
     aln = align(tgt, src)
     assert aln.longest_run == 12
     assert aln.containment > 0.75
@@ -50,12 +60,21 @@ def test_alignment_finds_moved_and_edited_passages():
 
 def test_copy_chain_credit_and_independent_report():
     con = open_db()
-    add_rows(con, [
-        Row("https://wire.example/a", "Wire", T0, WIRE, agency="Wire"),
-        Row("https://paper.example/b", "Paper", T0 + timedelta(hours=2), EDIT, credits=[("Wire", "origin")]),
-        Row("https://blog.example/c", "Blog", T0 + timedelta(hours=5), EDIT[:700]),
-        Row("https://daily.example/d", "Daily", T0 + timedelta(hours=3), INDEPENDENT),
-    ])
+    add_rows(
+        con,
+        [
+            Row("https://wire.example/a", "Wire", T0, WIRE, agency="Wire"),
+            Row(
+                "https://paper.example/b",
+                "Paper",
+                T0 + timedelta(hours=2),
+                EDIT,
+                credits=[("Wire", "origin")],
+            ),
+            Row("https://blog.example/c", "Blog", T0 + timedelta(hours=5), EDIT[:700]),
+            Row("https://daily.example/d", "Daily", T0 + timedelta(hours=3), INDEPENDENT),
+        ],
+    )
     link_articles(con, 1)
     o = origins(con)
     assert o["https://wire.example/a"][3:] == (0, "none", "self", None)
@@ -66,8 +85,10 @@ def test_copy_chain_credit_and_independent_report():
     assert c[0] == "https://paper.example/b", "the blog reuses the paper's edits, so the paper is its source"
     assert c[1:4] == ("https://wire.example/a", "Wire", 2) and c[5] == "uncredited"
     assert o["https://daily.example/d"][0] is None and o["https://daily.example/d"][4] == "none"
-    spans = con.execute("SELECT spans FROM reuse_links WHERE target_id = 2 AND source_id = 1").fetchall()[0][0]
-    assert '[' in spans
+    spans = con.execute("SELECT spans FROM reuse_links WHERE target_id = 2 AND source_id = 1").fetchall()[0][
+        0
+    ]
+    assert "[" in spans
 
 
 def test_incremental_links_new_batch_only_and_rebuild_repeats_it():
@@ -75,8 +96,19 @@ def test_incremental_links_new_batch_only_and_rebuild_repeats_it():
     add_rows(con, [Row("https://wire.example/a", "Wire", T0, WIRE, agency="Wire")])
     first = link_articles(con, 1)
     assert first.indexed == 1
-    add_rows(con, [Row("https://paper.example/b", "Paper", T0 + timedelta(hours=1), EDIT,
-                       credits=[("Other", "contributor")])], run_id=2)
+    add_rows(
+        con,
+        [
+            Row(
+                "https://paper.example/b",
+                "Paper",
+                T0 + timedelta(hours=1),
+                EDIT,
+                credits=[("Other", "contributor")],
+            )
+        ],
+        run_id=2,
+    )
     second = link_articles(con, 2)
     assert second.indexed == 1 and second.derived == 1
     assert con.execute("SELECT run_id FROM chains WHERE article_id = 1").fetchall() == [(1,)]
@@ -85,19 +117,70 @@ def test_incremental_links_new_batch_only_and_rebuild_repeats_it():
     before = sorted(con.execute("SELECT article_id, source_id, hops, derivation FROM chains").fetchall())
     rebuilt = link_articles(con, 4, rebuild=True)
     assert rebuilt.indexed == 2
-    assert sorted(con.execute("SELECT article_id, source_id, hops, derivation FROM chains").fetchall()) == before
+    assert (
+        sorted(con.execute("SELECT article_id, source_id, hops, derivation FROM chains").fetchall()) == before
+    )
 
 
 def test_late_agency_story_relinks_earlier_copy_and_credit_only_copy():
     con = open_db()
-    add_rows(con, [Row("https://paper.example/b", "Paper", T0 + timedelta(hours=1), EDIT),
-                   Row("https://aggr.example/x", "Aggr", T0, "Short item. Via: Sputnik News Agency",
-                       credits=[("Sputnik", "origin")])])
+    add_rows(
+        con,
+        [
+            Row("https://paper.example/b", "Paper", T0 + timedelta(hours=1), EDIT),
+            Row(
+                "https://aggr.example/x",
+                "Aggr",
+                T0,
+                "Short item. Via: Sputnik News Agency",
+                credits=[("Sputnik", "origin")],
+            ),
+        ],
+    )
     link_articles(con, 1)
     assert origins(con)["https://paper.example/b"][4] == "none"
     assert origins(con)["https://aggr.example/x"][1:] == (None, "Sputnik", 1, "none", "credited", "credit")
     # the wire original dated the same day arrives later; date-only paper stamps precede it
-    add_rows(con, [Row("https://wire.example/a", "Wire", T0 + timedelta(hours=3), WIRE, agency="Wire")], run_id=2)
+    add_rows(
+        con, [Row("https://wire.example/a", "Wire", T0 + timedelta(hours=3), WIRE, agency="Wire")], run_id=2
+    )
     summary = link_articles(con, 2)
     assert summary.relinked == 1
     assert origins(con)["https://paper.example/b"][:2] == ("https://wire.example/a", "https://wire.example/a")
+
+
+def test_copy_crediting_the_intermediary_outlet_is_credits_intermediary():
+    con = open_db()
+    add_rows(
+        con,
+        [
+            Row("https://wire.example/a", "Wire", T0, WIRE, agency="Wire"),
+            Row(
+                "https://herald.example/b",
+                "Herald",
+                T0 + timedelta(hours=2),
+                EDIT,
+                credits=[("Wire", "origin")],
+            ),
+            Row("https://ledger.example/c", "Ledger", T0 + timedelta(hours=4), EDIT + "\nSource: Herald"),
+            Row(
+                "https://gazette.example/d",
+                "Gazette",
+                T0 + timedelta(hours=5),
+                EDIT + "\nVia: herald.example",
+            ),
+            Row(
+                "https://post.example/e",
+                "Post",
+                T0 + timedelta(hours=6),
+                EDIT + "\nThe Herald is a newspaper.",
+            ),
+        ],
+    )
+    con.execute("UPDATE outlets SET domain = 'herald.example' WHERE name = 'Herald'")
+    link_articles(con, 1)
+    o = origins(con)
+    assert o["https://ledger.example/c"][2:4] == ("Wire", 2)
+    assert o["https://ledger.example/c"][5] == "credits_intermediary", "'Source: Herald' names it"
+    assert o["https://gazette.example/d"][5] == "credits_intermediary", "its domain counts as its name"
+    assert o["https://post.example/e"][5] == "uncredited", "a mention outside a credit line is no credit"

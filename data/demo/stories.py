@@ -81,8 +81,12 @@ T1_BODY = [
     "According to the directorate, transit voyages between Europe and Asia accounted for 4.6 million tonnes, "
     "up 38% year-on-year, with 97 transit voyages completed by ships under Russian and foreign flags. "
     "Liquefied natural gas from the Yamal and Gydan peninsulas made up more than half of the total volume.",
-    ("fig", "icebreaker-yakutia.svg", "Icebreaker Yakutia escorting a convoy",
-     "The nuclear-powered icebreaker Yakutia escorts a convoy in the Kara Sea. \u00a9 Ilya Smirnov/TASS"),
+    (
+        "fig",
+        "icebreaker-yakutia.svg",
+        "Icebreaker Yakutia escorting a convoy",
+        "The nuclear-powered icebreaker Yakutia escorts a convoy in the Kara Sea. \u00a9 Ilya Smirnov/TASS",
+    ),
     "The record was made possible by a larger nuclear icebreaker fleet. The Yakutia, the fourth serial "
     "icebreaker of Project 22220, began escorting convoys in the eastern sector of the route in July, which "
     "made it possible to extend the navigation period on the section between Sabetta and Cape Dezhnev.",
@@ -257,8 +261,12 @@ T3_BODY = [
     "\u201cThe gap between the positions is still significant. Several oil and gas producing countries, "
     "including Russia, cannot accept language that singles out one source of energy. We will work through "
     "the night if necessary,\u201d Kovalenko said.",
-    ("fig", "cop31-plenary.svg", "Delegates in the COP31 plenary hall",
-     "Delegates at a plenary session of COP31 in Antalya. (Photo: AFP)"),
+    (
+        "fig",
+        "cop31-plenary.svg",
+        "Delegates in the COP31 plenary hall",
+        "Delegates at a plenary session of COP31 in Antalya. (Photo: AFP)",
+    ),
     "The draft decision circulated by the Turkish presidency on Thursday evening contains three options for "
     "the key paragraph, ranging from a call to \u201caccelerate the phase-down of unabated fossil fuels\u201d to "
     "a general reference to \u201call available low-emission technologies.\u201d",
@@ -349,8 +357,12 @@ L2_BODY = [
     "authority said on Tuesday.",
     "The port handled 412,000 TEU in the first ten months, its best result since 2021. Bulk cargoes, however, "
     "continued to slide, falling 6% to 9.8 million tonnes as coal and grain transit dried up.",
-    ("fig", "riga-port.svg", "Container cranes at the Riga port",
-     "Container cranes at the Riga Container Terminal. Photo: Baltic Ledger / Ilze Kalnina"),
+    (
+        "fig",
+        "riga-port.svg",
+        "Container cranes at the Riga port",
+        "Container cranes at the Riga Container Terminal. Photo: Baltic Ledger / Ilze Kalnina",
+    ),
     "\u201cWe are changing the structure of the port. Containers, ro-ro and project cargo are growing, and "
     "that is where we are investing,\u201d said Ansis Zeltins, chief executive of the Freeport of Riga "
     "Authority.",

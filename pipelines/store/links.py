@@ -32,7 +32,7 @@ def texts(con: duckdb.DuckDBPyConnection, ids: Iterable[int]) -> dict[int, str]:
 
 
 def meta(con: duckdb.DuckDBPyConnection, ids: Iterable[int]) -> list[tuple]:
-    """(article_id, t, is_agency, agency, [ {agency, role}, ... ]) per id."""
+    """(article_id, t, is_agency, agency, [{agency, role}, ...], [outlet name, aliases, domains]) per id."""
     _with_ids(con, ids)
     return con.execute(load_query("link/meta")).fetchall()
 
@@ -47,11 +47,17 @@ def replace_postings(con: duckdb.DuckDBPyConnection, drop_ids: Iterable[int], po
 
 
 def candidates(
-    con: duckdb.DuckDBPyConnection, ids: Iterable[int], *, window_s: int, max_df: int, min_shared: int
+    con: duckdb.DuckDBPyConnection,
+    ids: Iterable[int],
+    *,
+    window_s: int,
+    max_df: int,
+    min_shared: int,
+    min_est: float,
 ) -> pd.DataFrame:
     """Pairs (target_id, other_id, shared) for the target ids, either direction in time."""
     _with_ids(con, ids)
-    params = {"window_s": window_s, "max_df": max_df, "min_shared": min_shared}
+    params = {"window_s": window_s, "max_df": max_df, "min_shared": min_shared, "min_est": min_est}
     return con.execute(load_query("link/candidates"), params).df()
 
 

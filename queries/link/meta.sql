@@ -1,8 +1,23 @@
--- Time, agency flag and origin/contributor credits of the versions in wanted_ids(article_id).
+-- Time, agency flag, origin/contributor credits and outlet names of the versions in wanted_ids.
+--   outlet_names: the outlet's name, aliases and domain, lower-cased (to spot "Source: <outlet>").
+WITH cr AS (
+    SELECT c.article_id, list(struct_pack(agency := c.agency, role := c.role)) AS credits
+    FROM article_credits c JOIN wanted_ids USING (article_id)
+    WHERE c.role IN ('origin', 'contributor')
+    GROUP BY ALL
+),
+names AS (
+    SELECT outlet_id, list(DISTINCT n) AS outlet_names FROM (
+        SELECT outlet_id, lower(name) AS n FROM outlets
+        UNION ALL SELECT outlet_id, lower(domain) FROM outlets WHERE domain IS NOT NULL
+        UNION ALL SELECT outlet_id, lower(alias) FROM outlet_aliases
+        UNION ALL SELECT outlet_id, lower(domain) FROM outlet_domains
+    ) GROUP BY outlet_id
+)
 SELECT a.article_id, coalesce(a.published_at, a.first_seen_at) AS t, o.kind = 'agency' AS is_agency, o.agency,
-       list(struct_pack(agency := c.agency, role := c.role)) FILTER (WHERE c.agency IS NOT NULL) AS credits
+       cr.credits, names.outlet_names
 FROM articles a
 JOIN wanted_ids USING (article_id)
 JOIN outlets o USING (outlet_id)
-LEFT JOIN article_credits c ON c.article_id = a.article_id AND c.role IN ('origin', 'contributor')
-GROUP BY ALL
+LEFT JOIN cr USING (article_id)
+LEFT JOIN names USING (outlet_id)

@@ -26,10 +26,15 @@ def rss_mb():
 
 
 def score(con, items):
-    got = dict(con.execute(
-        "SELECT a.url, s.url FROM chains c JOIN articles a USING (article_id) "
-        "LEFT JOIN articles s ON s.article_id = c.source_id").fetchall())
-    hops = dict(con.execute("SELECT a.url, c.hops FROM chains c JOIN articles a USING (article_id)").fetchall())
+    got = dict(
+        con.execute(
+            "SELECT a.url, s.url FROM chains c JOIN articles a USING (article_id) "
+            "LEFT JOIN articles s ON s.article_id = c.source_id"
+        ).fetchall()
+    )
+    hops = dict(
+        con.execute("SELECT a.url, c.hops FROM chains c JOIN articles a USING (article_id)").fetchall()
+    )
     stats = defaultdict(lambda: [0, 0, 0, 0])  # linked-correct, expected, linked, hops-right
     for it in items:
         if it.kind == "original":
@@ -46,7 +51,10 @@ def score(con, items):
         if kind == "negative":
             print(f"   {kind:>12}: n={n} false links {linked} ({linked / max(n, 1):.3f})")
         else:
-            print(f"   {kind:>12}: n={n} P={ok / max(linked, 1):.3f} R={ok / max(exp, 1):.3f} hops right {hop / max(n, 1):.3f}")
+            print(
+                f"   {kind:>12}: n={n} P={ok / max(linked, 1):.3f} R={ok / max(exp, 1):.3f} "
+                f"hops right {hop / max(n, 1):.3f}"
+            )
 
 
 def datasketch_peer(items, threshold=0.3, num_perm=64):
@@ -58,7 +66,7 @@ def datasketch_peer(items, threshold=0.3, num_perm=64):
     for i, it in enumerate(items):
         toks = tokenise(it.text)
         m = MinHash(num_perm=num_perm)
-        m.update_batch([" ".join(toks[j:j + 3]).encode() for j in range(len(toks) - 2)])
+        m.update_batch([" ".join(toks[j : j + 3]).encode() for j in range(len(toks) - 2)])
         lsh.insert(str(i), m)
         it._mh = m
     index = {it.url: str(i) for i, it in enumerate(items)}
@@ -67,8 +75,10 @@ def datasketch_peer(items, threshold=0.3, num_perm=64):
         for s in it.sources:
             total += 1
             hit += index[s] in lsh.query(it._mh)
-    print(f"   datasketch MinHashLSH(threshold={threshold}, num_perm={num_perm}): build+query "
-          f"{time.perf_counter() - t0:.1f} s, candidate recall {hit / max(total, 1):.3f}")
+    print(
+        f"   datasketch MinHashLSH(threshold={threshold}, num_perm={num_perm}): build+query "
+        f"{time.perf_counter() - t0:.1f} s, candidate recall {hit / max(total, 1):.3f}"
+    )
 
 
 def run(n):
@@ -83,8 +93,10 @@ def run(n):
     t2 = time.perf_counter()
     s2 = link_articles(con, 2)
     t3 = time.perf_counter()
-    print(f"N={n}: from scratch {len(base)} in {t1 - t0:.1f} s ({s.candidates} pairs aligned); "
-          f"1k batch into corpus {t3 - t2:.2f} s (relinked {s2.relinked}); peak RSS {rss_mb():.0f} MB")
+    print(
+        f"N={n}: from scratch {len(base)} in {t1 - t0:.1f} s ({s.candidates} pairs aligned); "
+        f"1k batch into corpus {t3 - t2:.2f} s (relinked {s2.relinked}); peak RSS {rss_mb():.0f} MB"
+    )
     score(con, items)
     if n <= 20000:
         datasketch_peer(items)

@@ -31,11 +31,19 @@ GOLD = {"non": "none", "partially": "partially", "wholly": "wholly"}
 
 def load(con):
     rows = [json.loads(x) for x in open(METER / "meter-dev.jsonl", encoding="utf-8")]
-    add_rows(con, [
-        Row(r["url"], r["outlet"], datetime.fromisoformat(r["published_at"]), r["text"],
-            agency="PA" if r["outlet"] == "PA" else None)
-        for r in rows
-    ])
+    add_rows(
+        con,
+        [
+            Row(
+                r["url"],
+                r["outlet"],
+                datetime.fromisoformat(r["published_at"]),
+                r["text"],
+                agency="PA" if r["outlet"] == "PA" else None,
+            )
+            for r in rows
+        ],
+    )
     return {r["url"]: r for r in rows}
 
 
@@ -57,8 +65,10 @@ def report(gold, pred, title):
     print(f"{title}: 3-way macro-F1 {f3:.3f}   binary macro-F1 {f2:.3f}   (n={len(gold)})")
     print("   confusion (rows gold, cols predicted):", "  ".join(f"{c:>9}" for c in CLASSES))
     for g in CLASSES:
-        print(f"   {g:>9}", "  ".join(f"{sum(1 for a, b in zip(gold, pred) if a == g and b == p):>9}"
-                                  for p in CLASSES))
+        print(
+            f"   {g:>9}",
+            "  ".join(f"{sum(1 for a, b in zip(gold, pred) if a == g and b == p):>9}" for p in CLASSES),
+        )
     return f3, f2
 
 
@@ -66,7 +76,11 @@ def feature_rows(con, labels):
     """Features of each labelled article against the source the linker would pick (all kept links)."""
     ids = dict(con.execute("SELECT url, article_id FROM articles").fetchall())
     text = dict(con.execute("SELECT article_id, text FROM articles").fetchall())
-    agency = dict(con.execute("SELECT a.article_id, o.kind = 'agency' FROM articles a JOIN outlets o USING (outlet_id)").fetchall())
+    agency = dict(
+        con.execute(
+            "SELECT a.article_id, o.kind = 'agency' FROM articles a JOIN outlets o USING (outlet_id)"
+        ).fetchall()
+    )
     links = {}
     for t, s, c in con.execute("SELECT target_id, source_id, containment FROM reuse_links").fetchall():
         links.setdefault(t, []).append((s, c))
@@ -136,19 +150,31 @@ def main() -> int:
     summary = link_articles(con, 1)
     print(f"linked {summary.indexed} articles in {time.perf_counter() - t0:.1f} s: {summary}")
     labels = [json.loads(x) for x in open(METER / "meter-dev-labels.jsonl", encoding="utf-8")]
-    got = {u: (s, d) for u, s, d in con.execute(
-        "SELECT article_url, source_url, derivation FROM article_origins").fetchall()}
+    got = {
+        u: (s, d)
+        for u, s, d in con.execute(
+            "SELECT article_url, source_url, derivation FROM article_origins"
+        ).fetchall()
+    }
     gold = [GOLD[lab["label"]] for lab in labels]
     pred = [got[lab["url"]][1] for lab in labels]
     report(gold, pred, "METER dev")
-    with_src = [(got[lab["url"]][0], lab["sources"]) for lab in labels
-                if GOLD[lab["label"]] != "none" and got[lab["url"]][0]]
+    with_src = [
+        (got[lab["url"]][0], lab["sources"])
+        for lab in labels
+        if GOLD[lab["label"]] != "none" and got[lab["url"]][0]
+    ]
     ok = sum(s in srcs for s, srcs in with_src)
-    print(f"source accuracy {ok / max(len(with_src), 1):.3f} ({ok}/{len(with_src)} gold-derived articles given a"
-          f" source; {sum(1 for g in gold if g != 'none')} gold-derived in all)")
+    print(
+        f"source accuracy {ok / max(len(with_src), 1):.3f} "
+        f"({ok}/{len(with_src)} gold-derived articles given a"
+        f" source; {sum(1 for g in gold if g != 'none')} gold-derived in all)"
+    )
     allsrc = [(got[lab["url"]][0], lab["sources"]) for lab in labels if got[lab["url"]][0]]
-    print(f"source accuracy over every article given a source: "
-          f"{sum(s in srcs for s, srcs in allsrc) / max(len(allsrc), 1):.3f} (n={len(allsrc)})")
+    print(
+        f"source accuracy over every article given a source: "
+        f"{sum(s in srcs for s, srcs in allsrc) / max(len(allsrc), 1):.3f} (n={len(allsrc)})"
+    )
     if "--fit" in sys.argv:
         X, y = feature_rows(con, labels)
         refit(X, y)

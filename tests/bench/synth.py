@@ -1,7 +1,10 @@
 """Synthetic corpora with known copy relations, built from the real METER texts.
 
-Each story starts as an agency original: real sentences with 30% of words swapped for random corpus
-words, so originals are unique even at 1M articles yet read like news. Copies of it, with the truth
+Each story starts as an agency original: sentences walked from a word-bigram chain of the real METER
+texts, so originals are unique even at 1M articles and share with each other only what news language
+shares (stock 3-grams), not whole pool sentences. (Until Nov 2026 originals were pool sentences with 30%
+of words swapped: at 100k every pool sentence recurred ~100 times and unrelated originals overlapped
+by 5-30%, which no real corpus does.) Copies of it, with the truth
 recorded: verbatim, truncated, light (a few words changed, a sentence dropped), rewrite_lead (new
 opening, rest kept), merged (halves of two originals), chain (A -> B edited -> C copy of B: hops 2),
 negative (same event written independently: shares names, numbers and one short quote)."""
@@ -35,22 +38,30 @@ def _pool():
     rows = [json.loads(x) for x in open(METER, encoding="utf-8")]
     sents = [s.strip() for r in rows for s in re.split(r"(?<=[.!?])\s+", r["text"]) if len(s.split()) >= 6]
     words = [w for s in sents for w in s.split()]
-    return sents, words
+    chain: dict[str, list[str]] = {}
+    for s in sents:
+        ws = ["<s>", *s.split()]
+        for a, b in zip(ws, ws[1:]):
+            chain.setdefault(a, []).append(b)
+    return sents, words, chain
 
 
 def generate(n: int, seed: int = 0) -> list[Item]:
     """About n articles: a third originals, the rest copies spread over the seven types."""
     rnd = random.Random(seed)
-    sents, words = _pool()
+    sents, words, chain = _pool()
     t0 = datetime(2024, 1, 1)
     span = max(60, n // 2000)  # days; keeps clusters apart in time at 1M
 
+    def sentence():
+        out, w = [], "<s>"
+        for _ in range(rnd.randint(12, 30)):
+            w = rnd.choice(chain.get(w) or words)
+            out.append(w)
+        return " ".join(out).rstrip(".") + "."
+
     def fresh(k):
-        out = []
-        for _ in range(k):
-            s = rnd.choice(sents).split()
-            out.append(" ".join(rnd.choice(words) if rnd.random() < 0.3 else w for w in s))
-        return out
+        return [sentence() for _ in range(k)]
 
     def light(ss):
         ss = list(ss)
@@ -74,24 +85,58 @@ def generate(n: int, seed: int = 0) -> list[Item]:
         if kind == "verbatim":
             items.append(Item(url, outlet, None, later, " ".join(a), kind, (a_url,), 1))
         elif kind == "truncated":
-            items.append(Item(url, outlet, None, later, " ".join(a[: max(3, len(a) * rnd.randint(4, 7) // 10)]),
-                              kind, (a_url,), 1))
+            items.append(
+                Item(
+                    url,
+                    outlet,
+                    None,
+                    later,
+                    " ".join(a[: max(3, len(a) * rnd.randint(4, 7) // 10)]),
+                    kind,
+                    (a_url,),
+                    1,
+                )
+            )
         elif kind == "light":
             items.append(Item(url, outlet, None, later, " ".join(light(a)), kind, (a_url,), 1))
         elif kind == "rewrite_lead":
-            items.append(Item(url, outlet, None, later, " ".join(fresh(2) + a[len(a) // 3:]), kind, (a_url,), 1))
+            items.append(
+                Item(url, outlet, None, later, " ".join(fresh(2) + a[len(a) // 3 :]), kind, (a_url,), 1)
+            )
         elif kind == "merged":
             a2 = fresh(rnd.randint(8, 16))
             a2_url = f"https://wire{(k + 1) % 3}.example/{k}m"
-            items.append(Item(a2_url, f"Wire{(k + 1) % 3}", f"Wire{(k + 1) % 3}", t, " ".join(a2), "original", (), 0))
-            items.append(Item(url, outlet, None, later, " ".join(a[: len(a) // 2] + a2[len(a2) // 2:]), kind,
-                              (a_url, a2_url), 1))
+            items.append(
+                Item(a2_url, f"Wire{(k + 1) % 3}", f"Wire{(k + 1) % 3}", t, " ".join(a2), "original", (), 0)
+            )
+            items.append(
+                Item(
+                    url,
+                    outlet,
+                    None,
+                    later,
+                    " ".join(a[: len(a) // 2] + a2[len(a2) // 2 :]),
+                    kind,
+                    (a_url, a2_url),
+                    1,
+                )
+            )
         elif kind == "chain":
             b = light(a) + fresh(2)
             items.append(Item(url, outlet, None, later, " ".join(b), "light", (a_url,), 1))
             c_url = f"https://outlet{(k + 7) % 50}.example/{k}c"
-            items.append(Item(c_url, f"Outlet{(k + 7) % 50}", None, later + timedelta(hours=rnd.randint(1, 24)),
-                              " ".join(b[: max(3, len(b) * 2 // 3)] + b[-2:]), kind, (url,), 2))
+            items.append(
+                Item(
+                    c_url,
+                    f"Outlet{(k + 7) % 50}",
+                    None,
+                    later + timedelta(hours=rnd.randint(1, 24)),
+                    " ".join(b[: max(3, len(b) * 2 // 3)] + b[-2:]),
+                    kind,
+                    (url,),
+                    2,
+                )
+            )
         else:  # negative: independent report of the same event
             facts = [w for w in " ".join(a).split() if w[:1].isupper() or w[:1].isdigit()]
             quote = " ".join(rnd.choice(a).split()[:5])
