@@ -12,8 +12,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
-CONTENT_TYPES = {".xml": "application/xml", ".rss": "application/rss+xml", ".json": "application/json",
-                 ".html": "text/html; charset=utf-8", ".txt": "text/plain; charset=utf-8", ".gz": "application/gzip"}
+CONTENT_TYPES = {
+    ".xml": "application/xml",
+    ".rss": "application/rss+xml",
+    ".json": "application/json",
+    ".html": "text/html; charset=utf-8",
+    ".txt": "text/plain; charset=utf-8",
+    ".gz": "application/gzip",
+}
 
 
 class SampleWeb:
@@ -73,7 +79,11 @@ class SampleWeb:
                     self.send_error(HTTPStatus.NOT_FOUND)
                     return
                 body = target.read_bytes()
-                kind = CONTENT_TYPES.get(target.suffix) or mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+                kind = (
+                    CONTENT_TYPES.get(target.suffix)
+                    or mimetypes.guess_type(target.name)[0]
+                    or "application/octet-stream"
+                )
                 self.send_response(HTTPStatus.OK)
                 self.send_header("Content-Type", kind)
                 self.send_header("Content-Length", str(len(body)))

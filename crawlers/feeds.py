@@ -1,0 +1,246 @@
+"""Reading what sites publish about their articles: RSS, Atom and JSON feeds, sitemaps (plain, index,
+gzipped, Google News), robots.txt Sitemap lines, feed links on a home page. Plain lxml, no Scrapy:
+Scrapy's own sitemap helper drops the news: fields, which carry the publication time."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import re
+import zlib
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+from urllib.parse import urljoin
+
+import lxml.etree
+import lxml.html
+
+from pipelines.clean import parse_datetime
+
+
+class FeedError(ValueError):
+    """A feed or sitemap we cannot read; the message says why in one line."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """An article a feed or sitemap lists, with what it says about it."""
+
+    url: str
+    title: str | None = None
+    published: datetime | None = None  # feed pubDate / news:publication_date
+    lastmod: datetime | None = None  # sitemap lastmod: a modification time, never a publication date
+
+
+@dataclass(frozen=True)
+class Sitemap:
+    """A parsed sitemap: either an index of child sitemaps or a list of entries."""
+
+    children: list[Entry]  # sitemap index: child sitemaps (url, lastmod)
+    entries: list[Entry]
+
+
+def _date(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    text = text.strip()
+    parsed = parse_datetime(text)
+    if parsed is None:
+        try:
+            parsed = parsedate_to_datetime(text)  # RFC 822, as RSS writes it
+        except (TypeError, ValueError, IndexError):
+            return None
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=timezone.utc)
+    return parsed.astimezone(timezone.utc)
+
+
+def _xml_root(body: bytes, what: str):
+    parser = lxml.etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=True)
+    try:
+        root = lxml.etree.fromstring(body.lstrip(), parser=parser)
+    except lxml.etree.XMLSyntaxError as exc:
+        raise FeedError(f"malformed XML in {what}: {exc}") from None
+    if root is None:
+        raise FeedError(f"malformed XML in {what}: nothing parseable")
+    return root
+
+
+def _local(tag) -> str:
+    return tag.rsplit("}", 1)[-1].lower() if isinstance(tag, str) else ""
+
+
+def _child_text(element, *names: str) -> str | None:
+    for child in element:
+        if _local(child.tag) in names and (child.text or "").strip():
+            return child.text.strip()
+    return None
+
+
+def gunzip(body: bytes, max_size: int) -> bytes:
+    """Decompress a gzipped sitemap, refusing to inflate beyond max_size bytes (a zip bomb)."""
+    out = io.BytesIO()
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(body)) as stream:
+            while chunk := stream.read(1 << 20):
+                out.write(chunk)
+                if out.tell() > max_size:
+                    raise FeedError(f"gzipped sitemap inflates to over {max_size / 1_000_000:g} MB")
+    except (OSError, EOFError, zlib.error) as exc:
+        raise FeedError(f"bad gzip data: {exc}") from None
+    return out.getvalue()
+
+
+def is_gzip(body: bytes) -> bool:
+    return body[:2] == b"\x1f\x8b"
+
+
+def parse_feed(body: bytes, url: str) -> list[Entry]:
+    """Entries of an RSS 1/2, Atom or JSON Feed document; raises FeedError when it is none of them."""
+    stripped = body.lstrip()
+    if stripped[:1] in (b"{", b"["):
+        return _parse_json_feed(stripped, url)
+    root = _xml_root(body, "feed")
+    entries = []
+    for item in root.iter():
+        name = _local(item.tag)
+        if name == "item":  # RSS 0.9x/1.0/2.0
+            link = _child_text(item, "link") or _guid_link(item)
+            date = _child_text(item, "pubdate", "date", "published", "updated")
+            title = _child_text(item, "title")
+        elif name == "entry":  # Atom
+            link = _atom_link(item)
+            date = _child_text(item, "published", "issued", "updated", "modified")
+            title = _child_text(item, "title")
+        else:
+            continue
+        if link:
+            entries.append(Entry(urljoin(url, link.strip()), title, _date(date)))
+    if not entries and _local(root.tag) not in ("rss", "feed", "rdf"):
+        raise FeedError(f"not a feed (root element <{_local(root.tag)}>)")
+    return entries
+
+
+def _guid_link(item) -> str | None:
+    for child in item:
+        if _local(child.tag) == "guid" and child.get("isPermaLink", "true") != "false":
+            text = (child.text or "").strip()
+            if text.startswith("http"):
+                return text
+    return None
+
+
+def _atom_link(entry) -> str | None:
+    fallback = None
+    for child in entry:
+        if _local(child.tag) == "link" and child.get("href"):
+            if child.get("rel", "alternate") == "alternate":
+                return child.get("href")
+            fallback = fallback or child.get("href")
+    return fallback
+
+
+def _parse_json_feed(body: bytes, url: str) -> list[Entry]:
+    try:
+        doc = json.loads(body)
+    except ValueError as exc:
+        raise FeedError(f"malformed JSON feed: {exc}") from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("items"), list):
+        raise FeedError("not a JSON Feed (no items list)")
+    entries = []
+    for item in doc["items"]:
+        if not isinstance(item, dict):
+            continue
+        link = item.get("url") or (item.get("id") if str(item.get("id", "")).startswith("http") else None)
+        if isinstance(link, str):
+            title = item.get("title") if isinstance(item.get("title"), str) else None
+            published = item.get("date_published") if isinstance(item.get("date_published"), str) else None
+            entries.append(Entry(urljoin(url, link), title, _date(published)))
+    return entries
+
+
+def parse_sitemap(body: bytes, url: str) -> Sitemap:
+    """A sitemap or sitemap index, keeping lastmod and the Google News fields."""
+    root = _xml_root(body, "sitemap")
+    kind = _local(root.tag)
+    if kind not in ("urlset", "sitemapindex"):
+        raise FeedError(f"not a sitemap (root element <{kind}>)")
+    children, entries = [], []
+    for element in root:
+        name = _local(element.tag)
+        if name not in ("url", "sitemap"):
+            continue
+        loc = _child_text(element, "loc")
+        if not loc:
+            continue
+        lastmod = _date(_child_text(element, "lastmod"))
+        if name == "sitemap":
+            children.append(Entry(urljoin(url, loc), lastmod=lastmod))
+            continue
+        title = published = None
+        for news in element:
+            if _local(news.tag) == "news":
+                title = _child_text(news, "title")
+                published = _date(_child_text(news, "publication_date"))
+        entries.append(Entry(urljoin(url, loc), title, published, lastmod))
+    return Sitemap(children, entries)
+
+
+def robots_sitemaps(text: str) -> list[str]:
+    """The Sitemap: lines of a robots.txt."""
+    return [m.group(1).strip() for m in re.finditer(r"(?im)^\s*sitemap\s*:\s*(\S+)", text)]
+
+
+FEED_TYPES = (
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/feed+json",
+    "application/json",
+    "application/rdf+xml",
+)
+
+
+def discover_feeds(html: str, url: str) -> list[str]:
+    """Feed URLs a page announces with <link rel="alternate" type="...rss/atom/json...">."""
+    try:
+        tree = lxml.html.fromstring(html)
+    except (lxml.etree.ParserError, ValueError):
+        return []
+    found = []
+    for link in tree.xpath(
+        '//link[@href and contains(concat(" ", normalize-space(@rel), " "), " alternate ")]'
+    ):
+        if (link.get("type") or "").split(";")[0].strip().lower() in FEED_TYPES:
+            found.append(urljoin(url, link.get("href").strip()))
+    return list(dict.fromkeys(found))
+
+
+ARTICLE_URL = re.compile(
+    r"/(19|20)\d\d[/-]\d\d?[/-]\d\d?/|/(19|20)\d\d/\d\d/[^/]+|/(news|article|articles|story|stories|politics|"
+    r"world|business|economy|sport|sports)/[^/?#]*[-_][^/?#]*[-_][^/?#]{3,}|[-_/]\d{5,}(\.html?)?$",
+    re.IGNORECASE,
+)
+_ARTICLE_TYPES = {
+    "newsarticle",
+    "article",
+    "reportagenewsarticle",
+    "analysisnewsarticle",
+    "blogposting",
+    "opinionnewsarticle",
+    "backgroundnewsarticle",
+}
+
+
+def looks_like_article(tree, url: str) -> bool:
+    """An article page by og:type, JSON-LD @type, or (failing both) its URL pattern."""
+    og = tree.xpath('string(//meta[@property="og:type"]/@content)').strip().lower()
+    if og == "article":
+        return True
+    for script in tree.xpath('//script[@type="application/ld+json"]/text()'):
+        if any(t in _ARTICLE_TYPES for t in re.findall(r'"@type"\s*:\s*"([^"]+)"', script.lower())):
+            return True
+    if og:
+        return False  # the page says what it is (website, video, ...)
+    return bool(ARTICLE_URL.search(url))

@@ -1,0 +1,185 @@
+"""One crawl run's shared state: what is already known, the per-source report, the WARC archive, the
+cleaning pool (one process per core, fed page by page so it never idles between batches) and the single
+writer thread that stores cleaned batches through the store package."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from concurrent.futures import Executor, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+
+import duckdb
+
+from crawlers.items import FetchItem
+from crawlers.sources import CrawlSource
+from pipelines.archive import WarcArchive
+from pipelines.clean import CleanError, clean_page
+from pipelines.load import Loader
+from pipelines.models import Article, Page
+from pipelines.store.articles import SaveResult, save_articles
+from pipelines.store.crawl_state import KnownArticle, SeedState, save_fetches
+
+MAX_LISTED_ERRORS = 3
+
+
+@dataclass
+class SourceReport:
+    """What happened to one source, for its summary line and the exit code."""
+
+    name: str
+    seeds: int = 0
+    seeds_ok: int = 0
+    seeds_unchanged: int = 0
+    requested: int = 0  # article requests made
+    known: int = 0  # articles not fetched because they are stored already
+    saved: SaveResult = field(default_factory=SaveResult)
+    skipped: int = 0  # fetched, but no article text
+    failed: int = 0  # article fetches that failed
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        if self.seeds and not self.seeds_ok:
+            return "failed"
+        if not self.seeds and self.requested and self.failed >= self.requested:
+            return "failed"
+        return "partial" if self.errors or self.skipped else "ok"
+
+    def line(self) -> str:
+        s = self.saved
+        text = (
+            f"{self.name}: {self.status} - {self.seeds_ok}/{self.seeds} feeds/sitemaps/sites read"
+            f" ({self.seeds_unchanged} unchanged), {self.requested} articles fetched,"
+            f" {self.known} already stored;"
+            f" {s.new_articles} new, {s.new_versions} new versions, {s.unchanged} unchanged,"
+            f" {self.skipped} skipped, {self.failed} failed"
+        )
+        if self.errors:
+            shown = "; ".join(self.errors[:MAX_LISTED_ERRORS])
+            more = len(self.errors) - MAX_LISTED_ERRORS
+            text += f" -- {shown}" + (f" (and {more} more, see the log)" if more > 0 else "")
+        return text
+
+
+def clean_safely(page: Page) -> Article | str:
+    """clean_page in a pool worker: an Article, or why not (never raises, one hostile page cannot stop
+    the crawl)."""
+    try:
+        return clean_page(page)
+    except CleanError as exc:
+        return str(exc)
+    except RecursionError:
+        return "HTML nested too deeply to parse"
+    except Exception as exc:  # trafilatura/lxml on hostile markup
+        return f"cleaning failed: {type(exc).__name__}: {str(exc)[:200]}"
+
+
+@dataclass
+class Cleaned:
+    """A fetched page after cleaning, waiting in a batch for the writer."""
+
+    source: str
+    url: str
+    result: Article | str
+    fetch: object  # FetchRecord
+
+
+@dataclass
+class BatchResult:
+    saved: dict[str, SaveResult]
+    skipped: list[tuple[str, str, str]]  # (source, url, reason)
+
+
+class CrawlJob:
+    """Created by the runner before the reactor starts; spider, middlewares and pipeline reach it as
+    `crawler.spider.job`. Only `write_batch` touches the database, and only on the writer thread."""
+
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        run_id: int,
+        sources: list[CrawlSource],
+        loader: Loader,
+        cleaner: Executor,
+        archive: WarcArchive,
+        known: dict[str, KnownArticle],
+        seed_state: dict[str, SeedState],
+        *,
+        recheck_window: timedelta,
+        recheck_min_age: timedelta,
+        on_progress=None,
+        on_skip=None,
+    ):
+        self.con = con
+        self.run_id = run_id
+        self.sources = {s.name: s for s in sources}
+        self.loader = loader
+        self.cleaner = cleaner
+        self.archive = archive
+        self.known = known
+        self.seed_state = seed_state
+        self.recheck_window = recheck_window
+        self.recheck_min_age = recheck_min_age
+        self.started = datetime.now(timezone.utc)
+        self.reports = {s.name: SourceReport(s.name, seeds=0) for s in sources}
+        self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="provtrack-writer")
+        self.fatal: BaseException | None = None
+        self._on_progress = on_progress or (lambda **kw: None)
+        self._on_skip = on_skip or (lambda source, url, reason: None)
+
+    # -- decisions (reactor thread) ------------------------------------------------------------------
+
+    def wants(self, known: KnownArticle | None, lastmod: datetime | None = None) -> bool:
+        """Fetch this article? New: yes. Stored: once more inside the re-check window, or when a
+        sitemap says it changed after we first saw it; otherwise never again."""
+        if known is None:
+            return True
+        if known.fetches != 1:
+            return False  # already re-checked (or ingested, not crawled)
+        if lastmod is not None and lastmod > known.first_seen_at + timedelta(minutes=5):
+            return True
+        age = self.started - known.first_seen_at
+        return self.recheck_min_age <= age <= self.recheck_window
+
+    def progress(self, **fields) -> None:
+        self._on_progress(**fields)
+
+    # -- the writer thread ---------------------------------------------------------------------------
+
+    def write_batch(self, items: list) -> BatchResult:
+        """Store a batch: the cleaned articles per source (one transaction each), then the fetch
+        records. Runs on the writer thread only."""
+        by_source: dict[str, list] = defaultdict(list)
+        skipped = []
+        records = []
+        for item in items:
+            if isinstance(item, Cleaned):
+                records.append(item.fetch)
+                if isinstance(item.result, str):
+                    skipped.append((item.source, item.url, item.result))
+                else:
+                    by_source[item.source].append(item.result)
+            elif isinstance(item, FetchItem):
+                records.append(item.fetch)
+        saved = {
+            source: save_articles(self.con, self.run_id, articles, self.loader.outlets)
+            for source, articles in by_source.items()
+        }
+        save_fetches(self.con, self.run_id, records)
+        return BatchResult(saved, skipped)
+
+    def record(self, result: BatchResult) -> None:
+        """Count a stored batch (reactor thread)."""
+        for source, saved in result.saved.items():
+            self.reports[source].saved.add(saved)
+            self.progress(stored=saved.new_articles + saved.new_versions + saved.unchanged)
+        for source, url, reason in result.skipped:
+            self.reports[source].skipped += 1
+            self._on_skip(source, url, reason)
+            self.progress(stored=1)
+
+    def close(self) -> None:
+        self.writer.shutdown(wait=True)
+        self.cleaner.shutdown(wait=True, cancel_futures=True)
+        self.archive.close()

@@ -1,0 +1,148 @@
+"""Downloader middlewares: routing (proxy, private-address refusal), conditional GET for feeds and
+sitemaps, retries that honour Retry-After with backoff, and the WARC archive of every response."""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+from urllib.parse import urlsplit
+
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import IgnoreRequest
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet.task import deferLater
+
+from pipelines.urls import normalize_url
+
+logger = logging.getLogger(__name__)
+
+SEED_KINDS = ("feed", "sitemap")
+
+
+class RoutingMiddleware:
+    """PROVTRACK_PROXY sends every request through one HTTP proxy (the demo's sample web); literal
+    loopback/private IP addresses are refused unless PROVTRACK_ALLOW_PRIVATE is set. (Host names are
+    not resolved here: a name that resolves to a private address still passes.)"""
+
+    def __init__(self, proxy: str, allow_private: bool):
+        self.proxy = proxy
+        self.allow_private = allow_private
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        s = crawler.settings
+        return cls(s.get("PROVTRACK_PROXY") or "", s.getbool("PROVTRACK_ALLOW_PRIVATE"))
+
+    def process_request(self, request):
+        if not self.allow_private:
+            host = (urlsplit(request.url).hostname or "").lower()
+            if host == "localhost" or _is_private_ip(host):
+                raise IgnoreRequest(
+                    f"refused private address {host} (-s PROVTRACK_ALLOW_PRIVATE=1 allows it)"
+                )
+        if self.proxy and "proxy" not in request.meta:
+            request.meta["proxy"] = self.proxy
+        return None
+
+
+def _is_private_ip(host: str) -> bool:
+    try:
+        address = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return address.is_private or address.is_loopback or address.is_link_local or address.is_unspecified
+
+
+class ConditionalGetMiddleware:
+    """Adds If-None-Match / If-Modified-Since to feed and sitemap requests from the last good fetch."""
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        middleware = cls()
+        middleware.crawler = crawler
+        return middleware
+
+    def process_request(self, request):
+        if request.meta.get("pt_kind") not in SEED_KINDS:
+            return None
+        state = self.crawler.spider.job.seed_state.get(normalize_url(request.url))
+        if state and state.warc_file:  # only if the old body can be read back on a 304
+            if state.etag:
+                request.headers.setdefault("If-None-Match", state.etag)
+            if state.last_modified:
+                request.headers.setdefault("If-Modified-Since", state.last_modified)
+        return None
+
+
+class RetryAfterMiddleware(RetryMiddleware):
+    """Scrapy's retries, plus: on 429 and 503 wait as the server's Retry-After says (capped), or back
+    off exponentially when it says nothing."""
+
+    def __init__(self, settings):
+        super().__init__(settings)
+        self.backoff_base = settings.getfloat("PROVTRACK_RETRY_BACKOFF_BASE")
+        self.retry_after_max = settings.getfloat("PROVTRACK_RETRY_AFTER_MAX")
+
+    async def process_response(self, request, response):
+        if request.meta.get("dont_retry") or response.status not in self.retry_http_codes:
+            return response
+        if response.status in (429, 503):
+            delay = _retry_after(response.headers.get(b"Retry-After"))
+            if delay is None:
+                delay = self.backoff_base * 2 ** request.meta.get("retry_times", 0)
+            delay = max(0.0, min(delay, self.retry_after_max))
+            if delay:
+                logger.info(
+                    "%s answered %s: waiting %.1f s before retrying", request.url, response.status, delay
+                )
+                from twisted.internet import reactor  # the installed one, never at import time
+
+                await maybe_deferred_to_future(deferLater(reactor, delay, lambda: None))
+        return self._retry(request, f"HTTP {response.status}") or response
+
+
+def _retry_after(value: bytes | None) -> float | None:
+    if not value:
+        return None
+    text = value.decode("latin-1").strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return (when - datetime.now(timezone.utc)).total_seconds()
+
+
+class WarcMiddleware:
+    """Writes every response, as received, to the run's WARC file and notes where in request.meta
+    (`pt_warc` = (file, offset), `pt_fetched_at`)."""
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        middleware = cls()
+        middleware.crawler = crawler
+        return middleware
+
+    def process_response(self, request, response):
+        archive = self.crawler.spider.job.archive
+        headers = [
+            (key.decode("latin-1"), value.decode("latin-1"))
+            for key, values in response.headers.items()
+            for value in values
+        ]
+        request_headers = [
+            (key.decode("latin-1"), value.decode("latin-1"))
+            for key, values in request.headers.items()
+            for value in values
+        ]
+        reason = ""
+        request.meta["pt_warc"] = archive.write(
+            response.url, response.status, reason, headers, response.body, request_headers
+        )
+        request.meta["pt_fetched_at"] = datetime.now(timezone.utc)
+        return response

@@ -1,0 +1,117 @@
+"""Running one crawl in this process: Scrapy settings from crawlers.settings plus -s overrides, the
+run's CrawlJob (known URLs, feed states, WARC file, writer thread, cleaning pool), and the reactor.
+A Twisted reactor starts once per process: call run_crawl at most once (the CLI does)."""
+
+from __future__ import annotations
+
+import logging
+import os
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import duckdb
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+from crawlers import settings as default_settings
+from crawlers.job import CrawlJob, SourceReport, clean_safely
+from crawlers.sources import CrawlSource
+from crawlers.spiders.news import NewsSpider
+from pipelines import __version__
+from pipelines.archive import WarcArchive
+from pipelines.load import Loader
+from pipelines.models import Page
+from pipelines.store.crawl_state import known_articles, seed_states
+
+
+class CrawlFailed(RuntimeError):
+    """The crawl could not run to its end (the store failed, the reactor could not start)."""
+
+
+def parse_overrides(pairs: list[str]) -> dict[str, str]:
+    """-s NAME=VALUE pairs as a dict; raises ValueError naming a malformed one."""
+    found = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise ValueError(f"-s {pair!r}: expected NAME=VALUE, e.g. -s DOWNLOAD_DELAY=0")
+        found[name.strip()] = value
+    return found
+
+
+def build_settings(overrides: dict[str, str], log_file: Path | None, quiet: bool) -> Settings:
+    settings = Settings()
+    settings.setmodule(default_settings, priority="project")
+    settings.update(overrides, priority="cmdline")
+    if not settings.get("USER_AGENT"):
+        contact = settings.get("PROVTRACK_CONTACT_URL")
+        settings.set(
+            "USER_AGENT",
+            f"provtrack/{__version__} (news provenance research; +{contact})",
+            priority="cmdline",
+        )
+    if log_file is not None:
+        log_file.parent.mkdir(parents=True, exist_ok=True)
+        settings.set("LOG_FILE", str(log_file), priority="cmdline")
+    elif quiet and "LOG_LEVEL" not in overrides:
+        settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
+    return settings
+
+
+def start_cleaner(jobs: int) -> Executor:
+    """The cleaning pool, started now, before the reactor and its threads exist (fork is only safe in
+    a process without threads). One job: a thread, still off the reactor."""
+    if jobs <= 1:
+        return ThreadPoolExecutor(max_workers=1, thread_name_prefix="provtrack-clean")
+    pool = ProcessPoolExecutor(max_workers=jobs)
+    html = "<html><body><article><p>warm-up</p></article></body></html>"
+    list(pool.map(clean_safely, [Page(url=f"http://warm-up.invalid/{i}", html=html) for i in range(jobs)]))
+    return pool
+
+
+def run_crawl(
+    con: duckdb.DuckDBPyConnection,
+    run_id: int,
+    sources: list[CrawlSource],
+    *,
+    db_path: Path,
+    overrides: dict[str, str],
+    log_file: Path | None = None,
+    quiet: bool = False,
+    on_progress=None,
+    on_skip=None,
+) -> list[SourceReport]:
+    """Crawl `sources` into the database open as `con` (the caller holds the writer lock and the run)."""
+    settings = build_settings(overrides, log_file, quiet)
+    archive_root = Path(db_path).resolve().parent / "archive"
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+    archive = WarcArchive(archive_root, f"crawl-{run_id:06d}-{stamp}.warc.gz")
+    jobs = settings.getint("PROVTRACK_JOBS") or os.cpu_count() or 1
+    with Loader(con, run_id, jobs=1) as loader:
+        job = CrawlJob(
+            con,
+            run_id,
+            sources,
+            loader,
+            start_cleaner(jobs),
+            archive,
+            known_articles(con),
+            seed_states(con),
+            recheck_window=timedelta(hours=settings.getfloat("PROVTRACK_RECHECK_WINDOW_HOURS")),
+            recheck_min_age=timedelta(hours=settings.getfloat("PROVTRACK_RECHECK_MIN_AGE_HOURS")),
+            on_progress=on_progress,
+            on_skip=on_skip,
+        )
+        try:
+            process = CrawlerProcess(settings)
+            process.crawl(NewsSpider, job=job)
+            process.start()
+        finally:
+            job.close()
+            logging.getLogger().handlers[:] = [
+                h for h in logging.getLogger().handlers if not isinstance(h, logging.FileHandler)
+            ]
+    if job.fatal is not None:
+        raise CrawlFailed(f"storing failed: {type(job.fatal).__name__}: {job.fatal}") from job.fatal
+    return list(job.reports.values())

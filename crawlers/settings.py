@@ -1,0 +1,68 @@
+"""Scrapy settings of provtrack: polite by default on real sites. Every value can be overridden with
+`provtrack crawl -s NAME=VALUE`; the PROVTRACK_* names are provtrack's own."""
+
+import os
+
+BOT_NAME = "provtrack"
+SPIDER_MODULES = ["crawlers.spiders"]
+
+# An honest user agent: who we are and where to complain (set PROVTRACK_CONTACT_URL, or the env variable).
+PROVTRACK_CONTACT_URL = os.environ.get("PROVTRACK_CONTACT_URL", "https://github.com/provtrack/provtrack")
+USER_AGENT = None  # filled from PROVTRACK_CONTACT_URL by crawlers.runner unless set with -s
+
+# Politeness.
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+DOWNLOAD_DELAY_JITTER = 0.5  # each delay is DOWNLOAD_DELAY ± 50 %
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 60.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+PROVTRACK_RETRY_BACKOFF_BASE = 2.0  # seconds; doubled per retry of a 429/503 without Retry-After
+PROVTRACK_RETRY_AFTER_MAX = 300.0  # never sleep longer than this for one Retry-After
+
+# Limits: an article page larger than this is not an article (and would take trafilatura minutes).
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 10 * 1024 * 1024
+PROVTRACK_SITEMAP_MAXSIZE = 50 * 1024 * 1024  # the sitemap protocol's own limit, uncompressed
+PROVTRACK_SITEMAP_DEPTH = 3  # sitemap index -> index -> sitemap
+PROVTRACK_SITE_DEPTH = 2  # links followed from a home page (site spider)
+PROVTRACK_SITE_MAX_PAGES = 500  # pages fetched per site seed, articles included
+
+# Incremental crawling: an article already stored is fetched once more, between MIN_AGE and WINDOW
+# hours after first sight, so credits added after publication are caught.
+PROVTRACK_RECHECK_WINDOW_HOURS = 48.0
+PROVTRACK_RECHECK_MIN_AGE_HOURS = 1.0
+
+# Storing: pages are cleaned (process pool) and saved in batches by one writer thread; a killed crawl
+# loses at most the batch in flight.
+PROVTRACK_BATCH_SIZE = 50
+PROVTRACK_FLUSH_SECONDS = 5.0
+PROVTRACK_JOBS = 0  # cleaning processes; 0 = every core
+
+# Network routing: send every request through this HTTP proxy (the demo's sample web, a test server).
+PROVTRACK_PROXY = ""
+# Requests to literal loopback / private / link-local IP addresses are refused unless this is true.
+PROVTRACK_ALLOW_PRIVATE = False
+
+DOWNLOADER_MIDDLEWARES = {
+    "crawlers.middlewares.RoutingMiddleware": 50,
+    "crawlers.middlewares.ConditionalGetMiddleware": 60,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawlers.middlewares.RetryAfterMiddleware": 550,
+    "crawlers.middlewares.WarcMiddleware": 950,
+}
+ITEM_PIPELINES = {"crawlers.pipelines.StorePipeline": 300}
+
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False  # Scrapy's control HTTP server: nothing of ours listens on a port
+LOG_LEVEL = "INFO"
+LOG_INSTALL_ROOT_HANDLER = True
+COOKIES_ENABLED = False
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"

@@ -1,0 +1,90 @@
+"""What to crawl: registered sources from data/sources.toml by name, or ad-hoc ones (--feed, --sitemap,
+--site, --urls), turned into seeds the spider starts from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from pipelines.registry import Source, load_sources
+
+SEED_KINDS = ("feed", "sitemap", "site", "url")
+
+
+class SourceError(ValueError):
+    """An unknown source name or unusable ad-hoc seed; the message says which."""
+
+
+@dataclass(frozen=True)
+class Seed:
+    kind: str  # feed / sitemap / site / url
+    url: str
+
+
+@dataclass
+class CrawlSource:
+    """One source of a crawl run: its outlet (None: by domain) and its seeds."""
+
+    name: str
+    outlet: str | None
+    seeds: list[Seed] = field(default_factory=list)
+
+
+def _check_url(url: str, option: str) -> str:
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SourceError(f"{option} {url!r}: not an absolute http(s) URL")
+    return url.strip()
+
+
+def from_registry(source: Source) -> CrawlSource:
+    seeds = [Seed("feed", u) for u in source.feeds] + [Seed("sitemap", u) for u in source.sitemaps]
+    if not seeds and source.home:
+        seeds.append(Seed("site", source.home))
+    return CrawlSource(source.name, source.outlet, seeds)
+
+
+def select_sources(
+    names: list[str],
+    *,
+    feeds: list[str] = (),
+    sitemaps: list[str] = (),
+    sites: list[str] = (),
+    url_files: list[Path] = (),
+    registry: Path | None = None,
+) -> list[CrawlSource]:
+    """Sources to crawl: the named ones, plus ad-hoc ones; every registered source when none given."""
+    registered = {s.name: s for s in load_sources(registry)}
+    chosen: list[CrawlSource] = []
+    for name in names:
+        if name not in registered:
+            known = ", ".join(sorted(registered)[:12])
+            raise SourceError(f"unknown source {name!r} (see `provtrack sources`; known: {known}, ...)")
+        chosen.append(from_registry(registered[name]))
+    for option, kind, urls in (
+        ("--feed", "feed", feeds),
+        ("--sitemap", "sitemap", sitemaps),
+        ("--site", "site", sites),
+    ):
+        for url in urls:
+            url = _check_url(url, option)
+            chosen.append(CrawlSource(f"{kind}:{urlsplit(url).hostname}", None, [Seed(kind, url)]))
+    for path in url_files:
+        try:
+            lines = Path(path).read_text(encoding="utf-8").splitlines()
+        except OSError as exc:
+            raise SourceError(f"--urls {path}: {exc.strerror or exc}") from None
+        urls = [
+            _check_url(line, f"--urls {path}:") for line in lines if line.strip() and not line.startswith("#")
+        ]
+        chosen.append(CrawlSource(f"urls:{Path(path).name}", None, [Seed("url", u) for u in urls]))
+    if not names and not chosen:
+        chosen = [from_registry(s) for s in registered.values()]
+    names_seen = set()
+    for source in chosen:  # two ad-hoc seeds on one host: keep the summary lines apart
+        base, n = source.name, 2
+        while source.name in names_seen:
+            source.name, n = f"{base}#{n}", n + 1
+        names_seen.add(source.name)
+    return chosen

@@ -1,0 +1,536 @@
+"""The news spider: starts from each source's feeds, sitemaps, home page or URL list, finds article
+URLs (feed entries, sitemap entries with their Google News fields, site links that look like articles),
+skips those already stored, and yields article pages with every date claim for the store pipeline.
+
+One spider serves every kind of seed so that one scheduler keeps the per-domain politeness of all of a
+site's requests together; FeedSpider, SitemapSpider, SiteSpider and UrlListSpider are the same machine
+started from one kind of seed."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from urllib.parse import urljoin, urlsplit
+
+import lxml.html
+import scrapy
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadCancelledError,
+    DownloadConnectionRefusedError,
+    DownloadTimeoutError,
+)
+from scrapy.http import TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.defer import CancelledError
+from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTimedOutError, TimeoutError
+
+from crawlers.feeds import (
+    FeedError,
+    discover_feeds,
+    gunzip,
+    is_gzip,
+    looks_like_article,
+    parse_feed,
+    parse_sitemap,
+    robots_sitemaps,
+)
+from crawlers.items import ArticlePage, FetchItem
+from crawlers.sources import Seed
+from pipelines.archive import ArchiveError, read_response
+from pipelines.models import DateCandidate, Page
+from pipelines.store.crawl_state import FetchRecord
+from pipelines.urls import BadURL, normalize_url, registered_domain
+
+logger = logging.getLogger(__name__)
+
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+SKIP_EXTENSIONS = (
+    ".jpg",
+    ".jpeg",
+    ".png",
+    ".gif",
+    ".svg",
+    ".webp",
+    ".pdf",
+    ".zip",
+    ".mp3",
+    ".mp4",
+    ".css",
+    ".js",
+    ".ico",
+    ".xml",
+    ".rss",
+    ".json",
+    ".gz",
+    ".doc",
+    ".docx",
+    ".xls",
+    ".xlsx",
+)
+SEED_PRIORITY, SITE_PRIORITY, ARTICLE_PRIORITY = 100, 50, 0
+
+
+@dataclass
+class Pending:
+    """An article URL we decided to fetch, with what feeds and sitemaps said about it."""
+
+    source: str
+    first_seen: datetime
+    title: str | None = None
+    dates: dict[str, DateCandidate] = field(default_factory=dict)
+
+    def add(self, candidate: DateCandidate | None, title: str | None) -> None:
+        if candidate is not None:
+            self.dates.setdefault(candidate.source, candidate)
+        self.title = self.title or title
+
+
+def describe_failure(failure, maxsize: int | None = None) -> tuple[int | None, str]:
+    """(HTTP status or None, one-line reason) of a failed request."""
+    error = failure.value
+    if isinstance(error, HttpError):
+        return error.response.status, f"HTTP {error.response.status}"
+    if isinstance(error, (TimeoutError, TCPTimedOutError, DownloadTimeoutError)):
+        return None, "timed out"
+    if isinstance(error, (DNSLookupError, CannotResolveHostError)):
+        return None, "host not found (DNS)"
+    if isinstance(error, (ConnectionRefusedError, DownloadConnectionRefusedError)):
+        return None, "connection refused"
+    if isinstance(error, (CancelledError, DownloadCancelledError)):
+        return (
+            None,
+            f"response larger than the download limit ({(maxsize or 0) / 1_000_000:g} MB, DOWNLOAD_MAXSIZE)",
+        )
+    text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    if "download max size" in text or "maxsize" in text.lower():
+        return (
+            None,
+            f"response larger than the download limit ({(maxsize or 0) / 1_000_000:g} MB, DOWNLOAD_MAXSIZE)",
+        )
+    if text.lower().startswith("forbidden by robots.txt"):
+        text = "disallowed by robots.txt"
+    return None, text[:300]
+
+
+def decode_html(response) -> str:
+    """The page as text. A body that is valid UTF-8 is read as UTF-8 whatever the headers claim:
+    servers that label UTF-8 pages as ISO-8859-1 are common, the reverse almost never happens."""
+    body = response.body
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return (
+            response.text if isinstance(response, TextResponse) else body.decode("cp1252", errors="replace")
+        )
+    return text.removeprefix("\ufeff")
+
+
+class NewsSpider(scrapy.Spider):
+    name = "news"
+    seed_kinds = ("feed", "sitemap", "site", "url")
+
+    def __init__(self, job=None, **kwargs):
+        super().__init__(**kwargs)
+        self.job = job
+        self.pending: dict[str, Pending] = {}
+        self.requested: set[str] = set()  # article keys asked for in this run
+        self.site_pages: dict[str, int] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        s = crawler.settings
+        spider.sitemap_maxsize = s.getint("PROVTRACK_SITEMAP_MAXSIZE")
+        spider.sitemap_depth = s.getint("PROVTRACK_SITEMAP_DEPTH")
+        spider.site_depth = s.getint("PROVTRACK_SITE_DEPTH")
+        spider.site_max_pages = s.getint("PROVTRACK_SITE_MAX_PAGES")
+        spider.page_maxsize = s.getint("DOWNLOAD_MAXSIZE")
+        return spider
+
+    # -- starting ------------------------------------------------------------------------------------
+
+    async def start(self):
+        for source in self.job.sources.values():
+            for seed in source.seeds:
+                if seed.kind not in self.seed_kinds:
+                    continue
+                for request in self.seed_requests(source.name, seed):
+                    yield request
+
+    def seed_requests(self, source: str, seed: Seed):
+        report = self.job.reports[source]
+        if seed.kind == "url":
+            request = self.article_request(source, seed.url)
+            if request is not None:
+                yield request
+            return
+        report.seeds += 1
+        if seed.kind == "feed":
+            yield self.seed_request(source, "feed", seed.url, self.parse_feed)
+        elif seed.kind == "sitemap":
+            yield self.seed_request(source, "sitemap", seed.url, self.parse_sitemap)
+        elif seed.kind == "site":
+            root = urljoin(seed.url, "/robots.txt")
+            yield scrapy.Request(
+                root,
+                callback=self.parse_robots,
+                errback=self.quiet_failure,
+                priority=SEED_PRIORITY,
+                meta={"pt_source": source, "pt_kind": "robots", "dont_retry": True},
+            )
+            yield scrapy.Request(
+                seed.url,
+                callback=self.parse_site,
+                errback=self.seed_failed,
+                priority=SITE_PRIORITY,
+                meta={"pt_source": source, "pt_kind": "site", "pt_depth": 0, "pt_seed": True},
+            )
+
+    def seed_request(self, source: str, kind: str, url: str, callback, depth: int = 0, counted: bool = True):
+        meta = {
+            "pt_source": source,
+            "pt_kind": kind,
+            "pt_depth": depth,
+            "pt_seed": counted,
+            "handle_httpstatus_list": [304],
+        }
+        if kind == "sitemap":
+            meta["download_maxsize"] = self.sitemap_maxsize
+        # dont_filter: a redirect loop must end in "max redirections", not vanish in the duplicate filter
+        return scrapy.Request(
+            url,
+            callback=callback,
+            errback=self.seed_failed,
+            priority=SEED_PRIORITY,
+            meta=meta,
+            dont_filter=True,
+        )
+
+    def article_request(
+        self,
+        source: str,
+        url: str,
+        candidate: DateCandidate | None = None,
+        title: str | None = None,
+        lastmod: datetime | None = None,
+    ):
+        """A request for an article URL, or None when it is pending already or stored."""
+        try:
+            key = normalize_url(url)
+        except BadURL as exc:
+            self.job.reports[source].errors.append(str(exc))
+            return None
+        if key in self.pending:
+            self.pending[key].add(candidate, title)
+            return None
+        if key in self.requested:
+            return None  # fetched already in this run (listed by another feed or sitemap)
+        known = self.job.known.get(key)
+        if not self.job.wants(known, lastmod):
+            self.requested.add(key)  # count it once, however many listings name it
+            self.job.reports[source].known += 1
+            return None
+        pending = Pending(source, known.first_seen_at if known else self.job.started)
+        pending.add(candidate, title)
+        self.pending[key] = pending
+        self.requested.add(key)
+        self.job.reports[source].requested += 1
+        self.job.progress(total=1)
+        return scrapy.Request(
+            url,
+            callback=self.parse_article,
+            errback=self.article_failed,
+            priority=ARTICLE_PRIORITY,
+            meta={"pt_source": source, "pt_kind": "article", "pt_key": key},
+        )
+
+    # -- feeds and sitemaps --------------------------------------------------------------------------
+
+    def seed_body(self, response, record: FetchRecord) -> bytes | None:
+        """The body to parse: the response's, or on 304 the archived one of the last good fetch."""
+        if response.status != 304:
+            return response.body
+        state = self.job.seed_state.get(normalize_url(response.url))
+        try:
+            return read_response(self.job.archive.root, state.warc_file, state.warc_offset).body
+        except (ArchiveError, AttributeError, TypeError) as exc:
+            record.error = f"304 Not Modified, and the archived copy is unreadable: {exc}"
+            return None
+
+    def parse_feed(self, response):
+        source = response.meta["pt_source"]
+        record = self.fetch_record(response, "feed")
+        body = self.seed_body(response, record)
+        try:
+            if body is None:
+                raise FeedError(record.error)
+            entries = parse_feed(body, response.url)
+        except FeedError as exc:
+            yield from self.seed_error(response, record, f"feed {response.url}: {exc}")
+            return
+        self.seed_read(response, record, body)
+        for entry in entries:
+            candidate = DateCandidate("feed", entry.published) if entry.published else None
+            request = self.article_request(source, entry.url, candidate, entry.title)
+            if request is not None:
+                yield request
+        yield FetchItem(record)
+
+    def parse_sitemap(self, response):
+        source, depth = response.meta["pt_source"], response.meta.get("pt_depth", 0)
+        record = self.fetch_record(response, "sitemap")
+        body = self.seed_body(response, record)
+        try:
+            if body is None:
+                raise FeedError(record.error)
+            if is_gzip(body):
+                body = gunzip(body, self.sitemap_maxsize)
+            if len(body) > self.sitemap_maxsize:
+                raise FeedError(f"over the {self.sitemap_maxsize / 1_000_000:g} MB sitemap limit")
+            sitemap = parse_sitemap(body, response.url)
+        except FeedError as exc:
+            yield from self.seed_error(response, record, f"sitemap {response.url}: {exc}")
+            return
+        self.seed_read(response, record, body)
+        for child in sitemap.children:
+            if depth + 1 > self.sitemap_depth:
+                self.job.reports[source].errors.append(
+                    f"sitemap {child.url}: deeper than {self.sitemap_depth} levels"
+                )
+                continue
+            yield self.seed_request(
+                source, "sitemap", child.url, self.parse_sitemap, depth + 1, counted=False
+            )
+        for entry in sitemap.entries:
+            candidate = DateCandidate("sitemap", entry.published) if entry.published else None
+            request = self.article_request(source, entry.url, candidate, entry.title, entry.lastmod)
+            if request is not None:
+                yield request
+        yield FetchItem(record)
+
+    def seed_read(self, response, record: FetchRecord, body: bytes) -> None:
+        report = self.job.reports[response.meta["pt_source"]]
+        digest = hashlib.sha1(body).hexdigest()
+        state = self.job.seed_state.get(normalize_url(response.url))
+        if response.status == 304 or (state is not None and state.content_hash == digest):
+            if response.meta.get("pt_seed"):
+                report.seeds_unchanged += 1
+        record.content_hash = digest if response.status == 200 else None
+        if response.meta.get("pt_seed"):
+            report.seeds_ok += 1
+
+    def seed_error(self, response, record: FetchRecord, message: str):
+        record.error = message
+        self.job.reports[response.meta["pt_source"]].errors.append(message)
+        logger.warning("%s: %s", response.meta["pt_source"], message)
+        yield FetchItem(record)
+
+    def parse_robots(self, response):
+        source = response.meta["pt_source"]
+        record = self.fetch_record(response, "robots")
+        for url in robots_sitemaps(response.text if isinstance(response, TextResponse) else ""):
+            yield self.seed_request(source, "sitemap", url, self.parse_sitemap, 1, counted=False)
+        yield FetchItem(record)
+
+    # -- sites ---------------------------------------------------------------------------------------
+
+    def parse_site(self, response):
+        source, depth = response.meta["pt_source"], response.meta.get("pt_depth", 0)
+        if depth == 0:
+            self.job.reports[source].seeds_ok += 1
+        if not self.is_html(response):
+            yield FetchItem(self.fetch_record(response, "site"))
+            return
+        html = decode_html(response)
+        try:
+            tree = lxml.html.fromstring(html)
+        except (lxml.etree.ParserError, ValueError):
+            yield FetchItem(self.fetch_record(response, "site"))
+            return
+        if depth > 0 and looks_like_article(tree, response.url):
+            key = response.meta.get("pt_key") or normalize_url(response.url)
+            self.job.reports[source].requested += 1
+            self.pending[key] = Pending(source, self.job.started)
+            self.requested.add(key)
+            yield from self.article_item(response, html, key)
+        else:
+            yield FetchItem(self.fetch_record(response, "site"))
+        if depth == 0:
+            for url in discover_feeds(html, response.url):
+                yield self.seed_request(source, "feed", url, self.parse_feed, counted=False)
+        if depth >= self.site_depth:
+            return
+        domain = registered_domain(response.url)
+        for href in tree.xpath("//a/@href"):
+            url = urljoin(response.url, href.strip()).split("#")[0]
+            parts = urlsplit(url)
+            if parts.scheme not in ("http", "https") or registered_domain(url) != domain:
+                continue
+            if parts.path.lower().endswith(SKIP_EXTENSIONS):
+                continue
+            try:
+                key = normalize_url(url)
+            except BadURL:
+                continue
+            if (
+                key in self.pending
+                or key in self.requested
+                or key in self.job.known
+                or self.site_pages.get(source, 0) >= self.site_max_pages
+            ):
+                continue
+            self.site_pages[source] = self.site_pages.get(source, 0) + 1
+            yield scrapy.Request(
+                url,
+                callback=self.parse_site,
+                errback=self.quiet_failure,
+                priority=SITE_PRIORITY - depth - 1,
+                meta={"pt_source": source, "pt_kind": "site", "pt_depth": depth + 1, "pt_key": key},
+            )
+
+    # -- articles ------------------------------------------------------------------------------------
+
+    def is_html(self, response) -> bool:
+        kind = response.headers.get(b"Content-Type", b"").decode("latin-1").split(";")[0].strip().lower()
+        if kind:
+            return kind in HTML_TYPES
+        return response.body.lstrip()[:200].lower().startswith((b"<!doctype html", b"<html"))
+
+    def parse_article(self, response):
+        key = response.meta["pt_key"]
+        if not self.is_html(response):
+            kind = (
+                response.headers.get(b"Content-Type", b"").decode("latin-1").split(";")[0] or "unknown type"
+            )
+            yield from self.article_error(
+                response.meta["pt_source"],
+                key,
+                f"{response.url}: not an HTML page ({kind})",
+                self.fetch_record(response, "article"),
+            )
+            return
+        yield from self.article_item(response, decode_html(response), key)
+
+    def article_item(self, response, html: str, key: str):
+        pending = self.pending.pop(key, None) or Pending(response.meta["pt_source"], self.job.started)
+        record = self.fetch_record(response, "article")
+        record.url = key
+        record.content_hash = hashlib.sha1(response.body).hexdigest()
+        source = self.job.sources[pending.source]
+        dates = [*pending.dates.values(), DateCandidate("first_seen", pending.first_seen)]
+        page = Page(
+            url=response.url,
+            outlet=source.outlet,
+            title=pending.title,
+            html=html,
+            date_candidates=dates,
+            warc_file=record.warc_file,
+            warc_offset=record.warc_offset,
+        )
+        self.job.progress(fetched=1)
+        yield ArticlePage(pending.source, page, record)
+
+    # -- failures ------------------------------------------------------------------------------------
+
+    def seed_failed(self, failure):
+        request = failure.request
+        source, kind = request.meta["pt_source"], request.meta["pt_kind"]
+        status, reason = describe_failure(failure, request.meta.get("download_maxsize", self.page_maxsize))
+        message = f"{kind} {request.url}: {reason}"
+        self.job.reports[source].errors.append(message)
+        logger.warning("%s: %s", source, message)
+        yield FetchItem(self.failure_record(request, kind, status, message))
+
+    def article_failed(self, failure):
+        request = failure.request
+        status, reason = describe_failure(failure, self.page_maxsize)
+        record = self.failure_record(request, "article", status, reason)
+        record.url = request.meta["pt_key"]
+        yield from self.article_error(
+            request.meta["pt_source"], request.meta["pt_key"], f"{request.url}: {reason}", record
+        )
+
+    def article_error(self, source: str, key: str, message: str, record: FetchRecord):
+        self.pending.pop(key, None)
+        report = self.job.reports[source]
+        report.failed += 1
+        report.errors.append(message)
+        record.error = message
+        if record.status == 200:
+            record.status = None  # not a usable article fetch: try again next run
+        logger.warning("%s: %s", source, message)
+        self.job.progress(stored=1)
+        yield FetchItem(record)
+
+    def quiet_failure(self, failure):
+        """robots.txt for sitemap discovery, links of a site: a failure is logged, not a source error."""
+        request = failure.request
+        status, reason = describe_failure(failure, self.page_maxsize)
+        logger.info(
+            "%s: %s %s: %s", request.meta.get("pt_source"), request.meta.get("pt_kind"), request.url, reason
+        )
+        yield FetchItem(self.failure_record(request, request.meta.get("pt_kind", "site"), status, reason))
+
+    def closed(self, reason: str) -> None:
+        # Requests the scheduler dropped as duplicates (an article redirecting to one fetched already)
+        # never come back: name them rather than lose them silently.
+        for key, pending in self.pending.items():
+            report = self.job.reports[pending.source]
+            report.failed += 1
+            report.errors.append(
+                f"{key}: no response (redirected to a page fetched already, or the crawl stopped)"
+            )
+
+    # -- records -------------------------------------------------------------------------------------
+
+    def fetch_record(self, response, kind: str) -> FetchRecord:
+        meta = response.meta
+        warc_file, warc_offset = meta.get("pt_warc", (None, None))
+        return FetchRecord(
+            url=normalize_url(response.url) if kind != "article" else meta.get("pt_key", response.url),
+            kind=kind,
+            source=meta["pt_source"],
+            status=response.status,
+            fetched_at=meta.get("pt_fetched_at") or datetime.now(timezone.utc),
+            content_type=(response.headers.get(b"Content-Type") or b"").decode("latin-1") or None,
+            etag=(response.headers.get(b"ETag") or b"").decode("latin-1") or None,
+            last_modified=(response.headers.get(b"Last-Modified") or b"").decode("latin-1") or None,
+            warc_file=warc_file,
+            warc_offset=warc_offset,
+        )
+
+    def failure_record(self, request, kind: str, status: int | None, message: str) -> FetchRecord:
+        warc_file, warc_offset = request.meta.get("pt_warc", (None, None))
+        return FetchRecord(
+            url=request.url,
+            kind=kind,
+            source=request.meta["pt_source"],
+            status=status,
+            fetched_at=datetime.now(timezone.utc),
+            warc_file=warc_file,
+            warc_offset=warc_offset,
+            error=message,
+        )
+
+
+class FeedSpider(NewsSpider):
+    name = "feed"
+    seed_kinds = ("feed",)
+
+
+class SitemapSpider(NewsSpider):
+    name = "sitemap"
+    seed_kinds = ("sitemap",)
+
+
+class SiteSpider(NewsSpider):
+    name = "site"
+    seed_kinds = ("site",)
+
+
+class UrlListSpider(NewsSpider):
+    name = "urls"
+    seed_kinds = ("url",)

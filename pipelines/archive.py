@@ -1,0 +1,108 @@
+"""The WARC archive: every HTTP response the crawler receives is written here first, and any later stage
+can be re-run from it without the network (`provtrack reprocess`)."""
+
+from __future__ import annotations
+
+import io
+import os
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+# Hop-by-hop framing the downloader has already undone; keeping it would make the record unreadable.
+_DROP_HEADERS = {"transfer-encoding"}
+
+
+class ArchiveError(ValueError):
+    """A WARC pointer that does not lead to a readable response record."""
+
+
+@dataclass(frozen=True)
+class ArchivedResponse:
+    """One response as stored: enough to rebuild a Page without the network."""
+
+    url: str
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    fetched_at: datetime | None
+
+
+def archive_dir(db_path: str | os.PathLike) -> Path:
+    """Where the archive of a database lives: <db dir>/archive."""
+    return Path(db_path).resolve().parent / "archive"
+
+
+class WarcArchive:
+    """Appends response records to one gzipped WARC file per run; `write` returns (file, offset)
+    where `file` is relative to the archive folder. Each record is flushed at once, so a killed
+    crawl never stores a pointer to bytes that are not on disk."""
+
+    def __init__(self, root: Path, name: str):
+        self.root = Path(root)
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.name = name
+        self._handle = open(self.root / name, "ab")
+        self._writer = WARCWriter(self._handle, gzip=True)
+
+    def write(
+        self,
+        url: str,
+        status: int,
+        reason: str,
+        headers: list[tuple[str, str]],
+        body: bytes,
+        request_headers: list[tuple[str, str]] | None = None,
+    ) -> tuple[str, int]:
+        offset = self._handle.tell()
+        kept = [(k, v) for k, v in headers if k.lower() not in _DROP_HEADERS]
+        http = StatusAndHeaders(f"{status} {reason or 'OK'}", kept, protocol="HTTP/1.1")
+        # A known length keeps warcio from spooling the body into a temporary file it never closes.
+        record = self._writer.create_warc_record(
+            url, "response", payload=io.BytesIO(body), length=len(body), http_headers=http
+        )
+        self._writer.write_record(record)
+        if request_headers is not None:
+            req = StatusAndHeaders(f"GET {url} HTTP/1.1", request_headers, is_http_request=True)
+            self._writer.write_record(
+                self._writer.create_warc_record(
+                    url, "request", payload=io.BytesIO(b""), length=0, http_headers=req
+                )
+            )
+        self._handle.flush()
+        return self.name, offset
+
+    def close(self) -> None:
+        self._handle.close()
+
+
+def read_response(root: Path, warc_file: str, offset: int) -> ArchivedResponse:
+    """The response record at `offset` of `root/warc_file`, body decoded of any content encoding."""
+    path = Path(root) / warc_file
+    try:
+        with open(path, "rb") as handle:
+            handle.seek(offset)
+            for record in ArchiveIterator(handle):
+                if record.rec_type != "response":
+                    break
+                status = int(record.http_headers.get_statuscode() or 0)
+                headers = {k.lower(): v for k, v in record.http_headers.headers}
+                body = record.content_stream().read()
+                date = record.rec_headers.get_header("WARC-Date")
+                fetched = datetime.fromisoformat(date.replace("Z", "+00:00")) if date else None
+                return ArchivedResponse(
+                    record.rec_headers.get_header("WARC-Target-URI"),
+                    status,
+                    headers,
+                    body,
+                    fetched.astimezone(timezone.utc) if fetched else None,
+                )
+    except OSError as exc:
+        raise ArchiveError(f"cannot read {path}: {exc}") from exc
+    except Exception as exc:  # a truncated record after a kill
+        raise ArchiveError(f"{path} @ {offset}: unreadable WARC record ({type(exc).__name__})") from exc
+    raise ArchiveError(f"{path} @ {offset}: no response record there")

@@ -1,0 +1,251 @@
+"""Commands that crawl and re-run the stages from the archive: crawl, reprocess."""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+import click
+
+from pipelines.cli import EXIT_PARTIAL, cli, pass_context
+from pipelines.progress import progress
+from pipelines.store.runs import finish_run, start_run
+
+
+def log_file_for(db_path: Path, command: str) -> Path:
+    """<db dir>/logs/<command>-<UTC time>.log"""
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+    return Path(db_path).resolve().parent / "logs" / f"{command}-{stamp}.log"
+
+
+def crawl_sources_into(con, run_id: int, sources, *, db_path: Path, overrides: dict, on_skip) -> list:
+    """Run the crawler over `sources` (progress bar on a terminal, log file otherwise); returns the
+    per-source reports. Shared by `crawl` and `demo`."""
+    from crawlers.runner import run_crawl
+
+    terminal = sys.stderr.isatty()
+    with progress("crawl", total=0, enabled=terminal) as update:
+        expected = [0]
+
+        def on_progress(total: int = 0, stored: int = 0, fetched: int = 0) -> None:
+            if total:
+                expected[0] += total
+                update(advance=0, total=expected[0])
+            if stored:
+                update(advance=stored)
+
+        return run_crawl(
+            con,
+            run_id,
+            sources,
+            db_path=db_path,
+            overrides=overrides,
+            log_file=None if terminal else log_file_for(db_path, "crawl"),
+            quiet=terminal,
+            on_progress=on_progress,
+            on_skip=on_skip,
+        )
+
+
+@cli.command()
+@click.argument("names", nargs=-1)
+@click.option(
+    "--feed", "feeds", multiple=True, metavar="URL", help="An RSS/Atom/JSON feed to crawl (repeatable)."
+)
+@click.option(
+    "--sitemap", "sitemaps", multiple=True, metavar="URL", help="A sitemap or sitemap index (repeatable)."
+)
+@click.option(
+    "--site",
+    "sites",
+    multiple=True,
+    metavar="URL",
+    help="A home page: feeds it announces, sitemaps in robots.txt, article links (repeatable).",
+)
+@click.option(
+    "--urls",
+    "url_files",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    metavar="FILE",
+    help="A file with one article URL per line (repeatable).",
+)
+@click.option(
+    "--sources",
+    "registry",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Sources registry to read names from (default data/sources.toml).",
+)
+@click.option(
+    "-s",
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Any Scrapy or PROVTRACK_* setting, e.g. -s DOWNLOAD_DELAY=5 (repeatable).",
+)
+@click.option("--no-link", is_flag=True, help="Store only; leave `provtrack link` for later.")
+@pass_context
+def crawl(ctx, names, feeds, sitemaps, sites, url_files, registry, overrides, no_link) -> None:
+    """Crawl registered sources (all of data/sources.toml when none is named) or ad-hoc feeds,
+    sitemaps, sites and URL lists; archive every response to <db dir>/archive as WARC; clean, credit,
+    store and link what is new. Polite by default (robots.txt, 2 requests per domain, AutoThrottle).
+    Prints one line per source. Exit code 0: all sources ok; 3: some failed (each is named);
+    1: the run failed or every source failed.
+
+    \b
+    Example:
+        provtrack crawl tass-en ria
+        provtrack crawl --feed https://example.org/rss.xml -s DOWNLOAD_DELAY=5
+        provtrack crawl --urls urls.txt --no-link
+    """
+    from crawlers.runner import CrawlFailed, parse_overrides
+    from crawlers.sources import SourceError, select_sources
+    from pipelines.commands.loading import ensure_registries
+
+    try:
+        sources = select_sources(
+            list(names), feeds=feeds, sitemaps=sitemaps, sites=sites, url_files=url_files, registry=registry
+        )
+        settings = parse_overrides(list(overrides))
+    except (SourceError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from None
+    if not sources:
+        raise click.ClickException(
+            "nothing to crawl: the sources registry is empty and no --feed/--sitemap/--site/--urls"
+        )
+    args = " ".join(
+        [
+            *names,
+            *(f"--feed {u}" for u in feeds),
+            *(f"--sitemap {u}" for u in sitemaps),
+            *(f"--site {u}" for u in sites),
+            *(f"--urls {p}" for p in url_files),
+        ]
+    )
+
+    def on_skip(source: str, url: str, reason: str) -> None:
+        click.echo(f"skipped {url} ({source}): {reason}", err=True)
+
+    with ctx.db.writer() as con:
+        ensure_registries(con)
+        run_id = start_run(con, "crawl", args)
+        try:
+            reports = crawl_sources_into(
+                con, run_id, sources, db_path=ctx.db.path, overrides=settings, on_skip=on_skip
+            )
+        except CrawlFailed as exc:
+            finish_run(con, run_id, "failed", message=str(exc))
+            raise click.ClickException(str(exc)) from None
+        except BaseException as exc:
+            finish_run(con, run_id, "failed", message=f"{type(exc).__name__}: {exc}")
+            raise
+        failed = [r for r in reports if r.status == "failed"]
+        bad = [r for r in reports if r.status != "ok"]
+        status = "failed" if len(failed) == len(reports) else ("partial" if bad else "ok")
+        counts = {r.name: {"status": r.status, **_counts(r)} for r in reports}
+        message = "; ".join(f"{r.name}: {r.status}" for r in bad)
+        linked = None
+        if not no_link and status != "failed":
+            from pipelines.link import link_articles
+
+            linked = link_articles(con, run_id)
+        finish_run(con, run_id, status, counts, message)
+    for report in reports:
+        click.echo(report.line(), err=report.status != "ok")
+    total = sum(r.saved.new_articles for r in reports), sum(r.saved.new_versions for r in reports)
+    click.echo(
+        f"crawl: {total[0]} new articles, {total[1]} new versions from {len(reports)} sources "
+        f"({len(bad)} not ok) (run {run_id})" + (f"; {linked}" if linked is not None else "")
+    )
+    if status == "failed":
+        sys.exit(1)
+    if bad:
+        sys.exit(EXIT_PARTIAL)
+
+
+def _counts(report) -> dict:
+    return {
+        "requested": report.requested,
+        "known": report.known,
+        "new_articles": report.saved.new_articles,
+        "new_versions": report.saved.new_versions,
+        "unchanged": report.saved.unchanged,
+        "skipped": report.skipped,
+        "failed": report.failed,
+        "errors": len(report.errors),
+    }
+
+
+@cli.command()
+@click.option("--no-link", is_flag=True, help="Store only; leave `provtrack link` for later.")
+@click.option("--jobs", type=int, default=None, help="Processes for HTML cleaning (default: all cores).")
+@pass_context
+def reprocess(ctx, no_link: bool, jobs: int | None) -> None:
+    """Re-run clean, credits, store and link on every crawled article from the WARC archive, without
+    the network: a better extractor or credit rule becomes a re-run, not a re-crawl. Pages whose text
+    changes become new versions; the rest change nothing.
+
+    \b
+    Example:
+        provtrack reprocess
+    """
+    from pipelines.archive import ArchiveError, archive_dir, read_response
+    from pipelines.load import Loader
+    from pipelines.models import Page
+    from pipelines.store.crawl_state import archived_articles
+
+    root = archive_dir(ctx.db.path)
+    skipped: list[str] = []
+
+    def on_skip(label: str, reason: str) -> None:
+        skipped.append(label)
+        click.echo(f"skipped {label}: {reason}", err=True)
+
+    def pages(found):
+        for item in found:
+            try:
+                response = read_response(root, item.warc_file, item.warc_offset)
+            except ArchiveError as exc:
+                on_skip(item.url, str(exc))
+                continue
+            html = response.body.decode("utf-8", errors="replace")
+            yield (
+                item.url,
+                Page(
+                    url=response.url or item.url,
+                    outlet=item.outlet,
+                    html=html,
+                    date_candidates=list(item.dates),
+                    warc_file=item.warc_file,
+                    warc_offset=item.warc_offset,
+                ),
+            )
+
+    with ctx.db.writer() as con:
+        found = archived_articles(con)
+        run_id = start_run(con, "reprocess", str(root))
+        try:
+            with Loader(con, run_id, jobs=jobs) as loader:
+                summary = loader.load(pages(found), on_skip)
+            summary.skipped = len(skipped)
+            linked = None
+            if not no_link:
+                from pipelines.link import link_articles
+
+                linked = link_articles(con, run_id)
+        except BaseException as exc:
+            finish_run(con, run_id, "failed", message=f"{type(exc).__name__}: {exc}")
+            raise
+        finish_run(con, run_id, "partial" if skipped else "ok", summary.as_counts())
+    saved = summary.saved
+    click.echo(
+        f"reprocess: {len(found)} archived pages: {saved.new_articles} new articles, "
+        f"{saved.new_versions} new "
+        f"versions, {saved.unchanged} unchanged, {summary.skipped} skipped (run {run_id})"
+        + (f"; {linked}" if linked is not None else "")
+    )
+    if skipped:
+        sys.exit(EXIT_PARTIAL)

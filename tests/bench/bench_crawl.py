@@ -1,0 +1,155 @@
+"""Crawl throughput: a mock news web around every real page in ../shared/corpora/pages, served on
+loopback, crawled with politeness off (-s), end to end (fetch + clean + credits + store); reported as
+pages/s divided by bare trafilatura.extract pages/s over the same pages in one process, with peak RSS.
+Target ratio >= 1.5 on a 2-core machine (cleaning runs in a process pool beside the reactor).
+
+    python tests/bench/bench_crawl.py [--hosts 4] [--limit N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from pipelines.sample_web import SampleWeb  # noqa: E402
+from tests.fixtures.crawl.mockweb import build_news_web, corpus_pages  # noqa: E402
+
+CORPORA = ROOT.parent / "shared" / "corpora"
+POLITENESS_OFF = [
+    "-s",
+    "ROBOTSTXT_OBEY=False",
+    "-s",
+    "DOWNLOAD_DELAY=0",
+    "-s",
+    "AUTOTHROTTLE_ENABLED=False",
+    "-s",
+    "CONCURRENT_REQUESTS=32",
+    "-s",
+    "CONCURRENT_REQUESTS_PER_DOMAIN=16",
+    "-s",
+    "RETRY_TIMES=0",
+]
+
+
+def bare_extract_rate(pages: list[bytes]) -> tuple[float, float]:
+    import trafilatura
+
+    start = time.perf_counter()
+    for html in pages:
+        trafilatura.extract(html.decode("utf-8", errors="replace"))
+    elapsed = time.perf_counter() - start
+    return len(pages) / elapsed, elapsed
+
+
+def tree_rss_kb(pid: int) -> int:
+    """Resident memory of a process and its children (the cleaning pool), in kB."""
+    total = 0
+    pids = [pid]
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        pids += [int(c) for c in children]
+    except OSError:
+        pass
+    for p in pids:
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            pass
+    return total
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--hosts", type=int, default=4)
+    parser.add_argument("--limit", type=int, default=None, help="use only the first N pages")
+    args = parser.parse_args()
+    if not (CORPORA / "pages").exists():
+        print(f"skipped: {CORPORA / 'pages'} not found (the real corpora live in ../shared/corpora)")
+        return 0
+    pages = corpus_pages(CORPORA, args.limit)
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        sites = build_news_web(tmp / "web", pages, hosts=args.hosts)
+        bare_rate, bare_s = bare_extract_rate(pages)
+        db = tmp / "bench.duckdb"
+        # the registries once, outside the timing: every crawl run pays it only on a fresh database
+        empty = tmp / "empty.jsonl"
+        empty.write_text("")
+        subprocess.run(
+            [str(Path(sys.executable).with_name("provtrack")), "--db", str(db), "ingest", str(empty)],
+            check=True,
+            capture_output=True,
+        )
+        with SampleWeb(tmp / "web") as web:
+            command = [
+                str(Path(sys.executable).with_name("provtrack")),
+                "--db",
+                str(db),
+                "crawl",
+                "--no-link",
+                *(x for s in sites for x in ("--sitemap", s["sitemap"])),
+                "-s",
+                f"PROVTRACK_PROXY={web.proxy}",
+                *POLITENESS_OFF,
+            ]
+            start = time.perf_counter()
+            process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            peak = [0]
+
+            def sample() -> None:
+                while process.poll() is None:
+                    peak[0] = max(peak[0], tree_rss_kb(process.pid))
+                    time.sleep(0.2)
+
+            sampler = threading.Thread(target=sample, daemon=True)
+            sampler.start()
+            out, err = process.communicate()
+            elapsed = time.perf_counter() - start
+            sampler.join()
+        import duckdb
+
+        con = duckdb.connect(str(db), read_only=True)
+        stored = con.execute("SELECT count(*) FROM articles").fetchall()[0][0]
+        fetched = con.execute("SELECT count(*) FROM fetches WHERE kind = 'article'").fetchall()[0][0]
+        con.close()
+    crawl_rate = fetched / elapsed
+    result = {
+        "pages": len(pages),
+        "article_fetches": fetched,
+        "stored": stored,
+        "bare_extract_pages_per_s": round(bare_rate, 1),
+        "crawl_pages_per_s": round(crawl_rate, 1),
+        "ratio": round(crawl_rate / bare_rate, 2),
+        "crawl_seconds": round(elapsed, 1),
+        "bare_seconds": round(bare_s, 1),
+        "peak_rss_mb": round(peak[0] / 1024, 1),
+        "bench_process_maxrss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "cores": os.cpu_count(),
+        "exit_code": process.returncode,
+    }
+    print(json.dumps(result, indent=2))
+    if process.returncode not in (0, 3):
+        print(err[-2000:], file=sys.stderr)
+        return 1
+    print(
+        f"crawl end to end {crawl_rate:.1f} pages/s vs bare trafilatura.extract {bare_rate:.1f} pages/s: "
+        f"ratio {crawl_rate / bare_rate:.2f} (target >= 1.5); peak RSS {peak[0] / 1024:.0f} MB"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

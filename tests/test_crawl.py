@@ -1,0 +1,528 @@
+"""The crawler: parsers on stored feeds, then real crawls (`provtrack crawl` in a subprocess, one reactor
+each) against webs served on 127.0.0.1 and reached through PROVTRACK_PROXY: the demo web, scripted
+failure webs, and a mock news web built around ../shared/corpora/pages."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from crawlers.feeds import (
+    FeedError,
+    discover_feeds,
+    gunzip,
+    looks_like_article,
+    parse_feed,
+    parse_sitemap,
+    robots_sitemaps,
+)
+from pipelines import DATA_DIR, PROJECT_ROOT
+from pipelines.demo import DEMO_SOURCES, DEMO_WEB
+from pipelines.sample_web import SampleWeb
+from tests.conftest import CORPORA, FIXTURES
+from tests.fixtures.crawl.mockweb import MockWeb, Reply, article_html, build_news_web, corpus_pages, rss
+
+FEEDS = FIXTURES / "crawl" / "feeds"
+PROVTRACK = [str(Path(sys.executable).with_name("provtrack"))]
+FAST = [
+    "-s",
+    "DOWNLOAD_DELAY=0",
+    "-s",
+    "AUTOTHROTTLE_ENABLED=False",
+    "-s",
+    "DOWNLOAD_TIMEOUT=3",
+    "-s",
+    "RETRY_TIMES=1",
+    "-s",
+    "PROVTRACK_RETRY_BACKOFF_BASE=0.1",
+    "-s",
+    "PROVTRACK_JOBS=1",
+    "-s",
+    "PROVTRACK_FLUSH_SECONDS=0.3",
+    "-s",
+    "CONCURRENT_REQUESTS_PER_DOMAIN=8",
+]
+
+
+def crawl(db: Path, proxy: str, *args: str, timeout: float = 60) -> subprocess.CompletedProcess:
+    """`provtrack crawl` in its own process (a Twisted reactor cannot restart), through `proxy`."""
+    command = [
+        *PROVTRACK,
+        "--db",
+        str(db),
+        "--wait",
+        "5",
+        "crawl",
+        "--no-link",
+        "-s",
+        f"PROVTRACK_PROXY={proxy}",
+        *FAST,
+        *args,
+    ]  # later -s win
+    return subprocess.run(command, capture_output=True, text=True, timeout=timeout, cwd=PROJECT_ROOT)
+
+
+def rows(db: Path, sql: str, params=()) -> list[tuple]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql, list(params)).fetchall()
+    finally:
+        con.close()
+
+
+# -- parsers on stored feeds -----------------------------------------------------------------------
+
+
+def test_rss_atom_and_json_feeds_give_article_urls_titles_and_dates():
+    entries = parse_feed((FEEDS / "rss.xml").read_bytes(), "http://wire.test/rss.xml")
+    assert [e.url for e in entries] == [
+        "http://wire.test/news/2026/11/20/port-strike-ends.html?utm_source=rss",
+        "http://wire.test/news/2026/11/19/relative.html",
+        "http://wire.test/news/guid-only.html",
+    ]
+    assert entries[0].title == "Port strike ends"
+    assert entries[0].published == datetime(2026, 11, 20, 9, 5, tzinfo=timezone.utc)
+    atom = parse_feed((FEEDS / "atom.xml").read_bytes(), "http://ledger.test/atom.xml")
+    assert [(e.url, e.published.hour) for e in atom] == [("http://ledger.test/news/wind.html", 13)]
+    json_feed = parse_feed((FEEDS / "feed.json").read_bytes(), "http://river.test/feed.json")
+    assert [e.url for e in json_feed] == [
+        "http://river.test/news/library.html",
+        "http://river.test/news/id-only.html",
+    ]
+    assert json_feed[0].published == datetime(2026, 11, 20, 14, 0, tzinfo=timezone.utc)
+
+
+def test_google_news_sitemap_keeps_publication_date_title_and_lastmod():
+    sitemap = parse_sitemap((FEEDS / "news-sitemap.xml").read_bytes(), "http://wire.test/sitemap.xml")
+    first, second = sitemap.entries
+    assert first.title == "Metro to open 12 stations"
+    assert first.published == datetime(2026, 11, 18, 12, 0, tzinfo=timezone.utc)
+    assert first.lastmod == datetime(2026, 11, 18, 13, 0, tzinfo=timezone.utc)
+    assert second.published is None and second.url == "http://wire.test/news/plain.html"
+    index = parse_sitemap((FEEDS / "sitemap-index.xml").read_bytes(), "http://wire.test/sitemap.xml")
+    assert [c.url for c in index.children] == [
+        "http://wire.test/sitemap-news.xml.gz",
+        "http://wire.test/sitemap-2026-10.xml",
+    ]
+    assert not index.entries
+
+
+def test_malformed_and_hostile_xml_end_in_one_clear_error():
+    salvaged = parse_feed((FEEDS / "malformed-rss.xml").read_bytes(), "http://wire.test/rss.xml")
+    assert [e.url for e in salvaged] == ["http://wire.test/a.html"], "recover what a broken feed still lists"
+    with pytest.raises(FeedError, match="malformed XML|not a feed"):
+        parse_feed((FEEDS / "garbage.xml").read_bytes(), "http://wire.test/feed")
+    with pytest.raises(FeedError, match="not a sitemap"):
+        parse_sitemap((FEEDS / "rss.xml").read_bytes(), "http://wire.test/sitemap.xml")
+    bomb = gzip.compress(b"<urlset>" + b" " * 3_000_000 + b"</urlset>")
+    with pytest.raises(FeedError, match="inflates to over"):
+        gunzip(bomb, 1_000_000)
+
+
+def test_discovery_robots_sitemaps_feed_links_and_article_pages():
+    assert robots_sitemaps(
+        "User-agent: *\nDisallow: /x\nSitemap: http://a.test/s1.xml\nsitemap:http://a.test/s2.xml.gz\n"
+    ) == ["http://a.test/s1.xml", "http://a.test/s2.xml.gz"]
+    home = (DEMO_WEB / "eurasia-herald.example" / "index.html").read_text(encoding="utf-8")
+    assert discover_feeds(home, "http://eurasia-herald.example/") == ["http://eurasia-herald.example/rss.xml"]
+    import lxml.html
+
+    page = (
+        DEMO_WEB / "eurasia-herald.example/news/2026/11/17/india-kazakhstan-trans-caspian-corridor.html"
+    ).read_text()
+    assert looks_like_article(
+        lxml.html.fromstring(page), "http://eurasia-herald.example/news/2026/11/17/x.html"
+    )
+    assert not looks_like_article(lxml.html.fromstring(home), "http://eurasia-herald.example/")
+    bare = lxml.html.fromstring("<html><body><p>x</p></body></html>")
+    assert looks_like_article(bare, "http://a.test/world/2026/11/17/some-story")
+    assert not looks_like_article(bare, "http://a.test/about")
+
+
+def test_wrong_charset_declaration_is_read_as_the_bytes_say():
+    from scrapy.http import HtmlResponse
+
+    from crawlers.spiders.news import decode_html
+
+    body = "<html><body><p>Минск — «Белта» сообщает</p></body></html>".encode()
+    response = HtmlResponse(
+        "http://a.test/", body=body, headers={"Content-Type": "text/html; charset=iso-8859-1"}
+    )
+    assert "Минск — «Белта»" in decode_html(response)
+    latin = HtmlResponse(
+        "http://a.test/",
+        body="<p>Café Zürich</p>".encode("cp1252"),
+        headers={"Content-Type": "text/html; charset=windows-1252"},
+    )
+    assert "Café Zürich" in decode_html(latin)
+
+
+# -- crawling the demo web -------------------------------------------------------------------------
+
+
+def test_demo_web_crawled_through_feeds_and_sitemaps_then_recrawl_fetches_only_listings(tmp_path):
+    import json
+
+    db = tmp_path / "demo.duckdb"
+    with SampleWeb(DEMO_WEB) as web:
+        first = crawl(db, web.proxy, "--sources", str(DEMO_SOURCES))
+        assert first.returncode == 0, first.stderr[-2000:]
+        first_requests = list(web.requests)
+        web.requests.clear()
+        second = crawl(db, web.proxy, "--sources", str(DEMO_SOURCES))
+        assert second.returncode == 0, second.stderr[-2000:]
+    expected = [json.loads(line) for line in (DATA_DIR / "demo" / "expected.jsonl").read_text().splitlines()]
+    stored = dict(rows(db, "SELECT url, count(*) FROM articles GROUP BY url"))
+    assert stored == {e["url"]: 1 for e in expected}, "every demo article stored once"
+    assert sum("/news/" in url for url in first_requests) == len(expected), "each article fetched once"
+    assert all(not url.endswith(".html") for url in web.requests), f"re-crawl fetched pages: {web.requests}"
+    assert sorted(web.requests) == sorted(u for u in first_requests if not u.endswith(".html"))
+    assert "crawl: 0 new articles, 0 new versions" in second.stdout
+    lines = [line for line in second.stdout.splitlines() if ": ok - " in line]
+    assert len(lines) == 7 and all("2 unchanged" in line for line in lines), second.stdout
+    listed = rows(
+        db, "SELECT count(DISTINCT article_id) FROM article_dates WHERE source IN ('feed', 'sitemap')"
+    )
+    seen = rows(db, "SELECT count(*) FROM article_dates WHERE source = 'first_seen'")
+    assert listed == seen == [(20,)], "a feed or sitemap date, and first sight, kept for every article"
+    # every article points into the WARC archive, and the pointer leads to its page
+    from pipelines.archive import archive_dir, read_response
+
+    for url, warc_file, offset in rows(db, "SELECT url, warc_file, warc_offset FROM articles"):
+        record = read_response(archive_dir(db), warc_file, offset)
+        assert record.url == url and record.status == 200 and b"<html" in record.body.lower()
+
+
+def test_reprocess_rebuilds_from_the_archive_without_network(tmp_path, run_cli):
+    db = tmp_path / "r.duckdb"
+    with SampleWeb(DEMO_WEB) as web:
+        assert (
+            crawl(db, web.proxy, "--sources", str(DEMO_SOURCES), "tass-demo", "river-city-news").returncode
+            == 0
+        )
+    # the server is gone and this process may only reach loopback: reprocess must not need either
+    result = run_cli("reprocess", "--no-link", db=db)
+    assert result.exit_code == 0, result.output
+    assert "7 archived pages: 0 new articles, 0 new versions, 7 unchanged, 0 skipped" in result.stdout
+
+
+# -- incremental: versions, conditional GET, re-check window ---------------------------------------
+
+
+def test_credit_line_added_later_becomes_a_new_version_on_recheck(tmp_path):
+    story = [
+        "The port of Riga handled a record 412,000 containers in the first ten months of the year, "
+        "officials said on Tuesday, as rail links to the east recovered from last year's disruption."
+    ] * 3
+    pages = {
+        1: article_html("Riga port record", story),
+        2: article_html("Riga port record", ["RIGA, Nov 17 (Reuters) - " + story[0], *story[1:]]),
+    }
+    routes = {
+        "http://late.test/rss.xml": Reply(
+            200,
+            rss(
+                [("http://late.test/news/2026/11/17/riga-port.html", "Riga", "Tue, 17 Nov 2026 10:00:00 GMT")]
+            ),
+            content_type="application/rss+xml",
+        ),
+        "http://late.test/news/2026/11/17/riga-port.html": lambda hits, headers: Reply(
+            200, pages[min(hits, 2)]
+        ),
+    }
+    db = tmp_path / "late.duckdb"
+    with MockWeb(routes) as web:
+        assert crawl(db, web.proxy, "--feed", "http://late.test/rss.xml").returncode == 0
+        recheck = crawl(
+            db, web.proxy, "--feed", "http://late.test/rss.xml", "-s", "PROVTRACK_RECHECK_MIN_AGE_HOURS=0"
+        )
+        assert recheck.returncode == 0, recheck.stderr[-2000:]
+        assert "1 new versions" in recheck.stdout
+        once_more = crawl(
+            db, web.proxy, "--feed", "http://late.test/rss.xml", "-s", "PROVTRACK_RECHECK_MIN_AGE_HOURS=0"
+        )
+        assert web.hits["http://late.test/news/2026/11/17/riga-port.html"] == 2, (
+            "re-checked once, not every run"
+        )
+        assert once_more.returncode == 0
+    versions = rows(db, "SELECT version, previous_id IS NOT NULL FROM articles ORDER BY version")
+    assert versions == [(1, False), (2, True)]
+    assert rows(db, "SELECT agency, role FROM credits") == [("Reuters", "origin")]
+
+
+def test_feed_that_never_changes_is_asked_conditionally_and_read_from_the_archive(tmp_path):
+    feed = rss([("http://still.test/news/2026/11/18/a.html", "A", "Wed, 18 Nov 2026 10:00:00 GMT")])
+
+    def feed_route(hits, headers):
+        if headers.get("If-None-Match") == '"v1"':
+            return Reply(304, headers={"ETag": '"v1"'})
+        return Reply(200, feed, headers={"ETag": '"v1"'}, content_type="application/rss+xml")
+
+    routes = {
+        "http://still.test/rss.xml": feed_route,
+        "http://still.test/news/2026/11/18/a.html": Reply(
+            200, article_html("A", ["Some long enough text about harbour cranes and ships."] * 5)
+        ),
+    }
+    db = tmp_path / "still.duckdb"
+    with MockWeb(routes) as web:
+        for _ in range(2):
+            result = crawl(db, web.proxy, "--feed", "http://still.test/rss.xml")
+            assert result.returncode == 0, result.stderr[-2000:]
+        conditional = [h.get("If-None-Match") for url, h in web.log if url.endswith("/rss.xml")]
+    assert conditional == [None, '"v1"'], "the second request must be conditional"
+    assert "(1 unchanged)" in result.stdout and "0 new" in result.stdout
+    assert web.hits["http://still.test/news/2026/11/18/a.html"] == 1
+    assert rows(db, "SELECT status, count(*) FROM fetches WHERE kind = 'feed' GROUP BY 1 ORDER BY 1") == [
+        (200, 1),
+        (304, 1),
+    ]
+
+
+# -- failures: one message per source, the right exit code ----------------------------------------
+
+
+def test_failure_cases_each_end_in_a_clear_per_source_message(tmp_path):
+    good_article = article_html(
+        "Good", ["Harbour cranes were replaced at the container terminal this week."] * 6
+    )
+    cyrillic = article_html(
+        "Минск", ["Минск — новый скоростной поезд соединит столицу с Брестом уже в следующем году."] * 6
+    )
+    big_sitemap = (
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        + "".join(f"<url><loc>http://gz.test/n/{i}.html</loc></url>" for i in range(3000))
+        + "</urlset>"
+    )
+    retry_hits = []
+
+    def throttled(hits, headers):
+        retry_hits.append(time.monotonic())
+        if hits == 1:
+            return Reply(429, "slow down", headers={"Retry-After": "1"}, content_type="text/plain")
+        return Reply(
+            200,
+            rss([("http://ok.test/news/2026/11/18/good.html", "Good", "Wed, 18 Nov 2026 10:00:00 GMT")]),
+            content_type="application/rss+xml",
+        )
+
+    routes = {
+        "http://ok.test/rss.xml": throttled,
+        "http://ok.test/news/2026/11/18/good.html": Reply(200, good_article),
+        "http://e500.test/rss.xml": Reply(500, "oops", content_type="text/plain"),
+        "http://slow.test/rss.xml": Reply(200, "<rss/>", delay=5, content_type="application/rss+xml"),
+        "http://loop.test/rss.xml": Reply(302, "", headers={"Location": "http://loop.test/rss2.xml"}),
+        "http://loop.test/rss2.xml": Reply(302, "", headers={"Location": "http://loop.test/rss.xml"}),
+        "http://robots.test/robots.txt": Reply(
+            200, "User-agent: *\nDisallow: /private/\n", content_type="text/plain"
+        ),
+        "http://robots.test/private/rss.xml": Reply(200, rss([]), content_type="application/rss+xml"),
+        "http://bad.test/rss.xml": Reply(
+            200, "this is <not> xml at all {", content_type="application/rss+xml"
+        ),
+        "http://gz.test/sitemap.xml.gz": Reply(
+            200, gzip.compress(big_sitemap.encode()), content_type="application/gzip"
+        ),
+        "http://pages.test/report.pdf": Reply(200, b"%PDF-1.4 not html", content_type="application/pdf"),
+        "http://pages.test/news/minsk.html": Reply(
+            200, cyrillic.encode("utf-8"), content_type="text/html; charset=iso-8859-1"
+        ),
+        "http://pages.test/news/huge.html": Reply(
+            200, b"<html><body>" + b"<p>x</p>" * 6_600_000 + b"</body></html>"
+        ),
+    }
+    urls = tmp_path / "urls.txt"
+    urls.write_text(
+        "http://pages.test/report.pdf\nhttp://pages.test/news/minsk.html\nhttp://pages.test/news/huge.html\n"
+    )
+    db = tmp_path / "fail.duckdb"
+    with MockWeb(routes) as web:
+        result = crawl(
+            db,
+            web.proxy,
+            "--feed",
+            "http://ok.test/rss.xml",
+            "--feed",
+            "http://missing.test/rss.xml",
+            "--feed",
+            "http://e500.test/rss.xml",
+            "--feed",
+            "http://slow.test/rss.xml",
+            "--feed",
+            "http://loop.test/rss.xml",
+            "--feed",
+            "http://robots.test/private/rss.xml",
+            "--feed",
+            "http://bad.test/rss.xml",
+            "--sitemap",
+            "http://gz.test/sitemap.xml.gz",
+            "--urls",
+            str(urls),
+            "-s",
+            "DOWNLOAD_TIMEOUT=1",
+            "-s",
+            "PROVTRACK_SITEMAP_MAXSIZE=100000",
+            timeout=80,
+        )
+    assert result.returncode == 3, f"some sources failed: exit 3\n{result.stdout}\n{result.stderr[-3000:]}"
+    out = result.stdout + result.stderr
+    expect = {
+        "feed:ok.test: ok": "",
+        "feed:missing.test: failed": "HTTP 404",
+        "feed:e500.test: failed": "HTTP 500",
+        "feed:slow.test: failed": "timed out",
+        "feed:loop.test: failed": "max redirections",
+        "feed:robots.test: failed": "disallowed by robots.txt",
+        "feed:bad.test: failed": "malformed XML",
+        "sitemap:gz.test: failed": "inflates to over",
+        "urls:urls.txt: partial": "not an HTML page (application/pdf)",
+    }
+    for start, reason in expect.items():
+        line = next((line for line in out.splitlines() if line.startswith(start)), None)
+        assert line is not None and reason in line, (
+            f"expected a line starting {start!r} naming {reason!r}:\n{out}"
+        )
+    huge = next(line for line in out.splitlines() if line.startswith("urls:urls.txt"))
+    assert "download limit" in huge, huge
+    assert len(retry_hits) == 2 and retry_hits[1] - retry_hits[0] >= 0.9, (
+        "429 with Retry-After: 1 waits a second"
+    )
+    assert rows(
+        db, "SELECT count(*) FROM articles WHERE url = 'http://ok.test/news/2026/11/18/good.html'"
+    ) == [(1,)]
+    text = rows(db, "SELECT text FROM articles WHERE url = 'http://pages.test/news/minsk.html'")[0][0]
+    assert "Минск" in text, "a UTF-8 page mislabelled as ISO-8859-1 is stored as UTF-8"
+    assert rows(db, "SELECT status FROM runs")[0][0] == "partial"
+
+
+def test_every_source_failing_is_exit_1_and_unknown_source_is_one_line(tmp_path):
+    with MockWeb({}) as web:
+        result = crawl(tmp_path / "x.duckdb", web.proxy, "--feed", "http://gone.test/rss.xml")
+        unknown = crawl(tmp_path / "x.duckdb", web.proxy, "no-such-source")
+    assert (
+        result.returncode == 1 and "feed:gone.test: failed" in result.stderr and "HTTP 404" in result.stderr
+    )
+    assert unknown.returncode == 1 and "unknown source 'no-such-source'" in unknown.stderr
+    assert "Traceback" not in unknown.stderr
+
+
+# -- a crawl killed halfway ------------------------------------------------------------------------
+
+
+def test_crawl_killed_with_sigkill_resumes_and_stores_every_page_once(tmp_path):
+    n = 40
+    urls = [f"http://kill.test/news/2026/11/18/story-{i}.html" for i in range(n)]
+    routes = {
+        "http://kill.test/rss.xml": Reply(
+            200,
+            rss([(u, f"s{i}", "Wed, 18 Nov 2026 10:00:00 GMT") for i, u in enumerate(urls)]),
+            content_type="application/rss+xml",
+        )
+    }
+    for i, url in enumerate(urls):
+        routes[url] = Reply(
+            200,
+            article_html(
+                f"Story {i}",
+                [
+                    f"Story number {i} tells of harbour number {i} and "
+                    f"its {i * 7} cranes, built by firm {i * 13}."
+                ]
+                * 5,
+            ),
+            delay=0.1,
+        )
+    db = tmp_path / "kill.duckdb"
+    command = [
+        *PROVTRACK,
+        "--db",
+        str(db),
+        "crawl",
+        "--feed",
+        "http://kill.test/rss.xml",
+        "--no-link",
+        *FAST,
+        "-s",
+        "CONCURRENT_REQUESTS_PER_DOMAIN=2",
+        "-s",
+        "PROVTRACK_BATCH_SIZE=4",
+    ]
+    with MockWeb(routes) as web:
+        process = subprocess.Popen(
+            [*command, "-s", f"PROVTRACK_PROXY={web.proxy}"],
+            cwd=PROJECT_ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 30
+        while len(web.requested(lambda u: "/news/" in u)) < n // 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+        first = set(web.requested(lambda u: "/news/" in u))
+        assert 0 < len(first) < n, "the kill must land mid-crawl"
+        stored_before = {url for (url,) in rows(db, "SELECT url FROM articles")}
+        web.log.clear()
+        result = subprocess.run(
+            [*command, "-s", f"PROVTRACK_PROXY={web.proxy}"],
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert result.returncode == 0, result.stderr[-2000:]
+        second = set(web.requested(lambda u: "/news/" in u))
+    assert stored_before, "some batches were committed before the kill"
+    assert not stored_before & second, "pages stored before the kill are not fetched again"
+    counts = rows(db, "SELECT url, count(*) FROM articles GROUP BY url")
+    assert sorted(counts) == sorted((url, 1) for url in urls), "every page stored exactly once"
+    statuses = [s for (s,) in rows(db, "SELECT status FROM runs ORDER BY run_id")]
+    assert statuses == ["interrupted", "ok"]
+
+
+# -- the site spider on a mock news web around real pages -----------------------------------------
+
+
+def test_site_spider_and_gzipped_sitemaps_on_a_mock_web_of_real_pages(tmp_path):
+    if not (CORPORA / "pages").exists():
+        pytest.skip(
+            f"{CORPORA / 'pages'} not found: the real corpora live in ../shared/corpora beside the checkout"
+        )
+    pages = corpus_pages(CORPORA, limit=60)
+    sites = build_news_web(tmp_path / "web", pages, hosts=2)
+    db = tmp_path / "site.duckdb"
+    with SampleWeb(tmp_path / "web") as web:
+        result = crawl(
+            db,
+            web.proxy,
+            "--site",
+            sites[0]["home"],
+            "--sitemap",
+            sites[1]["sitemap"],
+            "-s",
+            "PROVTRACK_JOBS=2",
+            timeout=80,
+        )
+        requested = list(web.requests)
+    assert result.returncode in (0, 3), result.stderr[-2000:]
+    stored = {url for (url,) in rows(db, "SELECT url FROM articles")}
+    for site in sites:
+        found = len(stored & set(site["articles"]))
+        assert found >= 0.8 * len(site["articles"]), (
+            f"{site['host']}: {found}/{len(site['articles'])} stored\n{result.stdout}"
+        )
+    dates = dict(rows(db, "SELECT source, count(*) FROM article_dates GROUP BY 1"))
+    assert dates.get("sitemap", 0) >= 0.8 * len(sites[1]["articles"]), (
+        "news:publication_date kept from the gzipped sitemap"
+    )
+    assert sites[0]["feed"] in requested, "the feed the home page announces was read"
+    assert sites[0]["sitemap"] in requested, "the sitemap robots.txt names was read"
