@@ -1,0 +1,187 @@
+"""`provtrack report`: the HTML report renders in a real headless Chromium (graph, chains, charts, no
+script errors, nothing fetched), and the queries behind it document every column they return."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+from click.testing import CliRunner
+
+from pipelines import PROJECT_ROOT, QUERIES_DIR
+from pipelines.cli import cli
+from pipelines.report import QUERIES, query_header
+from tests.conftest import write_jsonl
+
+ARTIFACTS = PROJECT_ROOT / "artifacts"
+INSTALL_HINT = "install it with `apt-get update && apt-get install -y chromium` (Debian/Ubuntu)"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-extensions",
+    "--hide-scrollbars",
+]
+
+
+def _chromium() -> str:
+    for name in ("chromium", "chromium-browser", "google-chrome", "chrome"):
+        if found := shutil.which(name):
+            return found
+    pytest.skip(f"Chromium not found: the report test renders the page in a real browser; {INSTALL_HINT}")
+
+
+def _chrome(binary: str, profile: Path, *args: str) -> str:
+    done = subprocess.run(
+        [binary, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *args],
+        capture_output=True,
+        text=True,
+        timeout=45,
+    )
+    assert done.returncode == 0, f"chromium exited {done.returncode}: {done.stderr[-2000:]}"
+    return done.stdout
+
+
+def _cli(db: Path, *args: str):
+    result = CliRunner().invoke(cli, ["--db", str(db), "--wait", "5", *args], catch_exceptions=False)
+    assert result.exit_code == 0, f"provtrack {' '.join(args)} failed: {result.output}"
+    return result
+
+
+def _attr(dom: str, tag: str, name: str) -> str | None:
+    opening = re.search(rf"<{tag}\b[^>]*>", dom)
+    assert opening, f"no <{tag}> in the rendered DOM"
+    found = re.search(rf'\s{name}(?:="([^"]*)")?', opening.group(0))
+    return None if found is None else (found.group(1) or "")
+
+
+def _render(tmp_path: Path, db: Path, name: str, screenshot: bool = False) -> tuple[str, str]:
+    """(report html as written, DOM after Chromium ran its script); keeps a screenshot in artifacts/."""
+    binary = _chromium()
+    out = tmp_path / f"report-{name}"
+    _cli(db, "report", "--out", str(out))
+    page = out / "index.html"
+    dom = _chrome(binary, tmp_path / "profile", "--virtual-time-budget=5000", "--dump-dom", page.as_uri())
+    if screenshot:
+        ARTIFACTS.mkdir(exist_ok=True)
+        shot = ARTIFACTS / f"report-{name}.png"
+        shot.unlink(missing_ok=True)
+        _chrome(
+            binary, tmp_path / "profile", f"--screenshot={shot}", "--window-size=1400,2000", page.as_uri()
+        )
+        assert shot.is_file() and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", f"no screenshot at {shot}"
+        shutil.copy(page, ARTIFACTS / f"report-{name}.html")
+    return page.read_text(encoding="utf-8"), dom
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory) -> Path:
+    """The bundled sample web, collected and linked by `provtrack demo` (served on loopback). In its own
+    process: the demo runs Scrapy, whose reactor cannot be restarted within one test process."""
+    db = tmp_path_factory.mktemp("report") / "demo.duckdb"
+    command = [sys.executable, "-c", "from pipelines.cli import main; main()", "--db", str(db), "demo"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, cwd=PROJECT_ROOT)
+    assert done.returncode == 0, f"provtrack demo failed: {done.stderr[-2000:]}"
+    return db
+
+
+def _expected(db: Path) -> dict[str, int]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        pairs = con.execute(
+            "SELECT count(*) FROM (SELECT DISTINCT outlet, origin_agency FROM article_origins "
+            "WHERE origin_agency IS NOT NULL AND credit_status IS DISTINCT FROM 'self')"
+        ).fetchall()
+        stories = con.execute(
+            "SELECT count(*) FROM (SELECT origin_url FROM article_origins WHERE origin_url "
+            "IS NOT NULL GROUP BY 1 HAVING count(*) > 1)"
+        ).fetchall()
+        outlets = con.execute(
+            "SELECT count(DISTINCT outlet) FROM article_origins WHERE published_at IS NOT NULL"
+        ).fetchall()
+        copies = con.execute(
+            "SELECT count(*) FROM article_origins WHERE source_url IS NOT NULL "
+            "AND credit_status IS DISTINCT FROM 'self'"
+        ).fetchall()
+    return {"pairs": pairs[0][0], "stories": stories[0][0], "outlets": outlets[0][0], "copies": copies[0][0]}
+
+
+def test_report_renders_graph_chains_and_charts_in_chromium(tmp_path, demo_db):
+    expected = _expected(demo_db)
+    assert expected["pairs"] >= 3 and expected["stories"] >= 2, f"the demo web changed: {expected}"
+    written, dom = _render(tmp_path, demo_db, "demo", screenshot=True)
+
+    errors = _attr(dom, "html", "data-js-errors")
+    assert errors is None, f"script errors: {errors}"
+    assert _attr(dom, "body", "data-rendered") == "ok", "the report's script did not finish drawing"
+    # (a) one ribbon group per outlet → agency pair, each naming its pair
+    edges = re.findall(r'<g class="edge" data-outlet="([^"]*)" data-agency="([^"]*)"', dom)
+    assert len(edges) == expected["pairs"], f"graph: {len(edges)} edges, data: {expected['pairs']} pairs"
+    assert ("Baltic Ledger", "Sputnik") in edges and ("Morning Courier", "TASS") in edges
+    assert dom.count('class="ribbon"') >= len(edges)
+    # (b) one chain drawing per multi-article story, with a node per article and an arrow per hop
+    chains = re.findall(r'<svg class="chain"[^>]*data-articles="(\d+)"', dom)
+    assert len(chains) == expected["stories"]
+    assert dom.count('class="chain-node"') == sum(int(n) for n in chains)
+    assert dom.count('class="chain-link"') == sum(int(n) - 1 for n in chains)
+    # (c) a dependence chart per outlet and a lag histogram holding every copy
+    assert dom.count('<svg class="dependence"') == expected["outlets"]
+    assert 'id="lag-svg"' in dom and f"over {expected['copies']} copies" in dom
+    # (d) the tables, written by Python, so present without any script
+    for name in QUERIES:
+        assert f"id='table-{name}'" in written
+    assert "Lukashenko: Belarus Has Deployed Russian S-400" in dom
+
+
+def test_report_is_self_contained(tmp_path, demo_db):
+    _cli(demo_db, "report", "--out", str(tmp_path / "out"))
+    page = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert not re.search(r"<(script|img|iframe)\b[^>]*\ssrc=", page), "the report must inline everything"
+    assert not re.search(r"<link\b[^>]*rel=.?stylesheet", page) and "@import" not in page
+    styles = "".join(re.findall(r"<style>(.*?)</style>", page, re.S))
+    assert "url(" not in styles and not re.search(r"\bfetch\(|XMLHttpRequest|import\(", page)
+    assert "default-src 'none'" in page, "the Content-Security-Policy keeps the page from fetching anything"
+
+
+def test_report_on_a_database_without_links_explains_what_is_missing(tmp_path):
+    db = tmp_path / "plain.duckdb"
+    rows = [
+        {
+            "url": "https://herald.example/a",
+            "outlet": "Herald",
+            "published_at": "2026-11-02T10:00:00Z",
+            "title": "Port reopens",
+            "text": "The port reopened on Monday after a week of repairs, officials said.",
+        }
+    ]
+    _cli(db, "ingest", str(write_jsonl(tmp_path / "rows.jsonl", rows)))
+    _, dom = _render(tmp_path, db, "plain")
+    errors = _attr(dom, "html", "data-js-errors")
+    assert errors is None, f"script errors: {errors}"
+    assert _attr(dom, "body", "data-rendered") == "ok"
+    assert _attr(dom, "body", "data-edges") == "0" and "No article traces back to an agency yet" in dom
+    assert "No story is carried by more than one article yet" in dom
+    assert dom.count('<svg class="dependence"') == 1
+
+
+@pytest.mark.parametrize("name", ["summary", *QUERIES])
+def test_every_report_query_documents_each_column(name, demo_db):
+    header = "\n".join(query_header(name))
+    assert header.startswith(f"{name}: one row"), (
+        f"queries/report/{name}.sql must open with '-- {name}: one row ...'"
+    )
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        cursor = con.execute((QUERIES_DIR / "report" / f"{name}.sql").read_text())
+        columns = [d[0] for d in cursor.description]
+        cursor.fetchall()  # DuckDB 2 wants a result read to the end
+    missing = [c for c in columns if not re.search(rf"^{c}\s", header, re.M)]
+    assert not missing, f"queries/report/{name}.sql header lacks a line for column(s) {missing}"
