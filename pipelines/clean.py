@@ -41,7 +41,9 @@ def parse_datetime(value: str | None) -> datetime | None:
     return parsed.astimezone(timezone.utc)
 
 
-def choose_published_at(candidates: list[DateCandidate], first_seen: datetime | None = None) -> datetime | None:
+def choose_published_at(
+    candidates: list[DateCandidate], first_seen: datetime | None = None
+) -> datetime | None:
     """The publication time by DATE_PRIORITY, skipping claims more than a day after first sight."""
     limit = first_seen + timedelta(days=1) if first_seen else None
     ranked = sorted(
@@ -103,7 +105,9 @@ def clean_page(page: Page, registry: AgencyRegistry | None = None) -> Article:
     text = page.text or ""
     if page.html:
         if len(page.html) > MAX_PAGE_CHARS:
-            raise CleanError(f"page is {len(page.html) // 1_000_000} MB, over the {MAX_PAGE_CHARS // 1_000_000} MB limit")
+            raise CleanError(
+                f"page is {len(page.html) // 1_000_000} MB, over the {MAX_PAGE_CHARS // 1_000_000} MB limit"
+            )
         try:
             tree = lxml.html.fromstring(page.html)
         except (lxml.etree.ParserError, ValueError) as exc:

@@ -54,11 +54,25 @@ def _debug(ctx: click.Context) -> bool:
     return bool(ctx.obj and ctx.obj.debug)
 
 
-@click.group(cls=ProvtrackGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), envvar="PROVTRACK_DB",
-              default=DEFAULT_DB, show_default=True, help="DuckDB database file (env PROVTRACK_DB).")
-@click.option("--wait", type=float, default=60.0, show_default=True,
-              help="Seconds to wait for another provtrack process that holds the database.")
+@click.group(
+    cls=ProvtrackGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100}
+)
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="PROVTRACK_DB",
+    default=DEFAULT_DB,
+    show_default=True,
+    help="DuckDB database file (env PROVTRACK_DB).",
+)
+@click.option(
+    "--wait",
+    type=float,
+    default=60.0,
+    show_default=True,
+    help="Seconds to wait for another provtrack process that holds the database.",
+)
 @click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
 @click.version_option(__version__, prog_name="provtrack")
 @click.pass_context
@@ -79,5 +93,10 @@ def main() -> None:
 
 
 # The commands live in their own modules; importing them registers them on `cli`.
-from pipelines.commands import admin, answers, loading  # noqa: E402,F401
-
+from pipelines.commands import (  # noqa: E402,F401
+    admin,
+    answers,
+    crawl,  # noqa: E402,F401
+    loading,
+    report,
+)

@@ -39,7 +39,9 @@ def explain_article(con: duckdb.DuckDBPyConnection, url: str, passages: int = 3)
         raise StoreError(str(exc)) from None
     article = _row(con, "explain/article", {"url": key})
     if article is None:
-        raise StoreError(f"{key} is not in the database (see `provtrack query \"select article_url from article_origins\"`)")
+        raise StoreError(
+            f'{key} is not in the database (see `provtrack query "select article_url from article_origins"`)'
+        )
     lines = [f"{article['title'] or '(untitled)'}", f"  {_describe(article)}", ""]
     lines.append(
         f"origin agency: {article['origin_agency'] or 'none found'} · hops {article['hops']} · "
@@ -60,10 +62,16 @@ def explain_article(con: duckdb.DuckDBPyConnection, url: str, passages: int = 3)
             break
     credits = _rows(con, "explain/credits", {"url": key})
     lines += ["", "credits on the page:"]
-    lines += [f"  {c['agency']:<12} {c['role']:<12} {c['location']:<9} “{c['cue']}”" for c in credits] or ["  none"]
+    lines += [f"  {c['agency']:<12} {c['role']:<12} {c['location']:<9} “{c['cue']}”" for c in credits] or [
+        "  none"
+    ]
     reuse = _row(con, "explain/reuse", {"target_id": article["article_id"]})
     if reuse:
-        lines += ["", f"reused passages (containment {reuse['containment']:.0%}, longest run {reuse['longest_run']} words):"]
+        lines += [
+            "",
+            f"reused passages (containment {reuse['containment']:.0%}, "
+            f"longest run {reuse['longest_run']} words):",
+        ]
         lines += [f"  » {p}" for p in _passages(reuse, passages)]
     lines += ["", *_missing(article, credits)]
     return "\n".join(lines).rstrip()
@@ -80,7 +88,7 @@ def _passages(reuse: dict, limit: int) -> list[str]:
     for start, end, *_ in sorted(longest):
         if not 0 <= start < end <= len(offsets):
             continue
-        passage = " ".join(text[offsets[start][0]:offsets[end - 1][1]].split())
+        passage = " ".join(text[offsets[start][0] : offsets[end - 1][1]].split())
         out.append(passage if len(passage) <= 300 else passage[:297] + "…")
     return out
 
@@ -91,7 +99,8 @@ def _missing(article: dict, credits: list[dict]) -> list[str]:
     origin_credits = [c["agency"] for c in credits if c["role"] == "origin"]
     if article["origin_agency"] and not article["origin_url"] and article["credit_status"] != "self":
         notes.append(
-            f"missing: credit names {article['origin_agency']}; the {article['origin_agency']} original is not "
+            f"missing: credit names {article['origin_agency']}; "
+            f"the {article['origin_agency']} original is not "
             "in the database (crawl the agency, then `provtrack link`)."
         )
     if article["credit_status"] == "uncredited":

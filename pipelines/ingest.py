@@ -4,9 +4,11 @@ line number instead of stopping. Constant memory: files are read row by row, nev
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import json
 import sys
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,8 +41,15 @@ class BadRow:
 def detect_format(path: Path) -> str:
     """jsonl / csv / parquet / warc by file name (compression suffix .gz allowed for jsonl, csv)."""
     name = path.name.lower().removesuffix(".gz")
-    for suffix, kind in ((".jsonl", "jsonl"), (".ndjson", "jsonl"), (".json", "jsonl"), (".csv", "csv"),
-                         (".parquet", "parquet"), (".warc", "warc"), (".arc", "warc")):
+    for suffix, kind in (
+        (".jsonl", "jsonl"),
+        (".ndjson", "jsonl"),
+        (".json", "jsonl"),
+        (".csv", "csv"),
+        (".parquet", "parquet"),
+        (".warc", "warc"),
+        (".arc", "warc"),
+    ):
         if name.endswith(suffix):
             return kind
     raise IngestError(f"{path}: unknown input format (expected .jsonl, .csv, .parquet or .warc[.gz])")
@@ -83,20 +92,21 @@ def read_rows(path: Path) -> Iterator[tuple[int, dict | BadRow]]:
     kind = detect_format(path)
     if not path.is_file():
         raise IngestError(f"{path}: no such file")
-    if kind == "jsonl":
-        yield from _jsonl_rows(path)
-    elif kind == "csv":
-        yield from _csv_rows(path)
-    elif kind == "parquet":
-        yield from _parquet_rows(path)
-    else:
+    readers = {"jsonl": _jsonl_rows, "csv": _csv_rows, "parquet": _parquet_rows}
+    if kind not in readers:
         raise IngestError(f"{path}: WARC files are read by the WARC reader")
+    last = 0
+    try:
+        for number, row in readers[kind](path):
+            last = number
+            yield number, row
+    except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+        # a cut-off or damaged .gz: what was read before it is kept
+        raise IngestError(f"{path}: damaged compressed data after line {last} ({exc})") from None
 
 
 def _open_binary(path: Path):
     if path.name.lower().endswith(".gz"):
-        import gzip
-
         return gzip.open(path, "rb")
     return open(path, "rb")
 
@@ -147,7 +157,9 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, dict | BadRow]]:
         except UnicodeDecodeError:
             raise IngestError(f"{path}: the header is not UTF-8 text") from None
         header = next(csv.reader([header_line]), [])
-        if len(header) > MAX_CSV_COLUMNS or (len(header_line) >= 1_000_000 and not header_line.endswith("\n")):
+        if len(header) > MAX_CSV_COLUMNS or (
+            len(header_line) >= 1_000_000 and not header_line.endswith("\n")
+        ):
             raise IngestError(f"{path}: more than {MAX_CSV_COLUMNS} columns in the header; not an ingest CSV")
         if "url" not in header:
             raise IngestError(f"{path}: no 'url' column in the header (have: {', '.join(header[:10])})")

@@ -47,4 +47,6 @@ def named_queries() -> dict[str, NamedQuery]:
 
 
 def looks_like_sql(text: str) -> bool:
-    return bool(re.match(r"\s*(select|with|from|pivot|unpivot|describe|show|summarize|explain|values)\b", text, re.I))
+    return bool(
+        re.match(r"\s*(select|with|from|pivot|unpivot|describe|show|summarize|explain|values)\b", text, re.I)
+    )

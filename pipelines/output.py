@@ -14,10 +14,21 @@ FORMATS = ("table", "csv", "json", "parquet")
 def output_options(func):
     """Adds --format and --out to a command; the command passes its DataFrame to emit()."""
 
-    @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
-                  help="How to print rows; parquet needs --out.")
-    @click.option("--out", "out", type=click.Path(dir_okay=False, writable=True), default=None,
-                  help="Write rows to this file instead of standard output.")
+    @click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(FORMATS),
+        default="table",
+        show_default=True,
+        help="How to print rows; parquet needs --out.",
+    )
+    @click.option(
+        "--out",
+        "out",
+        type=click.Path(dir_okay=False, writable=True),
+        default=None,
+        help="Write rows to this file instead of standard output.",
+    )
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         return func(*args, **kwargs)

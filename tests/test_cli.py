@@ -18,7 +18,9 @@ def _all_commands(group: click.Group, prefix=()):
             yield from _all_commands(command, (*prefix, name))
 
 
-@pytest.mark.parametrize(("path", "command"), list(_all_commands(cli)), ids=lambda v: " ".join(v) if isinstance(v, tuple) else "")
+@pytest.mark.parametrize(
+    ("path", "command"), list(_all_commands(cli)), ids=lambda v: " ".join(v) if isinstance(v, tuple) else ""
+)
 def test_every_command_has_help_with_an_example(path, command):
     assert command.help and len(command.help) > 40, f"`provtrack {' '.join(path)}` needs a help text"
     if not isinstance(command, click.Group):
@@ -27,16 +29,22 @@ def test_every_command_has_help_with_an_example(path, command):
 
 @pytest.fixture
 def loaded(tmp_path, run_cli):
-    rows = [{"url": f"https://wire.example.com/{i}", "outlet": "Wire", "text": f"Story number {i} about a port."}
-            for i in range(3)]
+    rows = [
+        {"url": f"https://wire.example.com/{i}", "outlet": "Wire", "text": f"Story number {i} about a port."}
+        for i in range(3)
+    ]
     assert run_cli("ingest", str(write_jsonl(tmp_path / "r.jsonl", rows))).exit_code == 0
     return run_cli
 
 
 def test_query_prints_csv_json_and_writes_parquet(loaded, tmp_path):
     csv_out = loaded("query", "select article_url, outlet from article_origins order by 1", "--format", "csv")
-    assert csv_out.stdout.splitlines() == ["article_url,outlet", "https://wire.example.com/0,Wire",
-                                           "https://wire.example.com/1,Wire", "https://wire.example.com/2,Wire"]
+    assert csv_out.stdout.splitlines() == [
+        "article_url,outlet",
+        "https://wire.example.com/0,Wire",
+        "https://wire.example.com/1,Wire",
+        "https://wire.example.com/2,Wire",
+    ]
     json_out = loaded("query", "select count(*) as n from article_origins", "--format", "json")
     assert json.loads(json_out.stdout) == {"n": 3}
     target = tmp_path / "origins.parquet"
@@ -48,13 +56,27 @@ def test_query_prints_csv_json_and_writes_parquet(loaded, tmp_path):
 
 def test_parameters_are_bound_never_interpolated(loaded):
     sneaky = "x' OR '1'='1"
-    result = loaded("query", "select count(*) as n from article_origins where outlet = $outlet",
-                    "-p", f"outlet={sneaky}", "--format", "json")
+    result = loaded(
+        "query",
+        "select count(*) as n from article_origins where outlet = $outlet",
+        "-p",
+        f"outlet={sneaky}",
+        "--format",
+        "json",
+    )
     assert json.loads(result.stdout) == {"n": 0}
-    drop = loaded("query", "select count(*) as n from article_origins where outlet = $o", "-p",
-                  "o=Wire'; DROP TABLE articles; --", "--format", "json")
+    drop = loaded(
+        "query",
+        "select count(*) as n from article_origins where outlet = $o",
+        "-p",
+        "o=Wire'; DROP TABLE articles; --",
+        "--format",
+        "json",
+    )
     assert json.loads(drop.stdout) == {"n": 0}
-    assert json.loads(loaded("query", "select count(*) as n from articles", "--format", "json").stdout) == {"n": 3}
+    assert json.loads(loaded("query", "select count(*) as n from articles", "--format", "json").stdout) == {
+        "n": 3
+    }
 
 
 def test_query_is_read_only_and_bad_sql_is_one_line(loaded):
@@ -108,6 +130,10 @@ def test_import_state_media_merges_typology_into_outlets(run_cli, tmp_path, tmp_
     )
     result = run_cli("registry", "import-state-media", str(csv_path))
     assert "imported 2" in result.stdout and "line 4: no outlet name" in result.stderr
-    rows = run_cli("query", "select name, typology, state_affiliated from outlets where typology is not null order by 1",
-                   "--format", "csv").stdout.splitlines()
+    rows = run_cli(
+        "query",
+        "select name, typology, state_affiliated from outlets where typology is not null order by 1",
+        "--format",
+        "csv",
+    ).stdout.splitlines()
     assert rows[1:] == ["BBC,Independent public media,False", "RT,State-controlled media,True"]

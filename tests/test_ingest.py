@@ -11,7 +11,9 @@ from pipelines.cli import EXIT_PARTIAL
 from pipelines.store import Database
 from tests.conftest import need_corpora, write_jsonl
 
-STORY = "Belarus has deployed Russian S-400 and Iskander missile systems, President Lukashenko said on Monday."
+STORY = (
+    "Belarus has deployed Russian S-400 and Iskander missile systems, President Lukashenko said on Monday."
+)
 
 
 def _count(db, sql="SELECT count(*) FROM article_origins"):
@@ -21,22 +23,38 @@ def _count(db, sql="SELECT count(*) FROM article_origins"):
 
 def test_malformed_jsonl_stores_every_good_row_and_names_every_bad_line(tmp_path, tmp_db, run_cli):
     path = tmp_path / "mixed.jsonl"
-    write_jsonl(path, [
-        {"url": "https://a.example.com/1", "text": STORY, "outlet": "Outlet A"},
-        "{not json",
-        {"text": "no url here"},
-        {"url": "https://a.example.com/2", "text": STORY + " Two.", "published_at": "yesterday-ish"},
-        {"url": "https://a.example.com/3", "text": STORY + " Three.", "published_at": "2026-11-20T10:00:00+03:00"},
-    ])
+    write_jsonl(
+        path,
+        [
+            {"url": "https://a.example.com/1", "text": STORY, "outlet": "Outlet A"},
+            "{not json",
+            {"text": "no url here"},
+            {"url": "https://a.example.com/2", "text": STORY + " Two.", "published_at": "yesterday-ish"},
+            {
+                "url": "https://a.example.com/3",
+                "text": STORY + " Three.",
+                "published_at": "2026-11-20T10:00:00+03:00",
+            },
+        ],
+    )
     with open(path, "ab") as handle:
         handle.write(b"\xff\xfe\x00garbage\x80\n")
         handle.write(json.dumps({"url": "ftp://a.example.com/4", "text": "x"}).encode() + b"\n")
-        handle.write(json.dumps({"url": "https://a.example.com/5", "text": STORY + " Five."}).encode() + b"\n")
+        handle.write(
+            json.dumps({"url": "https://a.example.com/5", "text": STORY + " Five."}).encode() + b"\n"
+        )
     result = run_cli("ingest", str(path))
     assert result.exit_code == EXIT_PARTIAL, result.output
-    for line, reason in [(2, "not valid JSON"), (3, "missing url"), (4, "invalid published_at"),
-                         (6, "not UTF-8"), (7, "not an absolute http(s) URL")]:
-        assert f"mixed.jsonl:{line}: {reason}" in result.stderr, f"line {line} should be named: {result.stderr}"
+    for line, reason in [
+        (2, "not valid JSON"),
+        (3, "missing url"),
+        (4, "invalid published_at"),
+        (6, "not UTF-8"),
+        (7, "not an absolute http(s) URL"),
+    ]:
+        assert f"mixed.jsonl:{line}: {reason}" in result.stderr, (
+            f"line {line} should be named: {result.stderr}"
+        )
     assert "3 new articles" in result.stdout and "5 skipped" in result.stdout
     assert _count(tmp_db) == 3
     with Database(tmp_db).reader() as con:
@@ -45,8 +63,10 @@ def test_malformed_jsonl_stores_every_good_row_and_names_every_bad_line(tmp_path
 
 
 def test_ingesting_the_same_file_twice_changes_nothing(tmp_path, tmp_db, run_cli):
-    path = write_jsonl(tmp_path / "a.jsonl", [{"url": f"https://b.example.org/{i}", "text": f"{STORY} {i}"}
-                                               for i in range(30)])
+    path = write_jsonl(
+        tmp_path / "a.jsonl",
+        [{"url": f"https://b.example.org/{i}", "text": f"{STORY} {i}"} for i in range(30)],
+    )
     assert run_cli("ingest", str(path)).exit_code == 0
     second = run_cli("ingest", str(path))
     assert second.exit_code == 0 and "0 new articles" in second.stdout and "30 unchanged" in second.stdout
@@ -62,8 +82,9 @@ def test_csv_and_parquet_rows_resolve_outlets_by_alias_and_domain(tmp_path, tmp_
         writer.writerow(["https://example.net/2", "ИТАР-ТАСС", STORY + " Alias.", "ignored"])
         writer.writerow(["https://example.net/3", "only", "two"])  # wrong field count
     parquet_path = tmp_path / "rows.parquet"
-    pd.DataFrame({"url": ["https://news.example.co.uk/p"], "text": [STORY + " Parquet."],
-                  "outlet": [None]}).to_parquet(parquet_path)
+    pd.DataFrame(
+        {"url": ["https://news.example.co.uk/p"], "text": [STORY + " Parquet."], "outlet": [None]}
+    ).to_parquet(parquet_path)
     result = run_cli("ingest", str(csv_path), str(parquet_path))
     assert "rows.csv:4: 3 fields, header has 4" in result.stderr
     with Database(tmp_db).reader() as con:
@@ -78,15 +99,20 @@ def test_csv_and_parquet_rows_resolve_outlets_by_alias_and_domain(tmp_path, tmp_
 def test_html_rows_go_through_trafilatura_and_win_over_text(tmp_path, tmp_db, run_cli):
     html = (
         "<html lang='en'><head><title>S-400 in Belarus</title>"
-        "<script type='application/ld+json'>{\"@type\":\"NewsArticle\",\"datePublished\":\"2026-11-16T09:00:00+03:00\"}"
+        "<script type='application/ld+json'>"
+        '{"@type":"NewsArticle","datePublished":"2026-11-16T09:00:00+03:00"}'
         "</script></head><body><nav>Home | World | Reuters feed</nav><article><h1>S-400 in Belarus</h1>"
         + "".join(f"<p>{STORY} Paragraph {i} adds more detail about the deployment.</p>" for i in range(6))
         + "<p>Via: Sputnik News Agency</p></article><footer>© 2026 Outlet</footer></body></html>"
     )
-    path = write_jsonl(tmp_path / "h.jsonl", [{"url": "https://eurasiantimes.com/s400", "html": html, "text": "ignored"}])
+    path = write_jsonl(
+        tmp_path / "h.jsonl", [{"url": "https://eurasiantimes.com/s400", "html": html, "text": "ignored"}]
+    )
     assert run_cli("ingest", str(path)).exit_code == 0
     with Database(tmp_db).reader() as con:
-        text, published, language = con.execute("SELECT text, published_at, language FROM articles").fetchall()[0]
+        text, published, language = con.execute(
+            "SELECT text, published_at, language FROM articles"
+        ).fetchall()[0]
         origin = con.execute("SELECT origin_agency, evidence FROM article_origins").fetchall()[0]
     assert "Paragraph 5 adds more detail" in text and "ignored" not in text
     assert published.isoformat() == "2026-11-16T06:00:00"

@@ -15,18 +15,66 @@ from pipelines.store.runs import start_run
 
 # url, outlet, published, credits, (source, origin, origin_agency, hops, derivation, score, status, evidence)
 SEED = [
-    ("https://tass.com/1", "TASS", datetime(2026, 11, 2, 8), [Credit("TASS", "origin", "/TASS/", "dateline")],
-     (None, None, "TASS", 0, "none", None, "self", "credit")),
-    ("https://sputnikglobe.com/1", "Sputnik", datetime(2026, 11, 2, 9), [],
-     (None, None, "Sputnik", 0, "none", None, "self", "credit")),
-    ("https://herald.example/a", "Herald", datetime(2026, 11, 2, 12), [Credit("Sputnik", "origin", "Via: Sputnik", "footer")],
-     ("https://sputnikglobe.com/1", "https://sputnikglobe.com/1", "Sputnik", 1, "wholly", 0.9, "credited", "credit+text")),
-    ("https://ledger.example/a", "Ledger", datetime(2026, 11, 2, 20), [],
-     ("https://herald.example/a", "https://sputnikglobe.com/1", "Sputnik", 2, "wholly", 0.95, "credits_intermediary", "text")),
-    ("https://courier.example/a", "Courier", datetime(2026, 11, 2, 14), [],
-     ("https://tass.com/1", "https://tass.com/1", "TASS", 1, "wholly", 0.8, "uncredited", "text")),
-    ("https://courier.example/b", "Courier", datetime(2026, 11, 10, 9), [],
-     ("https://tass.com/1", "https://tass.com/1", "TASS", 1, "partially", 0.4, "uncredited", "text")),
+    (
+        "https://tass.com/1",
+        "TASS",
+        datetime(2026, 11, 2, 8),
+        [Credit("TASS", "origin", "/TASS/", "dateline")],
+        (None, None, "TASS", 0, "none", None, "self", "credit"),
+    ),
+    (
+        "https://sputnikglobe.com/1",
+        "Sputnik",
+        datetime(2026, 11, 2, 9),
+        [],
+        (None, None, "Sputnik", 0, "none", None, "self", "credit"),
+    ),
+    (
+        "https://herald.example/a",
+        "Herald",
+        datetime(2026, 11, 2, 12),
+        [Credit("Sputnik", "origin", "Via: Sputnik", "footer")],
+        (
+            "https://sputnikglobe.com/1",
+            "https://sputnikglobe.com/1",
+            "Sputnik",
+            1,
+            "wholly",
+            0.9,
+            "credited",
+            "credit+text",
+        ),
+    ),
+    (
+        "https://ledger.example/a",
+        "Ledger",
+        datetime(2026, 11, 2, 20),
+        [],
+        (
+            "https://herald.example/a",
+            "https://sputnikglobe.com/1",
+            "Sputnik",
+            2,
+            "wholly",
+            0.95,
+            "credits_intermediary",
+            "text",
+        ),
+    ),
+    (
+        "https://courier.example/a",
+        "Courier",
+        datetime(2026, 11, 2, 14),
+        [],
+        ("https://tass.com/1", "https://tass.com/1", "TASS", 1, "wholly", 0.8, "uncredited", "text"),
+    ),
+    (
+        "https://courier.example/b",
+        "Courier",
+        datetime(2026, 11, 10, 9),
+        [],
+        ("https://tass.com/1", "https://tass.com/1", "TASS", 1, "partially", 0.4, "uncredited", "text"),
+    ),
     ("https://courier.example/c", "Courier", datetime(2026, 11, 10, 10), [], None),
 ]
 
@@ -38,17 +86,42 @@ def seeded(tmp_path_factory):
         ensure_registries(con)
         run = start_run(con, "seed")
         outlets = Outlets(con, run)
-        articles = [Article(url=u, outlet=o, domain="", title=f"title {u}", author=None, text=f"text of {u}",
-                            language="en", sitename=None, canonical_url=None, published_at=p, credits=c)
-                    for u, o, p, c, _ in SEED]
+        articles = [
+            Article(
+                url=u,
+                outlet=o,
+                domain="",
+                title=f"title {u}",
+                author=None,
+                text=f"text of {u}",
+                language="en",
+                sitename=None,
+                canonical_url=None,
+                published_at=p,
+                credits=c,
+            )
+            for u, o, p, c, _ in SEED
+        ]
         save_articles(con, run, articles, outlets)
         ids = dict(con.execute("SELECT url, article_id FROM articles").fetchall())
         for url, *_, chain in SEED:
             if chain:
                 source, origin, agency, hops, derivation, score, status, evidence = chain
-                con.execute("INSERT INTO chains VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)",
-                            [ids[url], ids.get(source), ids.get(origin), agency, hops, derivation, score, status,
-                             evidence, run])
+                con.execute(
+                    "INSERT INTO chains VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)",
+                    [
+                        ids[url],
+                        ids.get(source),
+                        ids.get(origin),
+                        agency,
+                        hops,
+                        derivation,
+                        score,
+                        status,
+                        evidence,
+                        run,
+                    ],
+                )
     return path
 
 
@@ -65,7 +138,10 @@ def test_every_named_query_documents_itself():
 
 def test_credit_honesty(seeded):
     rows = _run(seeded, "credit_honesty").set_index(["outlet", "origin_agency"])
-    assert rows.loc[("Courier", "TASS"), "uncredited"] == 2 and rows.loc[("Courier", "TASS"), "credited_share"] == 0
+    assert (
+        rows.loc[("Courier", "TASS"), "uncredited"] == 2
+        and rows.loc[("Courier", "TASS"), "credited_share"] == 0
+    )
     assert rows.loc[("Herald", "Sputnik"), "credited"] == 1
     assert rows.loc[("Ledger", "Sputnik"), "via_intermediary"] == 1
     assert ("TASS", "TASS") not in rows.index, "an agency's own stories are not copy"
@@ -88,30 +164,43 @@ def test_agency_dependence_by_week(seeded):
 def test_agency_lag(seeded):
     rows = _run(seeded, "agency_lag").set_index(["outlet", "origin_agency"])
     assert rows.loc[("Ledger", "Sputnik"), "median_hours"] == 11.0
-    assert rows.loc[("Courier", "TASS"), "copies"] == 2 and rows.loc[("Courier", "TASS"), "fastest_hours"] == 6.0
+    assert (
+        rows.loc[("Courier", "TASS"), "copies"] == 2 and rows.loc[("Courier", "TASS"), "fastest_hours"] == 6.0
+    )
 
 
 def test_most_republished(seeded):
     rows = _run(seeded, "most_republished")
     assert list(zip(rows.origin_url, rows.copies, rows.max_hops)) == [
-        ("https://sputnikglobe.com/1", 2, 2), ("https://tass.com/1", 2, 1)]
+        ("https://sputnikglobe.com/1", 2, 2),
+        ("https://tass.com/1", 2, 1),
+    ]
 
 
 def test_story_chain_walks_back_to_the_agency(seeded):
     rows = _run(seeded, "story_chain", url="https://ledger.example/a")
-    assert list(rows.article_url) == ["https://ledger.example/a", "https://herald.example/a", "https://sputnikglobe.com/1"]
+    assert list(rows.article_url) == [
+        "https://ledger.example/a",
+        "https://herald.example/a",
+        "https://sputnikglobe.com/1",
+    ]
 
 
 def test_state_agency_share(seeded):
     rows = _run(seeded, "state_agency_share").set_index("outlet")
-    assert rows.loc["Courier", "state_share"] == round(2 / 3, 3) and rows.loc["Courier", "state_agencies"] == "TASS"
+    assert (
+        rows.loc["Courier", "state_share"] == round(2 / 3, 3)
+        and rows.loc["Courier", "state_agencies"] == "TASS"
+    )
     assert "TASS" not in rows.index
 
 
 def test_new_carriers_since_a_date(seeded):
     rows = _run(seeded, "new_carriers", agency="TASS", since="2026-11-01")
     assert list(rows.outlet) == ["Courier"]
-    assert _run(seeded, "new_carriers", agency="TASS", since="2026-11-05").empty, "Courier carried TASS before"
+    assert _run(seeded, "new_carriers", agency="TASS", since="2026-11-05").empty, (
+        "Courier carried TASS before"
+    )
 
 
 def test_python_api_returns_dataframes_and_exports_parquet(seeded, tmp_path):

@@ -15,9 +15,19 @@ from pipelines.store.runs import finish_run, start_run
 
 
 def _article(url: str, text: str, outlet: str | None = None, credits=()) -> Article:
-    return Article(url=url, outlet=outlet, domain="x", title="t", author=None, text=text, language="en",
-                   sitename=None, canonical_url=None, published_at=datetime(2026, 11, 20, 12),
-                   credits=list(credits))
+    return Article(
+        url=url,
+        outlet=outlet,
+        domain="x",
+        title="t",
+        author=None,
+        text=text,
+        language="en",
+        sitename=None,
+        canonical_url=None,
+        published_at=datetime(2026, 11, 20, 12),
+        credits=list(credits),
+    )
 
 
 def test_migrations_apply_once_and_record_themselves(tmp_db):
@@ -34,10 +44,14 @@ def test_same_text_twice_is_one_row_and_new_text_is_a_new_version(tmp_db):
         outlets = Outlets(con, run)
         first = save_articles(con, run, [_article("https://a.com/1", "Alpha beta gamma.")], outlets)
         again = save_articles(con, run, [_article("https://a.com/1", "Alpha  beta gamma.")], outlets)
-        changed = save_articles(con, run, [_article("https://a.com/1", "Alpha beta gamma. Via: TASS")], outlets)
+        changed = save_articles(
+            con, run, [_article("https://a.com/1", "Alpha beta gamma. Via: TASS")], outlets
+        )
         finish_run(con, run, "ok")
         assert (first.new_articles, again.unchanged, changed.new_versions) == (1, 1, 1)
-        rows = con.execute("SELECT version, previous_id IS NOT NULL FROM articles ORDER BY version").fetchall()
+        rows = con.execute(
+            "SELECT version, previous_id IS NOT NULL FROM articles ORDER BY version"
+        ).fetchall()
         assert rows == [(1, False), (2, True)]
         assert con.execute("SELECT count(*) FROM article_origins").fetchone()[0] == 1, "one row per article"
 
@@ -46,10 +60,19 @@ def test_article_origins_before_linking_uses_the_origin_credit(tmp_db):
     with Database(tmp_db).writer() as con:
         run = start_run(con, "test")
         outlets = Outlets(con, run)
-        credits = [Credit("Sputnik", "origin", "Via: Sputnik News Agency", "footer"),
-                   Credit("BelTA", "cited", "quoted as saying by ... Belta", "body")]
-        save_articles(con, run, [_article("https://eurasiantimes.com/s400", "Text.", credits=credits),
-                                 _article("https://plain.com/a", "Other text.")], outlets)
+        credits = [
+            Credit("Sputnik", "origin", "Via: Sputnik News Agency", "footer"),
+            Credit("BelTA", "cited", "quoted as saying by ... Belta", "body"),
+        ]
+        save_articles(
+            con,
+            run,
+            [
+                _article("https://eurasiantimes.com/s400", "Text.", credits=credits),
+                _article("https://plain.com/a", "Other text."),
+            ],
+            outlets,
+        )
         rows = con.execute(
             "SELECT article_url, origin_agency, hops, derivation, credit_status, evidence, origin_url "
             "FROM article_origins ORDER BY article_url"
@@ -68,7 +91,9 @@ def test_an_agency_outlets_own_story_is_self(tmp_db):
 
         ensure_registries(con)
         outlets = Outlets(con, run)
-        save_articles(con, run, [_article("https://tass.com/politics/1", "MOSCOW, Nov 3. /TASS/. Text.")], outlets)
+        save_articles(
+            con, run, [_article("https://tass.com/politics/1", "MOSCOW, Nov 3. /TASS/. Text.")], outlets
+        )
         row = con.execute("SELECT outlet, origin_agency, hops, credit_status FROM article_origins").fetchone()
     assert row == ("TASS", "TASS", 0, "self")
 
@@ -87,7 +112,9 @@ def test_a_failed_batch_leaves_nothing_half_written(tmp_db):
 
 def test_a_run_whose_process_died_is_marked_interrupted(tmp_db):
     with Database(tmp_db).writer() as con:
-        con.execute("INSERT INTO runs (command, started_at, status, pid) VALUES ('crawl', now(), 'running', 999999)")
+        con.execute(
+            "INSERT INTO runs (command, started_at, status, pid) VALUES ('crawl', now(), 'running', 999999)"
+        )
         start_run(con, "ingest")
         status = con.execute("SELECT status FROM runs WHERE command = 'crawl'").fetchone()[0]
     assert status == "interrupted"
@@ -101,10 +128,14 @@ def test_readers_wait_for_a_writer_then_say_why(tmp_db):
     import sys
 
     holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import duckdb,sys,time; c=duckdb.connect(sys.argv[1]); print('open', flush=True); time.sleep(5)",
-         str(tmp_db)],
-        stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            "import duckdb,sys,time; c=duckdb.connect(sys.argv[1]); print('open', flush=True); time.sleep(5)",
+            str(tmp_db),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout.readline().strip() == "open"
@@ -125,6 +156,17 @@ def test_schema_views_have_the_public_columns(tmp_db):
     with Database(tmp_db).writer() as con:
         origins = [r[0] for r in con.execute("DESCRIBE article_origins").fetchall()]
         credits = [r[0] for r in con.execute("DESCRIBE credits").fetchall()]
-    assert origins == ["article_url", "outlet", "published_at", "source_url", "origin_url", "origin_agency",
-                       "hops", "derivation", "reuse_score", "credit_status", "evidence"]
+    assert origins == [
+        "article_url",
+        "outlet",
+        "published_at",
+        "source_url",
+        "origin_url",
+        "origin_agency",
+        "hops",
+        "derivation",
+        "reuse_score",
+        "credit_status",
+        "evidence",
+    ]
     assert credits == ["article_url", "agency", "role", "cue", "location"]

@@ -20,7 +20,9 @@ def test_tracking_parameters_fragments_and_default_ports_are_dropped(raw, expect
     assert normalize_url(raw) == expected
 
 
-@pytest.mark.parametrize("bad", ["", "ftp://x.com/a", "javascript:alert(1)", "/relative/path", "http://", "http://[::1"])
+@pytest.mark.parametrize(
+    "bad", ["", "ftp://x.com/a", "javascript:alert(1)", "/relative/path", "http://", "http://[::1"]
+)
 def test_non_http_urls_are_refused_with_a_clear_error(bad):
     with pytest.raises(BadURL):
         normalize_url(bad)
@@ -28,8 +30,12 @@ def test_non_http_urls_are_refused_with_a_clear_error(bad):
 
 @pytest.mark.parametrize(
     ("url", "domain"),
-    [("https://news.bbc.co.uk/x", "bbc.co.uk"), ("https://www.tass.ru/a", "tass.ru"),
-     ("http://sputnik-demo.example/n", "sputnik-demo.example"), ("http://127.0.0.1:8000/", "127.0.0.1")],
+    [
+        ("https://news.bbc.co.uk/x", "bbc.co.uk"),
+        ("https://www.tass.ru/a", "tass.ru"),
+        ("http://sputnik-demo.example/n", "sputnik-demo.example"),
+        ("http://127.0.0.1:8000/", "127.0.0.1"),
+    ],
 )
 def test_registered_domain(url, domain):
     assert registered_domain(url) == domain

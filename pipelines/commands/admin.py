@@ -15,7 +15,9 @@ from pipelines.store.runs import finish_run, start_run
 
 
 @cli.command()
-@click.option("--list", "list_only", is_flag=True, help="Show applied and pending migrations; change nothing.")
+@click.option(
+    "--list", "list_only", is_flag=True, help="Show applied and pending migrations; change nothing."
+)
 @pass_context
 def migrate(ctx, list_only: bool) -> None:
     """Create or upgrade the database schema (safe to run any number of times).
@@ -35,7 +37,9 @@ def migrate(ctx, list_only: bool) -> None:
         from pipelines.commands.loading import ensure_registries
 
         ensure_registries(con)
-    click.echo(f"applied {len(applied)} migration(s): {', '.join(applied)}" if applied else "schema is up to date")
+    click.echo(
+        f"applied {len(applied)} migration(s): {', '.join(applied)}" if applied else "schema is up to date"
+    )
 
 
 @cli.command()
@@ -138,14 +142,22 @@ def import_state_media(ctx, csv_file: Path) -> None:
         con.execute("BEGIN TRANSACTION")
         for entry in entries:
             outlet_id = outlets.find(entry.name, entry.domain)
-            outlet_id = outlets.add(entry.name if outlet_id is None else outlets.name_of(outlet_id),
-                                    registry="state-media", domain=entry.domain, aliases=(entry.name,))
+            outlet_id = outlets.add(
+                entry.name if outlet_id is None else outlets.name_of(outlet_id),
+                registry="state-media",
+                domain=entry.domain,
+                aliases=(entry.name,),
+            )
             con.execute(
                 "UPDATE outlets SET typology = ?, country = coalesce(country, ?), "
                 "state_affiliated = coalesce(state_affiliated, ?) WHERE outlet_id = ?",
                 [entry.typology, entry.country, entry.state_affiliated, outlet_id],
             )
         con.execute("COMMIT")
-        finish_run(con, run_id, "ok" if not problems else "partial",
-                   {"imported": len(entries), "skipped": len(problems)})
+        finish_run(
+            con,
+            run_id,
+            "ok" if not problems else "partial",
+            {"imported": len(entries), "skipped": len(problems)},
+        )
     click.echo(f"imported {len(entries)} state-media outlets, skipped {len(problems)} rows")

@@ -25,12 +25,20 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
 
 @cli.command()
 @click.argument("name_or_sql", required=False)
-@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
-              help="Bind a query parameter ($NAME in the SQL); repeatable.")
+@click.option(
+    "-p",
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Bind a query parameter ($NAME in the SQL); repeatable.",
+)
 @click.option("--list", "list_only", is_flag=True, help="List the named queries and their parameters.")
 @output_options
 @pass_context
-def query(ctx, name_or_sql: str | None, params: tuple[str, ...], list_only: bool, fmt: str, out: str | None) -> None:
+def query(
+    ctx, name_or_sql: str | None, params: tuple[str, ...], list_only: bool, fmt: str, out: str | None
+) -> None:
     """Run a named query (a .sql file in queries/) or any read-only SQL against the database.
 
     \b
@@ -44,8 +52,10 @@ def query(ctx, name_or_sql: str | None, params: tuple[str, ...], list_only: bool
         import pandas as pd
 
         frame = pd.DataFrame(
-            [{"name": q.name, "parameters": " ".join(q.parameters), "what a row is": q.summary}
-             for q in queries.values()],
+            [
+                {"name": q.name, "parameters": " ".join(q.parameters), "what a row is": q.summary}
+                for q in queries.values()
+            ],
             columns=["name", "parameters", "what a row is"],
         )
         emit(frame, fmt, out, title="named queries")
@@ -55,13 +65,17 @@ def query(ctx, name_or_sql: str | None, params: tuple[str, ...], list_only: bool
         named = queries[name_or_sql]
         missing = [p for p in named.parameters if p not in bound]
         if missing:
-            raise click.UsageError(f"query {named.name} needs {', '.join('-p ' + m + '=...' for m in missing)}")
+            raise click.UsageError(
+                f"query {named.name} needs {', '.join('-p ' + m + '=...' for m in missing)}"
+            )
         sql = named.sql
         bound = {key: value for key, value in bound.items() if key in named.parameters}
     elif looks_like_sql(name_or_sql):
         sql = name_or_sql
     else:
-        raise click.UsageError(f"{name_or_sql!r} is neither a named query (see `provtrack query --list`) nor SQL")
+        raise click.UsageError(
+            f"{name_or_sql!r} is neither a named query (see `provtrack query --list`) nor SQL"
+        )
     with ctx.db.reader() as con:
         try:
             frame = con.execute(sql, bound or None).df()
@@ -92,8 +106,12 @@ def evaluate() -> None:
 
 
 @evaluate.command("credits")
-@click.option("--corpora", type=click.Path(file_okay=False, path_type=Path),
-              default=PROJECT_ROOT.parent / "shared" / "corpora", show_default=True)
+@click.option(
+    "--corpora",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=PROJECT_ROOT.parent / "shared" / "corpora",
+    show_default=True,
+)
 def eval_credits(corpora: Path) -> None:
     """Precision and recall of the credits stage per role against credits-dev.jsonl.
 

@@ -10,9 +10,9 @@ import click
 from pipelines.cli import EXIT_PARTIAL, cli, pass_context
 from pipelines.ingest import BadRow, IngestError, read_rows, row_to_page
 from pipelines.load import Loader
+from pipelines.output import emit
 from pipelines.progress import progress
 from pipelines.registry import load_agencies, load_sources
-from pipelines.output import emit
 from pipelines.store.articles import Outlets, sync_registries
 from pipelines.store.db import load_query
 from pipelines.store.runs import finish_run, start_run
@@ -111,7 +111,10 @@ def link(ctx, rebuild: bool, window_days: int) -> None:
         try:
             with progress("link") as update:
                 summary = link_articles(
-                    con, run_id, rebuild=rebuild, window_days=window_days,
+                    con,
+                    run_id,
+                    rebuild=rebuild,
+                    window_days=window_days,
                     progress=lambda done, total: update(advance=0, completed=done, total=total),
                 )
         except BaseException as exc:
@@ -125,34 +128,53 @@ def link(ctx, rebuild: bool, window_days: int) -> None:
 @click.option("--keep", is_flag=True, help="Keep the existing demo database instead of starting fresh.")
 @pass_context
 def demo(ctx, keep: bool) -> None:
-    """Serve the bundled sample news web on 127.0.0.1, collect it, link it, and print what was found.
+    """Serve the bundled sample news web on 127.0.0.1, crawl it through its feeds and sitemaps (the
+    crawler's proxy is the sample web's server), link it, and print what was found.
 
     \b
     Example:
         provtrack --db data/demo.duckdb demo
     """
-    from pipelines.demo import DEMO_WEB, demo_hosts, sitemap_pages
+    from crawlers.sources import select_sources
+    from pipelines.commands.crawl import crawl_sources_into
+    from pipelines.demo import DEMO_SOURCES, DEMO_WEB, demo_crawl_settings, demo_hosts
     from pipelines.link import link_articles
     from pipelines.sample_web import SampleWeb
 
     if not keep:
         for suffix in ("", ".wal"):
             Path(str(ctx.db.path) + suffix).unlink(missing_ok=True)
-    with SampleWeb(DEMO_WEB) as web:
+    sources = select_sources([], registry=DEMO_SOURCES)
+    with SampleWeb(DEMO_WEB) as web, ctx.db.writer() as con:
         hosts = demo_hosts()
         click.echo(f"serving {len(hosts)} sample sites on {web.proxy}: {', '.join(hosts)}")
-        pages = [(page.url, page) for host in hosts for page in sitemap_pages(web.proxy, host)]
-    with ctx.db.writer() as con:
         ensure_registries(con)
         _register_demo_outlets(con)
         run_id = start_run(con, "demo", str(DEMO_WEB))
-        with Loader(con, run_id) as loader:
-            summary = loader.load(pages, lambda label, reason: click.echo(f"skipped {label}: {reason}", err=True))
+        reports = crawl_sources_into(
+            con,
+            run_id,
+            sources,
+            db_path=ctx.db.path,
+            overrides=demo_crawl_settings(web.proxy),
+            on_skip=lambda source, url, reason: click.echo(f"skipped {url}: {reason}", err=True),
+        )
         links = link_articles(con, run_id)
-        finish_run(con, run_id, "ok", summary.as_counts())
+        bad = [r for r in reports if r.status != "ok"]
+        finish_run(con, run_id, "partial" if bad else "ok", {r.name: r.status for r in reports})
         frame = con.execute(load_query("demo/summary")).df()
-        longest = con.execute("SELECT article_url FROM article_origins ORDER BY hops DESC, published_at LIMIT 1").fetchall()
-    click.echo(f"collected {len(pages)} pages: {summary.saved.new_articles} articles stored; {links}")
+        longest = con.execute(
+            "SELECT article_url FROM article_origins ORDER BY hops DESC, published_at LIMIT 1"
+        ).fetchall()
+        requests = len(web.requests)
+    for report in reports:
+        click.echo(report.line(), err=report.status != "ok")
+    stored = sum(r.saved.new_articles for r in reports)
+    fetched = sum(r.requested for r in reports)
+    click.echo(
+        f"crawled {len(sources)} sites through their feeds and sitemaps ({requests} requests): "
+        f"{fetched} article pages, {stored} articles stored; {links}"
+    )
     emit(frame, "table", None, title="what provtrack found (article_origins)")
     if longest:
         click.echo(f"\nThe longest chain, explained:  provtrack --db {ctx.db.path} explain {longest[0][0]}")

@@ -118,7 +118,8 @@ class Outlets:
         if key in cache:
             return
         self.con.execute(
-            f"INSERT INTO {table} ({column}, outlet_id) VALUES (?, ?) ON CONFLICT DO NOTHING", [key, outlet_id]
+            f"INSERT INTO {table} ({column}, outlet_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+            [key, outlet_id],
         )
         cache[key] = outlet_id
 
@@ -126,8 +127,14 @@ class Outlets:
 def sync_registries(outlets: Outlets, agencies: list[Agency], sources: list[Source]) -> None:
     """Make every registered agency and source an outlet (idempotent; names already known are kept)."""
     for agency in agencies:
-        outlets.add(agency.name, registry="agencies", agency=agency, aliases=agency.aliases,
-                    domains=agency.domains, domain=agency.domains[0] if agency.domains else None)
+        outlets.add(
+            agency.name,
+            registry="agencies",
+            agency=agency,
+            aliases=agency.aliases,
+            domains=agency.domains,
+            domain=agency.domains[0] if agency.domains else None,
+        )
     by_name = {agency.name: agency for agency in agencies}
     for source in sources:
         home_domain = registered_domain(source.home) if source.home else None
@@ -163,7 +170,10 @@ def save_articles(
         con.unregister("batch_urls")
         rows, dates, credits = [], [], []
         ids = iter(
-            row[0] for row in con.execute("SELECT nextval('article_id_seq') FROM range(?)", [len(articles)]).fetchall()
+            row[0]
+            for row in con.execute(
+                "SELECT nextval('article_id_seq') FROM range(?)", [len(articles)]
+            ).fetchall()
         )
         for article in articles:
             digest = text_hash(article.text)
@@ -207,7 +217,9 @@ def save_articles(
             for credit in article.credits:
                 if (credit.agency, credit.role) not in seen_credits:
                     seen_credits.add((credit.agency, credit.role))
-                    credits.append((article_id, credit.agency, credit.role, credit.cue, credit.location, run_id))
+                    credits.append(
+                        (article_id, credit.agency, credit.role, credit.cue, credit.location, run_id)
+                    )
         _insert_frame(con, "articles", pd.DataFrame(rows))
         _insert_frame(con, "article_dates", pd.DataFrame(dates, columns=["article_id", "source", "value"]))
         _insert_frame(

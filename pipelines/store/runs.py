@@ -48,7 +48,15 @@ def start_run(con: duckdb.DuckDBPyConnection, command: str, args: str = "") -> i
         VALUES (?, ?, current_timestamp::TIMESTAMP, 'running', ?, ?, ?, ?, ?)
         RETURNING run_id
         """,
-        [command, args, os.getpid(), __version__, _version("trafilatura"), _version("scrapy"), duckdb.__version__],
+        [
+            command,
+            args,
+            os.getpid(),
+            __version__,
+            _version("trafilatura"),
+            _version("scrapy"),
+            duckdb.__version__,
+        ],
     ).fetchall()
     return row[0][0]
 

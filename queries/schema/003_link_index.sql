@@ -4,19 +4,19 @@
 -- article version: one row per (fingerprint, article). t: published_at, else first_seen_at, so the
 -- time window filters postings without touching articles.
 CREATE TABLE link_postings (
-    fp         BIGINT NOT NULL,
-    article_id BIGINT NOT NULL,
-    t          TIMESTAMP NOT NULL
+    fp         BIGINT NOT NULL,  -- fingerprint: hash of a sampled word n-gram
+    article_id BIGINT NOT NULL,  -- the article version holding it
+    t          TIMESTAMP NOT NULL  -- published_at, else first_seen_at (for the time window)
 );
 
 -- Article versions the link stage has indexed and judged; absent = still to link.
 --   n_tokens, n_fps: size of the text and of its fingerprint sample. scheme: the shingling scheme
 --   that wrote its postings (a new scheme needs `provtrack link --all`).
 CREATE TABLE link_state (
-    article_id BIGINT PRIMARY KEY,
-    n_tokens   INTEGER NOT NULL,
-    n_fps      INTEGER NOT NULL,
-    scheme     VARCHAR NOT NULL,
-    linked_at  TIMESTAMP NOT NULL,
-    run_id     BIGINT NOT NULL
+    article_id BIGINT PRIMARY KEY,  -- the article version
+    n_tokens   INTEGER NOT NULL,  -- tokens in its text
+    n_fps      INTEGER NOT NULL,  -- fingerprints it put in the index
+    scheme     VARCHAR NOT NULL,  -- shingling scheme of its postings (a new one needs link --all)
+    linked_at  TIMESTAMP NOT NULL,  -- when it was judged
+    run_id     BIGINT NOT NULL  -- run that judged it
 );

@@ -27,8 +27,12 @@ def _provtrack(db: Path, *args: str) -> tuple[float, str, int]:
     """Run provtrack in a child process; returns (seconds, stdout, child's peak RSS in MB)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     started = time.perf_counter()
-    out = subprocess.run([sys.executable, "-c", "from pipelines.cli import main; main()", "--db", str(db), *args],
-                         capture_output=True, text=True, cwd=ROOT)
+    out = subprocess.run(
+        [sys.executable, "-c", "from pipelines.cli import main; main()", "--db", str(db), *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     seconds = time.perf_counter() - started
     if out.returncode not in (0, 3):
         raise SystemExit(f"provtrack {' '.join(args)} failed: {out.stderr.strip()[-500:]}")
@@ -58,7 +62,10 @@ def bench_text_rows(tmp: Path, rows: int = 20_000) -> None:
             row["url"] = f"https://text.example/{i}"
             handle.write(json.dumps(row) + "\n")
     seconds, summary, _ = _provtrack(tmp / "text.duckdb", "ingest", str(path))
-    print(f"text rows: {rows} in {seconds:.1f} s = {rows / seconds:,.0f} rows/s (process start included) [{summary}]")
+    print(
+        f"text rows: {rows} in {seconds:.1f} s = {rows / seconds:,.0f} rows/s "
+        f"(process start included) [{summary}]"
+    )
 
 
 def bench_html_rows(tmp: Path) -> None:
@@ -75,9 +82,15 @@ def bench_html_rows(tmp: Path) -> None:
         trafilatura.extract(html, url=url)
     bare = time.perf_counter() - started
     seconds, summary, _ = _provtrack(tmp / "html.duckdb", "ingest", str(path))
-    print(f"bare trafilatura.extract: {len(pages)} pages in {bare:.1f} s = {len(pages) / bare:.1f} pages/s (1 process)")
-    print(f"provtrack ingest html:    {len(pages)} pages in {seconds:.1f} s = {len(pages) / seconds:.1f} pages/s "
-          f"(clean + credits + store, {os.cpu_count()} cores) [{summary}]")
+    print(
+        f"bare trafilatura.extract: {len(pages)} pages in {bare:.1f} s = "
+        f"{len(pages) / bare:.1f} pages/s (1 process)"
+    )
+    print(
+        f"provtrack ingest html:    {len(pages)} pages in {seconds:.1f} s = "
+        f"{len(pages) / seconds:.1f} pages/s "
+        f"(clean + credits + store, {os.cpu_count()} cores) [{summary}]"
+    )
     print(f"ratio ingest / bare trafilatura: {bare / seconds:.2f}")
 
 
@@ -97,8 +110,11 @@ def bench_big_file(tmp: Path, gigabytes: float) -> None:
             i += 1
     print(f"big file: {written / 1024**3:.2f} GB, {i:,} rows", flush=True)
     seconds, summary, peak = _provtrack(tmp / "big.duckdb", "ingest", str(path))
-    print(f"big file ingest: {seconds:.0f} s = {i / seconds:,.0f} rows/s, {written / 1024**2 / seconds:.1f} MB/s; "
-          f"peak RSS {peak} MB (target < 1024 MB) [{summary}]")
+    print(
+        f"big file ingest: {seconds:.0f} s = {i / seconds:,.0f} rows/s, "
+        f"{written / 1024**2 / seconds:.1f} MB/s; "
+        f"peak RSS {peak} MB (target < 1024 MB) [{summary}]"
+    )
 
 
 def main() -> None:

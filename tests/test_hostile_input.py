@@ -1,0 +1,104 @@
+"""Hostile files: nothing escapes the ingest readers but a named bad row or one clear IngestError."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pipelines import ingest
+from pipelines.ingest import BadRow, IngestError, read_rows, row_to_page
+
+FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+def _drain(path: Path) -> list:
+    try:
+        return list(read_rows(path))
+    except IngestError:
+        return []
+
+
+@FUZZ
+@given(st.binary(max_size=4000))
+def test_random_bytes_as_jsonl_or_csv_never_raise(tmp_path, blob):
+    for name in ("f.jsonl", "f.csv"):
+        path = tmp_path / name
+        path.write_bytes(blob)
+        for _number, row in _drain(path):
+            if not isinstance(row, BadRow):
+                try:
+                    row_to_page(row)
+                except ValueError:
+                    pass
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.floats(allow_nan=True) | st.integers() | st.text(max_size=50),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@FUZZ
+@given(
+    st.dictionaries(
+        st.sampled_from(["url", "text", "html", "published_at", "outlet", "title", "language", "x"]),
+        json_values,
+        max_size=8,
+    )
+)
+def test_any_json_object_becomes_a_page_or_a_reason(row):
+    try:
+        page = row_to_page(row)
+    except ValueError as exc:
+        assert str(exc), "the reason must say something"
+        return
+    assert page.url and (page.text or page.html)
+
+
+def test_a_csv_with_ten_million_columns_is_refused_in_one_line(tmp_path):
+    path = tmp_path / "wide.csv"
+    with open(path, "w") as handle:
+        handle.write("url," + "c," * 10_000_000 + "\n")
+    with pytest.raises(IngestError, match="more than 1000 columns"):
+        list(read_rows(path))
+
+
+def test_an_oversized_jsonl_line_is_skipped_without_being_held(tmp_path, monkeypatch):
+    monkeypatch.setattr(ingest, "MAX_LINE_BYTES", 1000)
+    path = tmp_path / "big.jsonl"
+    with open(path, "w") as handle:
+        handle.write(json.dumps({"url": "https://a.example/1", "text": "x" * 5000}) + "\n")
+        handle.write(json.dumps({"url": "https://a.example/2", "text": "fine"}) + "\n")
+    rows = list(read_rows(path))
+    assert isinstance(rows[0][1], BadRow) and "longer than" in rows[0][1].reason
+    assert rows[1] == (2, {"url": "https://a.example/2", "text": "fine"})
+
+
+def test_a_truncated_parquet_file_is_one_clear_error(tmp_path):
+    import pandas as pd
+
+    path = tmp_path / "cut.parquet"
+    pd.DataFrame({"url": ["https://a.example/1"] * 100, "text": ["t"] * 100}).to_parquet(path)
+    path.write_bytes(path.read_bytes()[:200])
+    with pytest.raises(IngestError, match="not a readable Parquet file"):
+        list(read_rows(path))
+
+
+def test_gzipped_jsonl_is_read_and_a_corrupt_gzip_is_named(tmp_path):
+    import gzip
+
+    good = tmp_path / "rows.jsonl.gz"
+    with gzip.open(good, "wt") as handle:
+        handle.write(json.dumps({"url": "https://a.example/1", "text": "t"}) + "\n")
+    assert [row for _, row in read_rows(good)] == [{"url": "https://a.example/1", "text": "t"}]
+    bad = tmp_path / "bad.jsonl.gz"
+    bad.write_bytes(b"\x1f\x8b\x08\x00garbage")
+    with pytest.raises(IngestError, match="damaged compressed data after line 0"):
+        list(read_rows(bad))
