@@ -17,7 +17,7 @@ from urllib.parse import urljoin
 import lxml.etree
 import lxml.html
 
-from pipelines.clean import parse_datetime
+from pipelines.dates import parse_datetime
 
 
 class FeedError(ValueError):

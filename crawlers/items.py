@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipelines.models import Page
+from pipelines.models import DateCandidate, Page
 from pipelines.store.crawl_state import FetchRecord
 
 
@@ -16,6 +16,14 @@ class ArticlePage:
 
     def __repr__(self) -> str:  # Scrapy logs items; never the whole HTML
         return f"<ArticlePage {self.page.url}>"
+
+
+@dataclass
+class ListingDate:
+    """A feed or sitemap date for an article fetched earlier in this run, before that listing was read."""
+
+    url: str  # normalised
+    candidate: DateCandidate
 
 
 @dataclass

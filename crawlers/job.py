@@ -6,18 +6,19 @@ from __future__ import annotations
 
 from collections import defaultdict
 from concurrent.futures import Executor, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 
 import duckdb
 
-from crawlers.items import FetchItem
+from crawlers.items import FetchItem, ListingDate
 from crawlers.sources import CrawlSource
 from pipelines.archive import WarcArchive
 from pipelines.clean import CleanError, clean_page
+from pipelines.dates import choose_published_at, first_seen_of
 from pipelines.load import Loader
 from pipelines.models import Article, Page
-from pipelines.store.articles import SaveResult, save_articles
+from pipelines.store.articles import SaveResult, add_listing_dates, save_articles
 from pipelines.store.crawl_state import KnownArticle, SeedState, save_fetches
 
 MAX_LISTED_ERRORS = 3
@@ -125,6 +126,8 @@ class CrawlJob:
         self.reports = {s.name: SourceReport(s.name, seeds=0) for s in sources}
         self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="provtrack-writer")
         self.fatal: BaseException | None = None
+        # listing dates whose article is still being cleaned, by URL (writer thread only)
+        self.waiting_dates: dict[str, list] = defaultdict(list)
         self._on_progress = on_progress or (lambda **kw: None)
         self._on_skip = on_skip or (lambda source, url, reason: None)
 
@@ -154,20 +157,41 @@ class CrawlJob:
         skipped = []
         records = []
         for item in items:
+            if isinstance(item, ListingDate):
+                self.waiting_dates[item.url].append(item.candidate)
+        for item in items:
             if isinstance(item, Cleaned):
                 records.append(item.fetch)
                 if isinstance(item.result, str):
                     skipped.append((item.source, item.url, item.result))
+                    self.waiting_dates.pop(item.url, None)
                 else:
-                    by_source[item.source].append(item.result)
+                    by_source[item.source].append(self._with_late_dates(item.result))
             elif isinstance(item, FetchItem):
                 records.append(item.fetch)
         saved = {
             source: save_articles(self.con, self.run_id, articles, self.loader.outlets)
             for source, articles in by_source.items()
         }
+        if self.waiting_dates:
+            # dates for articles stored in an earlier batch; the rest wait for their article
+            stored = add_listing_dates(self.con, self.waiting_dates)
+            for url in stored:
+                del self.waiting_dates[url]
         save_fetches(self.con, self.run_id, records)
         return BatchResult(saved, skipped)
+
+    def _with_late_dates(self, article: Article) -> Article:
+        """The article with any feed/sitemap dates that arrived after its page was fetched."""
+        late = self.waiting_dates.pop(article.url, [])
+        have = {c.source for c in article.date_candidates}
+        late = [c for c in late if c.source not in have]
+        if not late:
+            return article
+        dates = [*article.date_candidates, *late]
+        return replace(
+            article, date_candidates=dates, published_at=choose_published_at(dates, first_seen_of(dates))
+        )
 
     def record(self, result: BatchResult) -> None:
         """Count a stored batch (reactor thread)."""

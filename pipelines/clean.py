@@ -4,60 +4,22 @@ the chosen publication time, and the credits the page gives)."""
 from __future__ import annotations
 
 import json
-import re
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
-import lxml.html
 import trafilatura
 
 from pipelines.credits import find_credits
+from pipelines.dates import choose_published_at, first_seen_of, parse_datetime
 from pipelines.models import Article, DateCandidate, Page
+from pipelines.page_regions import parse_html, regions_of_tree
 from pipelines.registry import AgencyRegistry, load_agencies
 from pipelines.urls import normalize_url, registered_domain
 
-#: Which date claim wins, best first. Publisher-declared timestamps beat heuristics; the moment we
-#: first saw the page is the fallback. A claim more than a day after first sight is implausible and
-#: ignored (sites stamp pages with "now"); lastmod of a sitemap is a modification, never a candidate.
-DATE_PRIORITY = ("input", "metadata", "feed", "sitemap", "htmldate", "first_seen")
 MAX_PAGE_CHARS = 20_000_000  # trafilatura on a larger page costs minutes; such a page is not an article
 
 
 class CleanError(ValueError):
     """The page holds no article text we can use; the message says why."""
-
-
-def parse_datetime(value: str | None) -> datetime | None:
-    """An ISO-8601-ish timestamp or date as a UTC datetime (naive input is taken as UTC), or None."""
-    if not value or not isinstance(value, str):
-        return None
-    text = value.strip().replace("Z", "+00:00")
-    text = re.sub(r"([+-]\d\d)(\d\d)$", r"\1:\2", text)
-    try:
-        parsed = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc)
-
-
-def choose_published_at(
-    candidates: list[DateCandidate], first_seen: datetime | None = None
-) -> datetime | None:
-    """The publication time by DATE_PRIORITY, skipping claims more than a day after first sight."""
-    limit = first_seen + timedelta(days=1) if first_seen else None
-    ranked = sorted(
-        (c for c in candidates if c.source in DATE_PRIORITY),
-        key=lambda c: DATE_PRIORITY.index(c.source),
-    )
-    for candidate in ranked:
-        if limit is None or _as_utc(candidate.value) <= _as_utc(limit):
-            return candidate.value
-    return first_seen
-
-
-def _as_utc(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 
 def metadata_dates(tree) -> list[DateCandidate]:
@@ -103,17 +65,28 @@ def clean_page(page: Page, registry: AgencyRegistry | None = None) -> Article:
         candidates.append(DateCandidate("input", page.published_at))
     title, author, sitename, canonical, language = page.title, None, None, None, page.language
     text = page.text or ""
+    regions = None
     if page.html:
         if len(page.html) > MAX_PAGE_CHARS:
             raise CleanError(
                 f"page is {len(page.html) // 1_000_000} MB, over the {MAX_PAGE_CHARS // 1_000_000} MB limit"
             )
         try:
-            tree = lxml.html.fromstring(page.html)
-        except (lxml.etree.ParserError, ValueError) as exc:
+            tree = parse_html(page.html)
+        except ValueError as exc:
             raise CleanError(f"not parseable as HTML: {exc}") from exc
-        candidates += metadata_dates(tree)  # before trafilatura, which prunes the tree it is given
-        document = trafilatura.bare_extraction(tree, url=page.url, with_metadata=True, include_comments=False)
+        # One parse serves all three readers; the two that read the raw page go before trafilatura,
+        # which prunes the tree it is given.
+        regions = regions_of_tree(tree)
+        candidates += metadata_dates(tree)
+        document = trafilatura.bare_extraction(
+            tree,
+            url=page.url,
+            with_metadata=True,
+            include_comments=False,
+            fast=True,  # no readability/jusText second opinion: see TRAFILATURA_FAST in the README
+            date_extraction_params=_htmldate_params(),
+        )
         if document is not None and document.text:
             text = document.text
             title = title or document.title
@@ -137,13 +110,19 @@ def clean_page(page: Page, registry: AgencyRegistry | None = None) -> Article:
         language=language,
         sitename=sitename,
         canonical_url=canonical,
-        published_at=choose_published_at(candidates, _first_seen(candidates)),
+        published_at=choose_published_at(candidates, first_seen_of(candidates)),
         date_candidates=candidates,
-        credits=find_credits(page.html, text, url=url, author=author, registry=registry),
+        credits=find_credits(page.html, text, url=url, author=author, registry=registry, regions=regions),
         warc_file=page.warc_file,
         warc_offset=page.warc_offset,
     )
 
 
-def _first_seen(candidates: list[DateCandidate]) -> datetime | None:
-    return next((c.value for c in candidates if c.source == "first_seen"), None)
+def _htmldate_params() -> dict:
+    """htmldate settings: it is only the fallback behind declared metadata, so its extensive search
+    (every date-looking string on the page) is not worth its cost; dates after today are refused."""
+    return {
+        "original_date": True,
+        "extensive_search": False,
+        "max_date": datetime.now(timezone.utc).strftime("%Y-%m-%d"),
+    }

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from pipelines import credit_cues as cc
 from pipelines.models import ROLES, Credit
-from pipelines.page_regions import Block, page_regions
+from pipelines.page_regions import Block, PageRegions, page_regions
 from pipelines.registry import AgencyRegistry, load_agencies
 
 _RANK = {role: i for i, role in enumerate(ROLES)}  # origin > contributor > cited > photo
@@ -272,16 +272,20 @@ def find_credits(
     url: str,
     author: str | None = None,
     registry: AgencyRegistry | None = None,
+    regions: PageRegions | None = None,
 ) -> list[Credit]:
-    """The agencies a page credits, at most one Credit each, in its strongest role."""
+    """The agencies a page credits, at most one Credit each, in its strongest role.
+
+    `regions` is page_regions of `html` when the caller has parsed the page already (cleaning has)."""
     registry = registry if registry is not None else load_agencies()
     matcher = cc.agency_matcher(registry)
     found = _Found()
     for name, domain in _own_site(url, registry):
         found.add(name, "origin", f"own site {domain}", "metadata")
     blocks: list[Block] = []
-    if html:
+    if regions is None and html:
         regions = page_regions(html)
+    if regions is not None:
         if regions.canonical:
             for name, domain in _own_site(regions.canonical, registry):
                 found.add(name, "origin", f"canonical {domain}", "metadata")

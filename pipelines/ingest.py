@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipelines.clean import parse_datetime
+from pipelines.dates import parse_datetime
 from pipelines.models import Page
 from pipelines.urls import BadURL, normalize_url
 

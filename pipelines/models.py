@@ -69,7 +69,7 @@ class Article:
     language: str | None
     sitename: str | None
     canonical_url: str | None
-    published_at: datetime | None  # the chosen date (see clean.choose_published_at)
+    published_at: datetime | None  # the chosen date (see dates.choose_published_at)
     date_candidates: list[DateCandidate] = field(default_factory=list)
     credits: list[Credit] = field(default_factory=list)
     warc_file: str | None = None

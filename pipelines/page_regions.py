@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import lxml.html
 from lxml import etree
@@ -139,8 +140,24 @@ def _is_junk(el) -> bool:
         return True
     if el.get("aria-hidden") == "true" or el.get("hidden") is not None:
         return True
-    a = _attrs(el)
-    return bool(a.strip()) and bool(_JUNK.search(a)) and not _CAPTION.search(el.get("class", "") or "")
+    return _junk_attrs(_attrs(el), el.get("class", "") or "")
+
+
+# Pages repeat a handful of class strings thousands of times; the regexes run once per distinct string.
+@lru_cache(maxsize=8192)
+def _junk_attrs(attrs: str, cls: str) -> bool:
+    return bool(attrs.strip()) and bool(_JUNK.search(attrs)) and not _CAPTION.search(cls)
+
+
+@lru_cache(maxsize=8192)
+def _kind_of_attrs(attrs: str) -> str | None:
+    if not attrs.strip():
+        return None
+    if _BYLINE.search(attrs):
+        return "byline"
+    if _CAPTION.search(attrs):
+        return "caption"
+    return None
 
 
 def _text_len(el) -> int:
@@ -173,21 +190,23 @@ def _kind_of(child, kind: str) -> str:
         return kind
     if child.tag in ("figure", "figcaption", "picture"):
         return "caption"
-    cls = " ".join(str(child.get(name, "")) for name in ("class", "id", "itemprop", "data-testid"))
-    if child.get("rel") == "author" or (cls.strip() and _BYLINE.search(cls)):
+    if child.get("rel") == "author":
         return "byline"
-    if cls.strip() and _CAPTION.search(cls):
-        return "caption"
-    return kind
+    attrs = f"{child.get('class', '')} {child.get('id', '')} {child.get('itemprop', '')} "
+    return _kind_of_attrs(attrs + (child.get("data-testid") or "")) or kind
 
 
 def _element_text(el) -> str:
     return " ".join(t for t in el.itertext() if isinstance(t, str))
 
 
-def _walk(el, kind: str, out: list[list], in_link: bool):
-    """Appends [kind, text] pieces in document order (None text = block break); kinds are inherited."""
+def _walk(el, kind: str, out: list[list], in_link: bool, skip=None):
+    """Appends [kind, text] pieces in document order (None text = block break); kinds are inherited.
+
+    `skip` is a subtree already read, left out when the walk widens to look for a byline."""
     for child in el:
+        if child is skip:
+            continue
         tail = child.tail if child.tail and child.tail.strip() else None
         if not isinstance(child.tag, str):
             if tail:
@@ -227,7 +246,7 @@ def _walk(el, kind: str, out: list[list], in_link: bool):
             out.append([ckind, None])
         if child.text:
             out.append([ckind, child.text])
-        _walk(child, ckind, out, link)
+        _walk(child, ckind, out, link, skip)
         if block:
             out.append([kind, None])
         if tail:
@@ -306,15 +325,30 @@ def _jsonld_blocks(root) -> list[Block]:
     return out
 
 
+_PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True)
+
+
+def parse_html(html: str):
+    """The page as an lxml tree; raises ValueError when lxml cannot make a document of it.
+
+    The text is handed over as UTF-8 bytes so that a stale <meta charset> cannot re-decode it."""
+    try:
+        return lxml.html.document_fromstring(html.encode("utf-8", "replace"), parser=_PARSER)
+    except etree.ParserError as exc:
+        raise ValueError(str(exc)) from exc
+
+
 def page_regions(html: str) -> PageRegions:
     """Blocks of the article region of a raw HTML page, with the page's metadata."""
     try:
-        root = lxml.html.document_fromstring(
-            html.encode("utf-8", "replace"),
-            parser=lxml.html.HTMLParser(encoding="utf-8", remove_comments=True),
-        )
-    except (etree.ParserError, ValueError):
+        root = parse_html(html)
+    except ValueError:
         return PageRegions([])
+    return regions_of_tree(root)
+
+
+def regions_of_tree(root) -> PageRegions:
+    """page_regions for a tree already parsed by parse_html; the tree is only read, never changed."""
     blocks = _jsonld_blocks(root)
     for meta in root.xpath("//meta[@content]"):
         name = (meta.get("name") or meta.get("property") or "").strip().lower()
@@ -345,11 +379,11 @@ def page_regions(html: str) -> PageRegions:
         bylines: list[str] = []
         scope = region
         for _ in range(3):
-            scope = scope.getparent()
+            read, scope = scope, scope.getparent()
             if scope is None:
                 break
             outside: list[list] = []
-            _walk(scope, "para", outside, False)
+            _walk(scope, "para", outside, False, skip=read)  # what was read held no byline
             bylines = [t for k, t in _merge(outside) if k == "byline"][:3]
             if bylines or scope is body:
                 break

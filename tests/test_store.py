@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 
 import duckdb
 import pytest
 
-from pipelines.models import Article, Credit
+from pipelines.models import Article, Credit, DateCandidate
 from pipelines.store import Database
-from pipelines.store.articles import Outlets, save_articles
+from pipelines.store.articles import Outlets, add_listing_dates, save_articles
 from pipelines.store.db import apply_migrations, migration_files
 from pipelines.store.runs import finish_run, start_run
 
@@ -54,6 +54,25 @@ def test_same_text_twice_is_one_row_and_new_text_is_a_new_version(tmp_db):
         ).fetchall()
         assert rows == [(1, False), (2, True)]
         assert con.execute("SELECT count(*) FROM article_origins").fetchone()[0] == 1, "one row per article"
+
+
+def test_a_feed_date_read_after_the_page_was_stored_still_decides_published_at(tmp_db):
+    """A crawl can fetch a page from a dateless sitemap before the feed that dates it is parsed."""
+    seen = datetime(2026, 11, 21, 8, tzinfo=timezone.utc)
+    feed = DateCandidate("feed", datetime(2026, 11, 20, 9, 30, tzinfo=timezone.utc))
+    article = _article("https://a.com/late", "Alpha beta gamma.")
+    article.published_at, article.date_candidates = seen, [DateCandidate("first_seen", seen)]
+    with Database(tmp_db).writer() as con:
+        run = start_run(con, "test")
+        save_articles(con, run, [article], Outlets(con, run))
+        assert add_listing_dates(con, {"https://a.com/late": [feed], "https://a.com/unstored": [feed]}) == [
+            "https://a.com/late"
+        ], "an article not stored yet is handed back to wait"
+        add_listing_dates(con, {"https://a.com/late": [feed]})
+        published = con.execute("SELECT published_at FROM articles").fetchall()
+        claims = con.execute("SELECT source FROM article_dates ORDER BY source").fetchall()
+    assert published == [(datetime(2026, 11, 20, 9, 30),)]
+    assert claims == [("feed",), ("first_seen",)], "the claim is kept once, beside first sight"
 
 
 def test_article_origins_before_linking_uses_the_origin_credit(tmp_db):

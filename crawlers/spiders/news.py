@@ -37,7 +37,7 @@ from crawlers.feeds import (
     parse_sitemap,
     robots_sitemaps,
 )
-from crawlers.items import ArticlePage, FetchItem
+from crawlers.items import ArticlePage, FetchItem, ListingDate
 from crawlers.sources import Seed
 from pipelines.archive import ArchiveError, read_response
 from pipelines.models import DateCandidate, Page
@@ -137,6 +137,8 @@ class NewsSpider(scrapy.Spider):
         self.job = job
         self.pending: dict[str, Pending] = {}
         self.requested: set[str] = set()  # article keys asked for in this run
+        self.fetched: set[str] = set()  # article keys whose page arrived in this run
+        self.late_dates: list[ListingDate] = []  # listing dates that came after their page
         self.site_pages: dict[str, int] = {}
 
     @classmethod
@@ -227,7 +229,10 @@ class NewsSpider(scrapy.Spider):
             self.pending[key].add(candidate, title)
             return None
         if key in self.requested:
-            return None  # fetched already in this run (listed by another feed or sitemap)
+            # fetched already in this run (listed by another feed or sitemap); its date still counts
+            if candidate is not None and key in self.fetched:
+                self.late_dates.append(ListingDate(key, candidate))
+            return None
         known = self.job.known.get(key)
         if not self.job.wants(known, lastmod):
             self.requested.add(key)  # count it once, however many listings name it
@@ -277,6 +282,7 @@ class NewsSpider(scrapy.Spider):
             request = self.article_request(source, entry.url, candidate, entry.title)
             if request is not None:
                 yield request
+        yield from self.take_late_dates()
         yield FetchItem(record)
 
     def parse_sitemap(self, response):
@@ -309,7 +315,12 @@ class NewsSpider(scrapy.Spider):
             request = self.article_request(source, entry.url, candidate, entry.title, entry.lastmod)
             if request is not None:
                 yield request
+        yield from self.take_late_dates()
         yield FetchItem(record)
+
+    def take_late_dates(self):
+        late, self.late_dates = self.late_dates, []
+        yield from late
 
     def seed_read(self, response, record: FetchRecord, body: bytes) -> None:
         report = self.job.reports[response.meta["pt_source"]]
@@ -416,6 +427,7 @@ class NewsSpider(scrapy.Spider):
 
     def article_item(self, response, html: str, key: str):
         pending = self.pending.pop(key, None) or Pending(response.meta["pt_source"], self.job.started)
+        self.fetched.add(key)
         record = self.fetch_record(response, "article")
         record.url = key
         record.content_hash = hashlib.sha1(response.body).hexdigest()

@@ -10,7 +10,8 @@ from datetime import datetime, timezone
 import duckdb
 import pandas as pd
 
-from pipelines.models import Agency, Article
+from pipelines.dates import choose_published_at, first_seen_of
+from pipelines.models import Agency, Article, DateCandidate
 from pipelines.registry import Source
 from pipelines.urls import registered_domain
 
@@ -233,6 +234,42 @@ def save_articles(
         outlets.reload()
         raise
     return result
+
+
+def add_listing_dates(con: duckdb.DuckDBPyConnection, dates: dict[str, list[DateCandidate]]) -> list[str]:
+    """Add feed/sitemap date claims to the stored latest version of each URL and choose its
+    publication time again, in one transaction. Returns the URLs found (the others are not stored yet)."""
+    found = []
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for url, candidates in dates.items():
+            latest = con.execute(
+                "SELECT article_id FROM articles WHERE url = ? ORDER BY version DESC LIMIT 1", [url]
+            ).fetchall()
+            if not latest:
+                continue
+            article_id = latest[0][0]
+            found.append(url)
+            for candidate in candidates:
+                con.execute(
+                    "INSERT INTO article_dates VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                    [article_id, candidate.source, _utc_naive(candidate.value)],
+                )
+            claims = [
+                DateCandidate(source, value.replace(tzinfo=timezone.utc))
+                for source, value in con.execute(
+                    "SELECT source, value FROM article_dates WHERE article_id = ?", [article_id]
+                ).fetchall()
+            ]
+            con.execute(
+                "UPDATE articles SET published_at = ? WHERE article_id = ?",
+                [_utc_naive(choose_published_at(claims, first_seen_of(claims))), article_id],
+            )
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return found
 
 
 def _insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:

@@ -1,0 +1,52 @@
+"""Publication dates: parsing the timestamps pages, feeds and files claim, and choosing among them."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+
+from pipelines.models import DateCandidate
+
+#: Which date claim wins, best first. Publisher-declared timestamps beat heuristics; the moment we
+#: first saw the page is the fallback. A claim more than a day after first sight is implausible and
+#: ignored (sites stamp pages with "now"); lastmod of a sitemap is a modification, never a candidate.
+DATE_PRIORITY = ("input", "metadata", "feed", "sitemap", "htmldate", "first_seen")
+
+
+def parse_datetime(value: str | None) -> datetime | None:
+    """An ISO-8601-ish timestamp or date as a UTC datetime (naive input is taken as UTC), or None."""
+    if not value or not isinstance(value, str):
+        return None
+    text = value.strip().replace("Z", "+00:00")
+    text = re.sub(r"([+-]\d\d)(\d\d)$", r"\1:\2", text)
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    return parsed.astimezone(timezone.utc)
+
+
+def choose_published_at(
+    candidates: list[DateCandidate], first_seen: datetime | None = None
+) -> datetime | None:
+    """The publication time by DATE_PRIORITY, skipping claims more than a day after first sight."""
+    limit = first_seen + timedelta(days=1) if first_seen else None
+    ranked = sorted(
+        (c for c in candidates if c.source in DATE_PRIORITY),
+        key=lambda c: DATE_PRIORITY.index(c.source),
+    )
+    for candidate in ranked:
+        if limit is None or _as_utc(candidate.value) <= _as_utc(limit):
+            return candidate.value
+    return first_seen
+
+
+def _as_utc(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+def first_seen_of(candidates: list[DateCandidate]) -> datetime | None:
+    """When provtrack first saw the page, if that is among the claims."""
+    return next((c.value for c in candidates if c.source == "first_seen"), None)
