@@ -54,6 +54,14 @@ class LinkSummary:
     derived: int = 0  # articles with a text source (wholly or partially)
     by_derivation: dict[str, int] = field(default_factory=dict)
 
+    def __str__(self) -> str:
+        kinds = ", ".join(f"{self.by_derivation.get(k, 0)} {k}" for k in ("wholly", "partially"))
+        again = f" ({self.relinked} judged again)" if self.relinked else ""
+        return (
+            f"{self.indexed} articles indexed{again}, {self.candidates} candidate pairs aligned, "
+            f"{self.links} reuse links; {self.derived} articles derived from another ({kinds})"
+        )
+
 
 def _meta(con: duckdb.DuckDBPyConnection, ids) -> dict[int, ch.ArticleMeta]:
     out = {}
