@@ -9,17 +9,15 @@ from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 
-import duckdb
-
 from crawlers.items import FetchItem, ListingDate
 from crawlers.sources import CrawlSource
 from pipelines.archive import WarcArchive
 from pipelines.clean import CleanError, clean_page
 from pipelines.dates import choose_published_at, first_seen_of
-from pipelines.load import Loader
 from pipelines.models import Article, Page
-from pipelines.store.articles import SaveResult, add_listing_dates, save_articles
+from pipelines.store.articles import Outlets, SaveResult, add_listing_dates, save_articles
 from pipelines.store.crawl_state import KnownArticle, SeedState, save_fetches
+from pipelines.store.db import WriteSession
 
 MAX_LISTED_ERRORS = 3
 
@@ -98,10 +96,9 @@ class CrawlJob:
 
     def __init__(
         self,
-        con: duckdb.DuckDBPyConnection,
+        session: WriteSession,
         run_id: int,
         sources: list[CrawlSource],
-        loader: Loader,
         cleaner: Executor,
         archive: WarcArchive,
         known: dict[str, KnownArticle],
@@ -112,10 +109,9 @@ class CrawlJob:
         on_progress=None,
         on_skip=None,
     ):
-        self.con = con
+        self.session = session
         self.run_id = run_id
         self.sources = {s.name: s for s in sources}
-        self.loader = loader
         self.cleaner = cleaner
         self.archive = archive
         self.known = known
@@ -169,16 +165,18 @@ class CrawlJob:
                     by_source[item.source].append(self._with_late_dates(item.result))
             elif isinstance(item, FetchItem):
                 records.append(item.fetch)
-        saved = {
-            source: save_articles(self.con, self.run_id, articles, self.loader.outlets)
-            for source, articles in by_source.items()
-        }
-        if self.waiting_dates:
-            # dates for articles stored in an earlier batch; the rest wait for their article
-            stored = add_listing_dates(self.con, self.waiting_dates)
-            for url in stored:
-                del self.waiting_dates[url]
-        save_fetches(self.con, self.run_id, records)
+        # The file is opened for this batch only: readers (`provtrack query`) get in between batches.
+        with self.session.connection(wait=WriteSession.BATCH_WAIT_SECONDS) as con:
+            outlets = Outlets(con, self.run_id)
+            saved = {
+                source: save_articles(con, self.run_id, articles, outlets)
+                for source, articles in by_source.items()
+            }
+            if self.waiting_dates:
+                # dates for articles stored in an earlier batch; the rest wait for their article
+                for url in add_listing_dates(con, self.waiting_dates):
+                    del self.waiting_dates[url]
+            save_fetches(con, self.run_id, records)
         return BatchResult(saved, skipped)
 
     def _with_late_dates(self, article: Article) -> Article:

@@ -10,7 +10,6 @@ from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-import duckdb
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
@@ -20,9 +19,10 @@ from crawlers.sources import CrawlSource
 from crawlers.spiders.news import NewsSpider
 from pipelines import __version__
 from pipelines.archive import WarcArchive
-from pipelines.load import Loader
 from pipelines.models import Page
 from pipelines.store.crawl_state import known_articles, seed_states
+from pipelines.store.db import WriteSession
+from pipelines.workers import die_with_parent
 
 
 class CrawlFailed(RuntimeError):
@@ -64,14 +64,14 @@ def start_cleaner(jobs: int) -> Executor:
     a process without threads). One job: a thread, still off the reactor."""
     if jobs <= 1:
         return ThreadPoolExecutor(max_workers=1, thread_name_prefix="provtrack-clean")
-    pool = ProcessPoolExecutor(max_workers=jobs)
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=die_with_parent)
     html = "<html><body><article><p>warm-up</p></article></body></html>"
     list(pool.map(clean_safely, [Page(url=f"http://warm-up.invalid/{i}", html=html) for i in range(jobs)]))
     return pool
 
 
 def run_crawl(
-    con: duckdb.DuckDBPyConnection,
+    session: WriteSession,
     run_id: int,
     sources: list[CrawlSource],
     *,
@@ -82,36 +82,38 @@ def run_crawl(
     on_progress=None,
     on_skip=None,
 ) -> list[SourceReport]:
-    """Crawl `sources` into the database open as `con` (the caller holds the writer lock and the run)."""
+    """Crawl `sources` into the database of `session` (the caller holds the writer lock and the run).
+
+    The database file is open only while a batch is written, so readers get in between batches."""
     settings = build_settings(overrides, log_file, quiet)
     archive_root = Path(db_path).resolve().parent / "archive"
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
     archive = WarcArchive(archive_root, f"crawl-{run_id:06d}-{stamp}.warc.gz")
     jobs = settings.getint("PROVTRACK_JOBS") or os.cpu_count() or 1
-    with Loader(con, run_id, jobs=1) as loader:
-        job = CrawlJob(
-            con,
-            run_id,
-            sources,
-            loader,
-            start_cleaner(jobs),
-            archive,
-            known_articles(con),
-            seed_states(con),
-            recheck_window=timedelta(hours=settings.getfloat("PROVTRACK_RECHECK_WINDOW_HOURS")),
-            recheck_min_age=timedelta(hours=settings.getfloat("PROVTRACK_RECHECK_MIN_AGE_HOURS")),
-            on_progress=on_progress,
-            on_skip=on_skip,
-        )
-        try:
-            process = CrawlerProcess(settings)
-            process.crawl(NewsSpider, job=job)
-            process.start()
-        finally:
-            job.close()
-            logging.getLogger().handlers[:] = [
-                h for h in logging.getLogger().handlers if not isinstance(h, logging.FileHandler)
-            ]
+    with session.connection() as con:
+        known, seeds = known_articles(con), seed_states(con)
+    job = CrawlJob(
+        session,
+        run_id,
+        sources,
+        start_cleaner(jobs),
+        archive,
+        known,
+        seeds,
+        recheck_window=timedelta(hours=settings.getfloat("PROVTRACK_RECHECK_WINDOW_HOURS")),
+        recheck_min_age=timedelta(hours=settings.getfloat("PROVTRACK_RECHECK_MIN_AGE_HOURS")),
+        on_progress=on_progress,
+        on_skip=on_skip,
+    )
+    try:
+        process = CrawlerProcess(settings)
+        process.crawl(NewsSpider, job=job)
+        process.start()
+    finally:
+        job.close()
+        logging.getLogger().handlers[:] = [
+            h for h in logging.getLogger().handlers if not isinstance(h, logging.FileHandler)
+        ]
     if job.fatal is not None:
         raise CrawlFailed(f"storing failed: {type(job.fatal).__name__}: {job.fatal}") from job.fatal
     return list(job.reports.values())

@@ -21,6 +21,7 @@ from pipelines import derivation as dv
 from pipelines.align import Alignment, align, token_ids, token_text
 from pipelines.shingles import SCHEME, fingerprints, quoted_mask, tokenise
 from pipelines.store import links as store
+from pipelines.workers import die_with_parent
 
 #: a fingerprint in more versions than this is boilerplate, not evidence of reuse
 MAX_DF = 1000
@@ -170,7 +171,7 @@ def _pool():
         return None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)  # 3.12+: fork of a threaded process
-        return multiprocessing.get_context("fork").Pool(WORKERS - 1)
+        return multiprocessing.get_context("fork").Pool(WORKERS - 1, initializer=die_with_parent)
 
 
 @dataclass(frozen=True)

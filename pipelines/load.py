@@ -13,6 +13,7 @@ import duckdb
 from pipelines.clean import CleanError, clean_page
 from pipelines.models import Article, Page
 from pipelines.store.articles import Outlets, SaveResult, save_articles
+from pipelines.workers import die_with_parent
 
 BATCH_SIZE = 200
 
@@ -66,7 +67,7 @@ class Loader:
         """Articles (or reasons) in the order of `pages`."""
         if self.jobs > 1 and sum(1 for p in pages if p.html) >= 8:
             if self._pool is None:
-                self._pool = ProcessPoolExecutor(max_workers=self.jobs)
+                self._pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=die_with_parent)
             return list(self._pool.map(_clean_one, pages, chunksize=8))
         return [_clean_one(page) for page in pages]
 

@@ -489,6 +489,69 @@ def test_crawl_killed_with_sigkill_resumes_and_stores_every_page_once(tmp_path):
     assert statuses == ["interrupted", "ok"]
 
 
+def _slow_news_web(n: int, delay: float) -> tuple[list[str], dict]:
+    urls = [f"http://slow.test/news/2026/11/18/story-{i}.html" for i in range(n)]
+    routes = {
+        "http://slow.test/rss.xml": Reply(
+            200,
+            rss([(u, f"s{i}", "Wed, 18 Nov 2026 10:00:00 GMT") for i, u in enumerate(urls)]),
+            content_type="application/rss+xml",
+        )
+    }
+    for i, url in enumerate(urls):
+        paragraph = (
+            f"Story number {i} tells of harbour number {i} and its {i * 7} cranes, built by firm {i * 13}."
+        )
+        routes[url] = Reply(200, article_html(f"Story {i}", [paragraph] * 5), delay=delay)
+    return urls, routes
+
+
+def test_researchers_can_query_while_a_crawl_runs_and_a_second_crawl_gives_way(tmp_path):
+    urls, routes = _slow_news_web(40, delay=0.3)
+    db = tmp_path / "busy.duckdb"
+    crawl_command = [*PROVTRACK, "--db", str(db), "crawl", "--feed", "http://slow.test/rss.xml", "--no-link"]
+    crawl_command += [*FAST, "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2", "-s", "PROVTRACK_BATCH_SIZE=2"]
+    query = [*PROVTRACK, "--db", str(db), "--wait", "10", "query", "select count(*) AS n from articles"]
+    counts_during = []
+    with MockWeb(routes) as web:
+        crawl_command += ["-s", f"PROVTRACK_PROXY={web.proxy}"]
+        process = subprocess.Popen(
+            crawl_command, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        try:
+            deadline = time.monotonic() + 40
+            while not web.requested(lambda u: "/news/" in u) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            second = subprocess.Popen(
+                [*crawl_command[:3], "--wait", "1", *crawl_command[3:]],
+                cwd=PROJECT_ROOT,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            while process.poll() is None and time.monotonic() < deadline:
+                started = time.monotonic()
+                result = subprocess.run(
+                    [*query, "--format", "csv"], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60
+                )
+                assert result.returncode == 0, f"a query during the crawl failed: {result.stderr}"
+                if process.poll() is None:
+                    counts_during.append((int(result.stdout.split()[-1]), time.monotonic() - started))
+            out, err = process.communicate(timeout=60)
+            second_err = second.communicate(timeout=60)[1]
+        finally:
+            if process.poll() is None:
+                process.kill()
+    assert process.returncode == 0, err.decode()[-2000:]
+    assert second.returncode == 75 and "being written by" in second_err, second_err
+    assert len(second_err.strip().splitlines()) == 1, "one line, not a traceback"
+    assert len(counts_during) >= 2, "queries were answered while the crawl was still running"
+    seen = [n for n, _ in counts_during]
+    assert seen == sorted(seen) and seen[-1] < len(urls), f"they saw the crawl progress: {seen}"
+    assert max(seconds for _, seconds in counts_during) < 10, "no query waited out the crawl"
+    assert rows(db, "SELECT count(DISTINCT url), count(*) FROM articles") == [(len(urls), len(urls))]
+
+
 # -- the site spider on a mock news web around real pages -----------------------------------------
 
 

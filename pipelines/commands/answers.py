@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import click
@@ -72,6 +73,14 @@ def query(
         bound = {key: value for key, value in bound.items() if key in named.parameters}
     elif looks_like_sql(name_or_sql):
         sql = name_or_sql
+    elif re.match(
+        r"\s*(insert|update|delete|drop|create|alter|copy|attach|detach|truncate|set|pragma)\b",
+        name_or_sql,
+        re.I,
+    ):
+        raise click.ClickException(
+            "provtrack query only reads (SELECT, WITH, FROM, ...); the database is opened read-only"
+        )
     else:
         raise click.UsageError(
             f"{name_or_sql!r} is neither a named query (see `provtrack query --list`) nor SQL"

@@ -19,7 +19,7 @@ def log_file_for(db_path: Path, command: str) -> Path:
     return Path(db_path).resolve().parent / "logs" / f"{command}-{stamp}.log"
 
 
-def crawl_sources_into(con, run_id: int, sources, *, db_path: Path, overrides: dict, on_skip) -> list:
+def crawl_sources_into(session, run_id: int, sources, *, db_path: Path, overrides: dict, on_skip) -> list:
     """Run the crawler over `sources` (progress bar on a terminal, log file otherwise); returns the
     per-source reports. Shared by `crawl` and `demo`."""
     from crawlers.runner import run_crawl
@@ -36,7 +36,7 @@ def crawl_sources_into(con, run_id: int, sources, *, db_path: Path, overrides: d
                 update(advance=stored)
 
         return run_crawl(
-            con,
+            session,
             run_id,
             sources,
             db_path=db_path,
@@ -129,18 +129,22 @@ def crawl(ctx, names, feeds, sitemaps, sites, url_files, registry, overrides, no
     def on_skip(source: str, url: str, reason: str) -> None:
         click.echo(f"skipped {url} ({source}): {reason}", err=True)
 
-    with ctx.db.writer() as con:
-        ensure_registries(con)
-        run_id = start_run(con, "crawl", args)
+    # The writer lock is held for the whole run; the file itself only while something is written.
+    with ctx.db.write_session() as session:
+        with session.connection() as con:
+            ensure_registries(con)
+            run_id = start_run(con, "crawl", args)
         try:
             reports = crawl_sources_into(
-                con, run_id, sources, db_path=ctx.db.path, overrides=settings, on_skip=on_skip
+                session, run_id, sources, db_path=ctx.db.path, overrides=settings, on_skip=on_skip
             )
         except CrawlFailed as exc:
-            finish_run(con, run_id, "failed", message=str(exc))
+            with session.connection() as con:
+                finish_run(con, run_id, "failed", message=str(exc))
             raise click.ClickException(str(exc)) from None
         except BaseException as exc:
-            finish_run(con, run_id, "failed", message=f"{type(exc).__name__}: {exc}")
+            with session.connection() as con:
+                finish_run(con, run_id, "failed", message=f"{type(exc).__name__}: {exc}")
             raise
         failed = [r for r in reports if r.status == "failed"]
         bad = [r for r in reports if r.status != "ok"]
@@ -148,11 +152,12 @@ def crawl(ctx, names, feeds, sitemaps, sites, url_files, registry, overrides, no
         counts = {r.name: {"status": r.status, **_counts(r)} for r in reports}
         message = "; ".join(f"{r.name}: {r.status}" for r in bad)
         linked = None
-        if not no_link and status != "failed":
-            from pipelines.link import link_articles
+        with session.connection() as con:
+            if not no_link and status != "failed":
+                from pipelines.link import link_articles
 
-            linked = link_articles(con, run_id)
-        finish_run(con, run_id, status, counts, message)
+                linked = link_articles(con, run_id)
+            finish_run(con, run_id, status, counts, message)
     for report in reports:
         click.echo(report.line(), err=report.status != "ok")
     total = sum(r.saved.new_articles for r in reports), sum(r.saved.new_versions for r in reports)

@@ -145,27 +145,29 @@ def demo(ctx, keep: bool) -> None:
         for suffix in ("", ".wal"):
             Path(str(ctx.db.path) + suffix).unlink(missing_ok=True)
     sources = select_sources([], registry=DEMO_SOURCES)
-    with SampleWeb(DEMO_WEB) as web, ctx.db.writer() as con:
+    with SampleWeb(DEMO_WEB) as web, ctx.db.write_session() as session:
         hosts = demo_hosts()
         click.echo(f"serving {len(hosts)} sample sites on {web.proxy}: {', '.join(hosts)}")
-        ensure_registries(con)
-        _register_demo_outlets(con)
-        run_id = start_run(con, "demo", str(DEMO_WEB))
+        with session.connection() as con:
+            ensure_registries(con)
+            _register_demo_outlets(con)
+            run_id = start_run(con, "demo", str(DEMO_WEB))
         reports = crawl_sources_into(
-            con,
+            session,
             run_id,
             sources,
             db_path=ctx.db.path,
             overrides=demo_crawl_settings(web.proxy),
             on_skip=lambda source, url, reason: click.echo(f"skipped {url}: {reason}", err=True),
         )
-        links = link_articles(con, run_id)
-        bad = [r for r in reports if r.status != "ok"]
-        finish_run(con, run_id, "partial" if bad else "ok", {r.name: r.status for r in reports})
-        frame = con.execute(load_query("demo/summary")).df()
-        longest = con.execute(
-            "SELECT article_url FROM article_origins ORDER BY hops DESC, published_at LIMIT 1"
-        ).fetchall()
+        with session.connection() as con:
+            links = link_articles(con, run_id)
+            bad = [r for r in reports if r.status != "ok"]
+            finish_run(con, run_id, "partial" if bad else "ok", {r.name: r.status for r in reports})
+            frame = con.execute(load_query("demo/summary")).df()
+            longest = con.execute(
+                "SELECT article_url FROM article_origins ORDER BY hops DESC, published_at LIMIT 1"
+            ).fetchall()
         requests = len(web.requests)
     for report in reports:
         click.echo(report.line(), err=report.status != "ok")

@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines import QUERIES_DIR
+from pipelines.workers import close_in_children, keep_in_children
 
 SCHEMA_DIR = QUERIES_DIR / "schema"
 VIEWS_DIR = QUERIES_DIR / "views"
@@ -59,15 +60,20 @@ class Database:
     @contextlib.contextmanager
     def writer(self, *, migrate: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
         """A read-write connection held under the writer lock for the whole `with` block."""
+        with self.write_session(migrate=migrate) as session, session.connection() as con:
+            yield con
+
+    @contextlib.contextmanager
+    def write_session(self, *, migrate: bool = True) -> Iterator[WriteSession]:
+        """The writer lock for the whole `with` block, but the file itself only while a
+        `session.connection()` is open: a long job (a crawl) lets readers in between its batches."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._writer_lock():
-            con = self._connect(read_only=False)
-            try:
-                if migrate:
+            session = WriteSession(self)
+            if migrate:
+                with session.connection() as con:
                     apply_migrations(con)
-                yield con
-            finally:
-                con.close()
+            yield session
 
     @contextlib.contextmanager
     def reader(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -86,6 +92,8 @@ class Database:
     @contextlib.contextmanager
     def _writer_lock(self) -> Iterator[None]:
         handle = open(self.lock_path, "a+")
+        # A forked worker would share the lock and hold it after this process is killed.
+        close_in_children(handle.fileno())
         try:
             deadline = time.monotonic() + self.wait
             while True:
@@ -107,10 +115,12 @@ class Database:
             handle.flush()
             yield
         finally:
+            keep_in_children(handle.fileno())
             handle.close()  # closing the descriptor releases the flock
 
-    def _connect(self, *, read_only: bool) -> duckdb.DuckDBPyConnection:
-        deadline = time.monotonic() + self.wait
+    def _connect(self, *, read_only: bool, wait: float | None = None) -> duckdb.DuckDBPyConnection:
+        wait = self.wait if wait is None else wait
+        deadline = time.monotonic() + wait
         while True:
             try:
                 return duckdb.connect(str(self.path), read_only=read_only)
@@ -119,12 +129,30 @@ class Database:
                     raise StoreError(f"cannot open {self.path}: {exc}") from exc
                 if time.monotonic() >= deadline:
                     raise DatabaseLocked(
-                        f"{self.path} is open for writing by another process; gave up after "
-                        f"{self.wait:g} s (raise --wait)"
+                        f"{self.path} is open in another process; gave up after {wait:g} s (raise --wait)"
                     ) from exc
                 time.sleep(0.2)
             except duckdb.Error as exc:
                 raise StoreError(f"cannot open {self.path}: {str(exc).splitlines()[0]}") from exc
+
+
+class WriteSession:
+    """The writer lock of one job; connections are opened per unit of work and closed after it."""
+
+    #: How long a batch of a long job waits for readers to close the file before the job gives up.
+    BATCH_WAIT_SECONDS = 600.0
+
+    def __init__(self, db: Database):
+        self.db = db
+
+    @contextlib.contextmanager
+    def connection(self, wait: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-write connection; waits up to `wait` seconds (default --wait) for readers to let go."""
+        con = self.db._connect(read_only=False, wait=wait)
+        try:
+            yield con
+        finally:
+            con.close()
 
 
 def applied_migrations(con: duckdb.DuckDBPyConnection) -> dict[int, str]:

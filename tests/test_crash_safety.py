@@ -1,0 +1,162 @@
+"""Crash safety: `provtrack ingest` and `provtrack link` killed with SIGKILL at random moments, again and
+again. After every kill the database opens, holds no half-written article or link and no duplicate; a
+final rerun finishes the work and ends where an uninterrupted run ends. (The crawl's kill test is in
+test_crawl.py.)"""
+
+from __future__ import annotations
+
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+
+from pipelines import PROJECT_ROOT
+from tests.conftest import write_jsonl
+from tests.fixtures.crawl.mockweb import article_html
+
+PROVTRACK = str(Path(sys.executable).with_name("provtrack"))
+KILLS = 6
+
+#: Every query counts rows that must not exist in a consistent database.
+INVARIANTS = {
+    "duplicate article versions": "SELECT count(*) FROM (SELECT url, version FROM articles GROUP BY ALL "
+    "HAVING count(*) > 1)",
+    "versions out of sequence": "SELECT count(*) FROM (SELECT url FROM articles GROUP BY url "
+    "HAVING max(version) <> count(*))",
+    "dates of no article": "SELECT count(*) FROM article_dates WHERE article_id NOT IN "
+    "(SELECT article_id FROM articles)",
+    "credits of no article": "SELECT count(*) FROM article_credits WHERE article_id NOT IN "
+    "(SELECT article_id FROM articles)",
+    "articles without a date claim": "SELECT count(*) FROM articles WHERE article_id NOT IN "
+    "(SELECT article_id FROM article_dates)",
+    "links to no article": "SELECT count(*) FROM reuse_links WHERE target_id NOT IN "
+    "(SELECT article_id FROM articles) OR source_id NOT IN (SELECT article_id FROM articles)",
+    "judged but not indexed": "SELECT count(*) FROM chains WHERE article_id NOT IN "
+    "(SELECT article_id FROM link_state)",
+    "indexed but not judged": "SELECT count(*) FROM link_state WHERE article_id NOT IN "
+    "(SELECT article_id FROM chains)",
+    "origins rows per article": "SELECT count(*) - count(DISTINCT article_url) FROM article_origins",
+}
+
+
+def _words(rng: random.Random, n: int) -> str:
+    vocabulary = [f"w{i}" for i in range(3000)]
+    return " ".join(rng.choice(vocabulary) for _ in range(n))
+
+
+def _rows(n_stories: int) -> list[dict]:
+    """Agency originals and outlet copies of them (whole, or a lead and a new ending), as HTML rows."""
+    rng = random.Random(7)
+    rows = []
+    for i in range(n_stories):
+        paragraphs = [_words(rng, 40) + "." for _ in range(5)]
+        day = f"2026-11-{10 + i % 15:02d}T{8 + i % 10:02d}:00:00Z"
+        rows.append(
+            {
+                "url": f"https://tass.ru/news/{i}",
+                "outlet": "TASS",
+                "published_at": day,
+                "html": article_html(f"Story {i}", paragraphs),
+            }
+        )
+        copied = paragraphs if i % 2 else [*paragraphs[:3], _words(rng, 40) + "."]
+        rows.append(
+            {
+                "url": f"https://outlet{i % 5}.example/news/{i}",
+                "outlet": f"Outlet {i % 5}",
+                "published_at": day[:11] + "23:00:00Z",  # the same day, later
+                "html": article_html(f"Copy {i}", copied),
+            }
+        )
+    return rows
+
+
+def _run(db: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [PROVTRACK, "--db", str(db), *args], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=timeout
+    )
+
+
+def _kill_at_random(db: Path, args: list[str], rng: random.Random, longest: float) -> bool:
+    """Start a command, SIGKILL it at a random moment; True when the kill landed before it finished."""
+    process = subprocess.Popen(
+        [PROVTRACK, "--db", str(db), *args],
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    time.sleep(rng.uniform(0.3, max(0.4, longest)))
+    landed = process.poll() is None
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    return landed
+
+
+def _broken_invariants(db: Path) -> dict[str, int]:
+    con = duckdb.connect(str(db), read_only=True)  # must open: a killed writer leaves only its WAL
+    try:
+        counts = {name: con.execute(sql).fetchall()[0][0] for name, sql in INVARIANTS.items()}
+    finally:
+        con.close()
+    return {name: n for name, n in counts.items() if n}
+
+
+def _snapshot(db: Path, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return sorted(con.execute(sql).fetchall())
+    finally:
+        con.close()
+
+
+ORIGINS = (
+    "SELECT article_url, source_url, origin_url, origin_agency, hops, derivation, credit_status "
+    "FROM article_origins"
+)
+
+
+def test_ingest_and_link_killed_at_random_moments_lose_nothing_and_a_rerun_finishes(tmp_path):
+    rows = _rows(250)
+    data = write_jsonl(tmp_path / "stories.jsonl", rows)
+    reference = tmp_path / "reference.duckdb"
+    started = time.monotonic()
+    assert _run(reference, "ingest", str(data)).returncode == 0
+    ingest_seconds = time.monotonic() - started
+    assert _run(reference, "link").returncode == 0
+    link_seconds = time.monotonic() - started - ingest_seconds
+
+    rng = random.Random(2026)
+    db = tmp_path / "killed.duckdb"
+    landed = {"ingest": 0, "link": 0}
+    for _ in range(KILLS):
+        landed["ingest"] += _kill_at_random(db, ["ingest", str(data)], rng, longest=ingest_seconds)
+        if db.exists():
+            assert _broken_invariants(db) == {}, "after a killed ingest"
+    assert landed["ingest"] >= KILLS // 2, f"most kills must land mid-run: {landed}"
+    result = _run(db, "ingest", str(data))
+    assert result.returncode == 0, result.stderr
+    assert _snapshot(db, "SELECT url, count(*) FROM articles GROUP BY url") == sorted(
+        (row["url"], 1) for row in rows
+    ), "every row stored exactly once"
+
+    for _ in range(KILLS):
+        landed["link"] += _kill_at_random(db, ["link"], rng, longest=link_seconds)
+        assert _broken_invariants(db) == {}, "after a killed link"
+    assert landed["link"] >= 1, f"some link kills must land mid-run: {landed}"
+    result = _run(db, "link")
+    assert result.returncode == 0, result.stderr
+    assert _snapshot(db, ORIGINS) == _snapshot(reference, ORIGINS), "the rerun ends where a clean run ends"
+    runs = _snapshot(db, "SELECT command, status, count(*) FROM runs GROUP BY ALL")
+    statuses = {(command, status): n for command, status, n in runs}
+    assert not any(status == "running" for _, status in statuses), statuses
+    # a kill during start-up (imports) leaves no run; these landed inside the work itself
+    assert statuses.get(("ingest", "interrupted"), 0) >= 1, statuses
+    assert statuses.get(("link", "interrupted"), 0) >= 1, statuses
+    print(
+        f"kills landed mid-run: {landed} of {KILLS} each; runs by status: {statuses}; "
+        f"full ingest {ingest_seconds:.1f} s, link {link_seconds:.1f} s"
+    )

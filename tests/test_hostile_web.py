@@ -1,0 +1,226 @@
+"""Hostile pages, feeds and sitemaps: property-based fuzzing of the parsers, the credits grammar and
+cleaning, then the explicit attacks a public crawler meets (entity expansion, external entities,
+redirects to other schemes and to private addresses, SQL in a query parameter)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from crawlers.feeds import FeedError, parse_feed, parse_sitemap
+from pipelines import PROJECT_ROOT
+from pipelines.clean import CleanError, clean_page
+from pipelines.credits import find_credits
+from pipelines.models import Page
+from pipelines.registry import load_agencies
+from tests.fixtures.crawl.mockweb import MockWeb, Reply, article_html, rss
+
+FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+REGISTRY = load_agencies()
+PROVTRACK = str(Path(sys.executable).with_name("provtrack"))
+
+# Markup-shaped text: tags, entities, CDATA and agency names in random order find more paths than bytes.
+_PIECES = st.sampled_from(
+    [
+        "<rss>",
+        "</rss>",
+        "<channel>",
+        "<item>",
+        "</item>",
+        "<link>",
+        "</link>",
+        "<pubDate>",
+        "</pubDate>",
+        "<urlset>",
+        "<url>",
+        "<loc>",
+        "</loc>",
+        "<sitemapindex>",
+        "<sitemap>",
+        "<news:publication_date>",
+        "<feed xmlns='http://www.w3.org/2005/Atom'>",
+        "<entry>",
+        "<link href='",
+        "'/>",
+        "<![CDATA[",
+        "]]>",
+        "&amp;",
+        "&#0;",
+        "&#xD800;",
+        "&unknown;",
+        "http://a.example/x",
+        "javascript:alert(1)",
+        "Mon, 32 Foo",
+        "2026-11-18T10:00:00Z",
+        "<p>",
+        "</p>",
+        "<div class='byline'>",
+        "</div>",
+        "<figcaption>",
+        "(AP)",
+        "Via: Sputnik News Agency",
+        "© Reuters",
+        "MINSK, 18 Nov (BelTA) -",
+        "ТАСС",
+        "新华社",
+        "\x00",
+        "\ud7ff",
+        "<script type='application/ld+json'>",
+        '{"@type":"NewsArticle","author":',
+        "</script>",
+        " ",
+    ]
+)
+MARKUP = st.lists(st.one_of(_PIECES, st.text(max_size=20)), max_size=60).map("".join)
+
+
+@FUZZ
+@given(st.one_of(MARKUP, st.binary(max_size=3000).map(lambda b: b.decode("latin-1"))))
+def test_feed_and_sitemap_parsers_return_entries_or_a_feed_error(text):
+    body = text.encode("utf-8", "surrogatepass")
+    for parse in (parse_feed, parse_sitemap):
+        try:
+            parse(body, "http://a.example/feed")
+        except FeedError as exc:
+            assert str(exc) and "\n" not in str(exc)
+
+
+@FUZZ
+@given(MARKUP, st.text(max_size=300))
+def test_credits_grammar_never_raises_and_names_only_registered_agencies(html, text):
+    names = {agency.name for agency in REGISTRY}
+    for credit in find_credits(html, text, url="https://outlet.example/a", registry=REGISTRY):
+        assert credit.agency in names and credit.role in ("origin", "contributor", "cited", "photo")
+
+
+@settings(max_examples=60, deadline=None)
+@given(MARKUP)
+def test_cleaning_any_markup_gives_an_article_or_a_clean_error(html):
+    try:
+        article = clean_page(Page(url="https://outlet.example/a", html=html), REGISTRY)
+    except CleanError as exc:
+        assert str(exc)
+    else:
+        assert article.text.strip()
+
+
+def test_billion_laughs_and_external_entities_are_never_expanded(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-LINE")
+    laughs = "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10))
+    bomb = (
+        f'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY l0 "ha">{laughs}'
+        f'<!ENTITY xxe SYSTEM "file://{secret}">]>'
+        "<rss><channel><item><title>&l9;</title><link>http://a.example/1</link>"
+        "<description>&xxe;</description></item>"
+        "<item><title>&xxe;</title><link>http://a.example/2</link></item></channel></rss>"
+    ).encode()
+    started = time.monotonic()
+    try:
+        entries = parse_feed(bomb, "http://a.example/rss")
+    except FeedError:
+        entries = []
+    assert time.monotonic() - started < 2, "1,000,000,000 laughs would take minutes and gigabytes"
+    for entry in entries:
+        assert "TOP-SECRET" not in (entry.title or "") and len(entry.title or "") < 1000
+    sitemap_bomb = bomb.replace(b"<rss><channel>", b"<urlset><url><loc>http://a.example/&xxe;</loc></url>")
+    try:
+        parsed = parse_sitemap(sitemap_bomb, "http://a.example/sitemap.xml")
+        assert all("TOP-SECRET" not in e.url for e in parsed.entries)
+    except FeedError:
+        pass
+
+
+def test_links_and_redirects_to_private_addresses_and_other_schemes_are_refused(tmp_path):
+    hostile = [
+        "http://127.0.0.1:9/news/loopback.html",
+        "http://10.1.2.3/news/intranet.html",
+        "http://[::1]/news/v6-loopback.html",
+        "http://hostile.test/news/to-metadata.html",
+        "http://hostile.test/news/to-file.html",
+        "http://hostile.test/news/to-ftp.html",
+    ]
+    good = "http://hostile.test/news/fine.html"
+    routes = {
+        "http://hostile.test/rss.xml": Reply(
+            200,
+            rss([(u, "x", "Wed, 18 Nov 2026 10:00:00 GMT") for u in [*hostile, good]]),
+            content_type="application/rss+xml",
+        ),
+        "http://hostile.test/news/to-metadata.html": Reply(
+            302, headers={"Location": "http://169.254.169.254/latest/meta-data/"}
+        ),
+        "http://hostile.test/news/to-file.html": Reply(302, headers={"Location": "file:///etc/passwd"}),
+        "http://hostile.test/news/to-ftp.html": Reply(302, headers={"Location": "ftp://hostile.test/x"}),
+        good: Reply(
+            200, article_html("Fine", ["A perfectly ordinary story about a harbour and its cranes."] * 4)
+        ),
+    }
+    db = tmp_path / "hostile.duckdb"
+    with MockWeb(routes) as web:
+        result = subprocess.run(
+            [
+                PROVTRACK,
+                "--db",
+                str(db),
+                "crawl",
+                "--no-link",
+                "--feed",
+                "http://hostile.test/rss.xml",
+                "-s",
+                f"PROVTRACK_PROXY={web.proxy}",
+                "-s",
+                "DOWNLOAD_DELAY=0",
+                "-s",
+                "RETRY_TIMES=0",
+                "-s",
+                "PROVTRACK_JOBS=1",
+            ],
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=90,
+        )
+        requested = {url for url, _ in web.log}
+    assert result.returncode == 3, result.stderr[-2000:]
+    assert not requested & {"http://127.0.0.1:9/news/loopback.html", "http://10.1.2.3/news/intranet.html"}
+    assert not any("169.254" in u or "etc/passwd" in u or u.startswith("ftp") for u in requested), requested
+    assert "refused private address" in result.stderr, result.stderr[-2000:]
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        stored = [url for (url,) in con.execute("SELECT url FROM articles").fetchall()]
+    finally:
+        con.close()
+    assert stored == [good], "the ordinary article is stored; nothing from the hostile links"
+
+
+def test_sql_passed_as_a_query_parameter_is_data_not_sql(tmp_path):
+    db = tmp_path / "q.duckdb"
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text('{"url": "https://a.example/1", "outlet": "A", "text": "Alpha beta gamma delta."}\n')
+    assert (
+        subprocess.run([PROVTRACK, "--db", str(db), "ingest", str(rows)], capture_output=True).returncode == 0
+    )
+    attack = "x' ; DROP TABLE articles; --"
+    result = subprocess.run(
+        [PROVTRACK, "--db", str(db), "query", "story_chain", "-p", f"url={attack}", "--format", "csv"],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+    )
+    assert result.returncode == 0, result.stderr
+    written = subprocess.run(
+        [PROVTRACK, "--db", str(db), "query", "DROP TABLE articles"], capture_output=True, text=True
+    )
+    assert written.returncode != 0 and len(written.stderr.strip().splitlines()) == 1, written.stderr
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        assert con.execute("SELECT count(*) FROM articles").fetchall() == [(1,)]
+    finally:
+        con.close()
