@@ -160,3 +160,35 @@ def test_ingest_and_link_killed_at_random_moments_lose_nothing_and_a_rerun_finis
         f"kills landed mid-run: {landed} of {KILLS} each; runs by status: {statuses}; "
         f"full ingest {ingest_seconds:.1f} s, link {link_seconds:.1f} s"
     )
+
+
+def test_a_crawl_killed_at_random_moments_again_and_again_stores_every_page_once(tmp_path):
+    from tests.fixtures.crawl.mockweb import MockWeb, Reply, rss
+
+    urls = [f"http://crash.test/news/2026/11/18/story-{i}.html" for i in range(60)]
+    rng = random.Random(11)
+    routes = {
+        "http://crash.test/rss.xml": Reply(
+            200,
+            rss([(u, f"s{i}", "Wed, 18 Nov 2026 10:00:00 GMT") for i, u in enumerate(urls)]),
+            content_type="application/rss+xml",
+        )
+    }
+    for i, url in enumerate(urls):
+        routes[url] = Reply(200, article_html(f"Story {i}", [_words(rng, 40) + "."] * 4), delay=0.05)
+    db = tmp_path / "crawl.duckdb"
+    args = ["crawl", "--feed", "http://crash.test/rss.xml", "--no-link", "-s", "DOWNLOAD_DELAY=0",
+            "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "PROVTRACK_BATCH_SIZE=3",
+            "-s", "PROVTRACK_FLUSH_SECONDS=0.3", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2"]  # fmt: skip
+    landed = 0
+    with MockWeb(routes) as web:
+        args += ["-s", f"PROVTRACK_PROXY={web.proxy}"]
+        for _ in range(4):
+            landed += _kill_at_random(db, args, rng, longest=3.0)
+            if db.exists():
+                assert _broken_invariants(db) == {}, "after a killed crawl"
+        result = _run(db, *args)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert landed >= 2
+    assert _snapshot(db, "SELECT url, count(*) FROM articles GROUP BY url") == sorted((u, 1) for u in urls)
+    assert _snapshot(db, "SELECT count(*) FROM runs WHERE status = 'running'") == [(0,)]

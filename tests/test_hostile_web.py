@@ -4,6 +4,7 @@ redirects to other schemes and to private addresses, SQL in a query parameter)."
 
 from __future__ import annotations
 
+import gzip
 import subprocess
 import sys
 import time
@@ -222,5 +223,153 @@ def test_sql_passed_as_a_query_parameter_is_data_not_sql(tmp_path):
     con = duckdb.connect(str(db), read_only=True)
     try:
         assert con.execute("SELECT count(*) FROM articles").fetchall() == [(1,)]
+    finally:
+        con.close()
+
+
+def test_a_gzip_bomb_response_is_dropped_at_the_size_cap_and_the_rest_is_stored(tmp_path):
+    bomb = gzip.compress(b"<p>" + b"A" * 200_000_000, compresslevel=9)  # 200 MB unpacked, ~200 kB sent
+    good = "http://bomb.test/news/fine.html"
+    routes = {
+        "http://bomb.test/rss.xml": Reply(
+            200,
+            rss(
+                [(u, "x", "Wed, 18 Nov 2026 10:00:00 GMT") for u in ["http://bomb.test/news/bomb.html", good]]
+            ),
+            content_type="application/rss+xml",
+        ),
+        "http://bomb.test/news/bomb.html": Reply(200, bomb, headers={"Content-Encoding": "gzip"}),
+        good: Reply(
+            200, article_html("Fine", ["A perfectly ordinary story about a harbour and its cranes."] * 4)
+        ),
+    }
+    db = tmp_path / "bomb.duckdb"
+    with MockWeb(routes) as web:
+        result = subprocess.run(
+            [
+                PROVTRACK,
+                "--db",
+                str(db),
+                "crawl",
+                "--no-link",
+                "--feed",
+                "http://bomb.test/rss.xml",
+                "-s",
+                f"PROVTRACK_PROXY={web.proxy}",
+                "-s",
+                "DOWNLOAD_DELAY=0",
+                "-s",
+                "RETRY_TIMES=0",
+                "-s",
+                "PROVTRACK_JOBS=1",
+                "-s",
+                "DOWNLOAD_MAXSIZE=5000000",
+            ],
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=90,
+        )
+    assert result.returncode == 3, result.stderr[-2000:]
+    assert "bomb.html" in result.stderr, "the dropped page is named"
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        assert con.execute("SELECT url FROM articles").fetchall() == [(good,)]
+    finally:
+        con.close()
+
+
+def test_html_nested_ten_thousand_deep_is_a_clean_error_not_a_crash():
+    html = "<html><body>" + "<div>" * 10_000 + "<p>" + "Deep text. " * 60 + "</p>" + "</div>" * 10_000
+    try:
+        article = clean_page(Page(url="https://outlet.example/deep", html=html + "</body></html>"), REGISTRY)
+    except CleanError as exc:
+        assert str(exc)
+    else:
+        assert article.text
+    assert find_credits(html, "", url="https://outlet.example/deep", registry=REGISTRY) == []
+
+
+def test_invalid_utf8_in_a_page_labelled_utf8_is_read_with_replacement_characters():
+    from scrapy.http import HtmlResponse
+
+    from crawlers.spiders.news import decode_html
+
+    body = b"<html><body><p>Minsk \xff\xfe broken \xc3 bytes, then MINSK (BelTA) - text.</p></body></html>"
+    response = HtmlResponse("http://a.test/", body=body, headers={"Content-Type": "text/html; charset=utf-8"})
+    text = decode_html(response)
+    assert "MINSK (BelTA) - text." in text and "\ufffd" in text
+
+
+def test_a_warc_cut_off_mid_record_keeps_its_good_records_and_names_the_bad_one(tmp_path):
+    from pipelines.archive import ArchiveError, WarcArchive, read_response
+
+    archive = WarcArchive(tmp_path, "cut.warc.gz")
+    pointers = [
+        archive.write(
+            f"http://a.example/{i}", 200, "OK", [("Content-Type", "text/html")], b"<p>%d</p>" % i * 5000
+        )
+        for i in range(3)
+    ]
+    archive.close()
+    path = tmp_path / "cut.warc.gz"
+    path.write_bytes(path.read_bytes()[: pointers[2][1] + 200])  # the last record loses its tail
+    assert [read_response(tmp_path, *p).url for p in pointers[:2]] == [
+        "http://a.example/0",
+        "http://a.example/1",
+    ]
+    try:
+        read_response(tmp_path, *pointers[2])
+    except ArchiveError as exc:
+        assert "cut.warc.gz" in str(exc) and "\n" not in str(exc)
+    else:
+        raise AssertionError("a truncated record must not read as a whole one")
+
+
+def test_a_100_mb_page_is_refused_at_the_size_cap_without_being_read(tmp_path):
+    huge = b"<html><body>" + b"<p>spam</p>" * 9_500_000 + b"</body></html>"  # ~100 MB
+    good = "http://huge.test/news/fine.html"
+    routes = {
+        "http://huge.test/rss.xml": Reply(
+            200,
+            rss(
+                [(u, "x", "Wed, 18 Nov 2026 10:00:00 GMT") for u in ["http://huge.test/news/huge.html", good]]
+            ),
+            content_type="application/rss+xml",
+        ),
+        "http://huge.test/news/huge.html": Reply(200, huge),
+        good: Reply(
+            200, article_html("Fine", ["A perfectly ordinary story about a harbour and its cranes."] * 4)
+        ),
+    }
+    db = tmp_path / "huge.duckdb"
+    with MockWeb(routes) as web:
+        result = subprocess.run(
+            [
+                PROVTRACK,
+                "--db",
+                str(db),
+                "crawl",
+                "--no-link",
+                "--feed",
+                "http://huge.test/rss.xml",
+                "-s",
+                f"PROVTRACK_PROXY={web.proxy}",
+                "-s",
+                "DOWNLOAD_DELAY=0",
+                "-s",
+                "RETRY_TIMES=0",
+                "-s",
+                "PROVTRACK_JOBS=1",
+            ],
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=90,
+        )
+    assert result.returncode == 3 and "huge.html" in result.stderr, result.stderr[-2000:]
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        assert con.execute("SELECT url FROM articles").fetchall() == [(good,)]
     finally:
         con.close()
