@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import sys
+from datetime import timezone
 from pathlib import Path
 
 import click
 
 from pipelines.cli import EXIT_PARTIAL, cli, pass_context
-from pipelines.ingest import BadRow, IngestError, read_rows, row_to_page
+from pipelines.ingest import BadRow, IngestError, detect_format, read_rows, row_to_page
 from pipelines.load import Loader
 from pipelines.output import emit
 from pipelines.progress import progress
@@ -16,6 +17,7 @@ from pipelines.registry import load_agencies, load_sources
 from pipelines.store.articles import Outlets, sync_registries
 from pipelines.store.db import load_query
 from pipelines.store.runs import finish_run, start_run
+from pipelines.warc_ingest import WarcCounts, WarcFilter, warc_pages
 
 
 def ensure_registries(con) -> None:
@@ -25,9 +27,16 @@ def ensure_registries(con) -> None:
     con.execute("COMMIT")
 
 
-def _pages(paths: list[Path], on_skip):
+def _pages(paths: list[Path], on_skip, keep: WarcFilter, counts: WarcCounts):
     """(label, Page) for every usable row of every file; unusable rows go to on_skip."""
     for path in paths:
+        if detect_format(path) == "warc":
+            for label, page in warc_pages(path, keep, counts):
+                if isinstance(page, BadRow):
+                    on_skip(label, page.reason)
+                else:
+                    yield label, page
+            continue
         for number, row in read_rows(path):
             label = f"{path}:{number}"
             if isinstance(row, BadRow):
@@ -42,19 +51,36 @@ def _pages(paths: list[Path], on_skip):
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--jobs", type=int, default=None, help="Processes for HTML cleaning (default: all cores).")
+@click.option(
+    "--domain", "domains", multiple=True, help="WARC: keep only this registered domain (repeatable)."
+)
+@click.option("--since", type=click.DateTime(), help="WARC: keep records captured at or after this UTC time.")
+@click.option("--until", type=click.DateTime(), help="WARC: keep records captured before this UTC time.")
 @pass_context
-def ingest(ctx, paths: tuple[Path, ...], jobs: int | None) -> None:
+def ingest(ctx, paths: tuple[Path, ...], jobs: int | None, domains, since, until) -> None:
     """Load articles from JSONL, CSV or Parquet files: rows {url, outlet?, published_at?, title?,
-    text?, html?, language?}. html is cleaned by trafilatura (and wins over text); bad rows are named
-    by line and skipped; the same file twice changes nothing.
+    text?, html?, language?}, or from WARC/ARC files (CC-NEWS and the like: every HTML response).
+    html is cleaned by trafilatura (and wins over text); bad rows are named by line (WARC: byte
+    offset) and skipped; the same file twice changes nothing.
 
     \b
     Example:
         provtrack ingest ../shared/corpora/meter/meter-dev.jsonl
+        provtrack ingest CC-NEWS-*.warc.gz --domain sputnikglobe.com --since 2026-11-01
     """
     for path in paths:
         if not path.exists():
             raise click.ClickException(f"{path}: no such file")
+        try:
+            detect_format(path)
+        except IngestError as exc:
+            raise click.ClickException(str(exc)) from None
+    keep = WarcFilter(
+        {d.lower().removeprefix("www.") for d in domains},
+        since.replace(tzinfo=timezone.utc) if since else None,
+        until.replace(tzinfo=timezone.utc) if until else None,
+    )
+    warc_counts = WarcCounts()
     skipped: list[str] = []
 
     def on_skip(label: str, reason: str) -> None:
@@ -73,7 +99,7 @@ def ingest(ctx, paths: tuple[Path, ...], jobs: int | None) -> None:
                     update(advance=stored + summary.skipped - done[0])
                     done[0] = stored + summary.skipped
 
-                summary = loader.load(_pages(list(paths), on_skip), on_skip, on_batch)
+                summary = loader.load(_pages(list(paths), on_skip, keep, warc_counts), on_skip, on_batch)
                 summary.skipped = len(skipped)  # rows refused before cleaning count too
         except IngestError as exc:
             finish_run(con, run_id, "failed", message=str(exc))
@@ -84,6 +110,11 @@ def ingest(ctx, paths: tuple[Path, ...], jobs: int | None) -> None:
         status = "partial" if summary.skipped else "ok"
         finish_run(con, run_id, status, summary.as_counts())
     saved = summary.saved
+    if warc_counts.records:
+        click.echo(
+            f"warc: {warc_counts.records} responses read, {warc_counts.html} HTML pages kept, "
+            f"{warc_counts.filtered} left out (filters, status, content type)"
+        )
     click.echo(
         f"ingest: {saved.new_articles} new articles, {saved.new_versions} new versions, "
         f"{saved.unchanged} unchanged, {summary.skipped} skipped (run {run_id})"

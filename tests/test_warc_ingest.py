@@ -1,0 +1,90 @@
+"""`provtrack ingest *.warc.gz`: HTML responses of WARC files (CC-NEWS style) become articles, filtered
+by domain and capture date; a file cut off mid-record keeps its good records and names where it broke."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from pipelines.archive import WarcArchive
+
+STORY = "Story {n} tells of harbour {n}, where {k} cranes moved {m} containers for the northern route."
+
+
+def _page(title: str, n: int) -> bytes:
+    paragraphs = "".join(f"<p>{STORY.format(n=n, k=n * 3 + i, m=n * 100 + i)}</p>" for i in range(5))
+    head = f"<html><head><title>{title}</title></head>"
+    return f"{head}<body><article><h1>{title}</h1>{paragraphs}</article></body></html>".encode()
+
+
+def _warc(folder: Path, name: str = "cc-news.warc.gz") -> tuple[Path, list[tuple[str, int]]]:
+    archive = WarcArchive(folder, name)
+    html = [("Content-Type", "text/html; charset=utf-8")]
+    pointers = [
+        archive.write("https://sputnikglobe.com/20261118/s400.html", 200, "OK", html, _page("S-400", 1), []),
+        archive.write("https://www.belta.by/politics/view/potash.html", 200, "OK", html, _page("Potash", 2)),
+        archive.write(
+            "https://sputnikglobe.com/logo.png", 200, "OK", [("Content-Type", "image/png")], b"\x89PNG"
+        ),
+        archive.write("https://sputnikglobe.com/gone.html", 404, "Not Found", html, b"<p>gone</p>"),
+        archive.write("https://sputnikglobe.com/20261118/metro.html", 200, "OK", html, _page("Metro", 3)),
+    ]
+    archive.close()
+    return folder / name, pointers
+
+
+def _urls(db: Path) -> list[str]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return sorted(url for (url,) in con.execute("SELECT url FROM articles").fetchall())
+    finally:
+        con.close()
+
+
+def test_html_responses_become_articles_and_the_rest_is_left_out(tmp_path, run_cli):
+    warc, _ = _warc(tmp_path)
+    result = run_cli("ingest", str(warc))
+    assert result.exit_code == 0, result.output
+    assert "5 responses read, 3 HTML pages kept, 2 left out" in result.output
+    assert _urls(tmp_path / "test.duckdb") == [
+        "https://sputnikglobe.com/20261118/metro.html",
+        "https://sputnikglobe.com/20261118/s400.html",
+        "https://www.belta.by/politics/view/potash.html",
+    ]
+    again = run_cli("ingest", str(warc))
+    assert "0 new articles, 0 new versions, 3 unchanged" in again.output, "a second pass changes nothing"
+
+
+def test_domain_and_capture_date_filters(tmp_path, run_cli):
+    warc, _ = _warc(tmp_path)
+    assert run_cli("ingest", str(warc), "--domain", "belta.by").exit_code == 0
+    assert _urls(tmp_path / "test.duckdb") == ["https://www.belta.by/politics/view/potash.html"]
+    future = run_cli("ingest", str(warc), "--since", "2100-01-01")
+    assert "0 HTML pages kept" in future.output, "every record was captured before 2100"
+
+
+def test_a_warc_cut_off_mid_record_keeps_what_came_before_and_names_the_break(tmp_path, run_cli):
+    warc, pointers = _warc(tmp_path)
+    cut = tmp_path / "killed.warc.gz"
+    cut.write_bytes(warc.read_bytes()[: pointers[-1][1] + 120])
+    result = run_cli("ingest", str(cut))
+    assert result.exit_code == 3, result.output
+    assert f"killed.warc.gz@{pointers[-1][1]}: WARC damaged or cut off" in result.output
+    assert len(_urls(tmp_path / "test.duckdb")) == 2, "the two whole HTML records before the cut are stored"
+
+
+def test_the_stored_pointer_leads_back_to_the_record(tmp_path, run_cli):
+    from pipelines.archive import read_response
+
+    warc, _ = _warc(tmp_path)
+    run_cli("ingest", str(warc))
+    con = duckdb.connect(str(tmp_path / "test.duckdb"), read_only=True)
+    try:
+        rows = con.execute("SELECT url, warc_file, warc_offset FROM articles").fetchall()
+    finally:
+        con.close()
+    for url, warc_file, offset in rows:
+        assert read_response(tmp_path, warc_file, offset).url.endswith(
+            url.split("://", 1)[1].split("/", 1)[1]
+        )
