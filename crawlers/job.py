@@ -96,7 +96,7 @@ class CrawlJob:
 
     def __init__(
         self,
-        session: WriteSession,
+        session: WriteSession | None,
         run_id: int,
         sources: list[CrawlSource],
         cleaner: Executor,
@@ -108,8 +108,13 @@ class CrawlJob:
         recheck_min_age: timedelta,
         on_progress=None,
         on_skip=None,
+        shards=None,
+        frontier=None,
     ):
-        self.session = session
+        self.session = session  # None when the articles go to Parquet shards (distributed crawl)
+        self.shards = shards
+        self.frontier = frontier
+        self.seed_window_seconds = 600  # one worker seeds per this many seconds of a shared frontier
         self.run_id = run_id
         self.sources = {s.name: s for s in sources}
         self.cleaner = cleaner
@@ -165,6 +170,18 @@ class CrawlJob:
                     by_source[item.source].append(self._with_late_dates(item.result))
             elif isinstance(item, FetchItem):
                 records.append(item.fetch)
+        if self.shards is not None:
+            saved = self.shards.save(by_source)
+            self.waiting_dates.clear()  # a late listing date may belong to another worker's page
+        else:
+            saved = self._save_to_database(by_source, records)
+        if self.frontier is not None:
+            # only now, with the results on disk, are these requests done; a worker killed before
+            # this point has them put back on the queue
+            self.frontier.done([r.frontier_id for r in records if r.frontier_id])
+        return BatchResult(saved, skipped)
+
+    def _save_to_database(self, by_source: dict, records: list) -> dict:
         # The file is opened for this batch only: readers (`provtrack query`) get in between batches.
         with self.session.connection(wait=WriteSession.BATCH_WAIT_SECONDS) as con:
             outlets = Outlets(con, self.run_id)
@@ -177,7 +194,7 @@ class CrawlJob:
                 for url in add_listing_dates(con, self.waiting_dates):
                     del self.waiting_dates[url]
             save_fetches(con, self.run_id, records)
-        return BatchResult(saved, skipped)
+        return saved
 
     def _with_late_dates(self, article: Article) -> Article:
         """The article with any feed/sitemap dates that arrived after its page was fetched."""

@@ -14,7 +14,9 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from crawlers import settings as default_settings
+from crawlers.frontier import Frontier
 from crawlers.job import CrawlJob, SourceReport, clean_safely
+from crawlers.shards import ShardSink
 from crawlers.sources import CrawlSource
 from crawlers.spiders.news import NewsSpider
 from pipelines import __version__
@@ -71,7 +73,7 @@ def start_cleaner(jobs: int) -> Executor:
 
 
 def run_crawl(
-    session: WriteSession,
+    session: WriteSession | None,
     run_id: int,
     sources: list[CrawlSource],
     *,
@@ -81,17 +83,34 @@ def run_crawl(
     quiet: bool = False,
     on_progress=None,
     on_skip=None,
+    frontier: Frontier | None = None,
+    shards: Path | None = None,
 ) -> list[SourceReport]:
     """Crawl `sources` into the database of `session` (the caller holds the writer lock and the run).
 
-    The database file is open only while a batch is written, so readers get in between batches."""
+    The database file is open only while a batch is written, so readers get in between batches.
+    With a `frontier` (distributed crawl) there is no database: articles go to Parquet `shards` and the
+    shared Redis queue decides what this worker fetches."""
     settings = build_settings(overrides, log_file, quiet)
     archive_root = Path(db_path).resolve().parent / "archive"
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
-    archive = WarcArchive(archive_root, f"crawl-{run_id:06d}-{stamp}.warc.gz")
     jobs = settings.getint("PROVTRACK_JOBS") or os.cpu_count() or 1
-    with session.connection() as con:
-        known, seeds = known_articles(con), seed_states(con)
+    sink = None
+    if frontier is not None:
+        settings.update(frontier.scrapy_settings(), priority="cmdline")
+        middlewares = dict(settings.getdict("DOWNLOADER_MIDDLEWARES"))
+        middlewares["crawlers.frontier.FrontierPolitenessMiddleware"] = 55
+        settings.set("DOWNLOADER_MIDDLEWARES", middlewares, priority="cmdline")
+        # politeness is the frontier's, per domain across workers; Scrapy's own delay would add to it
+        settings.set("PROVTRACK_FRONTIER_DELAY", settings.getfloat("DOWNLOAD_DELAY"), priority="cmdline")
+        settings.set("DOWNLOAD_DELAY", 0, priority="cmdline")
+        sink = ShardSink(shards, frontier.worker)
+        archive = WarcArchive(shards, f"{frontier.worker}-{stamp}.warc.gz")
+        known, seeds = {}, {}  # the shared duplicate filter remembers what any worker fetched
+    else:
+        archive = WarcArchive(archive_root, f"crawl-{run_id:06d}-{stamp}.warc.gz")
+        with session.connection() as con:
+            known, seeds = known_articles(con), seed_states(con)
     job = CrawlJob(
         session,
         run_id,
@@ -104,6 +123,8 @@ def run_crawl(
         recheck_min_age=timedelta(hours=settings.getfloat("PROVTRACK_RECHECK_MIN_AGE_HOURS")),
         on_progress=on_progress,
         on_skip=on_skip,
+        shards=sink,
+        frontier=frontier,
     )
     try:
         process = CrawlerProcess(settings)
@@ -111,6 +132,8 @@ def run_crawl(
         process.start()
     finally:
         job.close()
+        if frontier is not None and job.fatal is None:
+            frontier.leave()
         logging.getLogger().handlers[:] = [
             h for h in logging.getLogger().handlers if not isinstance(h, logging.FileHandler)
         ]

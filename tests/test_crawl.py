@@ -547,7 +547,9 @@ def test_researchers_can_query_while_a_crawl_runs_and_a_second_crawl_gives_way(t
     assert len(second_err.strip().splitlines()) == 1, "one line, not a traceback"
     assert len(counts_during) >= 2, "queries were answered while the crawl was still running"
     seen = [n for n, _ in counts_during]
-    assert seen == sorted(seen) and seen[-1] < len(urls), f"they saw the crawl progress: {seen}"
+    assert seen == sorted(seen) and any(0 < n < len(urls) for n in seen), (
+        f"they saw the crawl progress: {seen}"
+    )
     assert max(seconds for _, seconds in counts_during) < 10, "no query waited out the crawl"
     assert rows(db, "SELECT count(DISTINCT url), count(*) FROM articles") == [(len(urls), len(urls))]
 

@@ -40,6 +40,7 @@ from crawlers.feeds import (
 from crawlers.items import ArticlePage, FetchItem, ListingDate
 from crawlers.sources import Seed
 from pipelines.archive import ArchiveError, read_response
+from pipelines.dates import parse_datetime
 from pipelines.models import DateCandidate, Page
 from pipelines.store.crawl_state import FetchRecord
 from pipelines.urls import BadURL, normalize_url, registered_domain
@@ -86,6 +87,18 @@ class Pending:
         if candidate is not None:
             self.dates.setdefault(candidate.source, candidate)
         self.title = self.title or title
+
+
+def pending_from_meta(meta: dict, default_first_seen: datetime) -> Pending:
+    """What the listing said about an article queued by another worker."""
+    listing = meta.get("pt_listing") or {}
+    pending = Pending(meta["pt_source"], parse_datetime(listing.get("first_seen")) or default_first_seen)
+    for source, value in listing.get("dates", []):
+        parsed = parse_datetime(value)
+        if parsed is not None:
+            pending.add(DateCandidate(source, parsed), None)
+    pending.title = listing.get("title")
+    return pending
 
 
 def describe_failure(failure, maxsize: int | None = None) -> tuple[int | None, str]:
@@ -155,6 +168,10 @@ class NewsSpider(scrapy.Spider):
     # -- starting ------------------------------------------------------------------------------------
 
     async def start(self):
+        frontier = self.job.frontier
+        if frontier is not None and not frontier.claim_seeding(self.job.seed_window_seconds):
+            self.logger.info("another worker seeds this cycle; working from the shared queue")
+            return
         for source in self.job.sources.values():
             for seed in source.seeds:
                 if seed.kind not in self.seed_kinds:
@@ -244,12 +261,17 @@ class NewsSpider(scrapy.Spider):
         self.requested.add(key)
         self.job.reports[source].requested += 1
         self.job.progress(total=1)
+        listing = {  # for whichever worker fetches it, when the frontier is shared
+            "first_seen": pending.first_seen.isoformat(),
+            "title": title,
+            "dates": [[c.source, c.value.isoformat()] for c in pending.dates.values()],
+        }
         return scrapy.Request(
             url,
             callback=self.parse_article,
             errback=self.article_failed,
             priority=ARTICLE_PRIORITY,
-            meta={"pt_source": source, "pt_kind": "article", "pt_key": key},
+            meta={"pt_source": source, "pt_kind": "article", "pt_key": key, "pt_listing": listing},
         )
 
     # -- feeds and sitemaps --------------------------------------------------------------------------
@@ -426,7 +448,7 @@ class NewsSpider(scrapy.Spider):
         yield from self.article_item(response, decode_html(response), key)
 
     def article_item(self, response, html: str, key: str):
-        pending = self.pending.pop(key, None) or Pending(response.meta["pt_source"], self.job.started)
+        pending = self.pending.pop(key, None) or pending_from_meta(response.meta, self.job.started)
         self.fetched.add(key)
         record = self.fetch_record(response, "article")
         record.url = key
@@ -512,6 +534,7 @@ class NewsSpider(scrapy.Spider):
             last_modified=(response.headers.get(b"Last-Modified") or b"").decode("latin-1") or None,
             warc_file=warc_file,
             warc_offset=warc_offset,
+            frontier_id=meta.get("pt_frontier_id"),
         )
 
     def failure_record(self, request, kind: str, status: int | None, message: str) -> FetchRecord:
@@ -525,6 +548,7 @@ class NewsSpider(scrapy.Spider):
             warc_file=warc_file,
             warc_offset=warc_offset,
             error=message,
+            frontier_id=request.meta.get("pt_frontier_id"),
         )
 
 

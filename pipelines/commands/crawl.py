@@ -87,8 +87,35 @@ def crawl_sources_into(session, run_id: int, sources, *, db_path: Path, override
     help="Any Scrapy or PROVTRACK_* setting, e.g. -s DOWNLOAD_DELAY=5 (repeatable).",
 )
 @click.option("--no-link", is_flag=True, help="Store only; leave `provtrack link` for later.")
+@click.option(
+    "--frontier",
+    metavar="redis://HOST:PORT/N",
+    help="Share the queue with other workers through Redis (scrapy-redis); articles go to --shards.",
+)
+@click.option(
+    "--frontier-name", default="provtrack", show_default=True, help="Redis key prefix of the crawl."
+)
+@click.option(
+    "--shards",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="With --frontier: folder for this worker's Parquet shards and WARC (default <db dir>/shards).",
+)
 @pass_context
-def crawl(ctx, names, feeds, sitemaps, sites, url_files, registry, overrides, no_link) -> None:
+def crawl(
+    ctx,
+    names,
+    feeds,
+    sitemaps,
+    sites,
+    url_files,
+    registry,
+    overrides,
+    no_link,
+    frontier,
+    frontier_name,
+    shards,
+) -> None:
     """Crawl registered sources (all of data/sources.toml when none is named) or ad-hoc feeds,
     sitemaps, sites and URL lists; archive every response to <db dir>/archive as WARC; clean, credit,
     store and link what is new. Polite by default (robots.txt, 2 requests per domain, AutoThrottle).
@@ -129,6 +156,10 @@ def crawl(ctx, names, feeds, sitemaps, sites, url_files, registry, overrides, no
     def on_skip(source: str, url: str, reason: str) -> None:
         click.echo(f"skipped {url} ({source}): {reason}", err=True)
 
+    if frontier:
+        _crawl_as_worker(ctx, sources, settings, frontier, frontier_name, shards, on_skip)
+        return
+
     # The writer lock is held for the whole run; the file itself only while something is written.
     with ctx.db.write_session() as session:
         with session.connection() as con:
@@ -167,6 +198,96 @@ def crawl(ctx, names, feeds, sitemaps, sites, url_files, registry, overrides, no
     )
     if status == "failed":
         sys.exit(1)
+    if bad:
+        sys.exit(EXIT_PARTIAL)
+
+
+def _crawl_as_worker(ctx, sources, settings, frontier_url, name, shards, on_skip) -> None:
+    """One worker of a distributed crawl: no database, articles to Parquet shards (see `merge`)."""
+    from crawlers.frontier import Frontier, FrontierError
+    from crawlers.runner import run_crawl
+
+    try:
+        frontier = Frontier(frontier_url, name)
+    except FrontierError as exc:
+        raise click.ClickException(str(exc)) from None
+    folder = shards or Path(ctx.db.path).resolve().parent / "shards"
+    terminal = sys.stderr.isatty()
+    reports = run_crawl(
+        None,
+        0,
+        sources,
+        db_path=ctx.db.path,
+        overrides=settings,
+        log_file=None if terminal else log_file_for(ctx.db.path, f"crawl-{frontier.worker}"),
+        quiet=terminal,
+        on_skip=on_skip,
+        frontier=frontier,
+        shards=folder,
+    )
+    sent = sum(r.saved.new_articles for r in reports)
+    click.echo(
+        f"worker {frontier.worker}: {sent} articles written to {folder}; "
+        f"`provtrack merge {folder}` loads them into {ctx.db.path}"
+    )
+
+
+@cli.command()
+@click.argument("folder", required=False, type=click.Path(path_type=Path, file_okay=False))
+@click.option("--no-link", is_flag=True, help="Load only; leave `provtrack link` for later.")
+@pass_context
+def merge(ctx, folder: Path | None, no_link: bool) -> None:
+    """Load the Parquet shards of distributed crawl workers into the database: each shard once,
+    whatever happens (a shard half-loaded by a killed merge is loaded again and changes nothing).
+
+    \b
+    Example:
+        provtrack merge                  # <db dir>/shards
+        provtrack merge /mnt/crawl/shards
+    """
+    from crawlers.shards import from_frame
+    from pipelines.store.articles import Outlets, save_articles
+
+    folder = folder or Path(ctx.db.path).resolve().parent / "shards"
+    if not folder.is_dir():
+        raise click.ClickException(f"{folder}: no such folder of shards")
+    import pandas as pd
+
+    from pipelines.commands.loading import ensure_registries
+
+    with ctx.db.writer() as con:
+        ensure_registries(con)
+        done = {name for (name,) in con.execute("SELECT shard FROM merged_shards").fetchall()}
+        todo = sorted(p for p in folder.glob("*.parquet") if p.name not in done)
+        run_id = start_run(con, "merge", str(folder))
+        totals, bad = {"new": 0, "versions": 0, "unchanged": 0}, []
+        for path in todo:
+            try:
+                articles = from_frame(pd.read_parquet(path))
+            except Exception as exc:  # a damaged shard is named, the others are loaded
+                bad.append(path.name)
+                click.echo(f"skipped {path}: unreadable shard ({type(exc).__name__}: {exc})", err=True)
+                continue
+            saved = save_articles(con, run_id, articles, Outlets(con, run_id))
+            con.execute(
+                "INSERT INTO merged_shards VALUES (?, ?, current_timestamp::TIMESTAMP, ?)",
+                [path.name, len(articles), run_id],
+            )
+            totals["new"] += saved.new_articles
+            totals["versions"] += saved.new_versions
+            totals["unchanged"] += saved.unchanged
+        linked = None
+        if not no_link:
+            from pipelines.link import link_articles
+
+            linked = link_articles(con, run_id)
+        finish_run(con, run_id, "partial" if bad else "ok", totals)
+    click.echo(
+        f"merge: {len(todo) - len(bad)} shards, {totals['new']} new articles, "
+        f"{totals['versions']} new versions, {totals['unchanged']} unchanged, "
+        f"{len(bad)} unreadable (run {run_id})"
+        + (f"; link: {linked}" if linked is not None else "")
+    )
     if bad:
         sys.exit(EXIT_PARTIAL)
 

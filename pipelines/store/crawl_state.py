@@ -45,6 +45,7 @@ class FetchRecord:
     warc_file: str | None = None
     warc_offset: int | None = None
     error: str | None = None
+    frontier_id: str | None = None  # distributed crawl: the request's id in the shared frontier
 
 
 @dataclass(frozen=True)

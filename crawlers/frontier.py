@@ -1,0 +1,211 @@
+"""A crawl frontier shared through Redis (`provtrack crawl --frontier redis://HOST:PORT/N`), on scrapy-redis:
+one request queue and one duplicate filter for any number of worker processes on any number of machines.
+
+scrapy-redis forgets a request the moment a worker pops it, so a killed worker would lose what it was
+fetching. Here a popped article request is also kept in the worker's in-flight hash until its result is
+stored in a shard; every worker sends a heartbeat, and a worker whose heartbeat lapsed has its in-flight
+requests put back on the queue by whoever notices first. Politeness is per domain across workers: a
+request waits for the domain's slot key in Redis (SET NX with the delay as expiry).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import os
+import socket
+import time
+from urllib.parse import urlsplit
+
+import redis
+from scrapy import signals
+from scrapy_redis.scheduler import Scheduler
+
+logger = logging.getLogger(__name__)
+
+HEARTBEAT_SECONDS = 1.0
+DEAD_AFTER_SECONDS = 4.0
+#: A worker does not decide the crawl is over in its first seconds: the seeding worker may not have
+#: queued the feeds yet.
+STARTUP_GRACE_SECONDS = 3.0
+POLL_SECONDS = 0.5
+#: Requests whose result always reaches the store as an item, so they can be marked done there.
+TRACKED_KINDS = ("article", "feed", "sitemap", "site")
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}-{os.getpid()}"
+
+
+class Frontier:
+    """The Redis keys of one named crawl and what a worker does with them."""
+
+    def __init__(self, url: str, name: str = "provtrack", worker: str | None = None):
+        self.url = url
+        self.name = name
+        self.worker = worker or worker_name()
+        try:
+            self.redis = redis.Redis.from_url(url, socket_timeout=10)
+            self.redis.ping()
+        except (redis.RedisError, ValueError) as exc:
+            raise FrontierError(f"cannot reach the frontier at {url}: {exc}") from None
+
+    def key(self, *parts: str) -> str:
+        return ":".join((self.name, *parts))
+
+    # -- settings for scrapy-redis -------------------------------------------------------------------
+
+    def scrapy_settings(self) -> dict:
+        return {
+            "SCHEDULER": "crawlers.frontier.FrontierScheduler",
+            "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
+            "SCHEDULER_PERSIST": True,
+            "SCHEDULER_QUEUE_KEY": self.key("requests"),
+            "SCHEDULER_DUPEFILTER_KEY": self.key("dupefilter"),
+            "REDIS_URL": self.url,
+            "PROVTRACK_FRONTIER_NAME": self.name,
+            "PROVTRACK_FRONTIER_WORKER": self.worker,
+        }
+
+    # -- seeding, liveness, completion ---------------------------------------------------------------
+
+    def claim_seeding(self, window_seconds: int) -> bool:
+        """True for the one worker that seeds this cycle (the first to ask within the window)."""
+        return bool(self.redis.set(self.key("seeded"), self.worker, nx=True, ex=max(1, window_seconds)))
+
+    def heartbeat(self) -> None:
+        self.redis.set(self.key("alive", self.worker), 1, px=int(DEAD_AFTER_SECONDS * 1000))
+
+    def track(self, request_id: str, encoded: bytes) -> None:
+        self.redis.hset(self.key("inflight", self.worker), request_id, encoded)
+
+    def done(self, request_ids: list[str]) -> None:
+        if request_ids:
+            self.redis.hdel(self.key("inflight", self.worker), *request_ids)
+
+    def leave(self) -> None:
+        """A clean exit: nothing of ours is in flight any more; stop counting as alive."""
+        self.redis.delete(self.key("alive", self.worker))
+
+    def orphans(self) -> list[str]:
+        """Workers with requests in flight but no heartbeat."""
+        prefix = self.key("inflight", "")
+        found = []
+        for key in self.redis.scan_iter(match=prefix + "*"):
+            worker = key.decode()[len(prefix) :]
+            if worker != self.worker and not self.redis.exists(self.key("alive", worker)):
+                found.append(worker)
+        return found
+
+    def take_orphaned(self, worker: str) -> list[bytes]:
+        """The in-flight requests of a dead worker, taken by exactly one caller (RENAME is atomic)."""
+        mine = self.key("reclaiming", worker, self.worker)
+        try:
+            self.redis.rename(self.key("inflight", worker), mine)
+        except redis.ResponseError:
+            return []  # another worker took them first
+        values = list(self.redis.hvals(mine))
+        self.redis.delete(mine)
+        return values
+
+    def idle_everywhere(self, queue_length: int) -> bool:
+        """Nothing queued and nothing in flight in any worker: the cycle's work is done."""
+        if queue_length:
+            return False
+        return not any(self.redis.hlen(k) for k in self.redis.scan_iter(match=self.key("inflight", "*")))
+
+    async def wait_for_slot(self, domain: str, delay: float) -> None:
+        """Politeness across workers: at most one request to `domain` per `delay` seconds."""
+        if delay <= 0:
+            return
+        key = self.key("polite", domain)
+        while not self.redis.set(key, self.worker, nx=True, px=int(delay * 1000)):
+            wait = self.redis.pttl(key)
+            await asyncio.sleep(max(wait, 10) / 1000)
+
+
+class FrontierError(RuntimeError):
+    """The frontier cannot be used; one line."""
+
+
+def request_id(url: str) -> str:
+    return hashlib.sha1(url.encode()).hexdigest()
+
+
+class FrontierScheduler(Scheduler):
+    """scrapy-redis's scheduler, plus in-flight tracking of article requests and reclaiming of the
+    work of dead workers."""
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        scheduler = super().from_crawler(crawler)
+        scheduler.frontier = Frontier(
+            crawler.settings["REDIS_URL"],
+            crawler.settings["PROVTRACK_FRONTIER_NAME"],
+            crawler.settings["PROVTRACK_FRONTIER_WORKER"],
+        )
+        scheduler._last_beat = 0.0
+        scheduler._started = time.monotonic()
+        crawler.signals.connect(scheduler._idle, signal=signals.spider_idle)
+        # An idle worker looks at the shared queue on the engine's heartbeat, every 5 s by default:
+        # too slow when another worker is about to queue a feed's articles. (Scrapy has no setting.)
+        if crawler.engine is not None and hasattr(crawler.engine, "_SLOT_HEARTBEAT_INTERVAL"):
+            crawler.engine._SLOT_HEARTBEAT_INTERVAL = POLL_SECONDS
+        return scheduler
+
+    def next_request(self):
+        self._beat()
+        request = super().next_request()
+        if request is not None and request.meta.get("pt_kind") in TRACKED_KINDS:
+            rid = request_id(f"{request.meta['pt_kind']} {request.url}")
+            request.meta["pt_frontier_id"] = rid
+            self.frontier.track(rid, self.queue._encode_request(request))
+        return request
+
+    def has_pending_requests(self) -> bool:
+        self._beat()
+        return super().has_pending_requests()
+
+    def _beat(self) -> None:
+        now = time.monotonic()
+        if now - self._last_beat < HEARTBEAT_SECONDS:
+            return
+        self._last_beat = now
+        self.frontier.heartbeat()
+        for worker in self.frontier.orphans():
+            taken = self.frontier.take_orphaned(worker)
+            for encoded in taken:
+                # back on the queue, past the duplicate filter that has seen them
+                self.queue.push(self.queue._decode_request(encoded))
+            if taken:
+                logger.warning(
+                    "worker %s stopped: %d of its requests are back in the queue", worker, len(taken)
+                )
+
+    def _idle(self, spider) -> None:
+        from scrapy.exceptions import DontCloseSpider
+
+        self._beat()
+        starting = time.monotonic() - self._started < STARTUP_GRACE_SECONDS
+        if starting or not self.frontier.idle_everywhere(len(self.queue)):
+            raise DontCloseSpider
+
+
+class FrontierPolitenessMiddleware:
+    """Downloader middleware: waits for the request's domain slot in Redis (DOWNLOAD_DELAY apart)."""
+
+    def __init__(self, frontier: Frontier, delay: float):
+        self.frontier = frontier
+        self.delay = delay
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        s = crawler.settings
+        frontier = Frontier(s["REDIS_URL"], s["PROVTRACK_FRONTIER_NAME"], s["PROVTRACK_FRONTIER_WORKER"])
+        return cls(frontier, s.getfloat("PROVTRACK_FRONTIER_DELAY"))
+
+    async def process_request(self, request):
+        host = (urlsplit(request.url).hostname or "").lower()
+        await self.frontier.wait_for_slot(host, self.delay)
+        return None
