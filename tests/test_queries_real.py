@@ -63,3 +63,17 @@ def test_every_named_query_returns_rows_on_real_databases(name, database, reques
     finally:
         con.close()
     assert len(frame) > 0, f"{name} returned no rows on the {database} database (parameters {params})"
+
+
+def test_explain_on_the_seed_like_demo_story_shows_credit_chain_and_passages(demo):
+    url = "http://eurasia-herald.example/news/2026/11/16/belarus-4th-nation-s400-air-defense.html"
+    done = subprocess.run([*PROVTRACK, "--db", str(demo), "explain", url], capture_output=True, text=True,
+                          timeout=60, cwd=PROJECT_ROOT)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "origin agency: Sputnik · hops 1" in out and "credit credited" in out
+    assert "Sputnik      origin       footer    “Via: Sputnik News Agency”" in out, "the end-of-page credit"
+    assert "BelTA        cited" in out, "the agency it quotes is cited, not its origin"
+    chain = out.split("chain (newest first):")[1].split("credits on the page:")[0]
+    assert "EurAsia Herald" in chain and "└─ Sputnik" in chain and "sputnik-demo.example" in chain
+    assert "reused passages (containment" in out and "» Belarus has put Russian-made S-400" in out
