@@ -95,6 +95,7 @@ def run_crawl(
     archive_root = Path(db_path).resolve().parent / "archive"
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
     jobs = settings.getint("PROVTRACK_JOBS") or os.cpu_count() or 1
+    gzip_level = settings.getint("PROVTRACK_WARC_GZIP_LEVEL")
     sink = None
     if frontier is not None:
         settings.update(frontier.scrapy_settings(), priority="cmdline")
@@ -105,10 +106,10 @@ def run_crawl(
         settings.set("PROVTRACK_FRONTIER_DELAY", settings.getfloat("DOWNLOAD_DELAY"), priority="cmdline")
         settings.set("DOWNLOAD_DELAY", 0, priority="cmdline")
         sink = ShardSink(shards, frontier.worker)
-        archive = WarcArchive(shards, f"{frontier.worker}-{stamp}.warc.gz")
+        archive = WarcArchive(shards, f"{frontier.worker}-{stamp}.warc.gz", gzip_level)
         known, seeds = {}, {}  # the shared duplicate filter remembers what any worker fetched
     else:
-        archive = WarcArchive(archive_root, f"crawl-{run_id:06d}-{stamp}.warc.gz")
+        archive = WarcArchive(archive_root, f"crawl-{run_id:06d}-{stamp}.warc.gz", gzip_level)
         with session.connection() as con:
             known, seeds = known_articles(con), seed_states(con)
     job = CrawlJob(

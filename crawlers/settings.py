@@ -45,6 +45,7 @@ PROVTRACK_RECHECK_MIN_AGE_HOURS = 1.0
 PROVTRACK_BATCH_SIZE = 50
 PROVTRACK_FLUSH_SECONDS = 5.0
 PROVTRACK_JOBS = 0  # cleaning processes; 0 = every core
+PROVTRACK_WARC_GZIP_LEVEL = 1  # 1 = fast, 20 % larger than 6 or 9 (see pipelines/archive.py)
 
 # Network routing: send every request through this HTTP proxy (the demo's sample web, a test server).
 PROVTRACK_PROXY = ""

@@ -7,14 +7,18 @@ import json
 from datetime import datetime, timezone
 
 import trafilatura
+from htmldate import find_date
 
 from pipelines.credits import find_credits
 from pipelines.dates import choose_published_at, first_seen_of, parse_datetime
 from pipelines.models import Article, DateCandidate, Page
+from pipelines.page_metadata import page_metadata
 from pipelines.page_regions import parse_html, regions_of_tree
 from pipelines.registry import AgencyRegistry, load_agencies
 from pipelines.urls import normalize_url, registered_domain
 
+#: htmldate's guess is asked only when none of these claims exist: each of them would win over it.
+_BETTER_THAN_HTMLDATE = ("input", "metadata", "feed", "sitemap")
 MAX_PAGE_CHARS = 20_000_000  # trafilatura on a larger page costs minutes; such a page is not an article
 
 
@@ -56,8 +60,9 @@ def metadata_dates(tree) -> list[DateCandidate]:
 def clean_page(page: Page, registry: AgencyRegistry | None = None) -> Article:
     """Turn one input page into an Article; raises CleanError when no article text is found.
 
-    With html, trafilatura gives text, title, author, date, site name, language and canonical URL and
-    the credits stage reads the raw page too; with text only, the text is taken as given."""
+    With html, trafilatura gives the text, its metadata functions the title, author, site name and
+    canonical URL, the page's own tags and htmldate the dates, and the credits stage reads the raw page
+    too; with text only, the text is taken as given."""
     registry = registry or load_agencies()
     url = normalize_url(page.url)
     candidates = list(page.date_candidates)
@@ -75,27 +80,26 @@ def clean_page(page: Page, registry: AgencyRegistry | None = None) -> Article:
             tree = parse_html(page.html)
         except ValueError as exc:
             raise CleanError(f"not parseable as HTML: {exc}") from exc
-        # One parse serves all three readers; the two that read the raw page go before trafilatura,
-        # which prunes the tree it is given.
+        # One parse serves every reader; none of them changes the tree (trafilatura works on a copy).
         regions = regions_of_tree(tree)
         candidates += metadata_dates(tree)
+        meta = page_metadata(tree, page.url)
         document = trafilatura.bare_extraction(
             tree,
             url=page.url,
-            with_metadata=True,
+            with_metadata=False,  # page_metadata reads what provtrack keeps, at a third of the cost
             include_comments=False,
-            fast=True,  # no readability/jusText second opinion: see TRAFILATURA_FAST in the README
-            date_extraction_params=_htmldate_params(),
+            fast=True,  # no readability/jusText second opinion: see "Cleaning" in the README
         )
         if document is not None and document.text:
             text = document.text
-            title = title or document.title
-            author, sitename = document.author, document.sitename
-            canonical = document.url if document.url and document.url != page.url else None
-            language = language or document.language
-            day = parse_datetime(document.date)
-            if day:
-                candidates.append(DateCandidate("htmldate", day))
+            title = title or meta.title
+            author, sitename = meta.author, meta.sitename
+            canonical = meta.url if meta.url and meta.url != page.url else None
+            if not any(c.source in _BETTER_THAN_HTMLDATE for c in candidates):
+                day = parse_datetime(find_date(tree, **_htmldate_params(meta.url or page.url)))
+                if day:
+                    candidates.append(DateCandidate("htmldate", day))
         language = language or (tree.get("lang") or "").split("-")[0].lower() or None
     text = text.strip()
     if not text:
@@ -118,10 +122,11 @@ def clean_page(page: Page, registry: AgencyRegistry | None = None) -> Article:
     )
 
 
-def _htmldate_params() -> dict:
+def _htmldate_params(url: str) -> dict:
     """htmldate settings: it is only the fallback behind declared metadata, so its extensive search
     (every date-looking string on the page) is not worth its cost; dates after today are refused."""
     return {
+        "url": url,
         "original_date": True,
         "extensive_search": False,
         "max_date": datetime.now(timezone.utc).strftime("%Y-%m-%d"),

@@ -104,6 +104,7 @@ _BLOCK_TAGS = {
     "time",
     "picture",
 }
+_CAPTION_TAGS = frozenset({"figure", "figcaption", "picture"})
 _ARTICLE_TYPES = re.compile(r"article|posting|report|webpage|creativework|liveblog", re.I)
 _MEDIA_TYPES = re.compile(r"imageobject|videoobject|mediaobject", re.I)
 _META_NAMES = {
@@ -188,7 +189,7 @@ def _article_root(body):
 def _kind_of(child, kind: str) -> str:
     if kind != "para":
         return kind
-    if child.tag in ("figure", "figcaption", "picture"):
+    if child.tag in _CAPTION_TAGS:
         return "caption"
     if child.get("rel") == "author":
         return "byline"
@@ -203,29 +204,32 @@ def _element_text(el) -> str:
 def _walk(el, kind: str, out: list[list], in_link: bool, skip=None):
     """Appends [kind, text] pieces in document order (None text = block break); kinds are inherited.
 
-    `skip` is a subtree already read, left out when the walk widens to look for a byline."""
+    `skip` is a subtree already read, left out when the walk widens to look for a byline. Most elements
+    of an article carry no attributes; they take the short path (the tag alone decides)."""
     for child in el:
         if child is skip:
             continue
         tail = child.tail if child.tail and child.tail.strip() else None
-        if not isinstance(child.tag, str):
+        tag = child.tag
+        if not isinstance(tag, str):
             if tail:
                 out.append([kind, tail])
             continue
-        if _is_junk(child):
+        has_attributes = len(child.attrib) > 0
+        if tag in _DROP_TAGS or (has_attributes and _is_junk(child)):
             # An author box inside an article's aside still names the article's author.
-            rescue = child.tag == "aside" and not _JUNK.search(_attrs(child))
-            for by in child.xpath(
-                ".//*[@rel='author' or contains(@class, 'author') or contains(@class, 'byline')]"
-            ):
-                if rescue and not by.xpath("ancestor::a") and not in_link:
-                    out += [["byline", None], ["byline", _element_text(by)], [kind, None]]
-                    break
+            if tag == "aside" and not in_link and not _JUNK.search(_attrs(child)):
+                for by in child.xpath(
+                    ".//*[@rel='author' or contains(@class, 'author') or contains(@class, 'byline')]"
+                ):
+                    if not by.xpath("ancestor::a"):
+                        out += [["byline", None], ["byline", _element_text(by)], [kind, None]]
+                        break
             if tail:
                 out.append([kind, tail])
             continue
-        ckind = _kind_of(child, kind)
-        link = in_link or child.tag == "a"
+        ckind = _kind_of(child, kind) if has_attributes or tag in _CAPTION_TAGS else kind
+        link = in_link or tag == "a"
         if ckind == "byline" and kind != "byline":
             # A byline is read as one unit ("Tom Davies" + "Associated Press" in two spans);
             # one inside a link belongs to a teaser of another story.
@@ -234,19 +238,21 @@ def _walk(el, kind: str, out: list[list], in_link: bool, skip=None):
             if tail:
                 out.append([kind, tail])
             continue
-        if child.tag == "img":
-            for attr in ("alt", "title", "data-credit", "data-caption"):
-                v = child.get(attr)
-                if v and v.strip():
-                    out += [["caption", None], ["caption", v], [kind, None]]
-        elif child.get("title") and ckind == "caption":
-            out += [["caption", None], ["caption", child.get("title")], [kind, None]]
-        block = child.tag in _BLOCK_TAGS or ckind != kind
+        if has_attributes:
+            if tag == "img":
+                for attr in ("alt", "title", "data-credit", "data-caption"):
+                    v = child.get(attr)
+                    if v and v.strip():
+                        out += [["caption", None], ["caption", v], [kind, None]]
+            elif ckind == "caption" and child.get("title"):
+                out += [["caption", None], ["caption", child.get("title")], [kind, None]]
+        block = tag in _BLOCK_TAGS or ckind != kind
         if block:
             out.append([ckind, None])
         if child.text:
             out.append([ckind, child.text])
-        _walk(child, ckind, out, link, skip)
+        if len(child):
+            _walk(child, ckind, out, link, skip)
         if block:
             out.append([kind, None])
         if tail:

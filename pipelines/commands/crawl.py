@@ -285,8 +285,7 @@ def merge(ctx, folder: Path | None, no_link: bool) -> None:
     click.echo(
         f"merge: {len(todo) - len(bad)} shards, {totals['new']} new articles, "
         f"{totals['versions']} new versions, {totals['unchanged']} unchanged, "
-        f"{len(bad)} unreadable (run {run_id})"
-        + (f"; link: {linked}" if linked is not None else "")
+        f"{len(bad)} unreadable (run {run_id})" + (f"; link: {linked}" if linked is not None else "")
     )
     if bad:
         sys.exit(EXIT_PARTIAL)

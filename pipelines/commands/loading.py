@@ -19,6 +19,9 @@ from pipelines.store.db import load_query
 from pipelines.store.runs import finish_run, start_run
 from pipelines.warc_ingest import WarcCounts, WarcFilter, warc_pages
 
+#: DuckDB's memory for an ingest run, which streams: keeps a 1 GB input under 1 GB of resident memory.
+INGEST_DUCKDB_MEMORY = "256MB"
+
 
 def ensure_registries(con) -> None:
     """Make sure the shipped agencies and sources exist as outlets (cheap, idempotent)."""
@@ -88,6 +91,8 @@ def ingest(ctx, paths: tuple[Path, ...], jobs: int | None, domains, since, until
         click.echo(f"skipped {label}: {reason}", err=True)
 
     with ctx.db.writer() as con:
+        # Ingest only appends: DuckDB's cache of what it wrote would grow with the input otherwise.
+        con.execute(f"SET memory_limit = '{INGEST_DUCKDB_MEMORY}'")
         ensure_registries(con)
         run_id = start_run(con, "ingest", " ".join(map(str, paths)))
         try:
