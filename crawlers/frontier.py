@@ -16,6 +16,7 @@ import logging
 import os
 import socket
 import time
+import uuid
 from urllib.parse import urlsplit
 
 import redis
@@ -35,7 +36,8 @@ TRACKED_KINDS = ("article", "feed", "sitemap", "site")
 
 
 def worker_name() -> str:
-    return f"{socket.gethostname()}-{os.getpid()}"
+    """Unique per run: a restarted container keeps its host name and often its pid."""
+    return f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
 
 
 class Frontier:
@@ -84,9 +86,12 @@ class Frontier:
         if request_ids:
             self.redis.hdel(self.key("inflight", self.worker), *request_ids)
 
-    def leave(self) -> None:
-        """A clean exit: nothing of ours is in flight any more; stop counting as alive."""
+    def leave(self, queue_length: int) -> None:
+        """A clean exit: stop counting as alive; the last worker out ends the cycle, so the next run
+        seeds again (the seeding lock otherwise expires after its window)."""
         self.redis.delete(self.key("alive", self.worker))
+        if self.idle_everywhere(queue_length):
+            self.redis.delete(self.key("seeded"))
 
     def orphans(self) -> list[str]:
         """Workers with requests in flight but no heartbeat."""
@@ -94,20 +99,25 @@ class Frontier:
         found = []
         for key in self.redis.scan_iter(match=prefix + "*"):
             worker = key.decode()[len(prefix) :]
-            if worker != self.worker and not self.redis.exists(self.key("alive", worker)):
+            holder = worker.rsplit("~", 1)[-1]  # "<dead>~<reclaimer>": being put back by the reclaimer
+            if holder != self.worker and not self.redis.exists(self.key("alive", holder)):
                 found.append(worker)
         return found
 
-    def take_orphaned(self, worker: str) -> list[bytes]:
-        """The in-flight requests of a dead worker, taken by exactly one caller (RENAME is atomic)."""
-        mine = self.key("reclaiming", worker, self.worker)
+    def reclaim(self, worker: str, push) -> int:
+        """Put a dead worker's in-flight requests back with `push(encoded)`. The hash is first renamed
+        to one still under the in-flight prefix (RENAME is atomic, so one worker takes it, and a
+        reclaimer that dies half-way leaves it to the next), and deleted only after every push."""
+        mine = self.key("inflight", f"{worker}~{self.worker}")
         try:
             self.redis.rename(self.key("inflight", worker), mine)
         except redis.ResponseError:
-            return []  # another worker took them first
+            return 0  # another worker took them first
         values = list(self.redis.hvals(mine))
+        for encoded in values:
+            push(encoded)
         self.redis.delete(mine)
-        return values
+        return len(values)
 
     def idle_everywhere(self, queue_length: int) -> bool:
         """Nothing queued and nothing in flight in any worker: the cycle's work is done."""
@@ -145,7 +155,6 @@ class FrontierScheduler(Scheduler):
             crawler.settings["PROVTRACK_FRONTIER_NAME"],
             crawler.settings["PROVTRACK_FRONTIER_WORKER"],
         )
-        scheduler._last_beat = 0.0
         scheduler._started = time.monotonic()
         crawler.signals.connect(scheduler._idle, signal=signals.spider_idle)
         # An idle worker looks at the shared queue on the engine's heartbeat, every 5 s by default:
@@ -154,8 +163,29 @@ class FrontierScheduler(Scheduler):
             crawler.engine._SLOT_HEARTBEAT_INTERVAL = POLL_SECONDS
         return scheduler
 
+    def open(self, spider):
+        super().open(spider)
+        from twisted.internet import task
+
+        self._heart = task.LoopingCall(self._beat)  # a busy worker is still alive
+        self._heart.start(HEARTBEAT_SECONDS, now=True)
+
+    def close(self, reason):
+        if getattr(self, "_heart", None) is not None and self._heart.running:
+            self._heart.stop()
+        self.frontier.leave(len(self.queue))
+        return super().close(reason)
+
+    def enqueue_request(self, request):
+        # A redirect or retry copies the meta of the request it replaces: that one is done once its
+        # successor is queued (or dropped as a duplicate), and the successor gets its own id when taken.
+        replaced = request.meta.pop("pt_frontier_id", None)
+        queued = super().enqueue_request(request)
+        if replaced:
+            self.frontier.done([replaced])
+        return queued
+
     def next_request(self):
-        self._beat()
         request = super().next_request()
         if request is not None and request.meta.get("pt_kind") in TRACKED_KINDS:
             rid = request_id(f"{request.meta['pt_kind']} {request.url}")
@@ -163,21 +193,11 @@ class FrontierScheduler(Scheduler):
             self.frontier.track(rid, self.queue._encode_request(request))
         return request
 
-    def has_pending_requests(self) -> bool:
-        self._beat()
-        return super().has_pending_requests()
-
     def _beat(self) -> None:
-        now = time.monotonic()
-        if now - self._last_beat < HEARTBEAT_SECONDS:
-            return
-        self._last_beat = now
         self.frontier.heartbeat()
         for worker in self.frontier.orphans():
-            taken = self.frontier.take_orphaned(worker)
-            for encoded in taken:
-                # back on the queue, past the duplicate filter that has seen them
-                self.queue.push(self.queue._decode_request(encoded))
+            # back on the queue, past the duplicate filter that has seen them
+            taken = self.frontier.reclaim(worker, lambda e: self.queue.push(self.queue._decode_request(e)))
             if taken:
                 logger.warning(
                     "worker %s stopped: %d of its requests are back in the queue", worker, len(taken)
@@ -186,7 +206,6 @@ class FrontierScheduler(Scheduler):
     def _idle(self, spider) -> None:
         from scrapy.exceptions import DontCloseSpider
 
-        self._beat()
         starting = time.monotonic() - self._started < STARTUP_GRACE_SECONDS
         if starting or not self.frontier.idle_everywhere(len(self.queue)):
             raise DontCloseSpider

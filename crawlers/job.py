@@ -172,7 +172,6 @@ class CrawlJob:
                 records.append(item.fetch)
         if self.shards is not None:
             saved = self.shards.save(by_source)
-            self.waiting_dates.clear()  # a late listing date may belong to another worker's page
         else:
             saved = self._save_to_database(by_source, records)
         if self.frontier is not None:

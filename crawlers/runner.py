@@ -66,7 +66,7 @@ def start_cleaner(jobs: int) -> Executor:
     a process without threads). One job: a thread, still off the reactor."""
     if jobs <= 1:
         return ThreadPoolExecutor(max_workers=1, thread_name_prefix="provtrack-clean")
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=die_with_parent)
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=die_with_parent, initargs=(os.getpid(),))
     html = "<html><body><article><p>warm-up</p></article></body></html>"
     list(pool.map(clean_safely, [Page(url=f"http://warm-up.invalid/{i}", html=html) for i in range(jobs)]))
     return pool
@@ -133,8 +133,6 @@ def run_crawl(
         process.start()
     finally:
         job.close()
-        if frontier is not None and job.fatal is None:
-            frontier.leave()
         logging.getLogger().handlers[:] = [
             h for h in logging.getLogger().handlers if not isinstance(h, logging.FileHandler)
         ]

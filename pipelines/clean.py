@@ -4,7 +4,7 @@ the chosen publication time, and the credits the page gives)."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import trafilatura
 from htmldate import find_date
@@ -96,7 +96,7 @@ def clean_page(page: Page, registry: AgencyRegistry | None = None) -> Article:
             title = title or meta.title
             author, sitename = meta.author, meta.sitename
             canonical = meta.url if meta.url and meta.url != page.url else None
-            if not any(c.source in _BETTER_THAN_HTMLDATE for c in candidates):
+            if not _has_usable_claim(candidates):
                 day = parse_datetime(find_date(tree, **_htmldate_params(meta.url or page.url)))
                 if day:
                     candidates.append(DateCandidate("htmldate", day))
@@ -120,6 +120,21 @@ def clean_page(page: Page, registry: AgencyRegistry | None = None) -> Article:
         warc_file=page.warc_file,
         warc_offset=page.warc_offset,
     )
+
+
+def _has_usable_claim(candidates: list[DateCandidate]) -> bool:
+    """A claim that outranks htmldate and that choose_published_at would accept (not > 1 day after
+    first sight): then htmldate's guess could never be chosen."""
+    first_seen = first_seen_of(candidates)
+    limit = first_seen + timedelta(days=1) if first_seen else None
+    return any(
+        c.source in _BETTER_THAN_HTMLDATE and (limit is None or _utc(c.value) <= _utc(limit))
+        for c in candidates
+    )
+
+
+def _utc(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 
 def _htmldate_params(url: str) -> dict:

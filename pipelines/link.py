@@ -171,7 +171,9 @@ def _pool():
         return None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)  # 3.12+: fork of a threaded process
-        return multiprocessing.get_context("fork").Pool(WORKERS - 1, initializer=die_with_parent)
+        return multiprocessing.get_context("fork").Pool(
+            WORKERS - 1, initializer=die_with_parent, initargs=(os.getpid(),)
+        )
 
 
 @dataclass(frozen=True)

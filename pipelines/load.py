@@ -67,7 +67,9 @@ class Loader:
         """Articles (or reasons) in the order of `pages`."""
         if self.jobs > 1 and sum(1 for p in pages if p.html) >= 8:
             if self._pool is None:
-                self._pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=die_with_parent)
+                self._pool = ProcessPoolExecutor(
+                    max_workers=self.jobs, initializer=die_with_parent, initargs=(os.getpid(),)
+                )
             return list(self._pool.map(_clean_one, pages, chunksize=8))
         return [_clean_one(page) for page in pages]
 

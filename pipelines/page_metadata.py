@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from trafilatura.metadata import (
+    META_URL,
     examine_meta,
     extract_author,
     extract_meta_json,
@@ -38,12 +39,15 @@ def page_metadata(tree, url: str | None) -> PageMetadata:
         meta = extract_meta_json(tree, meta)
     except Exception:  # trafilatura's JSON-LD reader on malformed data
         pass
-    title = meta.title or extract_title(tree)
-    author = meta.author or extract_author(tree)
-    canonical = meta.url or extract_url(tree, url)
-    sitename = meta.sitename or extract_sitename(tree)
-    if sitename:
-        sitename = sitename.lstrip("@")
-        if sitename and "." not in sitename and not sitename[0].isupper():
-            sitename = sitename.title()
-    return PageMetadata(title, author, sitename or None, canonical)
+    meta.title = meta.title or extract_title(tree)
+    meta.author = meta.author or extract_author(tree)
+    meta.url = meta.url or extract_url(tree, url)
+    meta.sitename = meta.sitename or extract_sitename(tree)
+    if meta.sitename:
+        meta.sitename = meta.sitename.lstrip("@")
+        if meta.sitename and "." not in meta.sitename and not meta.sitename[0].isupper():
+            meta.sitename = meta.sitename.title()
+    elif meta.url and (match := META_URL.match(meta.url)):
+        meta.sitename = match[1]  # the site's host name, as trafilatura falls back to
+    meta.clean_and_trim()  # entities unescaped, whitespace and length trimmed, as trafilatura does
+    return PageMetadata(meta.title, meta.author, meta.sitename or None, meta.url)

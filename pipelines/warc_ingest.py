@@ -33,7 +33,7 @@ class WarcFilter:
             return True
         try:
             return registered_domain(url) in self.domains
-        except BadURL:
+        except (BadURL, ValueError):  # ValueError: urlsplit on a mangled host ("Invalid IPv6 URL")
             return False
 
     def wants_date(self, captured: datetime | None) -> bool:
@@ -65,7 +65,10 @@ def warc_pages(path: Path, keep: WarcFilter, counts: WarcCounts) -> Iterator[tup
                 page = None
                 if record.rec_type == "response" and record.http_headers is not None:
                     counts.records += 1
-                    page = _page(path, record, keep)
+                    try:
+                        page = _page(path, record, keep)
+                    except ValueError:  # one mangled record (URL, header): left out, the file goes on
+                        page = None
                     counts.html += page is not None
                     counts.filtered += page is None
                 # asked only after the body is read: warcio skips to the record's end to answer
@@ -74,9 +77,13 @@ def warc_pages(path: Path, keep: WarcFilter, counts: WarcCounts) -> Iterator[tup
                 if page is not None:
                     page.warc_offset = offset
                     yield f"{path}@{offset}", page
-        if good_end < size:
-            # warcio stops quietly at a gzip member cut short by a killed writer
-            raise EOFError(f"{size - good_end} bytes at the end are not a whole record")
+            if good_end < size:
+                handle.seek(good_end)
+                rest = handle.read(4096)
+                # uncompressed files end records with blank lines warcio does not count
+                if rest.strip() or size - good_end > len(rest):
+                    # warcio stops quietly at a gzip member cut short by a killed writer
+                    raise EOFError(f"{size - good_end} bytes at the end are not a whole record")
     except OSError as exc:
         yield f"{path}@{good_end}", BadRow(str(path), good_end, f"cannot read: {exc.strerror or exc}")
     except Exception as exc:  # warcio on a truncated gzip member or a mangled header

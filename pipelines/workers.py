@@ -12,13 +12,16 @@ _PR_SET_PDEATHSIG = 1
 _inherited_fds: set[int] = set()
 
 
-def die_with_parent() -> None:
-    """Pool initializer: ask Linux to kill this worker when its parent dies (a no-op elsewhere)."""
+def die_with_parent(parent_pid: int | None = None) -> None:
+    """Pool initializer (initargs=(os.getpid(),)): ask Linux to kill this worker when its parent dies
+    (a no-op elsewhere)."""
     if sys.platform.startswith("linux"):
         try:
             ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
         except (OSError, AttributeError):
             pass
+    if parent_pid is not None and os.getppid() != parent_pid:
+        os._exit(1)  # the parent died before the request above took effect
 
 
 def close_in_children(fd: int) -> None:

@@ -88,3 +88,26 @@ def test_the_stored_pointer_leads_back_to_the_record(tmp_path, run_cli):
         assert read_response(tmp_path, warc_file, offset).url.endswith(
             url.split("://", 1)[1].split("/", 1)[1]
         )
+
+
+def test_an_uncompressed_warc_is_read_whole_without_a_damage_report(tmp_path, run_cli):
+    import io
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    path = tmp_path / "plain.warc"
+    with open(path, "wb") as handle:
+        writer = WARCWriter(handle, gzip=False)
+        for n in (1, 2):
+            body = _page(f"Plain {n}", n)
+            http = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+            writer.write_record(
+                writer.create_warc_record(
+                    f"https://plain.example/{n}.html", "response", payload=io.BytesIO(body), length=len(body),
+                    http_headers=http,
+                )
+            )  # fmt: skip
+    result = run_cli("ingest", str(path))
+    assert result.exit_code == 0, result.output
+    assert "damaged" not in result.output and len(_urls(tmp_path / "test.duckdb")) == 2

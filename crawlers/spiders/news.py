@@ -510,7 +510,10 @@ class NewsSpider(scrapy.Spider):
 
     def closed(self, reason: str) -> None:
         # Requests the scheduler dropped as duplicates (an article redirecting to one fetched already)
-        # never come back: name them rather than lose them silently.
+        # never come back: name them rather than lose them silently. With a shared frontier, other
+        # workers fetched the rest of what this one queued.
+        if self.job.frontier is not None:
+            return
         for key, pending in self.pending.items():
             report = self.job.reports[pending.source]
             report.failed += 1

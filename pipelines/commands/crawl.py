@@ -205,7 +205,7 @@ def crawl(
 def _crawl_as_worker(ctx, sources, settings, frontier_url, name, shards, on_skip) -> None:
     """One worker of a distributed crawl: no database, articles to Parquet shards (see `merge`)."""
     from crawlers.frontier import Frontier, FrontierError
-    from crawlers.runner import run_crawl
+    from crawlers.runner import CrawlFailed, run_crawl
 
     try:
         frontier = Frontier(frontier_url, name)
@@ -213,23 +213,31 @@ def _crawl_as_worker(ctx, sources, settings, frontier_url, name, shards, on_skip
         raise click.ClickException(str(exc)) from None
     folder = shards or Path(ctx.db.path).resolve().parent / "shards"
     terminal = sys.stderr.isatty()
-    reports = run_crawl(
-        None,
-        0,
-        sources,
-        db_path=ctx.db.path,
-        overrides=settings,
-        log_file=None if terminal else log_file_for(ctx.db.path, f"crawl-{frontier.worker}"),
-        quiet=terminal,
-        on_skip=on_skip,
-        frontier=frontier,
-        shards=folder,
-    )
+    try:
+        reports = run_crawl(
+            None,
+            0,
+            sources,
+            db_path=ctx.db.path,
+            overrides=settings,
+            log_file=None if terminal else log_file_for(ctx.db.path, f"crawl-{frontier.worker}"),
+            quiet=terminal,
+            on_skip=on_skip,
+            frontier=frontier,
+            shards=folder,
+        )
+    except CrawlFailed as exc:
+        raise click.ClickException(str(exc)) from None
+    for report in reports:
+        if report.seeds or report.requested:
+            click.echo(report.line(), err=report.status != "ok")
     sent = sum(r.saved.new_articles for r in reports)
     click.echo(
         f"worker {frontier.worker}: {sent} articles written to {folder}; "
         f"`provtrack merge {folder}` loads them into {ctx.db.path}"
     )
+    if any(r.status != "ok" for r in reports):
+        sys.exit(EXIT_PARTIAL)
 
 
 @cli.command()
@@ -245,15 +253,11 @@ def merge(ctx, folder: Path | None, no_link: bool) -> None:
         provtrack merge                  # <db dir>/shards
         provtrack merge /mnt/crawl/shards
     """
-    from crawlers.shards import from_frame
-    from pipelines.store.articles import Outlets, save_articles
+    from pipelines.commands.loading import ensure_registries
 
     folder = folder or Path(ctx.db.path).resolve().parent / "shards"
     if not folder.is_dir():
         raise click.ClickException(f"{folder}: no such folder of shards")
-    import pandas as pd
-
-    from pipelines.commands.loading import ensure_registries
 
     with ctx.db.writer() as con:
         ensure_registries(con)
@@ -261,26 +265,11 @@ def merge(ctx, folder: Path | None, no_link: bool) -> None:
         todo = sorted(p for p in folder.glob("*.parquet") if p.name not in done)
         run_id = start_run(con, "merge", str(folder))
         totals, bad = {"new": 0, "versions": 0, "unchanged": 0}, []
-        for path in todo:
-            try:
-                articles = from_frame(pd.read_parquet(path))
-            except Exception as exc:  # a damaged shard is named, the others are loaded
-                bad.append(path.name)
-                click.echo(f"skipped {path}: unreadable shard ({type(exc).__name__}: {exc})", err=True)
-                continue
-            saved = save_articles(con, run_id, articles, Outlets(con, run_id))
-            con.execute(
-                "INSERT INTO merged_shards VALUES (?, ?, current_timestamp::TIMESTAMP, ?)",
-                [path.name, len(articles), run_id],
-            )
-            totals["new"] += saved.new_articles
-            totals["versions"] += saved.new_versions
-            totals["unchanged"] += saved.unchanged
-        linked = None
-        if not no_link:
-            from pipelines.link import link_articles
-
-            linked = link_articles(con, run_id)
+        try:
+            linked = _merge_shards(con, run_id, todo, totals, bad, link=not no_link)
+        except BaseException as exc:
+            finish_run(con, run_id, "failed", message=f"{type(exc).__name__}: {exc}")
+            raise
         finish_run(con, run_id, "partial" if bad else "ok", totals)
     click.echo(
         f"merge: {len(todo) - len(bad)} shards, {totals['new']} new articles, "
@@ -289,6 +278,35 @@ def merge(ctx, folder: Path | None, no_link: bool) -> None:
     )
     if bad:
         sys.exit(EXIT_PARTIAL)
+
+
+def _merge_shards(con, run_id: int, todo: list[Path], totals: dict, bad: list, *, link: bool):
+    """Load each shard (a damaged one is named and skipped), then link; returns the link summary."""
+    import pandas as pd
+
+    from crawlers.shards import from_frame
+    from pipelines.store.articles import Outlets, save_articles
+
+    for path in todo:
+        try:
+            articles = from_frame(pd.read_parquet(path))
+        except Exception as exc:  # a damaged shard is named, the others are loaded
+            bad.append(path.name)
+            click.echo(f"skipped {path}: unreadable shard ({type(exc).__name__}: {exc})", err=True)
+            continue
+        saved = save_articles(con, run_id, articles, Outlets(con, run_id))
+        con.execute(
+            "INSERT INTO merged_shards VALUES (?, ?, current_timestamp::TIMESTAMP, ?)",
+            [path.name, len(articles), run_id],
+        )
+        totals["new"] += saved.new_articles
+        totals["versions"] += saved.new_versions
+        totals["unchanged"] += saved.unchanged
+    if not link:
+        return None
+    from pipelines.link import link_articles
+
+    return link_articles(con, run_id)
 
 
 def _counts(report) -> dict:
