@@ -141,22 +141,37 @@ def _is_junk(el) -> bool:
         return True
     if el.get("aria-hidden") == "true" or el.get("hidden") is not None:
         return True
-    return _junk_attrs(_attrs(el), el.get("class", "") or "")
+    cls = el.get("class", "") or ""
+    ident = el.get("id")
+    junk = _junk_words(f"{cls} {el.get('itemprop', '')} {el.get('rel', '')}") or bool(
+        ident and _JUNK.search(ident)
+    )
+    return junk and not _caption_words(cls)
 
 
-# Pages repeat a handful of class strings thousands of times; the regexes run once per distinct string.
+# Pages repeat a handful of class strings thousands of times, so the regexes run once per distinct
+# string; ids are unique per element and are searched apart, uncached, so they do not crowd the cache.
 @lru_cache(maxsize=8192)
-def _junk_attrs(attrs: str, cls: str) -> bool:
-    return bool(attrs.strip()) and bool(_JUNK.search(attrs)) and not _CAPTION.search(cls)
+def _junk_words(words: str) -> bool:
+    return bool(_JUNK.search(words))
 
 
 @lru_cache(maxsize=8192)
-def _kind_of_attrs(attrs: str) -> str | None:
-    if not attrs.strip():
+def _caption_words(words: str) -> bool:
+    return bool(_CAPTION.search(words))
+
+
+@lru_cache(maxsize=8192)
+def _kind_of_words(words: str) -> str | None:
+    return _kind_of_text(words)
+
+
+def _kind_of_text(words: str) -> str | None:
+    if not words.strip():
         return None
-    if _BYLINE.search(attrs):
+    if _BYLINE.search(words):
         return "byline"
-    if _CAPTION.search(attrs):
+    if _CAPTION.search(words):
         return "caption"
     return None
 
@@ -193,8 +208,13 @@ def _kind_of(child, kind: str) -> str:
         return "caption"
     if child.get("rel") == "author":
         return "byline"
-    attrs = f"{child.get('class', '')} {child.get('id', '')} {child.get('itemprop', '')} "
-    return _kind_of_attrs(attrs + (child.get("data-testid") or "")) or kind
+    found = _kind_of_words(
+        f"{child.get('class', '')} {child.get('itemprop', '')} {child.get('data-testid', '')}"
+    )
+    ident = child.get("id")
+    if found != "byline" and ident:
+        found = _kind_of_text(ident) or found  # byline anywhere wins, then caption anywhere
+    return found or kind
 
 
 def _element_text(el) -> str:

@@ -24,21 +24,25 @@ def time_clean_page(htmls, registry) -> tuple[float, float]:
     from pipelines.page_regions import PageRegions
 
     def run() -> float:
-        started = time.perf_counter()
+        started = time.process_time()  # CPU seconds: a busy neighbour on a shared machine does not count
         for url, html in htmls:
             try:
                 clean.clean_page(Page(url=url or "https://page.invalid/", html=html), registry)
             except clean.CleanError:
                 pass
-        return time.perf_counter() - started
+        return time.process_time() - started
 
-    with_credits = run()
-    with (
-        mock.patch.object(clean, "regions_of_tree", lambda tree: PageRegions([])),
-        mock.patch.object(clean, "find_credits", lambda *a, **k: []),
-    ):
-        without_credits = run()
-    return with_credits, without_credits
+    def without() -> float:
+        with (
+            mock.patch.object(clean, "regions_of_tree", lambda tree: PageRegions([])),
+            mock.patch.object(clean, "find_credits", lambda *a, **k: []),
+        ):
+            return run()
+
+    # alternate, twice each, and keep each one's best: one-time start-up costs and a noisy neighbour
+    # otherwise land on whichever pass runs first
+    times = [(run(), without()) for _ in range(3)]
+    return min(t for t, _ in times), min(t for _, t in times)
 
 
 def main(corpora: Path) -> int:
@@ -64,8 +68,8 @@ def main(corpora: Path) -> int:
     print(f"find_credits        : {credits_s:7.2f} s  {n / credits_s:8.1f} pages/s")
     print(f"standalone (own HTML parse): credits adds {100 * credits_s / clean_s:.1f} % to extraction time")
     with_s, without_s = time_clean_page(htmls, registry)
-    print(f"clean_page with credits    : {with_s:7.2f} s  {n / with_s:8.1f} pages/s")
-    print(f"clean_page without credits : {without_s:7.2f} s  {n / without_s:8.1f} pages/s")
+    print(f"clean_page with credits    : {with_s:7.2f} CPU s  {n / with_s:8.1f} pages/s")
+    print(f"clean_page without credits : {without_s:7.2f} CPU s  {n / without_s:8.1f} pages/s")
     print(
         f"in the pipeline (parse shared with cleaning): credits adds "
         f"{100 * (with_s - without_s) / without_s:.1f} % to cleaning time (target < 20 %)"
