@@ -11,6 +11,7 @@ from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
 
+from pipelines.archive import decode_body
 from pipelines.dates import parse_datetime
 from pipelines.ingest import BadRow
 from pipelines.models import DateCandidate, Page
@@ -106,20 +107,7 @@ def _page(path: Path, record, keep: WarcFilter) -> Page | None:
         return None
     return Page(
         url=url,
-        html=_decode(body, record.http_headers.get_header("Content-Type") or ""),
+        html=decode_body(body, record.http_headers.get_header("Content-Type")),
         date_candidates=[DateCandidate("first_seen", captured or datetime.now(timezone.utc))],
         warc_file=str(Path(path).resolve()),
     )
-
-
-def _decode(body: bytes, content_type: str) -> str:
-    """UTF-8 when the bytes are UTF-8 (whatever the header says), else the declared charset, else cp1252."""
-    try:
-        return body.decode("utf-8").removeprefix("\ufeff")
-    except UnicodeDecodeError:
-        pass
-    charset = content_type.lower().partition("charset=")[2].split(";")[0].strip(" \"'")
-    try:
-        return body.decode(charset or "cp1252", errors="replace")
-    except LookupError:
-        return body.decode("cp1252", errors="replace")

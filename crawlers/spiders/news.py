@@ -39,7 +39,7 @@ from crawlers.feeds import (
 )
 from crawlers.items import ArticlePage, FetchItem, ListingDate
 from crawlers.sources import Seed
-from pipelines.archive import ArchiveError, read_response
+from pipelines.archive import ArchiveError, decode_body, read_response
 from pipelines.dates import parse_datetime
 from pipelines.models import DateCandidate, Page
 from pipelines.store.crawl_state import FetchRecord
@@ -129,16 +129,9 @@ def describe_failure(failure, maxsize: int | None = None) -> tuple[int | None, s
 
 
 def decode_html(response) -> str:
-    """The page as text. A body that is valid UTF-8 is read as UTF-8 whatever the headers claim:
-    servers that label UTF-8 pages as ISO-8859-1 are common, the reverse almost never happens."""
-    body = response.body
-    try:
-        text = body.decode("utf-8")
-    except UnicodeDecodeError:
-        return (
-            response.text if isinstance(response, TextResponse) else body.decode("cp1252", errors="replace")
-        )
-    return text.removeprefix("\ufeff")
+    """The page as text (see pipelines.archive.decode_body, shared with reprocess and WARC ingest)."""
+    content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1") or None
+    return decode_body(response.body, content_type)
 
 
 class NewsSpider(scrapy.Spider):

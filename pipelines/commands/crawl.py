@@ -335,7 +335,7 @@ def reprocess(ctx, no_link: bool, jobs: int | None) -> None:
     Example:
         provtrack reprocess
     """
-    from pipelines.archive import ArchiveError, archive_dir, read_response
+    from pipelines.archive import ArchiveError, archive_dir, decode_body, read_response
     from pipelines.load import Loader
     from pipelines.models import Page
     from pipelines.store.crawl_state import archived_articles
@@ -354,7 +354,7 @@ def reprocess(ctx, no_link: bool, jobs: int | None) -> None:
             except ArchiveError as exc:
                 on_skip(item.url, str(exc))
                 continue
-            html = response.body.decode("utf-8", errors="replace")
+            html = decode_body(response.body, response.headers.get("content-type"))
             yield (
                 item.url,
                 Page(
