@@ -4,13 +4,13 @@ the chosen publication time, and the credits the page gives)."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import trafilatura
 from htmldate import find_date
 
 from pipelines.credits import find_credits
-from pipelines.dates import choose_published_at, first_seen_of, parse_datetime
+from pipelines.dates import choose_published_at, first_seen_of, is_plausible, parse_datetime
 from pipelines.models import Article, DateCandidate, Page
 from pipelines.page_metadata import page_metadata
 from pipelines.page_regions import parse_html, regions_of_tree
@@ -126,15 +126,7 @@ def _has_usable_claim(candidates: list[DateCandidate]) -> bool:
     """A claim that outranks htmldate and that choose_published_at would accept (not > 1 day after
     first sight): then htmldate's guess could never be chosen."""
     first_seen = first_seen_of(candidates)
-    limit = first_seen + timedelta(days=1) if first_seen else None
-    return any(
-        c.source in _BETTER_THAN_HTMLDATE and (limit is None or _utc(c.value) <= _utc(limit))
-        for c in candidates
-    )
-
-
-def _utc(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return any(c.source in _BETTER_THAN_HTMLDATE and is_plausible(c, first_seen) for c in candidates)
 
 
 def _htmldate_params(url: str) -> dict:

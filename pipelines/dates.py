@@ -32,15 +32,19 @@ def choose_published_at(
     candidates: list[DateCandidate], first_seen: datetime | None = None
 ) -> datetime | None:
     """The publication time by DATE_PRIORITY, skipping claims more than a day after first sight."""
-    limit = first_seen + timedelta(days=1) if first_seen else None
     ranked = sorted(
         (c for c in candidates if c.source in DATE_PRIORITY),
         key=lambda c: DATE_PRIORITY.index(c.source),
     )
     for candidate in ranked:
-        if limit is None or _as_utc(candidate.value) <= _as_utc(limit):
+        if is_plausible(candidate, first_seen):
             return candidate.value
     return first_seen
+
+
+def is_plausible(candidate: DateCandidate, first_seen: datetime | None) -> bool:
+    """Not more than a day after first sight: later claims are sites stamping pages with "now"."""
+    return first_seen is None or _as_utc(candidate.value) <= _as_utc(first_seen) + timedelta(days=1)
 
 
 def _as_utc(value: datetime) -> datetime:

@@ -111,6 +111,14 @@ def test_cleaning_any_markup_gives_an_article_or_a_clean_error(html):
         assert article.text.strip()
 
 
+def _crawl_feed(db: Path, web: MockWeb, feed: str, *settings: str) -> subprocess.CompletedProcess:
+    """`provtrack crawl --feed` through the mock web, fast and with one cleaning process."""
+    command = [PROVTRACK, "--db", str(db), "crawl", "--no-link", "--feed", feed,
+               "-s", f"PROVTRACK_PROXY={web.proxy}", "-s", "DOWNLOAD_DELAY=0", "-s", "RETRY_TIMES=0",
+               "-s", "PROVTRACK_JOBS=1", *settings]  # fmt: skip
+    return subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=90)
+
+
 def test_billion_laughs_and_external_entities_are_never_expanded(tmp_path):
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP-SECRET-LINE")
@@ -165,29 +173,7 @@ def test_links_and_redirects_to_private_addresses_and_other_schemes_are_refused(
     }
     db = tmp_path / "hostile.duckdb"
     with MockWeb(routes) as web:
-        result = subprocess.run(
-            [
-                PROVTRACK,
-                "--db",
-                str(db),
-                "crawl",
-                "--no-link",
-                "--feed",
-                "http://hostile.test/rss.xml",
-                "-s",
-                f"PROVTRACK_PROXY={web.proxy}",
-                "-s",
-                "DOWNLOAD_DELAY=0",
-                "-s",
-                "RETRY_TIMES=0",
-                "-s",
-                "PROVTRACK_JOBS=1",
-            ],
-            cwd=PROJECT_ROOT,
-            capture_output=True,
-            text=True,
-            timeout=90,
-        )
+        result = _crawl_feed(db, web, "http://hostile.test/rss.xml")
         requested = {url for url, _ in web.log}
     assert result.returncode == 3, result.stderr[-2000:]
     assert not requested & {"http://127.0.0.1:9/news/loopback.html", "http://10.1.2.3/news/intranet.html"}
@@ -245,31 +231,7 @@ def test_a_gzip_bomb_response_is_dropped_at_the_size_cap_and_the_rest_is_stored(
     }
     db = tmp_path / "bomb.duckdb"
     with MockWeb(routes) as web:
-        result = subprocess.run(
-            [
-                PROVTRACK,
-                "--db",
-                str(db),
-                "crawl",
-                "--no-link",
-                "--feed",
-                "http://bomb.test/rss.xml",
-                "-s",
-                f"PROVTRACK_PROXY={web.proxy}",
-                "-s",
-                "DOWNLOAD_DELAY=0",
-                "-s",
-                "RETRY_TIMES=0",
-                "-s",
-                "PROVTRACK_JOBS=1",
-                "-s",
-                "DOWNLOAD_MAXSIZE=5000000",
-            ],
-            cwd=PROJECT_ROOT,
-            capture_output=True,
-            text=True,
-            timeout=90,
-        )
+        result = _crawl_feed(db, web, "http://bomb.test/rss.xml", "-s", "DOWNLOAD_MAXSIZE=5000000")
     assert result.returncode == 3, result.stderr[-2000:]
     assert "bomb.html" in result.stderr, "the dropped page is named"
     con = duckdb.connect(str(db), read_only=True)
@@ -344,29 +306,7 @@ def test_a_100_mb_page_is_refused_at_the_size_cap_without_being_read(tmp_path):
     }
     db = tmp_path / "huge.duckdb"
     with MockWeb(routes) as web:
-        result = subprocess.run(
-            [
-                PROVTRACK,
-                "--db",
-                str(db),
-                "crawl",
-                "--no-link",
-                "--feed",
-                "http://huge.test/rss.xml",
-                "-s",
-                f"PROVTRACK_PROXY={web.proxy}",
-                "-s",
-                "DOWNLOAD_DELAY=0",
-                "-s",
-                "RETRY_TIMES=0",
-                "-s",
-                "PROVTRACK_JOBS=1",
-            ],
-            cwd=PROJECT_ROOT,
-            capture_output=True,
-            text=True,
-            timeout=90,
-        )
+        result = _crawl_feed(db, web, "http://huge.test/rss.xml")
     assert result.returncode == 3 and "huge.html" in result.stderr, result.stderr[-2000:]
     con = duckdb.connect(str(db), read_only=True)
     try:
