@@ -48,10 +48,20 @@ class Alignment:
         return mask
 
 
-def token_ids(tokens: Sequence[str], vocab: dict[str, int]) -> np.ndarray:
-    """Tokens as integer ids from `vocab` (grown as needed): one vocabulary per link run, so every
-    text is converted once and every pair is compared as integer arrays."""
-    return np.fromiter((vocab.setdefault(w, len(vocab)) for w in tokens), dtype=np.int64, count=len(tokens))
+class Vocabulary:
+    """Word -> integer id, one per link run, so every text is converted once and every pair is
+    compared as integer arrays. A new word takes the running count of tokens seen as its id: ids
+    are unique but not contiguous, and the lookup is one C-level `dict.setdefault` per token."""
+
+    def __init__(self) -> None:
+        self._ids: dict[str, int] = {}
+        self._next = 0
+
+    def ids(self, tokens: Sequence[str]) -> np.ndarray:
+        n = len(tokens)
+        fresh = range(self._next, self._next + n)
+        self._next += n
+        return np.fromiter(map(self._ids.setdefault, tokens, fresh), dtype=np.int64, count=n)
 
 
 class TokenText(np.ndarray):
@@ -76,8 +86,8 @@ def as_ids(target, source) -> tuple[np.ndarray, np.ndarray]:
     """Two token sequences (lists of words or id arrays) as id arrays over one vocabulary."""
     if isinstance(target, np.ndarray) and isinstance(source, np.ndarray):
         return target, source
-    vocab: dict[str, int] = {}
-    return token_ids(list(target), vocab), token_ids(list(source), vocab)
+    vocab = Vocabulary()
+    return vocab.ids(list(target)), vocab.ids(list(source))
 
 
 def _grams(x: np.ndarray, n: int):
@@ -160,7 +170,7 @@ def _order_score(spans: list[tuple[int, int, int, int]]) -> float:
 
 def align(target, source, mml: int = MIN_MATCH) -> Alignment:
     """Align target tokens (the later text) against source tokens (the earlier one); either lists of
-    words or id arrays from one `token_ids` vocabulary."""
+    words or id arrays from one `Vocabulary`."""
     t, s = as_ids(target, source)
     spans = greedy_tiles(t, s, mml)
     lengths = [t1 - t0 for t0, t1, _a, _b in spans]

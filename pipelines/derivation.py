@@ -46,7 +46,7 @@ WEIGHTS = {  # class -> (w_1..w_9, bias); 5-fold CV on METER dev: 3-way macro-F1
 
 def features(target, source, aln: Alignment, quoted, union_covered=None) -> DerivationFeatures:
     """Features of one (target, source) alignment. target/source: words or token-id arrays (see
-    align.token_ids); quoted: per target token, inside quotation marks?; union_covered: target
+    align.Vocabulary); quoted: per target token, inside quotation marks?; union_covered: target
     positions (bool mask or set) covered by any verified candidate, for merged copy."""
     t, s = as_ids(target, source)
     n = max(len(t), 1)

@@ -18,11 +18,17 @@ import pandas as pd
 
 from pipelines import chains as ch
 from pipelines import derivation as dv
-from pipelines.align import Alignment, align, token_ids, token_text
+from pipelines.align import Alignment, Vocabulary, align, token_text
 from pipelines.shingles import SCHEME, fingerprints, quoted_mask, tokenise
 from pipelines.store import links as store
 from pipelines.workers import die_with_parent
 
+#: a fingerprint in at most this many versions is evidence of reuse for any target; above it, a
+#: stock phrase, searched only for targets made mostly of such fingerprints (see candidates.sql)
+RARE_DF = 50
+#: share of common fingerprints that makes a target a copy of a widely syndicated story (synthetic
+#: 100k: the 99.9th percentile of ordinary articles is 0.56; a story with more than RARE_DF copies ~1)
+SYNDICATED_SHARE = 0.7
 #: a fingerprint in more versions than this is boilerplate, not evidence of reuse
 MAX_DF = 1000
 #: fewest shared fingerprints for a pair to be aligned (about 2 x 4 shingles of common text)
@@ -72,22 +78,32 @@ def _meta(con: duckdb.DuckDBPyConnection, ids) -> dict[int, ch.ArticleMeta]:
     return out
 
 
-def _index(con, batch: pd.DataFrame, progress) -> dict[int, tuple[int, int]]:
+def fingerprint_texts(texts: dict[int, str]) -> dict[int, tuple[int, np.ndarray]]:
+    """article_id -> (n_tokens, fingerprints). Needs no database, so it runs in a worker."""
+    cache: dict[str, int] = {}
+    out = {}
+    for aid, text in texts.items():
+        toks = tokenise(text)
+        out[aid] = (len(toks), fingerprints(toks, cache))
+    return out
+
+
+def _index(con, batch: pd.DataFrame, progress, pool) -> dict[int, tuple[int, int]]:
     """Write fingerprints of the batch; returns article_id -> (n_tokens, n_fps)."""
     sizes = {}
-    cache: dict[str, int] = {}
     ids = batch["article_id"].tolist()
     times = dict(zip(batch["article_id"], batch["t"]))
     stale = [int(x) for x in batch["previous_id"].dropna()]
     for k in range(0, len(ids), CHUNK):
         part = ids[k : k + CHUNK]
+        texts = list(store.texts(con, part).items())
+        slices = [dict(texts[w::WORKERS]) for w in range(WORKERS)] if pool else [dict(texts)]
         fp_parts, id_parts = [], []
-        for aid, text in store.texts(con, part).items():
-            toks = tokenise(text)
-            fps = fingerprints(toks, cache)
-            sizes[aid] = (len(toks), len(fps))
-            fp_parts.append(fps)
-            id_parts.append(np.full(len(fps), aid, dtype=np.int64))
+        for done in _in_parallel(pool, fingerprint_texts, slices):
+            for aid, (n_tokens, fps) in done.items():
+                sizes[aid] = (n_tokens, len(fps))
+                fp_parts.append(fps)
+                id_parts.append(np.full(len(fps), aid, dtype=np.int64))
         fp = np.concatenate(fp_parts) if fp_parts else np.empty(0, np.int64)
         aid_col = np.concatenate(id_parts) if id_parts else np.empty(0, np.int64)
         t_col = pd.Series(aid_col).map(times).astype("datetime64[us]")
@@ -98,9 +114,23 @@ def _index(con, batch: pd.DataFrame, progress) -> dict[int, tuple[int, int]]:
     return sizes
 
 
+def _in_parallel(pool, fn, slices: list) -> list:
+    """fn over each slice: the first here, the others in the pool's workers (results in order)."""
+    pending = [pool.apply_async(fn, (sl,)) for sl in slices[1:]] if pool else []
+    out = [fn(slices[0])]
+    return out + [p.get() for p in pending]
+
+
 def _pairs(con, ids, window_s) -> pd.DataFrame:
     return store.candidates(
-        con, ids, window_s=window_s, max_df=MAX_DF, min_shared=MIN_SHARED, min_est=MIN_EST
+        con,
+        ids,
+        window_s=window_s,
+        rare_df=RARE_DF,
+        max_df=MAX_DF,
+        common_share=SYNDICATED_SHARE,
+        min_shared=MIN_SHARED,
+        min_est=MIN_EST,
     )
 
 
@@ -120,7 +150,17 @@ def link_articles(
     batch = store.unlinked(con)
     if batch.empty:
         return summary
-    sizes = _index(con, batch, progress)
+    pool = _pool() if len(batch) >= PARALLEL_MIN else None
+    try:
+        return _link(con, batch, run_id, summary, pool, window_days, progress, agency_lead)
+    finally:
+        if pool is not None:
+            pool.terminate()
+            pool.join()
+
+
+def _link(con, batch, run_id, summary, pool, window_days, progress, agency_lead) -> LinkSummary:
+    sizes = _index(con, batch, progress, pool)
     summary.indexed = len(batch)
     window = timedelta(days=window_days)
     window_s = int((window + agency_lead).total_seconds())
@@ -148,19 +188,13 @@ def link_articles(
             cands.setdefault(int(t), []).append((int(shared), int(o)))
 
     done: dict[int, ch.Chain] = {}
-    pool = _pool() if len(targets) >= PARALLEL_MIN else None
-    try:
-        for k in range(0, len(targets), CHUNK):
-            part = targets[k : k + CHUNK]
-            rows = _judge(con, part, cands, metas, done, sizes, run_id, summary, pool)
-            store.write_results(con, *rows)
-            if progress:
-                judged = min(k + CHUNK, len(targets)) * len(batch) // len(targets)
-                progress(len(batch) + judged, 2 * len(batch))
-    finally:
-        if pool is not None:
-            pool.terminate()
-            pool.join()
+    for k in range(0, len(targets), CHUNK):
+        part = targets[k : k + CHUNK]
+        rows = _judge(con, part, cands, metas, done, sizes, run_id, summary, pool)
+        store.write_results(con, *rows)
+        if progress:
+            judged = min(k + CHUNK, len(targets)) * len(batch) // len(targets)
+            progress(len(batch) + judged, 2 * len(batch))
     return summary
 
 
@@ -188,16 +222,19 @@ class Verified:
 def assess(jobs: list[tuple[int, list[int]]], texts: dict[int, str]) -> list[tuple[int, int, list[Verified]]]:
     """Align each target against its candidates and classify each kept pair: per job
     (target_id, pairs aligned, verified candidates). Needs no database, so it runs in a worker."""
-    vocab: dict[str, int] = {}
+    vocab = Vocabulary()
     ids: dict[int, np.ndarray] = {}
 
     def tokens(a: int) -> np.ndarray:
         if a not in ids:
-            ids[a] = token_text(token_ids(tokenise(texts.get(a, "")), vocab))
+            ids[a] = token_text(vocab.ids(tokenise(texts.get(a, ""))))
         return ids[a]
 
     out = []
     for t, others in jobs:
+        if not any(o in texts for o in others):  # an original: nothing to align
+            out.append((t, 0, []))
+            continue
         tt = tokens(t)
         alns = {o: align(tt, tokens(o)) for o in others if o in texts}
         kept = {o: a for o, a in alns.items() if a.containment >= MIN_LINK_CONTAINMENT}
@@ -215,22 +252,19 @@ def assess(jobs: list[tuple[int, list[int]]], texts: dict[int, str]) -> list[tup
 
 
 def _assess_parallel(pool, jobs, texts) -> list[tuple[int, int, list[Verified]]]:
-    """`assess` over slices of consecutive jobs: one slice here, the others in the pool's workers,
-    each sent only the texts its slice needs."""
+    """`assess` over slices of consecutive jobs of about equal cost, each slice sent only the texts
+    it needs."""
     if pool is None or len(jobs) < PARALLEL_MIN:
         return assess(jobs, texts)
-    n = WORKERS
     cost = np.cumsum([1 + len(os) for _t, os in jobs])
-    cuts = [0, *(int(np.searchsorted(cost, cost[-1] * k / n)) for k in range(1, n)), len(jobs)]
+    cuts = [0, *(int(np.searchsorted(cost, cost[-1] * k / WORKERS)) for k in range(1, WORKERS)), len(jobs)]
     slices = [jobs[a:b] for a, b in zip(cuts, cuts[1:])]
-    pending = [
-        pool.apply_async(assess, (sl, {a: texts[a] for t, os in sl for a in (t, *os) if a in texts}))
-        for sl in slices[1:]
-    ]
-    out = assess(slices[0], texts)
-    for p in pending:
-        out.extend(p.get())
-    return out
+    needs = [{a: texts[a] for t, os in sl for a in (t, *os) if a in texts} for sl in slices]
+    return [row for part in _in_parallel(pool, _assess_slice, list(zip(slices, needs))) for row in part]
+
+
+def _assess_slice(job: tuple[list, dict]) -> list[tuple[int, int, list[Verified]]]:
+    return assess(*job)
 
 
 def _judge(con, part, cands, metas, done, sizes, run_id, summary, pool):

@@ -36,16 +36,13 @@ def token_offsets(text: str) -> list[tuple[int, int]]:
 
 
 def token_hashes(tokens: list[str], cache: dict[str, int] | None = None) -> np.ndarray:
-    """Stable 32-bit hash per token (crc32: Python's hash() changes between processes)."""
+    """Stable 32-bit hash per token (crc32: Python's hash() changes between processes); `cache`
+    keeps the hashes of words seen, so only new words are hashed."""
     if cache is None:
         cache = {}
-    out = np.empty(len(tokens), dtype=np.uint64)
-    for i, tok in enumerate(tokens):
-        h = cache.get(tok)
-        if h is None:
-            h = cache[tok] = zlib.crc32(tok.encode("utf-8"))
-        out[i] = h
-    return out
+    for tok in set(tokens).difference(cache):
+        cache[tok] = zlib.crc32(tok.encode("utf-8"))
+    return np.fromiter(map(cache.__getitem__, tokens), dtype=np.uint64, count=len(tokens))
 
 
 def shingle_hashes(th: np.ndarray, n: int = SHINGLE) -> np.ndarray:

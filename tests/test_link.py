@@ -184,3 +184,28 @@ def test_copy_crediting_the_intermediary_outlet_is_credits_intermediary():
     assert o["https://ledger.example/c"][5] == "credits_intermediary", "'Source: Herald' names it"
     assert o["https://gazette.example/d"][5] == "credits_intermediary", "its domain counts as its name"
     assert o["https://post.example/e"][5] == "uncredited", "a mention outside a credit line is no credit"
+
+
+def test_widely_syndicated_story_is_linked_though_its_shingles_are_common(monkeypatch):
+    """A story run by more outlets than RARE_DF has only common fingerprints, like stock phrases; its
+    copies must still find the wire original, while ordinary articles ignore common fingerprints."""
+    import pipelines.link as link
+
+    monkeypatch.setattr(link, "RARE_DF", 3)
+    con = open_db()
+    wire = Row("https://wire.example/a", "BelTA", T0, WIRE, agency="BelTA")
+    copies = [
+        Row(f"https://outlet{i}.example/a", f"Outlet {i}", T0 + timedelta(hours=1 + i), WIRE)
+        for i in range(6)
+    ]
+    add_rows(con, [wire, *copies])
+    link_articles(con, 1)
+    got = origins(con)
+    assert {got[c.url][0] for c in copies} <= {wire.url, *(c.url for c in copies)}
+    assert all(got[c.url][1] == wire.url and got[c.url][4] == "wholly" for c in copies)
+
+    monkeypatch.setattr(link, "SYNDICATED_SHARE", 1.01)  # common fingerprints never count
+    con = open_db()
+    add_rows(con, [wire, *copies])
+    link_articles(con, 1)
+    assert all(origins(con)[c.url][0] is None for c in copies)

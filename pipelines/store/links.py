@@ -51,13 +51,22 @@ def candidates(
     ids: Iterable[int],
     *,
     window_s: int,
+    rare_df: int,
     max_df: int,
+    common_share: float,
     min_shared: int,
     min_est: float,
 ) -> pd.DataFrame:
     """Pairs (target_id, other_id, shared) for the target ids, either direction in time."""
     _with_ids(con, ids)
-    params = {"window_s": window_s, "max_df": max_df, "min_shared": min_shared, "min_est": min_est}
+    params = {
+        "window_s": window_s,
+        "rare_df": rare_df,
+        "max_df": max_df,
+        "common_share": common_share,
+        "min_shared": min_shared,
+        "min_est": min_est,
+    }
     return con.execute(load_query("link/candidates"), params).df()
 
 

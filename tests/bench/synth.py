@@ -7,7 +7,8 @@ of words swapped: at 100k every pool sentence recurred ~100 times and unrelated 
 by 5-30%, which no real corpus does.) Copies of it, with the truth
 recorded: verbatim, truncated, light (a few words changed, a sentence dropped), rewrite_lead (new
 opening, rest kept), merged (halves of two originals), chain (A -> B edited -> C copy of B: hops 2),
-negative (same event written independently: shares names, numbers and one short quote)."""
+negative (same event written independently: shares names, numbers and one short quote), and now and
+then a syndicated story (lightly edited by 80 outlets within two days)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 METER = Path(__file__).resolve().parents[3] / "shared" / "corpora" / "meter" / "meter-dev.jsonl"
-TYPES = ("verbatim", "truncated", "light", "rewrite_lead", "merged", "chain", "negative")
+TYPES = ("verbatim", "truncated", "light", "rewrite_lead", "merged", "chain", "negative", "syndicated")
+#: every SYNDICATED_EVERY-th story is also run by SYNDICATED_COPIES outlets (lightly edited), more
+#: than the linker's RARE_DF: its shingles are as common as stock phrases
+SYNDICATED_EVERY = 997
+SYNDICATED_COPIES = 80
 
 
 @dataclass
@@ -78,7 +83,14 @@ def generate(n: int, seed: int = 0) -> list[Item]:
         a_url = f"https://wire{k % 3}.example/{k}"
         agency = f"Wire{k % 3}"
         items.append(Item(a_url, agency, agency, t, " ".join(a), "original", (), 0))
-        kind = TYPES[k % len(TYPES)]
+        if k % SYNDICATED_EVERY == 0:
+            for j in range(SYNDICATED_COPIES):
+                when = t + timedelta(minutes=rnd.randint(30, 48 * 60))
+                u = f"https://syndicate{j}.example/{k}"
+                items.append(
+                    Item(u, f"Syndicate{j}", None, when, " ".join(light(a)), "syndicated", (a_url,), 1)
+                )
+        kind = TYPES[k % (len(TYPES) - 1)]
         later = t + timedelta(hours=rnd.randint(1, 48))
         url = f"https://outlet{k % 50}.example/{k}"
         outlet = f"Outlet{k % 50}"
