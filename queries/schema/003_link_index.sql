@@ -1,6 +1,6 @@
 -- 003 link index: the persisted text-reuse index of the link stage and which versions it has judged.
 
--- Sampled word 5-gram fingerprints (hash % 8 = 0, see pipelines/shingles.py) of every indexed
+-- Sampled word 3-gram fingerprints (hash % 4 = 0; shingles.SHINGLE, shingles.SAMPLE) of every indexed
 -- article version: one row per (fingerprint, article). t: published_at, else first_seen_at, so the
 -- time window filters postings without touching articles.
 CREATE TABLE link_postings (
