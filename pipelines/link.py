@@ -160,6 +160,8 @@ def link_articles(
 
 
 def _link(con, batch, run_id, summary, pool, window_days, progress, agency_lead) -> LinkSummary:
+    """link_articles with the run's worker pool (None: all in this process): index, find
+    candidates, then judge targets in publication order, so every source is judged first."""
     sizes = _index(con, batch, progress, pool)
     summary.indexed = len(batch)
     window = timedelta(days=window_days)
