@@ -3,8 +3,14 @@ definitions: wholly = the text is built from the source (rewording allowed), par
 none = written independently (it may still share names, numbers and quotes with the source).
 
 A multinomial logistic model over alignment features. Weights were fitted by
-`tests/bench/bench_meter.py --fit` on the METER dev split (459 newspaper articles, class-balanced,
-L2 1e-2, standardised features) and judged by 5-fold cross-validation; refit there, never by hand."""
+`tests/bench/bench_meter.py --fit` on the METER dev split (459 newspaper articles, classes weighted by
+the square root of inverse frequency, L2 1e-2, standardised features) and judged by 5-fold
+cross-validation, plain and grouped by topic; refit there, never by hand.
+
+More features did not pay: sentence-level reuse, n-gram set containment (n=1..5) against all
+candidates, stemmed stop-word-free containment, lead coverage and tile counts each moved topic-grouped
+CV by less than its fold-to-fold spread (about 0.01), while the full class balancing the model was
+first fitted with cost 0.02-0.05: it traded gold "partially" for "none"."""
 
 from __future__ import annotations
 
@@ -34,12 +40,13 @@ class DerivationFeatures:
 
 
 # --- fitted constants (see module docstring); order follows DerivationFeatures ---------------
-MEAN = (0.3379, 0.4191, 0.2241, 0.3224, 0.5952, 0.4366, 0.2315, 0.1029, 5.4895)
-SCALE = (0.2428, 0.255, 0.1816, 0.2417, 0.2438, 0.2397, 0.2279, 0.1377, 0.9687)
-WEIGHTS = {  # class -> (w_1..w_9, bias); 5-fold CV on METER dev: 3-way macro-F1 0.677, binary 0.745
-    "none": (-0.0206, -1.6647, 0.0718, -0.2359, 0.111, 0.1033, -0.0268, 0.2531, 0.7933, -0.5946),
-    "partially": (-0.0544, 0.6483, -0.2855, 0.0559, -0.1346, 0.0141, -0.3215, 0.0249, 0.5228, 0.6732),
-    "wholly": (0.075, 1.0164, 0.2137, 0.18, 0.0236, -0.1174, 0.3483, -0.278, -1.3161, -0.0786),
+MEAN = (0.3695, 0.4546, 0.2448, 0.3524, 0.6446, 0.475, 0.254, 0.1088, 5.5489)
+SCALE = (0.2312, 0.2348, 0.1774, 0.2323, 0.1872, 0.2142, 0.2266, 0.1405, 0.924)
+WEIGHTS = {  # class -> (w_1..w_9, bias); 5-fold CV with the guards, 3-way / binary macro-F1:
+    # plain 0.676 / 0.736, grouped by topic 0.668 / 0.728
+    "none": (-0.0826, -1.5478, 0.1569, -0.2861, 0.127, 0.0954, -0.0618, 0.2731, 0.6116, -0.9686),
+    "partially": (0.0573, 0.5446, -0.3597, 0.1039, -0.313, 0.07, -0.2481, 0.0008, 0.5199, 0.9657),
+    "wholly": (0.0253, 1.0033, 0.2027, 0.1822, 0.1859, -0.1655, 0.3099, -0.2739, -1.1315, 0.0028),
 }
 # ----------------------------------------------------------------------------------------------
 
@@ -91,13 +98,18 @@ MIN_WHOLLY = 0.3
 MIN_ANY = 0.1
 
 
-def classify(f: DerivationFeatures, longest_run: int) -> str:
-    """wholly / partially / none. Shared names, numbers and a stock phrase or two (independent
-    reports of one event) stay none: that takes a long kept run or a large share of the text."""
+def guard(label: str, f: DerivationFeatures, longest_run: int) -> str:
+    """The model's label overruled where the guards apply (kept apart so the bench's cross-validation
+    scores the classifier as shipped, guards included)."""
     if f.containment < MIN_ANY or (longest_run < LONG_RUN and f.containment < MIN_DERIVED):
         return "none"
-    s = scores(f)
-    label = max(s, key=s.get)
     if label == "wholly" and f.containment < MIN_WHOLLY:
         return "partially"
     return label
+
+
+def classify(f: DerivationFeatures, longest_run: int) -> str:
+    """wholly / partially / none. Shared names, numbers and a stock phrase or two (independent
+    reports of one event) stay none: that takes a long kept run or a large share of the text."""
+    s = scores(f)
+    return guard(max(s, key=s.get), f, longest_run)
