@@ -33,6 +33,10 @@ SYNDICATED_SHARE = 0.7
 MAX_DF = 1000
 #: fewest shared fingerprints for a pair to be aligned (about 2 x 4 shingles of common text)
 MIN_SHARED = 2
+#: a target with fewer fingerprints than this (under ~80 words: a wire flash, a news brief) needs
+#: only one shared (METER dev: 6 of the 11 gold-wholly articles with no candidate, all under 65
+#: words, share exactly one with their PA source)
+SHORT_FPS = 20
 #: fewest shared fingerprints as a share of the target's (estimated containment): fingerprints are
 #: sampled 3-grams, so fragmented reuse of 0.1 of the tokens (the least a derived verdict takes) still
 #: shows as 0.03 (METER dev: 2 of 1,100 derived links and no chosen source below it)
@@ -130,6 +134,7 @@ def _pairs(con, ids, window_s) -> pd.DataFrame:
         max_df=MAX_DF,
         common_share=SYNDICATED_SHARE,
         min_shared=MIN_SHARED,
+        short_fps=SHORT_FPS,
         min_est=MIN_EST,
     )
 

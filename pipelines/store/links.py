@@ -55,6 +55,7 @@ def candidates(
     max_df: int,
     common_share: float,
     min_shared: int,
+    short_fps: int,
     min_est: float,
 ) -> pd.DataFrame:
     """Pairs (target_id, other_id, shared) for the target ids, either direction in time."""
@@ -65,6 +66,7 @@ def candidates(
         "max_df": max_df,
         "common_share": common_share,
         "min_shared": min_shared,
+        "short_fps": short_fps,
         "min_est": min_est,
     }
     return con.execute(load_query("link/candidates"), params).df()

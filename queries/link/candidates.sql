@@ -1,7 +1,8 @@
 -- Candidate pairs for the targets in wanted_ids(article_id): other indexed versions sharing at least
--- $min_shared fingerprints, and at least $min_est of the target's fingerprints (an estimate of how
--- much of the target the other text explains), within $window_s seconds either way (direction is
--- decided in Python).
+-- $min_shared fingerprints (one is enough for a short target, under $short_fps fingerprints, about
+-- 4 x $short_fps words), and at least $min_est of the target's fingerprints (an estimate of how much
+-- of the target the other text explains), within $window_s seconds either way (direction is decided
+-- in Python).
 --
 -- Which fingerprints count depends on their document frequency (df, versions holding them):
 --   * rare ones (df <= $rare_df) count for every target;
@@ -37,8 +38,8 @@ shared AS (
     WHERE p.article_id <> q.article_id
       AND p.t BETWEEN q.t - to_seconds($window_s) AND q.t + to_seconds($window_s)
     GROUP BY ALL
-    HAVING count(*) >= $min_shared
 )
 SELECT s.target_id, s.other_id, s.shared
 FROM shared s JOIN per_target n ON n.article_id = s.target_id
 WHERE s.shared >= $min_est * n.n_fps
+  AND (s.shared >= $min_shared OR n.n_fps < $short_fps)
