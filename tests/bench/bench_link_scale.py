@@ -2,8 +2,9 @@
 from-scratch time, a 1k batch into the corpus, peak RSS, and datasketch MinHashLSH as a peer.
 
 Up to 100k articles the corpus (all but the last 1k) is linked from scratch in one run. Above that
-it is built the way a nightly job builds it, in runs of 100k (each timed), in a database file; then
-the last 1k articles are linked into it as one more run.
+it is built the way nightly jobs build it, in publication order, in runs of 100k (each timed), in a
+database file; then the last 1k articles (random times, like a late backfill) are linked into it as
+one more run.
 
     PYTHONPATH=. /tmp/venv/bin/python tests/bench/bench_link_scale.py [N ...]   (default 10000 100000)
     PYTHONPATH=. /tmp/venv/bin/python tests/bench/bench_link_scale.py 1000000   (~25 min, ~10 GB)
@@ -112,6 +113,8 @@ def run(n):
     tmp = tempfile.TemporaryDirectory(prefix="provtrack-scale-")
     con = open_db(":memory:" if n <= RUN_SIZE else f"{tmp.name}/scale.duckdb")
     base, batch = items[:-1000], items[-1000:]
+    if len(base) > RUN_SIZE:
+        base.sort(key=lambda it: it.published_at)
     run_id = 0
     t_scratch = 0.0
     for k in range(0, len(base), RUN_SIZE):
