@@ -4,9 +4,8 @@
 -- of the target the other text explains), within $window_s seconds either way (direction is decided
 -- in Python).
 --
--- Which fingerprints count depends on their document frequency around the target's time (df:
--- versions holding them in the window's time bucket and the two beside it, so a corpus that grows
--- for years keeps the same notion of common):
+-- Which fingerprints count depends on their document frequency (df: versions holding them). As the
+-- corpus grows, stock phrases climb past $max_df and drop out; a story's own phrases stay rare:
 --   * rare ones (df <= $rare_df) count for every target;
 --   * common ones ($rare_df < df <= $max_df) count only for targets made mostly ($common_share or
 --     more of their non-boilerplate fingerprints) of common ones: copies of a story syndicated more
@@ -14,17 +13,13 @@
 --     cost df^2 pairs each (at 100k synthetic articles: 95% of the join for 30% of the postings);
 --   * fingerprints in more than $max_df versions are boilerplate and never count.
 WITH q AS (
-    SELECT p.fp, p.article_id, p.t, epoch(p.t) // $window_s AS bucket
-    FROM link_postings p JOIN wanted_ids USING (article_id)
+    SELECT p.fp, p.article_id, p.t FROM link_postings p JOIN wanted_ids USING (article_id)
 ),
-df_by_bucket AS (
-    SELECT fp, epoch(t) // $window_s AS bucket, count(*) AS n
-    FROM link_postings WHERE fp IN (SELECT fp FROM q) GROUP BY ALL
+df AS (
+    SELECT fp, count(*) AS df FROM link_postings WHERE fp IN (SELECT fp FROM q) GROUP BY fp
 ),
 q_df AS (
-    SELECT q.fp, q.article_id, q.t, sum(d.n) AS df
-    FROM q JOIN df_by_bucket d ON d.fp = q.fp AND d.bucket BETWEEN q.bucket - 1 AND q.bucket + 1
-    GROUP BY ALL
+    SELECT q.fp, q.article_id, q.t, df.df FROM q JOIN df USING (fp)
 ),
 per_target AS (
     SELECT article_id,
