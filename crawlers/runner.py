@@ -9,12 +9,12 @@ import os
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from crawlers import settings as default_settings
-from crawlers.frontier import Frontier
 from crawlers.job import CrawlJob, SourceReport, clean_safely
 from crawlers.shards import ShardSink
 from crawlers.sources import CrawlSource
@@ -25,6 +25,9 @@ from pipelines.models import Page
 from pipelines.store.crawl_state import known_articles, seed_states
 from pipelines.store.db import WriteSession
 from pipelines.workers import die_with_parent
+
+if TYPE_CHECKING:  # redis and scrapy-redis load only for a crawl --frontier (pipelines.commands.crawl)
+    from crawlers.frontier import Frontier
 
 
 class CrawlFailed(RuntimeError):
