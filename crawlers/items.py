@@ -10,9 +10,15 @@ from pipelines.store.crawl_state import FetchRecord
 
 @dataclass
 class ArticlePage:
+    """`body` is the response as received (page.html is None then): it is decoded in the cleaning
+    process, so the reactor neither decodes it nor pickles a str (non-ASCII text pickles as a UTF-8
+    re-encoding; bytes go through as they are)."""
+
     source: str
     page: Page
     fetch: FetchRecord
+    body: bytes | None = None
+    content_type: str | None = None
 
     def __repr__(self) -> str:  # Scrapy logs items; never the whole HTML
         return f"<ArticlePage {self.page.url}>"

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 
 from crawlers.items import FetchItem, ListingDate
 from crawlers.sources import CrawlSource
-from pipelines.archive import WarcArchive
+from pipelines.archive import WarcArchive, decode_body
 from pipelines.clean import CleanError, clean_page
 from pipelines.dates import choose_published_at, first_seen_of
 from pipelines.models import Article, Page
@@ -72,6 +72,14 @@ def clean_safely(page: Page) -> Article | str:
         return "HTML nested too deeply to parse"
     except Exception as exc:  # trafilatura/lxml on hostile markup
         return f"cleaning failed: {type(exc).__name__}: {str(exc)[:200]}"
+
+
+def clean_fetched(page: Page, body: bytes | None = None, content_type: str | None = None) -> Article | str:
+    """clean_safely for a crawled page whose raw `body` came along instead of page.html: decoding
+    here keeps it off the reactor, and bytes cross the process boundary far cheaper than text."""
+    if body is not None:
+        page = replace(page, html=decode_body(body, content_type))
+    return clean_safely(page)
 
 
 @dataclass

@@ -9,6 +9,7 @@ from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
+from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.defer import maybe_deferred_to_future
@@ -74,6 +75,23 @@ class ConditionalGetMiddleware:
             if state.last_modified:
                 request.headers.setdefault("If-Modified-Since", state.last_modified)
         return None
+
+
+class LeanMetaRefreshMiddleware(MetaRefreshMiddleware):
+    """Scrapy's meta-refresh redirects, without decoding every page to look for one.
+
+    Scrapy decodes the whole body (`response.text`, cached on the response for its lifetime) and then
+    reads only its first 4096 characters. Those are at most 16 KiB of an ASCII-compatible encoding, so
+    a body whose first 16 KiB hold no "refresh" in any case, and no NUL byte (UTF-16/32 spell it with
+    NULs between the letters), has no meta refresh: it passes through undecoded."""
+
+    PREFIX_BYTES = 4 * 4096
+
+    def process_response(self, request, response):
+        head = response.body[: self.PREFIX_BYTES]
+        if b"\0" not in head and b"refresh" not in head.lower():
+            return response
+        return super().process_response(request, response)
 
 
 class RetryAfterMiddleware(RetryMiddleware):

@@ -11,7 +11,7 @@ import logging
 from twisted.internet import task
 
 from crawlers.items import ArticlePage
-from crawlers.job import Cleaned, clean_safely
+from crawlers.job import Cleaned, clean_fetched
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +47,9 @@ class StorePipeline:
         if isinstance(item, ArticlePage):
             # Awaiting the pool is back-pressure too: Scrapy keeps at most SCRAPER_SLOT_MAX_ACTIVE_SIZE
             # bytes of responses in flight, so the pool always has work and memory stays bounded.
-            result = await asyncio.wrap_future(self.job.cleaner.submit(clean_safely, item.page))
+            result = await asyncio.wrap_future(
+                self.job.cleaner.submit(clean_fetched, item.page, item.body, item.content_type)
+            )
             self.buffer.append(Cleaned(item.source, item.page.url, result, item.fetch))
             self.pages_in_buffer += 1
             if self.pages_in_buffer >= self.batch_size:

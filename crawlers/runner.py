@@ -9,12 +9,12 @@ import os
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from crawlers import settings as default_settings
-from crawlers.frontier import Frontier
 from crawlers.job import CrawlJob, SourceReport, clean_safely
 from crawlers.shards import ShardSink
 from crawlers.sources import CrawlSource
@@ -25,6 +25,9 @@ from pipelines.models import Page
 from pipelines.store.crawl_state import known_articles, seed_states
 from pipelines.store.db import WriteSession
 from pipelines.workers import die_with_parent
+
+if TYPE_CHECKING:  # redis and scrapy-redis load only for a crawl --frontier (pipelines.commands.crawl)
+    from crawlers.frontier import Frontier
 
 
 class CrawlFailed(RuntimeError):
@@ -64,10 +67,13 @@ def build_settings(overrides: dict[str, str], log_file: Path | None, quiet: bool
 def start_cleaner(jobs: int) -> Executor:
     """The cleaning pool, started now, before the reactor and its threads exist (fork is only safe in
     a process without threads). One job: a thread, still off the reactor."""
+    html = "<html><body><article><p>warm-up</p></article></body></html>"
+    # The first page cleaned loads the agency registry and trafilatura's lazy state (~0.13 s): done
+    # here once, every forked worker starts warm instead of each paying it.
+    clean_safely(Page(url="http://warm-up.invalid/", html=html))
     if jobs <= 1:
         return ThreadPoolExecutor(max_workers=1, thread_name_prefix="provtrack-clean")
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=die_with_parent, initargs=(os.getpid(),))
-    html = "<html><body><article><p>warm-up</p></article></body></html>"
     list(pool.map(clean_safely, [Page(url=f"http://warm-up.invalid/{i}", html=html) for i in range(jobs)]))
     return pool
 

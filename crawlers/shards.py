@@ -8,11 +8,13 @@ import json
 import os
 from dataclasses import asdict
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from pipelines.models import Article, Credit, DateCandidate
 from pipelines.store.articles import SaveResult
+
+if TYPE_CHECKING:  # imported where used: a crawl without --frontier never needs pandas
+    import pandas as pd
 
 COLUMNS = (
     "url", "outlet", "domain", "title", "author", "text", "language", "sitename", "canonical_url",
@@ -42,6 +44,8 @@ class ShardSink:
 
 
 def to_frame(articles: list[Article]) -> pd.DataFrame:
+    import pandas as pd
+
     return pd.DataFrame(
         [
             {

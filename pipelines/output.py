@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import functools
 import sys
+from typing import TYPE_CHECKING
 
 import click
-import pandas as pd
+
+if TYPE_CHECKING:  # imported where used: ~0.4 s that a crawl, which prints no table, need not pay
+    import pandas as pd
 
 FORMATS = ("table", "csv", "json", "parquet")
 
@@ -77,6 +80,8 @@ def _print_table(frame: pd.DataFrame, out: str | None, title: str | None) -> Non
 
 
 def _missing(value) -> bool:
+    import pandas as pd
+
     try:
         return value is None or bool(pd.isna(value))
     except (TypeError, ValueError):

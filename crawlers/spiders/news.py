@@ -438,9 +438,11 @@ class NewsSpider(scrapy.Spider):
                 self.fetch_record(response, "article"),
             )
             return
-        yield from self.article_item(response, decode_html(response), key)
+        yield from self.article_item(response, None, key)
 
-    def article_item(self, response, html: str, key: str):
+    def article_item(self, response, html: str | None, key: str):
+        """The ArticlePage of a fetched article; without `html` the raw body goes to the cleaning
+        process, which decodes it (pipelines.archive.decode_body, as decode_html does)."""
         pending = self.pending.pop(key, None) or pending_from_meta(response.meta, self.job.started)
         self.fetched.add(key)
         record = self.fetch_record(response, "article")
@@ -458,7 +460,10 @@ class NewsSpider(scrapy.Spider):
             warc_offset=record.warc_offset,
         )
         self.job.progress(fetched=1)
-        yield ArticlePage(pending.source, page, record)
+        if html is not None:
+            yield ArticlePage(pending.source, page, record)
+        else:
+            yield ArticlePage(pending.source, page, record, response.body, record.content_type)
 
     # -- failures ------------------------------------------------------------------------------------
 

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import duckdb
-import pandas as pd
 
 from pipelines.dates import choose_published_at, first_seen_of
 from pipelines.models import Agency, Article, DateCandidate
 from pipelines.registry import Source
+from pipelines.store.rows import insert_rows
 from pipelines.urls import registered_domain
 
 
@@ -142,6 +142,15 @@ def sync_registries(outlets: Outlets, agencies: list[Agency], sources: list[Sour
         outlets.add(source.outlet, registry="sources", agency=by_name.get(source.outlet), domain=home_domain)
 
 
+#: The columns save_articles writes, in the order of its row tuples.
+ARTICLE_COLUMNS = (
+    "article_id", "url", "version", "previous_id", "outlet_id", "published_at", "first_seen_at",
+    "title", "author", "text", "text_hash", "language", "sitename", "canonical_url", "warc_file",
+    "warc_offset", "run_id",
+)  # fmt: skip
+CREDIT_COLUMNS = ("article_id", "agency", "role", "cue", "location", "run_id")
+
+
 def _utc_naive(value: datetime | None) -> datetime | None:
     if value is None or value.tzinfo is None:
         return value
@@ -159,16 +168,15 @@ def save_articles(
     now = datetime.now(timezone.utc).replace(tzinfo=None)
     con.execute("BEGIN TRANSACTION")
     try:
-        con.register("batch_urls", pd.DataFrame({"url": sorted({a.url for a in articles})}))
         latest = {
             url: (version, digest, article_id)
             for url, version, digest, article_id in con.execute(
                 "SELECT url, version, text_hash, article_id FROM articles "
-                "WHERE url IN (SELECT url FROM batch_urls) "
-                "QUALIFY row_number() OVER (PARTITION BY url ORDER BY version DESC) = 1"
+                "WHERE url IN (SELECT unnest(?::VARCHAR[])) "
+                "QUALIFY row_number() OVER (PARTITION BY url ORDER BY version DESC) = 1",
+                [sorted({a.url for a in articles})],
             ).fetchall()
         }
-        con.unregister("batch_urls")
         rows, dates, credits = [], [], []
         ids = iter(
             row[0]
@@ -189,25 +197,25 @@ def save_articles(
             else:
                 result.new_articles += 1
             rows.append(
-                {
-                    "article_id": article_id,
-                    "url": article.url,
-                    "version": version + 1,
-                    "previous_id": previous_id,
-                    "outlet_id": outlets.resolve(article.outlet, article.url),
-                    "published_at": _utc_naive(article.published_at),
-                    "first_seen_at": now,
-                    "title": article.title,
-                    "author": article.author,
-                    "text": article.text,
-                    "text_hash": digest,
-                    "language": article.language,
-                    "sitename": article.sitename,
-                    "canonical_url": article.canonical_url,
-                    "warc_file": article.warc_file,
-                    "warc_offset": article.warc_offset,
-                    "run_id": run_id,
-                }
+                (
+                    article_id,
+                    article.url,
+                    version + 1,
+                    previous_id,
+                    outlets.resolve(article.outlet, article.url),
+                    _utc_naive(article.published_at),
+                    now,
+                    article.title,
+                    article.author,
+                    article.text,
+                    digest,
+                    article.language,
+                    article.sitename,
+                    article.canonical_url,
+                    article.warc_file,
+                    article.warc_offset,
+                    run_id,
+                )
             )
             seen_sources = set()
             for candidate in article.date_candidates:
@@ -221,13 +229,9 @@ def save_articles(
                     credits.append(
                         (article_id, credit.agency, credit.role, credit.cue, credit.location, run_id)
                     )
-        _insert_frame(con, "articles", pd.DataFrame(rows))
-        _insert_frame(con, "article_dates", pd.DataFrame(dates, columns=["article_id", "source", "value"]))
-        _insert_frame(
-            con,
-            "article_credits",
-            pd.DataFrame(credits, columns=["article_id", "agency", "role", "cue", "location", "run_id"]),
-        )
+        insert_rows(con, "articles", ARTICLE_COLUMNS, rows)
+        insert_rows(con, "article_dates", ("article_id", "source", "value"), dates)
+        insert_rows(con, "article_credits", CREDIT_COLUMNS, credits)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -270,13 +274,3 @@ def add_listing_dates(con: duckdb.DuckDBPyConnection, dates: dict[str, list[Date
         con.execute("ROLLBACK")
         raise
     return found
-
-
-def _insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
-    if frame.empty:
-        return
-    # register() replaces an earlier frame of the same name, so a failed insert leaves nothing to clean up
-    con.register("frame_to_insert", frame)
-    columns = ", ".join(frame.columns)
-    con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM frame_to_insert")
-    con.unregister("frame_to_insert")

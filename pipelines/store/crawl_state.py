@@ -7,10 +7,10 @@ from dataclasses import dataclass, fields
 from datetime import datetime, timezone
 
 import duckdb
-import pandas as pd
 
 from pipelines.models import DateCandidate
 from pipelines.store.db import load_query
+from pipelines.store.rows import INT32, INT64, TEXT, TIMESTAMP, create_temp_table
 
 
 @dataclass(frozen=True)
@@ -75,21 +75,23 @@ def seed_states(con: duckdb.DuckDBPyConnection) -> dict[str, SeedState]:
     return {row[0]: SeedState(*row[1:]) for row in rows}
 
 
+FETCH_TYPES = {"status": INT32, "fetched_at": TIMESTAMP, "warc_offset": INT64}  # the rest are text
+
+
 def save_fetches(con: duckdb.DuckDBPyConnection, run_id: int, records: list[FetchRecord]) -> None:
     """Append fetch records in one transaction."""
     if not records:
         return
-    names = [f.name for f in fields(FetchRecord)]
-    frame = pd.DataFrame([[getattr(r, n) for n in names] for r in records], columns=names)
-    frame["fetched_at"] = [_utc(v).replace(tzinfo=None) for v in frame["fetched_at"]]
-    frame["status"] = frame["status"].astype("Int32")
-    frame["warc_offset"] = frame["warc_offset"].astype("Int64")
-    frame["run_id"] = run_id
+    types = {f.name: FETCH_TYPES.get(f.name, TEXT) for f in fields(FetchRecord)}
+    rows = [
+        tuple(_utc(r.fetched_at).replace(tzinfo=None) if n == "fetched_at" else getattr(r, n) for n in types)
+        for r in records
+    ]
     con.execute("BEGIN TRANSACTION")
     try:
-        con.register("new_fetches", frame)
+        create_temp_table(con, "new_fetches", {**types, "run_id": INT64}, [(*row, run_id) for row in rows])
         con.execute(load_query("crawl/insert_fetches"))
-        con.unregister("new_fetches")
+        con.execute("DROP TABLE new_fetches")
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

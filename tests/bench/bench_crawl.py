@@ -26,6 +26,11 @@ from pipelines.sample_web import SampleWeb  # noqa: E402
 from tests.fixtures.crawl.mockweb import build_news_web, corpus_pages  # noqa: E402
 
 CORPORA = ROOT.parent / "shared" / "corpora"
+# The `provtrack` script may come from an editable install of another checkout: measure this tree's code.
+THIS_TREE_ENV = {
+    **os.environ,
+    "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+}
 POLITENESS_OFF = [
     "-s",
     "ROBOTSTXT_OBEY=False",
@@ -92,6 +97,7 @@ def main() -> int:
             [str(Path(sys.executable).with_name("provtrack")), "--db", str(db), "ingest", str(empty)],
             check=True,
             capture_output=True,
+            env=THIS_TREE_ENV,
         )
         with SampleWeb(tmp / "web") as web:
             command = [
@@ -106,7 +112,9 @@ def main() -> int:
                 *POLITENESS_OFF,
             ]
             start = time.perf_counter()
-            process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            process = subprocess.Popen(
+                command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=THIS_TREE_ENV
+            )
             peak = [0]
 
             def sample() -> None:
