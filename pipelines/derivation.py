@@ -96,12 +96,18 @@ MIN_DERIVED = 0.2
 MIN_WHOLLY = 0.3
 #: below this share one chance run (a stock phrase, a shared quote) is all there is
 MIN_ANY = 0.1
+#: fewest aligned words for a derived verdict: in a 20-word brief one shared 4-word phrase is 0.2
+#: of the text, yet no evidence of copying
+MIN_ALIGNED_WORDS = 8
 
 
 def guard(label: str, f: DerivationFeatures, longest_run: int) -> str:
     """The model's label overruled where the guards apply (kept apart so the bench's cross-validation
     scores the classifier as shipped, guards included)."""
+    aligned_words = f.containment * math.exp(f.log_length)
     if f.containment < MIN_ANY or (longest_run < LONG_RUN and f.containment < MIN_DERIVED):
+        return "none"
+    if aligned_words < MIN_ALIGNED_WORDS - 0.5:
         return "none"
     if label == "wholly" and f.containment < MIN_WHOLLY:
         return "partially"

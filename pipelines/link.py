@@ -49,7 +49,7 @@ TOP_K = 10
 MIN_LINK_CONTAINMENT = 0.05
 #: texts tokenised and aligned per round trip to the database
 CHUNK = 5000
-#: processes that align (this one included); below PARALLEL_MIN targets one process does it all
+#: processes that fingerprint and align (this one included); below PARALLEL_MIN texts one does it all
 WORKERS = max(1, min(4, os.cpu_count() or 1))
 PARALLEL_MIN = 2000
 
@@ -155,19 +155,39 @@ def link_articles(
     batch = store.unlinked(con)
     if batch.empty:
         return summary
-    pool = _pool() if len(batch) >= PARALLEL_MIN else None
+    workers = _Workers()
     try:
-        return _link(con, batch, run_id, summary, pool, window_days, progress, agency_lead)
+        return _link(con, batch, run_id, summary, workers, window_days, progress, agency_lead)
     finally:
-        if pool is not None:
-            pool.terminate()
-            pool.join()
+        workers.close()
 
 
-def _link(con, batch, run_id, summary, pool, window_days, progress, agency_lead) -> LinkSummary:
-    """link_articles with the run's worker pool (None: all in this process): index, find
-    candidates, then judge targets in publication order, so every source is judged first."""
-    sizes = _index(con, batch, progress, pool)
+class _Workers:
+    """The run's worker pool, forked the first time PARALLEL_MIN or more texts need work (the batch
+    to fingerprint, or the batch plus the articles judged again to align) and stopped at the end."""
+
+    def __init__(self) -> None:
+        self._pool = None
+        self._forked = False
+
+    def for_work(self, n: int):
+        """The pool for n texts of work, or None: do it in this process."""
+        if n < PARALLEL_MIN:
+            return None
+        if not self._forked:
+            self._pool, self._forked = _pool(), True
+        return self._pool
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+
+
+def _link(con, batch, run_id, summary, workers, window_days, progress, agency_lead) -> LinkSummary:
+    """link_articles with the run's workers: index, find candidates, then judge targets in
+    publication order, so every source is judged first."""
+    sizes = _index(con, batch, progress, workers.for_work(len(batch)))
     summary.indexed = len(batch)
     window = timedelta(days=window_days)
     window_s = int((window + agency_lead).total_seconds())
@@ -195,6 +215,7 @@ def _link(con, batch, run_id, summary, pool, window_days, progress, agency_lead)
             cands.setdefault(int(t), []).append((int(shared), int(o)))
 
     done: dict[int, ch.Chain] = {}
+    pool = workers.for_work(len(targets))
     for k in range(0, len(targets), CHUNK):
         part = targets[k : k + CHUNK]
         rows = _judge(con, part, cands, metas, done, sizes, run_id, summary, pool)
@@ -206,8 +227,9 @@ def _link(con, batch, run_id, summary, pool, window_days, progress, agency_lead)
 
 
 def _pool():
-    """Worker processes for alignment. Forked, so a caller's script needs no __main__ guard; the
-    workers only run `assess` (pure Python and numpy), never DuckDB, whose threads stay behind."""
+    """Worker processes for fingerprinting and alignment. Forked, so a caller's script needs no
+    __main__ guard; the workers only run `fingerprint_texts` and `assess` (pure Python and numpy),
+    never DuckDB, whose threads stay behind."""
     if WORKERS < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return None
     with warnings.catch_warnings():

@@ -209,3 +209,52 @@ def test_widely_syndicated_story_is_linked_though_its_shingles_are_common(monkey
     add_rows(con, [wire, *copies])
     link_articles(con, 1)
     assert all(origins(con)[c.url][0] is None for c in copies)
+
+
+def test_short_brief_sharing_one_phrase_is_not_derived_but_a_short_copy_is():
+    """Short texts need only one shared fingerprint to be compared, so a news brief that shares a
+    single stock phrase with the wire must still come out `none`; a short copy must not."""
+    con = open_db()
+    wire = Row("https://wire.example/a", "BelTA", T0, WIRE, agency="BelTA")
+    brief = Row(
+        "https://brief.example/b",
+        "Brief",
+        T0 + timedelta(hours=2),
+        "Harbour ferry cheese festival orchard violin, live firing drills, museum tram bakery glacier "
+        "parrot.",
+    )
+    flash = Row(
+        "https://flash.example/c",
+        "Flash",
+        T0 + timedelta(hours=3),
+        "Belarus has deployed a second battalion of air defence missiles near its western border, the "
+        "defence ministry in Minsk said.",
+    )
+    add_rows(con, [wire, brief, flash])
+    link_articles(con, 1)
+    got = origins(con)
+    assert got[brief.url][0] is None and got[brief.url][4] == "none"
+    assert got[flash.url][0] == wire.url and got[flash.url][4] == "wholly"
+
+
+def test_worker_pool_gives_the_same_verdicts_as_one_process(monkeypatch):
+    """Fingerprinting and alignment split over forked workers must not change a single verdict."""
+    import pipelines.link as link
+
+    rows = [Row("https://wire.example/a", "BelTA", T0, WIRE, agency="BelTA")]
+    rows += [
+        Row(f"https://o{i}.example/{i}", f"Outlet {i}", T0 + timedelta(hours=i + 1), text)
+        for i, text in enumerate([EDIT, INDEPENDENT, WIRE[: len(WIRE) // 2], EDIT + " More.", WIRE] * 3)
+    ]
+
+    def verdicts():
+        con = open_db()
+        add_rows(con, rows)
+        link_articles(con, 1)
+        return origins(con)
+
+    serial = verdicts()
+    monkeypatch.setattr(link, "PARALLEL_MIN", 2)
+    monkeypatch.setattr(link, "WORKERS", 2)
+    assert verdicts() == serial
+    assert sum(v[0] is not None for v in serial.values()) >= 10

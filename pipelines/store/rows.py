@@ -27,7 +27,8 @@ def insert_rows(
     con: duckdb.DuckDBPyConnection, table: str, columns: Sequence[str], rows: list[tuple]
 ) -> None:
     """INSERT `rows` (tuples in the order of `columns`) into `table`; the table's column types bind the
-    parameters (casting each one in the SQL doubles the cost)."""
+    parameters (casting each one in the SQL doubles the cost). Values must be plain Python (int, str,
+    datetime, None...): DuckDB's binder refuses numpy scalars."""
     if not rows:
         return
     row = "(" + ", ".join("?" * len(columns)) + ")"

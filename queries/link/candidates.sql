@@ -1,6 +1,6 @@
 -- Candidate pairs for the targets in wanted_ids(article_id): other indexed versions sharing at least
--- $min_shared fingerprints (one is enough for a short target, under $short_fps fingerprints, about
--- 4 x $short_fps words), and at least $min_est of the target's fingerprints (an estimate of how much
+-- $min_shared fingerprints (one rare one is enough for a short target, under $short_fps fingerprints,
+-- about 4 x $short_fps words), and at least $min_est of the target's fingerprints (an estimate of how much
 -- of the target the other text explains), within $window_s seconds either way (direction is decided
 -- in Python).
 --
@@ -29,12 +29,13 @@ per_target AS (
     FROM q_df GROUP BY article_id
 ),
 probe AS (
-    SELECT q_df.fp, q_df.article_id, q_df.t
+    SELECT q_df.fp, q_df.article_id, q_df.t, q_df.df
     FROM q_df JOIN per_target USING (article_id)
     WHERE q_df.df <= $rare_df OR (per_target.syndicated AND q_df.df <= $max_df)
 ),
 shared AS (
-    SELECT q.article_id AS target_id, p.article_id AS other_id, count(*) AS shared
+    SELECT q.article_id AS target_id, p.article_id AS other_id, count(*) AS shared,
+           count(*) FILTER (WHERE q.df <= $rare_df) AS shared_rare
     FROM probe q
     JOIN link_postings p ON p.fp = q.fp
     WHERE p.article_id <> q.article_id
@@ -44,4 +45,4 @@ shared AS (
 SELECT s.target_id, s.other_id, s.shared
 FROM shared s JOIN per_target n ON n.article_id = s.target_id
 WHERE s.shared >= $min_est * n.n_fps
-  AND (s.shared >= $min_shared OR n.n_fps < $short_fps)
+  AND (s.shared >= $min_shared OR (n.n_fps < $short_fps AND s.shared_rare >= 1))
