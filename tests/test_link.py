@@ -204,6 +204,22 @@ def test_widely_syndicated_story_is_linked_though_its_shingles_are_common(monkey
     assert {got[c.url][0] for c in copies} <= {wire.url, *(c.url for c in copies)}
     assert all(got[c.url][1] == wire.url and got[c.url][4] == "wholly" for c in copies)
 
+    # an outlet's own lead and ending around half of the syndicated story: still found
+    own = (
+        "The regional council met on Wednesday to discuss road repairs in the northern districts, where "
+        "residents have long complained about potholes, flooding and the lack of street lighting near "
+        "schools. Councillors approved a modest budget increase and promised a consultation. "
+    )
+    rewrite = Row(
+        "https://rewrite.example/a",
+        "Rewrite",
+        T0 + timedelta(hours=9),
+        own + WIRE[: len(WIRE) // 2 + 80] + " " + own.replace("regional council", "town assembly"),
+    )
+    add_rows(con, [rewrite], run_id=2)
+    link_articles(con, 2)
+    assert origins(con)[rewrite.url][1] == wire.url
+
     monkeypatch.setattr(link, "SYNDICATED_SHARE", 1.01)  # common fingerprints never count
     con = open_db()
     add_rows(con, [wire, *copies])

@@ -7,7 +7,7 @@
 -- Which fingerprints count depends on their document frequency (df: versions holding them). As the
 -- corpus grows, stock phrases climb past $max_df and drop out; a story's own phrases stay rare:
 --   * rare ones (df <= $rare_df) count for every target;
---   * common ones ($rare_df < df <= $max_df) count only for targets made mostly ($common_share or
+--   * common ones ($rare_df < df <= $max_df) count only for targets made in good part ($common_share or
 --     more of their non-boilerplate fingerprints) of common ones: copies of a story syndicated more
 --     than $rare_df times. For any other target they are stock phrases, which point nowhere and
 --     cost df^2 pairs each (at 100k synthetic articles: 95% of the join for 30% of the postings);
