@@ -24,7 +24,8 @@ from pipelines.store import links as store
 from pipelines.workers import die_with_parent
 
 #: a fingerprint in at most this many versions is evidence of reuse for any target; above it, a
-#: stock phrase, searched only for targets made mostly of such fingerprints (see candidates.sql)
+#: stock phrase, searched only for targets at least SYNDICATED_SHARE made of such fingerprints
+#: (see candidates.sql)
 RARE_DF = 50
 #: share of common fingerprints that makes a target a (partial) copy of a widely syndicated story:
 #: a verbatim copy has ~1, a rewrite keeping half of it ~0.5-0.6. Synthetic 100k: 1% of ordinary
