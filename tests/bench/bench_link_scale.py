@@ -7,7 +7,7 @@ database file; then the last 1k articles (random times, like a late backfill) ar
 one more run.
 
     PYTHONPATH=. /tmp/venv/bin/python tests/bench/bench_link_scale.py [N ...]   (default 10000 100000)
-    PYTHONPATH=. /tmp/venv/bin/python tests/bench/bench_link_scale.py 1000000   (~17 min, 4.7 GB resident)
+    PYTHONPATH=. /tmp/venv/bin/python tests/bench/bench_link_scale.py 1000000   (~20 min, 7.6 GB resident)
 """
 
 from __future__ import annotations
