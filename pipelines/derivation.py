@@ -104,10 +104,10 @@ MIN_ALIGNED_WORDS = 8
 def guard(label: str, f: DerivationFeatures, longest_run: int) -> str:
     """The model's label overruled where the guards apply (kept apart so the bench's cross-validation
     scores the classifier as shipped, guards included)."""
-    aligned_words = f.containment * math.exp(f.log_length)
-    if f.containment < MIN_ANY or (longest_run < LONG_RUN and f.containment < MIN_DERIVED):
+    aligned_words = round(f.containment * math.exp(f.log_length))  # share of the text x its length
+    if f.containment < MIN_ANY or aligned_words < MIN_ALIGNED_WORDS:
         return "none"
-    if aligned_words < MIN_ALIGNED_WORDS - 0.5:
+    if longest_run < LONG_RUN and f.containment < MIN_DERIVED:
         return "none"
     if label == "wholly" and f.containment < MIN_WHOLLY:
         return "partially"
