@@ -42,6 +42,12 @@ def _alias_pattern(alias: str) -> str | None:
 
 
 _TOKEN = re.compile(r"\w+")
+#: Words of running text that agency aliases also contain: as a key they would send nearly every
+#: paragraph to the agency's full pattern (measured: "the" sent 45 % of all lines to AP's).
+_COMMON_WORDS = frozenset(
+    "the and of for in new news la le el de des del di du der die das et y e agency agence agencia "
+    "agenzia press presse service national state international information media united".split()
+)
 
 
 @dataclass(frozen=True)
@@ -91,14 +97,15 @@ def agency_matcher(registry: AgencyRegistry) -> AgencyMatcher:
                 glued.append((folded, agency.name))
             elif tokens := _TOKEN.findall(folded):
                 alias_tokens[(agency.name, folded)] = tokens
-    # Key each alias by its rarest word across all aliases ("associated", not "the" or "news").
+    # Key each alias by its rarest word across all aliases ("associated", not "the" or "news"); a
+    # word common in running text never keys an alias that has another ("The Associated Press").
     df: dict[str, int] = {}
     for tokens in alias_tokens.values():
         for t in set(tokens):
             df[t] = df.get(t, 0) + 1
     keys: dict[str, set[str]] = {}
     for (name, _), tokens in alias_tokens.items():
-        keys.setdefault(min(tokens, key=lambda t: (df[t], -len(t))), set()).add(name)
+        keys.setdefault(min(tokens, key=lambda t: (t in _COMMON_WORDS, df[t], -len(t))), set()).add(name)
     return AgencyMatcher(
         {n: re.compile(p) for n, p in by_agency.items()},
         {k: tuple(sorted(v)) for k, v in keys.items()},

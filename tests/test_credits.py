@@ -321,3 +321,16 @@ def test_real_labelled_pages():
         got = {c.agency: c.role for c in find_credits(html, extract_text(html), url=p.url)}
         assert got == expected, f"{p.id}: expected {expected}, got {got}; rerun pipelines/eval_credits.py"
         assert json.dumps(expected) and p.gold == expected
+
+
+def test_plain_sentences_wake_no_agency_pattern():
+    """Every paragraph goes through the matcher: one whose words name no agency must not reach any
+    agency's full pattern. Keying "The Associated Press" on "the" sent nearly half of all lines to
+    AP's pattern, about a third of the credits stage's time."""
+    from pipelines.credit_cues import agency_matcher
+    from pipelines.registry import load_agencies
+
+    matcher = agency_matcher(load_agencies())
+    line = "The minister and the new state media of the press service said that the team won."
+    assert matcher.candidates(line) == set()
+    assert matcher.candidates("according to The Associated Press and Xinhua News Agency") >= {"AP", "Xinhua"}
