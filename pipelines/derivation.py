@@ -10,7 +10,12 @@ cross-validation, plain and grouped by topic; refit there, never by hand.
 More features did not pay: sentence-level reuse, n-gram set containment (n=1..5) against all
 candidates, stemmed stop-word-free containment, lead coverage and tile counts each moved topic-grouped
 CV by less than its fold-to-fold spread (about 0.01), while the full class balancing the model was
-first fitted with cost 0.02-0.05: it traded gold "partially" for "none"."""
+first fitted with cost 0.02-0.05: it traded gold "partially" for "none". Nor did, averaged over five
+topic-grouped splits: alignment with names, numbers and quotes masked (the "own wording" shared; its
+longest run gave the most, +0.008), order of the aligned spans (Kendall tau, longest increasing
+subsequence), rival papers of the same topic as the measure of what independent reports share, and
+tree models (gradient boosting, random forests: within the fold spread). Perfect candidate retrieval
+for every unlinked article would add about 0.007."""
 
 from __future__ import annotations
 
