@@ -5,21 +5,31 @@ trafilatura's `with_metadata=True` also runs htmldate and collects categories, t
 provtrack has its own date rule (pipelines.dates) and no use for the other three, and on real pages
 those parts cost about a third of cleaning time, so this module calls only the parts it needs, in the
 order trafilatura's `extract_metadata` calls them.
+
+JSON-LD is read as trafilatura reads it but for one guard: its regex reader for blocks its JSON parse
+rejects costs time growing with the square of the block (1 s at 0.8 MB, 20 s at 3.4 MB, measured on a
+live blog), so a rejected block over MAX_BROKEN_JSON_CHARS is parsed as it stands (trafilatura's
+unescaping and tag stripping are what break most of them) or skipped.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
+from trafilatura.json_metadata import extract_json, extract_json_parse_error, normalize_json
 from trafilatura.metadata import (
+    JSON_MINIFY,
     META_URL,
     examine_meta,
     extract_author,
-    extract_meta_json,
     extract_sitename,
     extract_title,
     extract_url,
 )
+
+#: largest broken JSON-LD block given to trafilatura's regex reader (about 15 ms at this size)
+MAX_BROKEN_JSON_CHARS = 100_000
 
 
 @dataclass(frozen=True)
@@ -35,10 +45,7 @@ def page_metadata(tree, url: str | None) -> PageMetadata:
     meta = examine_meta(tree)
     if meta.author and " " not in meta.author:
         meta.author = None  # a single word is a handle or a brand, as trafilatura decides
-    try:
-        meta = extract_meta_json(tree, meta)
-    except Exception:  # trafilatura's JSON-LD reader on malformed data
-        pass
+    meta = _read_json_ld(tree, meta)
     meta.title = meta.title or extract_title(tree)
     meta.author = meta.author or extract_author(tree)
     meta.url = meta.url or extract_url(tree, url)
@@ -51,3 +58,23 @@ def page_metadata(tree, url: str | None) -> PageMetadata:
         meta.sitename = match[1]  # the site's host name, as trafilatura falls back to
     meta.clean_and_trim()  # entities unescaped, whitespace and length trimmed, as trafilatura does
     return PageMetadata(meta.title, meta.author, meta.sitename or None, meta.url)
+
+
+def _read_json_ld(tree, meta):
+    """trafilatura's extract_meta_json, guarded (see the module docstring)."""
+    for script in tree.xpath('.//script[@type="application/ld+json" or @type="application/settings+json"]'):
+        raw = script.text
+        if not raw:
+            continue
+        text = normalize_json(JSON_MINIFY.sub(r"\1", raw))
+        try:
+            try:
+                meta = extract_json(json.loads(text, strict=False), meta)
+            except json.JSONDecodeError:
+                if len(text) <= MAX_BROKEN_JSON_CHARS:
+                    meta = extract_json_parse_error(text, meta)
+                else:
+                    meta = extract_json(json.loads(raw, strict=False), meta)
+        except Exception:  # still not JSON, or JSON of a shape trafilatura's readers do not expect
+            continue
+    return meta
