@@ -51,36 +51,7 @@ POLITENESS_OFF = [
 ]
 
 
-# `provtrack` with cleaning reduced to trafilatura's fast extraction (forked workers inherit the swap)
-EXTRACT_ONLY = """
-import sys
-import trafilatura
-import crawlers.job
-from pipelines.clean import CleanError
-from pipelines.dates import choose_published_at, first_seen_of
-from pipelines.models import Article
-from pipelines.page_regions import parse_html
-from pipelines.urls import normalize_url, registered_domain
-
-def extract_only(page, registry=None):
-    document = trafilatura.bare_extraction(
-        parse_html(page.html), url=page.url, with_metadata=False, include_comments=False, fast=True
-    )
-    if document is None or not document.text:
-        raise CleanError("no article text")
-    url, dates = normalize_url(page.url), list(page.date_candidates)
-    return Article(
-        url=url, outlet=page.outlet, domain=registered_domain(url), title=None, author=None,
-        text=document.text, language=None, sitename=None, canonical_url=None,
-        published_at=choose_published_at(dates, first_seen_of(dates)), date_candidates=dates,
-        warc_file=page.warc_file, warc_offset=page.warc_offset,
-    )
-
-crawlers.job.clean_page = extract_only
-from pipelines.cli import main
-sys.argv = ["provtrack", *sys.argv[1:]]
-main()
-"""
+EXTRACT_ONLY = Path(__file__).with_name("extract_only_provtrack.py")
 
 
 def bare_extract_rate(pages: list[bytes]) -> tuple[float, float]:
@@ -154,7 +125,7 @@ def main() -> int:
         )
         with SampleWeb(tmp / "web") as web:
             provtrack = (
-                [sys.executable, "-c", EXTRACT_ONLY]
+                [sys.executable, str(EXTRACT_ONLY)]
                 if args.extract_only
                 else [str(Path(sys.executable).with_name("provtrack"))]
             )
@@ -195,6 +166,7 @@ def main() -> int:
         con = duckdb.connect(str(db), read_only=True)
         stored = con.execute("SELECT count(*) FROM articles").fetchall()[0][0]
         fetched = con.execute("SELECT count(*) FROM fetches WHERE kind = 'article'").fetchall()[0][0]
+        titled = con.execute("SELECT count(*) FROM articles WHERE title IS NOT NULL").fetchall()[0][0]
         con.close()
     crawl_rate = fetched / elapsed
     result = {
@@ -217,6 +189,14 @@ def main() -> int:
         "exit_code": process.returncode,
     }
     print(json.dumps(result, indent=2))
+    if stored < 0.95 * fetched:
+        print(f"error: only {stored} of {fetched} fetched pages were stored; the rate means nothing")
+        return 1
+    if args.extract_only and titled:
+        print(f"error: {titled} articles have a title: the extract-only swap did not reach the workers")
+        return 1
+    if os.cpu_count() == 1:
+        print("note: one core, so cleaning ran as a thread of the crawler; the CPU split is not meaningful")
     if process.returncode not in (0, 3):
         print(err[-2000:], file=sys.stderr)
         return 1
