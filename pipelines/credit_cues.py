@@ -12,7 +12,12 @@ from functools import lru_cache
 from pipelines.registry import AgencyRegistry
 
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
-_NO_WORD_SCRIPTS = re.compile(r"[\u0600-\u06ff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+#: scripts where \w word boundaries do not work: no spaces between words (CJK), particles glued to
+#: names (Arabic, Hangul), or vowel signs that \w does not match (Devanagari, Bengali and the other
+#: Indic scripts, where "पीटीआई" would otherwise never be a whole word)
+_NO_WORD_SCRIPTS = re.compile(r"[\u0600-\u06ff\u0900-\u0dff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+#: Russian and Ukrainian case endings on a name ("Интерфаксу", "Интерфаксом")
+_MAX_CASE_ENDING = 3
 
 
 def _alias_pattern(alias: str) -> str | None:
@@ -65,6 +70,11 @@ class AgencyMatcher:
     def candidates(self, text: str) -> set[str]:
         folded = text.casefold()
         found = {a for t in _TOKEN.findall(folded) for a in self.key_tokens.get(t, ())}
+        if _CYRILLIC.search(folded):
+            # A declined name is its key plus an ending: look the stem up too (the pattern decides).
+            for t in _TOKEN.findall(folded):
+                for cut in range(1, min(_MAX_CASE_ENDING, len(t) - 3) + 1):
+                    found.update(self.key_tokens.get(t[:-cut], ()))
         found.update(a for g, a in self.glued if g in folded)
         return found
 

@@ -184,6 +184,9 @@ def test_contributor_lines(line, agencies):
         ("Secondo l'ANSA, il governo ha approvato il decreto.", "ANSA"),
         ("Об этом сообщает ТАСС со ссылкой на министерство.", "TASS"),
         ("Про це повідомляє Укрінформ.", "Ukrinform"),
+        ("По данным Интерфакса, министр прибыл в Минск.", "Interfax"),  # declined: Интерфакс-а
+        ("Об этом сообщили Интерфаксу в пресс-службе министерства.", "Interfax"),
+        ("Про це міністр розповів Укрінформу.", "Ukrinform"),
         ("据新华社报道，会议于周一举行。", "Xinhua"),
         ("وفقا لوكالة رويترز فإن الاجتماع انتهى.", "Reuters"),
         ("Bakan, AA muhabirine açıklama yaptı.", "Anadolu"),
@@ -334,3 +337,9 @@ def test_plain_sentences_wake_no_agency_pattern():
     line = "The minister and the new state media of the press service said that the team won."
     assert matcher.candidates(line) == set()
     assert matcher.candidates("according to The Associated Press and Xinhua News Agency") >= {"AP", "Xinhua"}
+
+
+def test_an_agency_signing_off_a_hindi_story_is_its_origin():
+    """Devanagari vowel signs are not word characters; "पीटीआई" (PTI) was never found as a name."""
+    text = f"{LONG}\nप्रधानमंत्री ने आज कहा कि सरकार नई योजना शुरू करेगी। पीटीआई"
+    assert roles(text=text) == {"PTI": "origin"}
