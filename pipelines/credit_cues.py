@@ -12,10 +12,13 @@ from functools import lru_cache
 from pipelines.registry import AgencyRegistry
 
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
-#: scripts where \w word boundaries do not work: no spaces between words (CJK), particles glued to
-#: names (Arabic, Hangul), or vowel signs that \w does not match (Devanagari, Bengali and the other
-#: Indic scripts, where "पीटीआई" would otherwise never be a whole word)
-_NO_WORD_SCRIPTS = re.compile(r"[\u0600-\u06ff\u0900-\u0dff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+#: scripts where names have no word boundary: no spaces between words (CJK), particles glued to
+#: names (Arabic, Hangul)
+_NO_WORD_SCRIPTS = re.compile(r"[\u0600-\u06ff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+#: Devanagari, Bengali and the other Indic scripts: words are spaced, but their vowel signs are not \w,
+#: so "पीटीआई" (PTI) is no \w+ token and needs a boundary that counts the whole script as letters
+_INDIC = "\u0900-\u0dff"
+_INDIC_SCRIPTS = re.compile(f"[{_INDIC}]")
 #: Russian and Ukrainian case endings on a name ("Интерфаксу", "Интерфаксом")
 _MAX_CASE_ENDING = 3
 
@@ -29,6 +32,8 @@ def _alias_pattern(alias: str) -> str | None:
     if _NO_WORD_SCRIPTS.search(alias):
         # Arabic, CJK and Hangul glue particles to names ("لرويترز", "据新华社"): no word boundary.
         return body
+    if _INDIC_SCRIPTS.search(alias):
+        return rf"(?<![\w{_INDIC}]){body}(?![\w{_INDIC}])"  # not "বাসস" (BSS) inside "বাসস্ট্যান্ড"
     if _CYRILLIC.search(alias):
         # Russian/Ukrainian decline names ("Интерфаксу", "Укрінформу"); allow a short case ending.
         tail = r"(?:[а-яёіїєґ]{1,3})?" if alias[-1].lower() not in "аяоеиыуюьй" else ""
@@ -103,7 +108,7 @@ def agency_matcher(registry: AgencyRegistry) -> AgencyMatcher:
             by_agency[agency.name] = "|".join(alts)
         for alias in aliases:
             folded = alias.casefold().strip()
-            if _NO_WORD_SCRIPTS.search(alias):
+            if _NO_WORD_SCRIPTS.search(alias) or _INDIC_SCRIPTS.search(alias):
                 glued.append((folded, agency.name))
             elif tokens := _TOKEN.findall(folded):
                 alias_tokens[(agency.name, folded)] = tokens

@@ -339,7 +339,14 @@ def test_plain_sentences_wake_no_agency_pattern():
     assert matcher.candidates("according to The Associated Press and Xinhua News Agency") >= {"AP", "Xinhua"}
 
 
-def test_an_agency_signing_off_a_hindi_story_is_its_origin():
-    """Devanagari vowel signs are not word characters; "पीटीआई" (PTI) was never found as a name."""
-    text = f"{LONG}\nप्रधानमंत्री ने आज कहा कि सरकार नई योजना शुरू करेगी। पीटीआई"
-    assert roles(text=text) == {"PTI": "origin"}
+@pytest.mark.parametrize(
+    "line, expected",
+    [
+        ("प्रधानमंत्री ने आज कहा कि सरकार नई योजना शुरू करेगी। पीटीआई", {"PTI": "origin"}),
+        ("মন্ত্রী বলেন, নতুন প্রকল্প শুরু হবে। বাসস", {"BSS": "origin"}),
+        ("মন্ত্রী বাসস্ট্যান্ড পরিদর্শন করেন। নতুন প্রকল্প শুরু হবে।", {}),  # "bus stand" holds বাসস
+    ],
+)
+def test_an_agency_signing_off_an_indic_story_is_its_origin(line, expected):
+    """Indic vowel signs are not word characters: "पीटीआई" (PTI) was never found as a name."""
+    assert roles(text=f"{LONG}\n{line}") == expected
