@@ -147,6 +147,8 @@ def _parse_json_feed(body: bytes, url: str) -> list[Entry]:
         doc = json.loads(body)
     except ValueError as exc:
         raise FeedError(f"malformed JSON feed: {exc}") from None
+    except RecursionError:
+        raise FeedError("malformed JSON feed: nested deeper than any feed") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("items"), list):
         raise FeedError("not a JSON Feed (no items list)")
     entries = []

@@ -33,7 +33,7 @@ def metadata_dates(tree) -> list[DateCandidate]:
     for script in tree.xpath('//script[@type="application/ld+json"]/text()'):
         try:
             data = json.loads(script)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested deeper than the parser goes
             continue
         stack = [data]
         while stack:

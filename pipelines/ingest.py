@@ -129,6 +129,9 @@ def _jsonl_rows(path: Path) -> Iterator[tuple[int, dict | BadRow]]:
             except ValueError as exc:
                 yield number, BadRow(str(path), number, f"not valid JSON: {exc.msg}")
                 continue
+            except RecursionError:
+                yield number, BadRow(str(path), number, "JSON nested too deep to be an article row")
+                continue
             yield number, row
 
 

@@ -71,15 +71,14 @@ def _read_json_ld(tree, meta):
         raw = script.text
         if not raw:
             continue
-        text = normalize_json(JSON_MINIFY.sub(r"\1", raw))
         try:
-            schema = json.loads(text, strict=False)
-        except json.JSONDecodeError:
-            schema = None
-        try:
-            if schema is not None:
-                meta = extract_json(schema, meta)
-            elif len(text) <= budget:
+            text = normalize_json(JSON_MINIFY.sub(r"\1", raw))
+            try:
+                meta = extract_json(json.loads(text, strict=False), meta)
+                continue
+            except json.JSONDecodeError:
+                pass
+            if len(text) <= budget:
                 budget -= len(text)
                 meta = extract_json_parse_error(text, meta)
             else:
@@ -87,6 +86,6 @@ def _read_json_ld(tree, meta):
                 for field in ("title", "author", "sitename"):  # what normalize_json would have stripped
                     if value := getattr(meta, field):
                         setattr(meta, field, HTML_STRIP_TAGS.sub("", value))
-        except Exception:  # still not JSON, or JSON of a shape trafilatura's readers do not expect
+        except Exception:  # not JSON even as it stands, JSON nested too deep, or of an odd shape
             continue
     return meta

@@ -316,7 +316,7 @@ def _jsonld_blocks(root) -> list[Block]:
     for script in root.xpath("//script[@type='application/ld+json']"):
         try:
             doc = json.loads(script.text or "")
-        except (ValueError, TypeError):
+        except (ValueError, TypeError, RecursionError):  # RecursionError: nested too deep
             continue
         stack = [doc]
         while stack:

@@ -102,3 +102,22 @@ def test_gzipped_jsonl_is_read_and_a_corrupt_gzip_is_named(tmp_path):
     bad.write_bytes(b"\x1f\x8b\x08\x00garbage")
     with pytest.raises(IngestError, match="damaged compressed data after line 0"):
         list(read_rows(bad))
+
+
+def test_json_nested_too_deep_is_a_named_bad_row_and_the_next_row_is_read(tmp_path):
+    """json.loads raises RecursionError, not ValueError, past about 1,000 levels: the ingest used to
+    end in a traceback there and store nothing after it."""
+    path = tmp_path / "deep.jsonl"
+    good = {"url": "https://a.example/1", "text": "t"}
+    path.write_text("[" * 100_000 + "]" * 100_000 + "\n" + json.dumps(good) + "\n")
+    rows = [row for _, row in read_rows(path)]
+    assert isinstance(rows[0], BadRow) and "nested too deep" in rows[0].reason and rows[0].line == 1
+    assert rows[1] == good
+
+
+def test_a_json_feed_nested_too_deep_is_a_feed_error():
+    from crawlers.feeds import FeedError, parse_feed
+
+    body = b'{"version": "https://jsonfeed.org/version/1", "items": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    with pytest.raises(FeedError, match="nested deeper"):
+        parse_feed(body, "https://a.example/feed.json")

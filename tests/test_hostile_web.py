@@ -281,14 +281,15 @@ def test_many_crafted_broken_json_ld_blocks_cost_a_page_about_a_second_in_all():
     assert article.title == "Budget"
 
 
-def test_a_json_ld_block_of_an_odd_shape_does_not_hide_the_next_one():
+def test_json_ld_blocks_of_odd_shape_or_depth_do_not_hide_the_next_one():
     odd = '<script type="application/ld+json">{"@context": "https://schema.org", "@graph": ["odd"]}</script>'
     good = (
         '<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle",'
         ' "headline": "Budget passed", "author": {"@type": "Person", "name": "Jane Example"}}</script>'
     )
     body = "<p>The minister spoke to reporters in the capital on Tuesday about the budget.</p>" * 5
-    html = f"<html><head>{odd}{good}</head><body><article>{body}</article></body></html>"
+    deep = f'<script type="application/ld+json">{"[" * 100_000}{"]" * 100_000}</script>'
+    html = f"<html><head>{odd}{deep}{good}</head><body><article>{body}</article></body></html>"
     article = clean_page(Page(url="https://odd.example/a", html=html), REGISTRY)
     assert article.author == "Jane Example"
 
