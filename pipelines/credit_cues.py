@@ -74,10 +74,11 @@ class AgencyMatcher:
 
     def candidates(self, text: str) -> set[str]:
         folded = text.casefold()
-        found = {a for t in _TOKEN.findall(folded) for a in self.key_tokens.get(t, ())}
+        tokens = _TOKEN.findall(folded)
+        found = {a for t in tokens for a in self.key_tokens.get(t, ())}
         if _CYRILLIC.search(folded):
             # A declined name is its key plus an ending: look the stem up too (the pattern decides).
-            for t in _TOKEN.findall(folded):
+            for t in tokens:
                 for cut in range(1, min(_MAX_CASE_ENDING, len(t) - 3) + 1):
                     found.update(self.key_tokens.get(t[:-cut], ()))
         found.update(a for g, a in self.glued if g in folded)
