@@ -65,6 +65,12 @@ def _xml_root(body: bytes, what: str):
         raise FeedError(f"malformed XML in {what}: {exc}") from None
     if root is None:
         raise FeedError(f"malformed XML in {what}: nothing parseable")
+    # recover=True salvages sloppy feeds, but past libxml2's depth limit it stops reading and returns
+    # what it had: say so rather than quietly drop every entry after that point
+    for error in parser.error_log:
+        if error.type_name == "ERR_RESOURCE_LIMIT":
+            reason = error.message.split(", use XML_PARSE_HUGE")[0].strip()  # an option we do set
+            raise FeedError(f"{what} cut short at line {error.line}: {reason}; entries after it unread")
     return root
 
 

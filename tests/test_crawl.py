@@ -123,6 +123,13 @@ def test_malformed_and_hostile_xml_end_in_one_clear_error():
         parse_feed((FEEDS / "garbage.xml").read_bytes(), "http://wire.test/feed")
     with pytest.raises(FeedError, match="not a sitemap"):
         parse_sitemap((FEEDS / "rss.xml").read_bytes(), "http://wire.test/sitemap.xml")
+    nested = b"<x>" * 5000 + b"</x>" * 5000  # deeper than libxml2 reads: entries after it were lost
+    with pytest.raises(FeedError, match="cut short.*depth"):
+        parse_sitemap(
+            b"<urlset><url><loc>http://wire.test/1</loc></url>" + nested + b"</urlset>", "http://w/s"
+        )
+    with pytest.raises(FeedError, match="cut short.*depth"):
+        parse_feed(b"<rss><channel>" + nested + b"<item><link>http://w/2</link></item></channel></rss>", "u")
     bomb = gzip.compress(b"<urlset>" + b" " * 3_000_000 + b"</urlset>")
     with pytest.raises(FeedError, match="inflates to over"):
         gunzip(bomb, 1_000_000)

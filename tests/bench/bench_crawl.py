@@ -141,6 +141,7 @@ def main() -> int:
                 *POLITENESS_OFF,
             ]
             cpu_before = children_cpu_seconds()
+            server_cpu_before = time.process_time()  # this process: the mock web's server threads
             start = time.perf_counter()
             process = subprocess.Popen(
                 command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=THIS_TREE_ENV
@@ -161,6 +162,7 @@ def main() -> int:
             sampler.join()
             # the crawl and its cleaning workers, all waited for by now
             total_cpu = children_cpu_seconds() - cpu_before
+            server_cpu = time.process_time() - server_cpu_before
         import duckdb
 
         con = duckdb.connect(str(db), read_only=True)
@@ -183,6 +185,8 @@ def main() -> int:
         # crawler's figure is its last sample, up to 0.1 s before it exited
         "crawler_process_cpu_s": round(crawler_cpu[0], 1),
         "cleaning_workers_cpu_s": round(total_cpu - crawler_cpu[0], 1),
+        # the mock web's server shares the two cores with the crawl; a real crawl's servers are elsewhere
+        "mock_web_server_cpu_s": round(server_cpu, 1),
         "bench_process_maxrss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "cores": os.cpu_count(),
         "cleaning": "trafilatura fast extraction only" if args.extract_only else "provtrack clean_page",
