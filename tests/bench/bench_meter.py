@@ -79,7 +79,10 @@ def report(gold, pred, title):
 
 
 def feature_rows(con, labels):
-    """Features of each labelled article against the source the linker would pick (all kept links)."""
+    """Features of each labelled article against its best kept link, ranked as chains.choose_source ranks
+    (containment, agencies favoured by INTERMEDIARY_MARGIN). The linker ranks only the links it
+    classified as derived; a fit needs one row per article before any classification, so here every
+    kept link competes."""
     ids = dict(con.execute("SELECT url, article_id FROM articles").fetchall())
     text = dict(con.execute("SELECT article_id, text FROM articles").fetchall())
     agency = dict(
