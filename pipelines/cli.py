@@ -16,9 +16,10 @@ DEFAULT_DB = DATA_DIR / "provenance.duckdb"
 
 
 class Context:
-    def __init__(self, db_path: Path, wait: float, debug: bool):
+    def __init__(self, db_path: Path, wait: float, debug: bool, db_given: bool = True):
         self.db = Database(db_path, wait=wait)
         self.debug = debug
+        self.db_given = db_given  # named by --db or PROVTRACK_DB, not the default
 
 
 pass_context = click.make_pass_decorator(Context)
@@ -84,7 +85,8 @@ def cli(ctx: click.Context, db_path: Path, wait: float, debug: bool) -> None:
     Example:
         provtrack ingest articles.jsonl && provtrack link && provtrack query uncredited_reuse
     """
-    ctx.obj = Context(db_path, wait, debug)
+    given = ctx.get_parameter_source("db_path") is not click.core.ParameterSource.DEFAULT
+    ctx.obj = Context(db_path, wait, debug, db_given=given)
 
 
 def main() -> None:

@@ -8,9 +8,10 @@ from pathlib import Path
 from pipelines import DATA_DIR
 
 DEMO_WEB = DATA_DIR / "demo" / "web"
-DEMO_SOURCES = (
-    DATA_DIR / "demo" / "sources.toml"
-)  # the demo sites as crawl sources, in the sources.toml format
+#: the demo sites as crawl sources, in the sources.toml format
+DEMO_SOURCES = DATA_DIR / "demo" / "sources.toml"
+#: the demo's own database, kept apart from data/provenance.duckdb (git-ignored like it)
+DEMO_DB = DATA_DIR / "demo.duckdb"
 
 
 def demo_crawl_settings(proxy: str) -> dict[str, str]:

@@ -8,6 +8,7 @@ import json
 import duckdb
 
 from pipelines import PROJECT_ROOT
+from tests.conftest import write_jsonl
 
 EXPECTED = PROJECT_ROOT / "data" / "demo" / "expected.jsonl"
 #: articles whose expected derivation sits on the partially/wholly border (METER's own labellers
@@ -18,6 +19,7 @@ COLUMNS = ("source_url", "origin_agency", "hops", "derivation", "credit_status")
 
 
 def test_demo_matches_expected_chains(run_cli, tmp_db):
+    assert run_cli("link").exit_code == 0  # a database holding only link runs is the demo's to replace
     result = run_cli("demo")
     assert result.exit_code == 0, result.output
     with duckdb.connect(str(tmp_db), read_only=True) as con:
@@ -37,3 +39,21 @@ def test_demo_matches_expected_chains(run_cli, tmp_db):
         if have != want:
             wrong.append(f"{e['url']}:\n   got      {have}\n   expected {want}")
     assert not wrong, "demo verdicts differ from data/demo/expected.jsonl:\n" + "\n".join(wrong)
+
+
+def test_demo_refuses_a_database_it_did_not_make(run_cli, tmp_db, tmp_path):
+    rows = [{"url": "http://paper.test/a", "outlet": "Paper", "text": "A story of our own. " * 20}]
+    assert run_cli("ingest", str(write_jsonl(tmp_path / "rows.jsonl", rows))).exit_code == 0
+    result = run_cli("demo")
+    assert result.exit_code == 2
+    assert "1 ingest" in result.output and "will not delete" in result.output
+    with duckdb.connect(str(tmp_db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == 1, "the ingested article is kept"
+
+    other = tmp_path / "notebook.duckdb"
+    with duckdb.connect(str(other)) as con:
+        con.execute("CREATE TABLE my_results AS SELECT 42 AS answer")
+    result = run_cli("demo", db=other)
+    assert result.exit_code == 2 and "not a provtrack database" in result.output
+    with duckdb.connect(str(other), read_only=True) as con:
+        assert con.execute("SELECT answer FROM my_results").fetchone()[0] == 42

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from pipelines.cli import EXIT_PARTIAL, cli, pass_context
+from pipelines.cli import EXIT_PARTIAL, UserError, cli, pass_context
 from pipelines.ingest import BadRow, IngestError, detect_format, read_rows, row_to_page
 from pipelines.load import Loader
 from pipelines.output import emit
@@ -167,24 +167,31 @@ def demo(ctx, keep: bool) -> None:
     """Serve the bundled sample news web on 127.0.0.1, crawl it through its feeds and sitemaps (the
     crawler's proxy is the sample web's server), link it, and print what was found.
 
+    The demo starts from an empty database: data/demo.duckdb unless --db names another. It refuses a
+    database that holds crawled or ingested articles rather than delete them.
+
     \b
     Example:
-        provtrack --db data/demo.duckdb demo
+        provtrack demo
     """
     from crawlers.sources import select_sources
     from pipelines.commands.crawl import crawl_sources_into
-    from pipelines.demo import DEMO_SOURCES, DEMO_WEB, demo_crawl_settings, demo_hosts
+    from pipelines.demo import DEMO_DB, DEMO_SOURCES, DEMO_WEB, demo_crawl_settings, demo_hosts
     from pipelines.link import link_articles
     from pipelines.sample_web import SampleWeb
+    from pipelines.store.db import Database, apply_migrations
 
-    if not keep:
-        for suffix in ("", ".wal"):
-            Path(str(ctx.db.path) + suffix).unlink(missing_ok=True)
+    if not ctx.db_given:
+        ctx.db = Database(DEMO_DB, wait=ctx.db.wait)
     sources = select_sources([], registry=DEMO_SOURCES)
-    with SampleWeb(DEMO_WEB) as web, ctx.db.write_session() as session:
+    # the writer lock before anything is deleted: a crawl writing this file makes the demo wait, then stop
+    with SampleWeb(DEMO_WEB) as web, ctx.db.write_session(migrate=False) as session:
+        if not keep:
+            _start_from_empty(session)
         hosts = demo_hosts()
         click.echo(f"serving {len(hosts)} sample sites on {web.proxy}: {', '.join(hosts)}")
         with session.connection() as con:
+            apply_migrations(con)
             ensure_registries(con)
             _register_demo_outlets(con)
             run_id = start_run(con, "demo", str(DEMO_WEB))
@@ -216,6 +223,35 @@ def demo(ctx, keep: bool) -> None:
     emit(frame, "table", None, title="what provtrack found (article_origins)")
     if longest:
         click.echo(f"\nThe longest chain, explained:  provtrack --db {ctx.db.path} explain {longest[0][0]}")
+
+
+#: runs that only re-derive what the demo itself stored; any other run brought articles of its own
+_DEMO_RUNS = ("demo", "link", "reprocess")
+
+
+def _start_from_empty(session) -> None:
+    """Delete the database file, but only one the demo made: it may be named by mistake (--db,
+    PROVTRACK_DB), and a crawled or ingested database is months of a researcher's work."""
+    path = session.db.path
+    if path.exists():
+        with session.connection() as con:
+            tables = {
+                r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+            }
+            if tables and "runs" not in tables:
+                raise UserError(f"{path} is not a provtrack database; the demo will not delete it", 2)
+            others = (
+                con.execute(load_query("demo/foreign_runs"), [list(_DEMO_RUNS)]).fetchall() if tables else []
+            )
+        if others:
+            runs = ", ".join(f"{n} {command}" for command, n in others)
+            raise UserError(
+                f"{path} holds articles the demo did not make (runs: {runs}); the demo starts from an "
+                "empty database and will not delete it: run it with --db data/demo.duckdb",
+                2,
+            )
+    for suffix in ("", ".wal"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
 
 
 def _register_demo_outlets(con) -> None:
