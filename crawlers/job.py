@@ -36,9 +36,13 @@ class SourceReport:
     skipped: int = 0  # fetched, but no article text
     failed: int = 0  # article fetches that failed
     errors: list[str] = field(default_factory=list)
+    interrupted: bool = False  # a signal stopped the crawl before this source was done
+    not_fetched: int = 0  # article requests a stop by signal left unfetched (the next run makes them)
 
     @property
     def status(self) -> str:
+        if self.interrupted:
+            return "interrupted"
         if self.seeds and not self.seeds_ok:
             return "failed"
         if not self.seeds and self.requested and self.failed >= self.requested:
@@ -54,6 +58,8 @@ class SourceReport:
             f" {s.new_articles} new, {s.new_versions} new versions, {s.unchanged} unchanged,"
             f" {self.skipped} skipped, {self.failed} failed"
         )
+        if self.not_fetched:
+            text += f", {self.not_fetched} not fetched"
         if self.errors:
             shown = "; ".join(self.errors[:MAX_LISTED_ERRORS])
             more = len(self.errors) - MAX_LISTED_ERRORS
@@ -133,6 +139,8 @@ class CrawlJob:
         self.recheck_min_age = recheck_min_age
         self.started = datetime.now(timezone.utc)
         self.reports = {s.name: SourceReport(s.name, seeds=0) for s in sources}
+        self.close_reason: str | None = None  # Scrapy's, once the spider closed ("finished", "shutdown")
+        self.pending: dict = {}  # the spider's article requests waiting for their page, by URL key
         self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="provtrack-writer")
         self.fatal: BaseException | None = None
         # listing dates whose article is still being cleaned, by URL (writer thread only)
@@ -224,6 +232,17 @@ class CrawlJob:
             self.reports[source].skipped += 1
             self._on_skip(source, url, reason)
             self.progress(stored=1)
+
+    def mark_interrupted(self) -> None:
+        """A signal stopped the crawl: every source is `interrupted`, and the article requests still
+        waiting count as not fetched rather than failed (the next run makes them)."""
+        for report in self.reports.values():
+            report.interrupted = True
+        for pending in self.pending.values():
+            report = self.reports[pending.source]
+            report.not_fetched += 1
+            report.requested -= 1
+        self.pending.clear()
 
     def close(self) -> None:
         self.writer.shutdown(wait=True)

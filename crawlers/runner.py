@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -32,6 +33,23 @@ if TYPE_CHECKING:  # redis and scrapy-redis load only for a crawl --frontier (pi
 
 class CrawlFailed(RuntimeError):
     """The crawl could not run to its end (the store failed, the reactor could not start)."""
+
+
+class CrawlInterrupted(KeyboardInterrupt):
+    """A signal (Ctrl-C, SIGTERM) stopped the crawl. Scrapy finished the pages in flight and they are
+    stored; `reports` say what each source got before the stop."""
+
+    def __init__(self, reports: list[SourceReport]):
+        super().__init__("crawl interrupted")
+        self.reports = reports
+
+
+def _cleaning_worker_init(parent_pid: int) -> None:
+    """A Ctrl-C at a terminal reaches every process of the group. The crawler stops gracefully and
+    waits for the pages being cleaned; a worker that died of the same Ctrl-C would lose them (and
+    break the pool), so workers leave the stopping to the crawler."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent(parent_pid)
 
 
 def parse_overrides(pairs: list[str]) -> dict[str, str]:
@@ -73,7 +91,7 @@ def start_cleaner(jobs: int) -> Executor:
     clean_safely(Page(url="http://warm-up.invalid/", html=html))
     if jobs <= 1:
         return ThreadPoolExecutor(max_workers=1, thread_name_prefix="provtrack-clean")
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=die_with_parent, initargs=(os.getpid(),))
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_cleaning_worker_init, initargs=(os.getpid(),))
     list(pool.map(clean_safely, [Page(url=f"http://warm-up.invalid/{i}", html=html) for i in range(jobs)]))
     return pool
 
@@ -144,4 +162,10 @@ def run_crawl(
         ]
     if job.fatal is not None:
         raise CrawlFailed(f"storing failed: {type(job.fatal).__name__}: {job.fatal}") from job.fatal
+    # "shutdown": Scrapy's graceful stop on the first signal; none at all: a second signal stopped
+    # the reactor before the spider could close
+    if job.close_reason in (None, "shutdown"):
+        if job.close_reason is None:
+            job.mark_interrupted()
+        raise CrawlInterrupted(list(job.reports.values()))
     return list(job.reports.values())

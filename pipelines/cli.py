@@ -6,12 +6,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+import duckdb
 
 from pipelines import DATA_DIR, __version__
 from pipelines.store import Database, DatabaseLocked, StoreError
+from pipelines.store.runs import is_interrupt
 
 EXIT_PARTIAL = 3  # the command finished, but some inputs or sources failed (each was named)
 EXIT_LOCKED = 75  # another run holds the database (EX_TEMPFAIL: cron may simply retry later)
+EXIT_INTERRUPTED = 130  # stopped by Ctrl-C or SIGTERM (128 + SIGINT, as shells report it)
 DEFAULT_DB = DATA_DIR / "provenance.duckdb"
 
 
@@ -48,7 +51,12 @@ class ProvtrackGroup(click.Group):
                 raise
             raise UserError(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
         except KeyboardInterrupt:
-            raise UserError("interrupted; everything stored before is kept", 130) from None
+            raise UserError("interrupted; everything stored before is kept", EXIT_INTERRUPTED) from None
+        except (RuntimeError, duckdb.InterruptException) as exc:
+            # Ctrl-C inside a DuckDB query surfaces as its own error, not KeyboardInterrupt
+            if _debug(ctx) or not is_interrupt(exc):
+                raise
+            raise UserError("interrupted; everything stored before is kept", EXIT_INTERRUPTED) from None
 
 
 def _debug(ctx: click.Context) -> bool:

@@ -496,6 +496,48 @@ def test_crawl_killed_with_sigkill_resumes_and_stores_every_page_once(tmp_path):
     assert statuses == ["interrupted", "ok"]
 
 
+def test_ctrl_c_stops_the_crawl_keeps_every_fetched_page_and_exits_130(tmp_path):
+    """Ctrl-C at a terminal signals the whole process group, the cleaning workers too."""
+    urls, routes = _slow_news_web(30, delay=0.3)
+    db = tmp_path / "ctrl-c.duckdb"
+    command = [*PROVTRACK, "--db", str(db), "crawl", "--feed", "http://slow.test/rss.xml", "--no-link", *FAST]
+    command += [
+        "-s",
+        "PROVTRACK_JOBS=2",
+        "-s",
+        "CONCURRENT_REQUESTS_PER_DOMAIN=2",
+        "-s",
+        "PROVTRACK_BATCH_SIZE=2",
+    ]
+    with MockWeb(routes) as web:
+        command += ["-s", f"PROVTRACK_PROXY={web.proxy}"]
+        process = subprocess.Popen(
+            command,
+            cwd=PROJECT_ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,  # its own process group, as a terminal's foreground job has
+        )
+        deadline = time.monotonic() + 30
+        while len(web.requested(lambda u: "/news/" in u)) < 6 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        os.killpg(process.pid, signal.SIGINT)
+        out, err = process.communicate(timeout=60)
+        fetched = set(web.requested(lambda u: "/news/" in u))
+        assert 0 < len(fetched) < len(urls), "the interrupt must land mid-crawl"
+        stored = {url for (url,) in rows(db, "SELECT url FROM articles")}
+        assert process.returncode == 130, err[-2000:]
+        assert "Traceback" not in err, err[-3000:]
+        assert "crawl interrupted" in err and "not fetched" in err, err[-2000:]
+        assert stored == fetched, "every page fetched before the stop is stored, and nothing else"
+        assert rows(db, "SELECT status FROM runs") == [("interrupted",)]
+        result = subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=90)
+    assert result.returncode == 0, result.stderr[-2000:]
+    counts = rows(db, "SELECT url, count(*) FROM articles GROUP BY url")
+    assert sorted(counts) == sorted((url, 1) for url in urls), "the rerun fetched the rest, each page once"
+
+
 def _slow_news_web(n: int, delay: float) -> tuple[list[str], dict]:
     urls = [f"http://slow.test/news/2026/11/18/story-{i}.html" for i in range(n)]
     routes = {

@@ -11,7 +11,7 @@ from pipelines.models import Article, Credit, DateCandidate
 from pipelines.store import Database
 from pipelines.store.articles import Outlets, add_listing_dates, save_articles
 from pipelines.store.db import apply_migrations, migration_files
-from pipelines.store.runs import finish_run, start_run
+from pipelines.store.runs import abort_run, finish_run, start_run
 
 
 def _article(url: str, text: str, outlet: str | None = None, credits=()) -> Article:
@@ -137,6 +137,22 @@ def test_a_run_whose_process_died_is_marked_interrupted(tmp_db):
         start_run(con, "ingest")
         status = con.execute("SELECT status FROM runs WHERE command = 'crawl'").fetchone()[0]
     assert status == "interrupted"
+
+
+def test_a_run_ended_by_ctrl_c_is_interrupted_and_its_open_transaction_rolled_back(tmp_db):
+    with Database(tmp_db).writer() as con:
+        outlets = Outlets(con, None)
+        stopped = start_run(con, "ingest")
+        save_articles(con, stopped, [_article("https://a.com/kept", "Stored in an earlier batch.")], outlets)
+        con.execute("BEGIN TRANSACTION")
+        con.execute("DELETE FROM articles")  # a batch half done when the signal came
+        abort_run(con, stopped, RuntimeError("Query interrupted"))  # DuckDB's form of Ctrl-C
+        broken = start_run(con, "link")
+        abort_run(con, broken, ValueError("bad input"))
+        runs = con.execute("SELECT status, message FROM runs ORDER BY run_id").fetchall()
+        kept = con.execute("SELECT url FROM articles").fetchall()
+    assert runs == [("interrupted", "stopped by a signal"), ("failed", "ValueError: bad input")]
+    assert kept == [("https://a.com/kept",)], "what was stored before stays; the half batch is undone"
 
 
 def test_readers_wait_for_a_writer_then_say_why(tmp_db):

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import click
 
-from pipelines.cli import EXIT_PARTIAL, cli, pass_context
+from pipelines.cli import EXIT_INTERRUPTED, EXIT_PARTIAL, UserError, cli, pass_context
 from pipelines.progress import progress
-from pipelines.store.runs import finish_run, start_run
+from pipelines.store.runs import abort_run, finish_run, start_run
 
 
 def log_file_for(db_path: Path, command: str) -> Path:
@@ -128,7 +128,7 @@ def crawl(
         provtrack crawl --feed https://example.org/rss.xml -s DOWNLOAD_DELAY=5
         provtrack crawl --urls urls.txt --no-link
     """
-    from crawlers.runner import CrawlFailed, parse_overrides
+    from crawlers.runner import CrawlFailed, CrawlInterrupted, parse_overrides
     from crawlers.sources import SourceError, select_sources
     from pipelines.commands.loading import ensure_registries
 
@@ -173,9 +173,11 @@ def crawl(
             with session.connection() as con:
                 finish_run(con, run_id, "failed", message=str(exc))
             raise click.ClickException(str(exc)) from None
+        except CrawlInterrupted as exc:
+            _stop_interrupted(session, run_id, exc.reports)
         except BaseException as exc:
             with session.connection() as con:
-                finish_run(con, run_id, "failed", message=f"{type(exc).__name__}: {exc}")
+                abort_run(con, run_id, exc)
             raise
         failed = [r for r in reports if r.status == "failed"]
         bad = [r for r in reports if r.status != "ok"]
@@ -200,6 +202,25 @@ def crawl(
         sys.exit(1)
     if bad:
         sys.exit(EXIT_PARTIAL)
+
+
+def _stop_interrupted(session, run_id: int, reports: list) -> None:
+    """A crawl stopped by Ctrl-C or SIGTERM: what it stored is kept and the run is marked interrupted;
+    linking is left to the next run, which also fetches what this one did not get to. Exits 130."""
+    with session.connection() as con:
+        counts = {r.name: {"status": r.status, **_counts(r)} for r in reports}
+        not_fetched = sum(r.not_fetched for r in reports)
+        finish_run(
+            con, run_id, "interrupted", counts, f"stopped by a signal; {not_fetched} articles not fetched"
+        )
+    for report in reports:
+        click.echo(report.line(), err=True)
+    stored = sum(r.saved.new_articles + r.saved.new_versions for r in reports)
+    raise UserError(
+        f"crawl interrupted: {stored} new articles and versions stored (run {run_id}), "
+        f"{not_fetched} articles not fetched; the next crawl fetches them and links what is new",
+        EXIT_INTERRUPTED,
+    )
 
 
 def _crawl_as_worker(ctx, sources, settings, frontier_url, name, shards, on_skip) -> None:
@@ -268,7 +289,7 @@ def merge(ctx, folder: Path | None, no_link: bool) -> None:
         try:
             linked = _merge_shards(con, run_id, todo, totals, bad, link=not no_link)
         except BaseException as exc:
-            finish_run(con, run_id, "failed", message=f"{type(exc).__name__}: {exc}")
+            abort_run(con, run_id, exc)
             raise
         finish_run(con, run_id, "partial" if bad else "ok", totals)
     click.echo(
@@ -380,7 +401,7 @@ def reprocess(ctx, no_link: bool, jobs: int | None) -> None:
 
                 linked = link_articles(con, run_id)
         except BaseException as exc:
-            finish_run(con, run_id, "failed", message=f"{type(exc).__name__}: {exc}")
+            abort_run(con, run_id, exc)
             raise
         finish_run(con, run_id, "partial" if skipped else "ok", summary.as_counts())
     saved = summary.saved

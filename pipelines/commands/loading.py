@@ -16,7 +16,7 @@ from pipelines.progress import progress
 from pipelines.registry import load_agencies, load_sources
 from pipelines.store.articles import Outlets, sync_registries
 from pipelines.store.db import load_query
-from pipelines.store.runs import finish_run, start_run
+from pipelines.store.runs import abort_run, finish_run, start_run
 from pipelines.warc_ingest import WarcCounts, WarcFilter, warc_pages
 
 #: DuckDB's memory for an ingest run, which streams: keeps a 1 GB input under 1 GB of resident memory.
@@ -110,7 +110,7 @@ def ingest(ctx, paths: tuple[Path, ...], jobs: int | None, domains, since, until
             finish_run(con, run_id, "failed", message=str(exc))
             raise click.ClickException(str(exc)) from None
         except BaseException as exc:
-            finish_run(con, run_id, "failed", message=f"{type(exc).__name__}: {exc}")
+            abort_run(con, run_id, exc)
             raise
         status = "partial" if summary.skipped else "ok"
         finish_run(con, run_id, status, summary.as_counts())
@@ -154,7 +154,7 @@ def link(ctx, rebuild: bool, window_days: int) -> None:
                     progress=lambda done, total: update(advance=0, completed=done, total=total),
                 )
         except BaseException as exc:
-            finish_run(con, run_id, "failed", message=f"{type(exc).__name__}: {exc}")
+            abort_run(con, run_id, exc)
             raise
         finish_run(con, run_id, "ok", summary.as_counts() if hasattr(summary, "as_counts") else vars(summary))
     click.echo(f"link: {summary} (run {run_id})")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from importlib.metadata import PackageNotFoundError, version
@@ -70,3 +71,26 @@ def finish_run(
         "WHERE run_id = ?",
         [status, json.dumps(counts or {}), message or None, run_id],
     )
+
+
+def is_interrupt(exc: BaseException) -> bool:
+    """Ctrl-C or SIGTERM: KeyboardInterrupt, or DuckDB's error for a query the signal cut short."""
+    return isinstance(exc, (KeyboardInterrupt, duckdb.InterruptException)) or (
+        isinstance(exc, RuntimeError) and str(exc) == "Query interrupted"
+    )
+
+
+def abort_run(con: duckdb.DuckDBPyConnection, run_id: int, exc: BaseException) -> None:
+    """Close a run that an exception ended: `interrupted` after a signal, else `failed` with the error.
+    Work of an open transaction is rolled back. Never raises over the original error: a run it cannot
+    close stays `running`, and the next run marks it interrupted."""
+    interrupted = is_interrupt(exc)
+    with contextlib.suppress(duckdb.Error):
+        con.execute("ROLLBACK")  # an error if no transaction is open, which is fine
+    with contextlib.suppress(duckdb.Error):
+        finish_run(
+            con,
+            run_id,
+            "interrupted" if interrupted else "failed",
+            message="stopped by a signal" if interrupted else f"{type(exc).__name__}: {exc}",
+        )
