@@ -4,6 +4,7 @@ A Twisted reactor starts once per process: call run_crawl at most once (the CLI 
 
 from __future__ import annotations
 
+import difflib
 import logging
 import os
 import signal
@@ -61,6 +62,28 @@ def parse_overrides(pairs: list[str]) -> dict[str, str]:
             raise ValueError(f"-s {pair!r}: expected NAME=VALUE, e.g. -s DOWNLOAD_DELAY=0")
         found[name.strip()] = value
     return found
+
+
+def setting_name_problems(names) -> tuple[list[str], list[str]]:
+    """(errors, warnings) for -s names that no setting has. An unknown PROVTRACK_ name is a typo of
+    ours and an error; another unknown name may belong to an add-on, so it is only a warning. Both
+    suggest the closest known name: `-s DOWNLOAD_DELAI=0` would otherwise crawl at full politeness."""
+    from scrapy.settings import default_settings as scrapy_defaults
+
+    known = {n for module in (scrapy_defaults, default_settings) for n in dir(module) if n.isupper()}
+    errors, warnings = [], []
+    for name in names:
+        if name in known:
+            continue
+        close = difflib.get_close_matches(name.upper(), sorted(known), n=1)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        if name.startswith("PROVTRACK_"):
+            errors.append(f"-s {name}: no such provtrack setting{hint}")
+        else:
+            warnings.append(
+                f"warning: -s {name} is not a Scrapy or provtrack setting{hint}; passed on as given"
+            )
+    return errors, warnings
 
 
 def build_settings(overrides: dict[str, str], log_file: Path | None, quiet: bool) -> Settings:

@@ -54,6 +54,11 @@ PROVTRACK_PROXY = ""
 # Requests to literal loopback / private / link-local IP addresses are refused unless this is true.
 PROVTRACK_ALLOW_PRIVATE = False
 
+# Set by `crawl --frontier` (crawlers.frontier): the shared queue's name, this worker, its politeness.
+PROVTRACK_FRONTIER_NAME = None
+PROVTRACK_FRONTIER_WORKER = None
+PROVTRACK_FRONTIER_DELAY = 0.0
+
 # News comes over HTTP(S) only. Scrapy's file/data/s3/ftp handlers are never wanted (a redirect to
 # file:///etc/passwd must go nowhere), and loading them costs start-up time (~0.3 s: deprecation
 # shims that walk the call stack).

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -14,6 +15,14 @@ SEED_KINDS = ("feed", "sitemap", "site", "url")
 
 class SourceError(ValueError):
     """An unknown source name or unusable ad-hoc seed; the message says which."""
+
+
+def _suggest(name: str, registered) -> str:
+    """'; did you mean ...?' with the names that start like it or are spelled close to it."""
+    lowered = name.lower()
+    close = [n for n in sorted(registered) if n.lower().startswith(lowered) or lowered in n.lower()]
+    close += [n for n in difflib.get_close_matches(name, sorted(registered), n=3) if n not in close]
+    return f"; did you mean {', '.join(close[:5])}?" if close else ""
 
 
 @dataclass(frozen=True)
@@ -55,12 +64,16 @@ def select_sources(
     registry: Path | None = None,
 ) -> list[CrawlSource]:
     """Sources to crawl: the named ones, plus ad-hoc ones; every registered source when none given."""
-    registered = {s.name: s for s in load_sources(registry)}
+    try:
+        registered = {s.name: s for s in load_sources(registry)}
+    except OSError as exc:
+        raise SourceError(f"--sources {registry}: {exc.strerror or exc}") from None
     chosen: list[CrawlSource] = []
     for name in names:
         if name not in registered:
-            known = ", ".join(sorted(registered)[:12])
-            raise SourceError(f"unknown source {name!r} (see `provtrack sources`; known: {known}, ...)")
+            raise SourceError(
+                f"unknown source {name!r}{_suggest(name, registered)} (`provtrack sources` lists them)"
+            )
         chosen.append(from_registry(registered[name]))
     for option, kind, urls in (
         ("--feed", "feed", feeds),

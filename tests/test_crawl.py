@@ -411,15 +411,36 @@ def test_failure_cases_each_end_in_a_clear_per_source_message(tmp_path):
     assert rows(db, "SELECT status FROM runs")[0][0] == "partial"
 
 
-def test_every_source_failing_is_exit_1_and_unknown_source_is_one_line(tmp_path):
+def test_every_source_failing_is_exit_1_and_unknown_source_is_a_one_line_usage_error(tmp_path):
     with MockWeb({}) as web:
         result = crawl(tmp_path / "x.duckdb", web.proxy, "--feed", "http://gone.test/rss.xml")
-        unknown = crawl(tmp_path / "x.duckdb", web.proxy, "no-such-source")
+        unknown = crawl(tmp_path / "x.duckdb", web.proxy, "tass")
     assert (
         result.returncode == 1 and "feed:gone.test: failed" in result.stderr and "HTTP 404" in result.stderr
     )
-    assert unknown.returncode == 1 and "unknown source 'no-such-source'" in unknown.stderr
-    assert "Traceback" not in unknown.stderr
+    assert unknown.returncode == 2, unknown.stderr
+    assert unknown.stderr.strip().splitlines() == [
+        "Error: unknown source 'tass'; did you mean tass-en, tass-ru? (`provtrack sources` lists them)"
+    ]
+
+
+def test_misspelt_settings_are_caught_before_the_crawl(tmp_path):
+    with MockWeb({}) as web:
+        ours = crawl(tmp_path / "x.duckdb", web.proxy, "-s", "PROVTRACK_BATCH_SIZ=10")
+        scrapys = crawl(
+            tmp_path / "x.duckdb", web.proxy, "--feed", "http://gone.test/rss.xml", "-s", "DOWNLOAD_DELAI=0"
+        )
+    assert ours.returncode == 2, ours.stderr
+    assert (
+        ours.stderr.strip()
+        == "Error: -s PROVTRACK_BATCH_SIZ: no such provtrack setting (did you mean PROVTRACK_BATCH_SIZE?)"
+    )
+    assert (
+        "-s DOWNLOAD_DELAI is not a Scrapy or provtrack setting (did you mean DOWNLOAD_DELAY?)"
+        in scrapys.stderr
+    )
+    assert scrapys.returncode == 1, "an add-on may read it: warned about, then the crawl runs"
+    assert rows(tmp_path / "x.duckdb", "SELECT count(*) FROM runs") == [(1,)], "the refused crawl left no run"
 
 
 # -- a crawl killed halfway ------------------------------------------------------------------------

@@ -128,7 +128,7 @@ def crawl(
         provtrack crawl --feed https://example.org/rss.xml -s DOWNLOAD_DELAY=5
         provtrack crawl --urls urls.txt --no-link
     """
-    from crawlers.runner import CrawlFailed, CrawlInterrupted, parse_overrides
+    from crawlers.runner import CrawlFailed, CrawlInterrupted, parse_overrides, setting_name_problems
     from crawlers.sources import SourceError, select_sources
     from pipelines.commands.loading import ensure_registries
 
@@ -137,8 +137,13 @@ def crawl(
             list(names), feeds=feeds, sitemaps=sitemaps, sites=sites, url_files=url_files, registry=registry
         )
         settings = parse_overrides(list(overrides))
-    except (SourceError, ValueError) as exc:
-        raise click.ClickException(str(exc)) from None
+    except (SourceError, ValueError, OSError) as exc:  # what was asked for cannot be crawled: usage
+        raise UserError(str(exc), 2) from None
+    errors, warnings = setting_name_problems(settings)
+    if errors:
+        raise UserError("; ".join(errors), 2)
+    for warning in warnings:
+        click.echo(warning, err=True)
     if not sources:
         raise click.ClickException(
             "nothing to crawl: the sources registry is empty and no --feed/--sitemap/--site/--urls"
