@@ -106,15 +106,18 @@ def credits_outlet(text: str, names: Iterable[str]) -> bool:
     """Does `text` carry a credit line ("Source: …", "Via: …", "Originally published by …") naming
     one of `names` (an outlet's name, aliases or domain)? The credits relation only knows agencies,
     so a copy that credits the outlet it took the story from is found here."""
+    return outlet_credit_line(text, names) is not None
+
+
+def outlet_credit_line(text: str, names: Iterable[str]) -> str | None:
+    """The first credit line of `text` naming one of `names` (see credits_outlet), or None."""
     names = [n.lower() for n in names if n and len(n) >= 3]
-    if not names:
-        return False
-    for m in _CREDIT_LINE.finditer(text):
+    for m in _CREDIT_LINE.finditer(text) if names else ():
         tail = m.group(1).lower()
         for n in names:
             if re.search(rf"(?<!\w){re.escape(n)}(?!\w)", tail):
-                return True
-    return False
+                return m.group(0).strip(" \n.([|•—–-")
+    return None
 
 
 def credit_status(m: ArticleMeta, origin_agency: str | None, names_intermediary: bool = False) -> str:

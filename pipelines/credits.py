@@ -110,10 +110,17 @@ def _chains(matcher: cc.AgencyMatcher, text: str) -> list[tuple[int, int, list[t
 
 
 def _cue(text: str, start: int, end: int) -> str:
+    """The words around a mention, under 100 characters with the marks: cut between words, never inside
+    one, with … where text was left out (the cue is what `explain` and the credits relation show)."""
     if len(text) <= 100:
         return text
     a = max(0, start - 45)
-    return text[a : a + 100]
+    b = min(len(text), a + 96)
+    if a > 0 and not text[a - 1].isspace() and (space := text.find(" ", a, start)) != -1:
+        a = space + 1
+    if b < len(text) and not text[b].isspace() and (space := text.rfind(" ", max(end, a), b)) != -1:
+        b = space
+    return ("…" if a > 0 else "") + text[a:b].strip() + ("…" if b < len(text) else "")
 
 
 def _sentence(text: str, start: int, end: int) -> str:

@@ -6,9 +6,10 @@ import json
 
 import duckdb
 
+from pipelines.chains import outlet_credit_line
 from pipelines.shingles import token_offsets
 from pipelines.store.db import StoreError, load_query
-from pipelines.urls import BadURL, normalize_url
+from pipelines.urls import BadURL, normalize_url, registered_domain
 
 MAX_HOPS = 20  # a chain longer than this is a cycle in the data; stop walking
 
@@ -38,6 +39,11 @@ def explain_article(con: duckdb.DuckDBPyConnection, url: str, passages: int = 3)
     except BadURL as exc:
         raise StoreError(str(exc)) from None
     article = _row(con, "explain/article", {"url": key})
+    if article is None and key.startswith(("http://", "https://")):
+        # a link copied from a browser often differs from the crawled one in its scheme alone
+        other = "https://" + key[7:] if key.startswith("http://") else "http://" + key[8:]
+        article = _row(con, "explain/article", {"url": other})
+        key = other if article is not None else key
     if article is None:
         raise StoreError(
             f'{key} is not in the database (see `provtrack query "select article_url from article_origins"`)'
@@ -50,9 +56,10 @@ def explain_article(con: duckdb.DuckDBPyConnection, url: str, passages: int = 3)
         + (f" · reuse {article['reuse_score']:.0%}" if article["reuse_score"] is not None else "")
     )
     lines += ["", "chain (newest first):"]
-    current, seen = article, set()
+    current, seen, chain = article, set(), []
     for hop in range(MAX_HOPS):
         lines.append(f"  {'   ' * (hop - 1) + '└─' if hop else '●'} {_describe(current)}")
+        chain.append(current)
         source_url = current["source_url"]
         if not source_url or source_url in seen:
             break
@@ -61,11 +68,18 @@ def explain_article(con: duckdb.DuckDBPyConnection, url: str, passages: int = 3)
         if current is None:
             break
     credits = _rows(con, "explain/credits", {"url": key})
-    lines += ["", "credits on the page:"]
-    lines += [f"  {c['agency']:<12} {c['role']:<12} {c['location']:<9} “{c['cue']}”" for c in credits] or [
-        "  none"
-    ]
     reuse = _row(con, "explain/reuse", {"target_id": article["article_id"]})
+    shown = [(c["agency"], c["role"], c["location"], c["cue"]) for c in credits]
+    if article["credit_status"] == "credits_intermediary" and reuse and len(chain) > 1:
+        # a credit to the outlet it copied from is no agency credit, so not in the credits relation
+        source = chain[1]
+        names = (source["outlet"], registered_domain(source["article_url"]))
+        if line := outlet_credit_line(reuse["target_text"], names):
+            shown.append((source["outlet"], "source", "text", line))
+    width = max([12, *(len(name) for name, *_ in shown)])
+    lines += ["", "credits on the page:"]
+    lines += [f"  {name:<{width}} {role:<12} {where:<9} “{cue}”" for name, role, where, cue in shown]
+    lines += [] if shown else ["  none"]
     if reuse:
         lines += [
             "",

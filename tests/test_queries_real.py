@@ -77,3 +77,15 @@ def test_explain_on_the_seed_like_demo_story_shows_credit_chain_and_passages(dem
     chain = out.split("chain (newest first):")[1].split("credits on the page:")[0]
     assert "EurAsia Herald" in chain and "└─ Sputnik" in chain and "sputnik-demo.example" in chain
     assert "reused passages (containment" in out and "» Belarus has put Russian-made S-400" in out
+    cues = [line.split("“", 1)[1] for line in out.splitlines() if "“" in line]
+    assert all(c[0] == "…" or c[0].isupper() for c in cues), f"a cue starts mid-word: {cues}"
+
+
+def test_explain_shows_the_credit_to_the_outlet_a_story_was_taken_from(demo):
+    # stored as http://; the https:// link a browser shows finds it too
+    url = "https://baltic-ledger.example/news/2026/11/16/belarus-4th-nation-s400-air-defense.html"
+    done = subprocess.run([*PROVTRACK, "--db", str(demo), "explain", url], capture_output=True, text=True,
+                          timeout=60, cwd=PROJECT_ROOT)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "credit credits_intermediary" in done.stdout
+    assert "EurAsia Herald source       text      “Source: EurAsia Herald”" in done.stdout

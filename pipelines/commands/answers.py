@@ -101,7 +101,7 @@ def explain(ctx, url: str) -> None:
 
     \b
     Example:
-        provtrack explain https://eurasia-herald.example/news/2026/11/16/belarus-s400.html
+        provtrack --db data/demo.duckdb explain http://baltic-ledger.example/news/2026/11/16/belarus-4th-nation-s400-air-defense.html
     """
     from pipelines.explain import explain_article
 
