@@ -4,11 +4,11 @@
 --   first_copy_at   publication time of its first article with that origin
 --   first_copy_url  that article
 --   copies_since    its copies of that agency since $since
--- Parameters: $agency (canonical name, e.g. Sputnik), $since (a date, e.g. 2026-11-01).
+-- Parameters: $agency (canonical name in any case, e.g. Sputnik), $since (a date, e.g. 2026-11-01).
 WITH copies AS (
     SELECT outlet, origin_agency, published_at, article_url
     FROM article_origins
-    WHERE origin_agency = $agency AND credit_status IS DISTINCT FROM 'self' AND published_at IS NOT NULL
+    WHERE lower(origin_agency) = lower($agency) AND credit_status IS DISTINCT FROM 'self' AND published_at IS NOT NULL
 )
 SELECT outlet, origin_agency, min(published_at) AS first_copy_at, arg_min(article_url, published_at) AS first_copy_url,
        count(*) FILTER (WHERE published_at >= CAST($since AS TIMESTAMP)) AS copies_since

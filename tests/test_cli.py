@@ -79,6 +79,14 @@ def test_parameters_are_bound_never_interpolated(loaded):
     }
 
 
+def test_named_query_parameters_are_checked_and_an_empty_answer_repeats_the_question(loaded):
+    typo = loaded("query", "credit_honesty", "-p", "agency=TASS")
+    assert typo.exit_code == 2 and "query credit_honesty takes no parameters; not -p agency" in typo.stderr
+    nothing = loaded("query", "story_chain", "-p", "url=https://wire.example.com/9", "--format", "csv")
+    assert nothing.exit_code == 0 and nothing.stdout.startswith("step,article_url")
+    assert "no rows for url='https://wire.example.com/9' (values are compared as given)" in nothing.stderr
+
+
 def test_query_is_read_only_and_bad_sql_is_one_line(loaded):
     write = loaded("query", "select * from articles; delete from articles")
     assert write.exit_code == 1 and "Error" in write.stderr and "Traceback" not in write.stderr

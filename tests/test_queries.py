@@ -198,6 +198,7 @@ def test_state_agency_share(seeded):
 def test_new_carriers_since_a_date(seeded):
     rows = _run(seeded, "new_carriers", agency="TASS", since="2026-11-01")
     assert list(rows.outlet) == ["Courier"]
+    assert list(_run(seeded, "new_carriers", agency="tass", since="2026-11-01").outlet) == ["Courier"]
     assert _run(seeded, "new_carriers", agency="TASS", since="2026-11-05").empty, (
         "Courier carried TASS before"
     )

@@ -69,8 +69,13 @@ def query(
             raise click.UsageError(
                 f"query {named.name} needs {', '.join('-p ' + m + '=...' for m in missing)}"
             )
+        unknown = [key for key in bound if key not in named.parameters]
+        if unknown:
+            takes = ", ".join("-p " + p for p in named.parameters) or "no parameters"
+            raise click.UsageError(
+                f"query {named.name} takes {takes}; not {', '.join('-p ' + u for u in unknown)}"
+            )
         sql = named.sql
-        bound = {key: value for key, value in bound.items() if key in named.parameters}
     elif looks_like_sql(name_or_sql):
         sql = name_or_sql
     elif re.match(
@@ -90,6 +95,9 @@ def query(
             frame = con.execute(sql, bound or None).df()
         except duckdb.Error as exc:
             raise click.ClickException(f"query failed: {str(exc).splitlines()[0]}") from None
+    if frame.empty and bound:
+        given = ", ".join(f"{key}={value!r}" for key, value in bound.items())
+        click.echo(f"no rows for {given} (values are compared as given)", err=True)
     emit(frame, fmt, out)
 
 
