@@ -145,3 +145,10 @@ def test_import_state_media_merges_typology_into_outlets(run_cli, tmp_path, tmp_
         "csv",
     ).stdout.splitlines()
     assert rows[1:] == ["BBC,Independent public media,False", "RT,State-controlled media,True"]
+
+
+def test_merge_before_any_worker_wrote_is_nothing_to_do_but_a_wrong_folder_is_an_error(run_cli, tmp_path):
+    hourly = run_cli("merge")  # the default <db dir>/shards, not there yet
+    assert hourly.exit_code == 0 and "nothing to merge" in hourly.stdout
+    typo = run_cli("merge", str(tmp_path / "shrads"))
+    assert typo.exit_code == 1 and "no such folder of shards" in typo.stderr

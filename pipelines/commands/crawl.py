@@ -281,7 +281,11 @@ def merge(ctx, folder: Path | None, no_link: bool) -> None:
     """
     from pipelines.commands.loading import ensure_registries
 
-    folder = folder or Path(ctx.db.path).resolve().parent / "shards"
+    if folder is None:
+        folder = Path(ctx.db.path).resolve().parent / "shards"
+        if not folder.is_dir():  # no worker has written yet: an hourly cron merge has nothing to do
+            click.echo(f"merge: nothing to merge ({folder} does not exist yet)")
+            return
     if not folder.is_dir():
         raise click.ClickException(f"{folder}: no such folder of shards")
 
