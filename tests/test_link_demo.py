@@ -4,6 +4,13 @@ the verdicts written down in data/demo/expected.jsonl."""
 from __future__ import annotations
 
 import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
 
 import duckdb
 
@@ -57,3 +64,26 @@ def test_demo_refuses_a_database_it_did_not_make(run_cli, tmp_db, tmp_path):
     assert result.exit_code == 2 and "not a provtrack database" in result.output
     with duckdb.connect(str(other), read_only=True) as con:
         assert con.execute("SELECT answer FROM my_results").fetchone()[0] == 42
+
+
+def test_demo_serve_serves_the_sample_web_for_a_crawl_of_ones_own_until_ctrl_c(tmp_path):
+    command = [str(Path(sys.executable).with_name("provtrack")), "demo", "--serve", "--port", "0"]
+    server = subprocess.Popen(
+        command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        proxy = re.search(r" on (http://127\.0\.0\.1:\d+): ", server.stdout.readline()).group(1)
+        assert server.stdout.readline().startswith("crawl them from another terminal")
+        crawl_line = server.stdout.readline()
+        assert (
+            f"crawl --sources {os.path.relpath(PROJECT_ROOT / 'data/demo/sources.toml', tmp_path)}"
+            in crawl_line
+        )
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({"http": proxy}))
+        with opener.open("http://tass-demo.example/sitemap.xml", timeout=10) as reply:
+            assert b"<urlset" in reply.read()
+    finally:
+        server.send_signal(signal.SIGINT)
+        out, err = server.communicate(timeout=20)
+    assert server.returncode == 0, err
+    assert "stopped; 1 requests served" in out

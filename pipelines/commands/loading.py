@@ -162,17 +162,25 @@ def link(ctx, rebuild: bool, window_days: int) -> None:
 
 @cli.command()
 @click.option("--keep", is_flag=True, help="Keep the existing demo database instead of starting fresh.")
+@click.option(
+    "--serve",
+    is_flag=True,
+    help="Only serve the sample web (until Ctrl-C), to crawl it yourself with `provtrack crawl`.",
+)
+@click.option("--port", type=int, default=8765, show_default=True, help="Port for --serve (0: any free one).")
 @pass_context
-def demo(ctx, keep: bool) -> None:
+def demo(ctx, keep: bool, serve: bool, port: int) -> None:
     """Serve the bundled sample news web on 127.0.0.1, crawl it through its feeds and sitemaps (the
     crawler's proxy is the sample web's server), link it, and print what was found.
 
     The demo starts from an empty database: data/demo.duckdb unless --db names another. It refuses a
-    database that holds crawled or ingested articles rather than delete them.
+    database that holds crawled or ingested articles rather than delete them. With --serve it only
+    serves the sample web and prints the crawl command that reaches it.
 
     \b
     Example:
         provtrack demo
+        provtrack demo --serve
     """
     from crawlers.sources import select_sources
     from pipelines.commands.crawl import crawl_sources_into
@@ -181,6 +189,9 @@ def demo(ctx, keep: bool) -> None:
     from pipelines.sample_web import SampleWeb
     from pipelines.store.db import Database, apply_migrations
 
+    if serve:
+        _serve_sample_web(port)
+        return
     if not ctx.db_given:
         ctx.db = Database(DEMO_DB, wait=ctx.db.wait)
     sources = select_sources([], registry=DEMO_SOURCES)
@@ -223,6 +234,34 @@ def demo(ctx, keep: bool) -> None:
     emit(frame, "table", None, title="what provtrack found (article_origins)")
     if longest:
         click.echo(f"\nThe longest chain, explained:  provtrack --db {ctx.db.path} explain {longest[0][0]}")
+
+
+def _serve_sample_web(port: int) -> None:
+    """Serve the demo web until Ctrl-C, for a first crawl of one's own without the internet."""
+    import os
+    import time
+
+    from pipelines.demo import DEMO_SOURCES, DEMO_WEB, demo_hosts
+    from pipelines.sample_web import SampleWeb
+
+    try:
+        web = SampleWeb(DEMO_WEB, port=port)
+    except OSError as exc:
+        reason = exc.strerror or exc
+        raise UserError(f"cannot serve on 127.0.0.1:{port}: {reason} (try --port 0)", 2) from None
+    with web:
+        hosts = demo_hosts()
+        click.echo(f"serving {len(hosts)} sample sites on {web.proxy}: {', '.join(hosts)}")
+        click.echo(
+            "crawl them from another terminal (Ctrl-C here stops the server):\n"
+            f"  provtrack --db data/try.duckdb crawl --sources {os.path.relpath(DEMO_SOURCES)} "
+            f"-s PROVTRACK_PROXY={web.proxy}"
+        )
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            click.echo(f"stopped; {len(web.requests)} requests served")
 
 
 #: runs that only re-derive what the demo itself stored; any other run brought articles of its own
