@@ -194,7 +194,11 @@ def crawl(
             if not no_link and status != "failed":
                 from pipelines.link import link_articles
 
-                linked = link_articles(con, run_id)
+                try:
+                    linked = link_articles(con, run_id)
+                except BaseException as exc:  # the crawl is stored; the next run links what is left
+                    abort_run(con, run_id, exc)
+                    raise
             finish_run(con, run_id, status, counts, message)
     for report in reports:
         click.echo(report.line(), err=report.status != "ok")
