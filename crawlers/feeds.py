@@ -70,7 +70,7 @@ def _xml_root(body: bytes, what: str):
     for error in parser.error_log:
         if error.type_name == "ERR_RESOURCE_LIMIT":
             reason = error.message.split(", use XML_PARSE_HUGE")[0].strip()  # an option we do set
-            raise FeedError(f"{what} cut short at line {error.line}: {reason}; entries after it unread")
+            raise FeedError(f"{what} cut short at line {error.line}: {reason}; not read")
     return root
 
 

@@ -46,11 +46,60 @@ class CrawlInterrupted(KeyboardInterrupt):
 
 
 def _cleaning_worker_init(parent_pid: int) -> None:
-    """A Ctrl-C at a terminal reaches every process of the group. The crawler stops gracefully and
-    waits for the pages being cleaned; a worker that died of the same Ctrl-C would lose them (and
-    break the pool), so workers leave the stopping to the crawler."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    """A Ctrl-C at a terminal reaches every process of the group, and so does the SIGTERM of `timeout`
+    or systemd. The crawler stops gracefully and waits for the pages being cleaned; a worker that died
+    of the same signal would lose them (and break the pool), so workers leave the stopping to the
+    crawler (and die with it: die_with_parent)."""
     die_with_parent(parent_pid)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
+class _StopOnSignal:
+    """SIGINT / SIGTERM handler for the crawl, in place of Scrapy's: the first signal stops the crawl
+    gracefully (pages in flight are finished and stored), a second stops the reactor at once. Unlike
+    Scrapy's, it remembers that a signal came, which is how a stop is told from a crawl that ended."""
+
+    SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+    def __init__(self, process: CrawlerProcess):
+        self.process = process
+        self.received: int | None = None
+        self._saved = {}
+
+    def __enter__(self) -> _StopOnSignal:
+        self._saved = {s: signal.signal(s, self._handle) for s in self.SIGNALS}
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for signum, handler in self._saved.items():
+            signal.signal(signum, handler)  # the link stage after the crawl is interruptible again
+
+    def _handle(self, signum: int, _frame) -> None:
+        from twisted.internet import reactor
+
+        if self.received is None:
+            self.received = signum
+            reactor.callFromThread(self._stop_gracefully, signum)
+        else:
+            reactor.callFromThread(self._stop_now)
+
+    def _stop_gracefully(self, signum: int) -> None:
+        logging.getLogger(__name__).warning(
+            "received %s: finishing the pages in flight (send it again to stop at once)",
+            signal.Signals(signum).name,
+        )
+        self.process.stop()
+
+    @staticmethod
+    def _stop_now() -> None:
+        from twisted.internet import reactor
+        from twisted.internet.error import ReactorNotRunning
+
+        try:
+            reactor.stop()
+        except ReactorNotRunning:
+            pass
 
 
 def parse_overrides(pairs: list[str]) -> dict[str, str]:
@@ -77,7 +126,7 @@ def setting_name_problems(names) -> tuple[list[str], list[str]]:
             continue
         close = difflib.get_close_matches(name.upper(), sorted(known), n=1)
         hint = f" (did you mean {close[0]}?)" if close else ""
-        if name.startswith("PROVTRACK_"):
+        if name.upper().startswith("PROVTRACK_"):  # Scrapy's names are case-sensitive: a typo either way
             errors.append(f"-s {name}: no such provtrack setting{hint}")
         else:
             warnings.append(
@@ -174,10 +223,13 @@ def run_crawl(
         shards=sink,
         frontier=frontier,
     )
+    start_failures = []
     try:
         process = CrawlerProcess(settings)
-        process.crawl(NewsSpider, job=job)
-        process.start()
+        # an error while the crawler starts (a bad -s value) is kept to be reported, not only logged
+        process.crawl(NewsSpider, job=job).addErrback(start_failures.append)
+        with _StopOnSignal(process) as stopper:
+            process.start(install_signal_handlers=False)
     finally:
         job.close()
         logging.getLogger().handlers[:] = [
@@ -185,10 +237,13 @@ def run_crawl(
         ]
     if job.fatal is not None:
         raise CrawlFailed(f"storing failed: {type(job.fatal).__name__}: {job.fatal}") from job.fatal
-    # "shutdown": Scrapy's graceful stop on the first signal; none at all: a second signal stopped
-    # the reactor before the spider could close
-    if job.close_reason in (None, "shutdown"):
-        if job.close_reason is None:
+    if start_failures or process.bootstrap_failed:
+        why = start_failures[0] if start_failures else None
+        detail = f"{why.type.__name__}: {why.getErrorMessage()}" if why is not None else "see the log"
+        hint = " (check the -s values)" if overrides else ""
+        raise CrawlFailed(f"the crawler could not start: {detail}{hint}")
+    if stopper.received is not None:
+        if job.close_reason is None:  # stopped at once: the spider never closed
             job.mark_interrupted()
         raise CrawlInterrupted(list(job.reports.values()))
     return list(job.reports.values())

@@ -3,6 +3,7 @@ turns known errors into one line and a non-zero exit code (--debug shows traceba
 
 from __future__ import annotations
 
+import signal
 from pathlib import Path
 
 import click
@@ -98,8 +99,14 @@ def cli(ctx: click.Context, db_path: Path, wait: float, debug: bool) -> None:
 
 
 def main() -> None:
-    """Console entry point."""
+    """Console entry point. SIGTERM (cron's `timeout`, systemd, kill) stops a command as Ctrl-C does:
+    the run is marked interrupted, its open transaction rolled back, and the exit code is 130."""
+    signal.signal(signal.SIGTERM, _terminate_as_interrupt)
     cli(prog_name="provtrack")
+
+
+def _terminate_as_interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
 
 
 # The commands live in their own modules; importing them registers them on `cli`.

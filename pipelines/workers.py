@@ -14,7 +14,9 @@ _inherited_fds: set[int] = set()
 
 def die_with_parent(parent_pid: int | None = None) -> None:
     """Pool initializer (initargs=(os.getpid(),)): ask Linux to kill this worker when its parent dies
-    (a no-op elsewhere)."""
+    (a no-op elsewhere). SIGTERM kills a worker quietly: the parent's own handler (cli.main) turns it
+    into an orderly stop of the command, which a worker has no part in."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if sys.platform.startswith("linux"):
         try:
             ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)

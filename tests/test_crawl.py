@@ -517,8 +517,10 @@ def test_crawl_killed_with_sigkill_resumes_and_stores_every_page_once(tmp_path):
     assert statuses == ["interrupted", "ok"]
 
 
-def test_ctrl_c_stops_the_crawl_keeps_every_fetched_page_and_exits_130(tmp_path):
-    """Ctrl-C at a terminal signals the whole process group, the cleaning workers too."""
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_ctrl_c_stops_the_crawl_keeps_every_fetched_page_and_exits_130(tmp_path, signum):
+    """Ctrl-C at a terminal signals the whole process group, the cleaning workers too; so does the
+    SIGTERM of `timeout` or systemd."""
     urls, routes = _slow_news_web(30, delay=0.3)
     db = tmp_path / "ctrl-c.duckdb"
     command = [*PROVTRACK, "--db", str(db), "crawl", "--feed", "http://slow.test/rss.xml", "--no-link", *FAST]
@@ -543,7 +545,7 @@ def test_ctrl_c_stops_the_crawl_keeps_every_fetched_page_and_exits_130(tmp_path)
         deadline = time.monotonic() + 30
         while len(web.requested(lambda u: "/news/" in u)) < 6 and time.monotonic() < deadline:
             time.sleep(0.05)
-        os.killpg(process.pid, signal.SIGINT)
+        os.killpg(process.pid, signum)
         out, err = process.communicate(timeout=60)
         fetched = set(web.requested(lambda u: "/news/" in u))
         assert 0 < len(fetched) < len(urls), "the interrupt must land mid-crawl"
@@ -557,6 +559,48 @@ def test_ctrl_c_stops_the_crawl_keeps_every_fetched_page_and_exits_130(tmp_path)
     assert result.returncode == 0, result.stderr[-2000:]
     counts = rows(db, "SELECT url, count(*) FROM articles GROUP BY url")
     assert sorted(counts) == sorted((url, 1) for url in urls), "the rerun fetched the rest, each page once"
+
+
+def test_a_signal_during_the_link_stage_after_a_crawl_still_stops_it(tmp_path):
+    """Scrapy's signal handlers must not outlive the crawl: the link stage after it is interruptible."""
+    urls, routes = _slow_news_web(4, delay=0)
+    db, marker = tmp_path / "link.duckdb", tmp_path / "linking"
+    slow_link = (
+        "import sys, time, pathlib, pipelines.link as link\n"
+        "def slow(*args, **kwargs):\n"
+        f"    pathlib.Path({str(marker)!r}).touch()\n"
+        "    time.sleep(60)\n"
+        "link.link_articles = slow\n"
+        "from pipelines.cli import main\n"
+        "sys.argv = ['provtrack', *sys.argv[1:]]\n"
+        "main()\n"
+    )
+    with MockWeb(routes) as web:
+        command = [
+            sys.executable,
+            "-c",
+            slow_link,
+            "--db",
+            str(db),
+            "crawl",
+            "--feed",
+            "http://slow.test/rss.xml",
+        ]
+        command += [*FAST, "-s", f"PROVTRACK_PROXY={web.proxy}"]
+        process = subprocess.Popen(
+            command, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        deadline = time.monotonic() + 40
+        while not marker.exists() and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert marker.exists(), process.communicate(timeout=10)[1][-2000:]
+        started = time.monotonic()
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=30)
+    assert time.monotonic() - started < 10, "the signal was not left waiting for the link stage to end"
+    assert process.returncode == 130, err[-2000:]
+    assert rows(db, "SELECT status FROM runs") == [("interrupted",)]
+    assert rows(db, "SELECT count(*) FROM articles") == [(len(urls),)], "the crawl's articles stay stored"
 
 
 def _slow_news_web(n: int, delay: float) -> tuple[list[str], dict]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import timezone
 from pathlib import Path
@@ -206,16 +207,25 @@ def demo(ctx, keep: bool, serve: bool, port: int) -> None:
             ensure_registries(con)
             _register_demo_outlets(con)
             run_id = start_run(con, "demo", str(DEMO_WEB))
-        reports = crawl_sources_into(
-            session,
-            run_id,
-            sources,
-            db_path=ctx.db.path,
-            overrides=demo_crawl_settings(web.proxy),
-            on_skip=lambda source, url, reason: click.echo(f"skipped {url}: {reason}", err=True),
-        )
+        try:
+            reports = crawl_sources_into(
+                session,
+                run_id,
+                sources,
+                db_path=ctx.db.path,
+                overrides=demo_crawl_settings(web.proxy),
+                on_skip=lambda source, url, reason: click.echo(f"skipped {url}: {reason}", err=True),
+            )
+        except BaseException as exc:  # stopped or failed: the run says so, not `running`
+            with session.connection() as con:
+                abort_run(con, run_id, exc)
+            raise
         with session.connection() as con:
-            links = link_articles(con, run_id)
+            try:
+                links = link_articles(con, run_id)
+            except BaseException as exc:
+                abort_run(con, run_id, exc)
+                raise
             bad = [r for r in reports if r.status != "ok"]
             finish_run(con, run_id, "partial" if bad else "ok", {r.name: r.status for r in reports})
             frame = con.execute(load_query("demo/summary")).df()
@@ -271,6 +281,8 @@ _DEMO_RUNS = ("demo", "link", "reprocess")
 def _start_from_empty(session) -> None:
     """Delete the database file, but only one the demo made: it may be named by mistake (--db,
     PROVTRACK_DB), and a crawled or ingested database is months of a researcher's work."""
+    from pipelines.demo import DEMO_DB
+
     path = session.db.path
     if path.exists():
         with session.connection() as con:
@@ -284,9 +296,14 @@ def _start_from_empty(session) -> None:
             )
         if others:
             runs = ", ".join(f"{n} {command}" for command, n in others)
+            elsewhere = (
+                "move it away or delete it yourself"
+                if path.resolve() == DEMO_DB.resolve()
+                else f"run it with --db {os.path.relpath(DEMO_DB)}"
+            )
             raise UserError(
                 f"{path} holds articles the demo did not make (runs: {runs}); the demo starts from an "
-                "empty database and will not delete it: run it with --db data/demo.duckdb",
+                f"empty database and will not delete it: {elsewhere}",
                 2,
             )
     for suffix in ("", ".wal"):
