@@ -440,6 +440,13 @@ def test_misspelt_settings_are_caught_before_the_crawl(tmp_path):
         in scrapys.stderr
     )
     assert scrapys.returncode == 1, "an add-on may read it: warned about, then the crawl runs"
+    with MockWeb({}) as web:
+        bad_value = crawl(
+            tmp_path / "v.duckdb", web.proxy, "--feed", "http://a.test/rss", "-s", "DOWNLOAD_DELAY=abc"
+        )
+    assert bad_value.returncode == 1, bad_value.stderr
+    assert "the crawler could not start: ValueError" in bad_value.stderr and "-s values" in bad_value.stderr
+    assert rows(tmp_path / "v.duckdb", "SELECT status FROM runs") == [("failed",)], "a failure, not a stop"
     assert rows(tmp_path / "x.duckdb", "SELECT count(*) FROM runs") == [(1,)], "the refused crawl left no run"
 
 
