@@ -60,6 +60,14 @@ class ProvtrackGroup(click.Group):
             raise UserError("interrupted; everything stored before is kept", EXIT_INTERRUPTED) from None
 
 
+def _not_a_folder(value: str | Path) -> Path:
+    """`--db newdir/` would quietly become a file named newdir: a path ending in a separator is a folder."""
+    if str(value).endswith(("/", "\\")):
+        example = Path(value) / "provenance.duckdb"
+        raise click.BadParameter(f"{value} names a folder; name the database file, e.g. {example}")
+    return Path(value)
+
+
 def _debug(ctx: click.Context) -> bool:
     return bool(ctx.obj and ctx.obj.debug)
 
@@ -70,11 +78,12 @@ def _debug(ctx: click.Context) -> bool:
 @click.option(
     "--db",
     "db_path",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(dir_okay=False),
     envvar="PROVTRACK_DB",
     default=DEFAULT_DB,
     show_default=True,
     help="DuckDB database file (env PROVTRACK_DB).",
+    callback=lambda ctx, param, value: _not_a_folder(value),
 )
 @click.option(
     "--wait",

@@ -152,3 +152,9 @@ def test_merge_before_any_worker_wrote_is_nothing_to_do_but_a_wrong_folder_is_an
     assert hourly.exit_code == 0 and "nothing to merge" in hourly.stdout
     typo = run_cli("merge", str(tmp_path / "shrads"))
     assert typo.exit_code == 1 and "no such folder of shards" in typo.stderr
+
+
+def test_db_ending_in_a_slash_is_a_folder_not_a_file_named_like_it(run_cli, tmp_path):
+    result = run_cli("migrate", db=f"{tmp_path}/newdir/")
+    assert result.exit_code == 2 and "names a folder" in result.stderr
+    assert not (tmp_path / "newdir").exists()
