@@ -37,7 +37,7 @@ class SourceReport:
     failed: int = 0  # article fetches that failed
     errors: list[str] = field(default_factory=list)
     interrupted: bool = False  # a signal stopped the crawl before this source was done
-    not_fetched: int = 0  # article requests a stop by signal left unfetched (the next run makes them)
+    not_fetched: int = 0  # articles a stop by signal left unfetched, or fetched but not stored yet
 
     @property
     def status(self) -> str:
@@ -59,7 +59,7 @@ class SourceReport:
             f" {self.skipped} skipped, {self.failed} failed"
         )
         if self.not_fetched:
-            text += f", {self.not_fetched} not fetched"
+            text += f", {self.not_fetched} left for the next run"
         if self.errors:
             shown = "; ".join(self.errors[:MAX_LISTED_ERRORS])
             more = len(self.errors) - MAX_LISTED_ERRORS

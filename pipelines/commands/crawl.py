@@ -220,14 +220,18 @@ def _stop_interrupted(session, run_id: int, reports: list) -> None:
         counts = {r.name: {"status": r.status, **_counts(r)} for r in reports}
         not_fetched = sum(r.not_fetched for r in reports)
         finish_run(
-            con, run_id, "interrupted", counts, f"stopped by a signal; {not_fetched} articles not fetched"
+            con,
+            run_id,
+            "interrupted",
+            counts,
+            f"stopped by a signal; {not_fetched} articles left for the next run",
         )
     for report in reports:
         click.echo(report.line(), err=True)
     stored = sum(r.saved.new_articles + r.saved.new_versions for r in reports)
     raise UserError(
         f"crawl interrupted: {stored} new articles and versions stored (run {run_id}), "
-        f"{not_fetched} articles not fetched; the next crawl fetches them and links what is new",
+        f"{not_fetched} articles left for the next crawl, which also links what is new",
         EXIT_INTERRUPTED,
     )
 
