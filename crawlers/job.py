@@ -139,7 +139,6 @@ class CrawlJob:
         self.recheck_min_age = recheck_min_age
         self.started = datetime.now(timezone.utc)
         self.reports = {s.name: SourceReport(s.name, seeds=0) for s in sources}
-        self.close_reason: str | None = None  # Scrapy's, once the spider closed ("finished", "shutdown")
         self.pending: dict = {}  # the spider's article requests waiting for their page, by URL key
         self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="provtrack-writer")
         self.fatal: BaseException | None = None
@@ -235,7 +234,7 @@ class CrawlJob:
 
     def mark_interrupted(self) -> None:
         """A signal stopped the crawl: every source is `interrupted`, and the article requests still
-        waiting count as not fetched rather than failed (the next run makes them)."""
+        waiting count as left for the next run rather than failed."""
         for report in self.reports.values():
             report.interrupted = True
         for pending in self.pending.values():

@@ -243,7 +243,6 @@ def run_crawl(
         hint = " (check the -s values)" if overrides else ""
         raise CrawlFailed(f"the crawler could not start: {detail}{hint}")
     if stopper.received is not None:
-        if job.close_reason is None:  # stopped at once: the spider never closed
-            job.mark_interrupted()
+        job.mark_interrupted()
         raise CrawlInterrupted(list(job.reports.values()))
     return list(job.reports.values())

@@ -141,8 +141,8 @@ class NewsSpider(scrapy.Spider):
     def __init__(self, job=None, **kwargs):
         super().__init__(**kwargs)
         self.job = job
-        # article requests waiting for their page; the job's dict, so that after a forced stop (the
-        # spider never closes) the job can still tell what was not fetched
+        # article requests waiting for their page; the job's dict, so that after a stop by signal the
+        # job can tell what is left for the next run (a second signal stops before the spider closes)
         self.pending: dict[str, Pending] = job.pending if job is not None else {}
         self.requested: set[str] = set()  # article keys asked for in this run
         self.fetched: set[str] = set()  # article keys whose page arrived in this run
@@ -511,13 +511,9 @@ class NewsSpider(scrapy.Spider):
     def closed(self, reason: str) -> None:
         # Requests the scheduler dropped as duplicates (an article redirecting to one fetched already)
         # never come back: name them rather than lose them silently. With a shared frontier, other
-        # workers fetched the rest of what this one queued. After a stop by signal, the pages not
-        # fetched yet are no failure: the next run fetches them.
-        self.job.close_reason = reason
-        if self.job.frontier is not None:
-            return
-        if reason == "shutdown":
-            self.job.mark_interrupted()
+        # workers fetched the rest of what this one queued. After a stop by signal ("shutdown") the
+        # pages not fetched yet are no failure: run_crawl counts them as left for the next run.
+        if self.job.frontier is not None or reason == "shutdown":
             return
         for key, pending in self.pending.items():
             report = self.job.reports[pending.source]
