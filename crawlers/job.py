@@ -12,7 +12,7 @@ from datetime import datetime, timedelta, timezone
 from crawlers.items import FetchItem, ListingDate
 from crawlers.sources import CrawlSource
 from pipelines.archive import WarcArchive, decode_body
-from pipelines.clean import CleanError, clean_page
+from pipelines.clean import Skip, clean_or_skip, mostly_without_text
 from pipelines.dates import choose_published_at, first_seen_of
 from pipelines.models import Article, Page
 from pipelines.store.articles import Outlets, SaveResult, add_listing_dates, save_articles
@@ -33,7 +33,8 @@ class SourceReport:
     requested: int = 0  # article requests made
     known: int = 0  # articles not fetched because they are stored already
     saved: SaveResult = field(default_factory=SaveResult)
-    skipped: int = 0  # fetched, but no article text
+    no_text: int = 0  # fetched, but no article text (an index, gallery or video page)
+    skipped: int = 0  # fetched, but could not be cleaned (too large, not HTML, hostile markup)
     failed: int = 0  # article fetches that failed
     errors: list[str] = field(default_factory=list)
     interrupted: bool = False  # a signal stopped the crawl before this source was done
@@ -47,7 +48,14 @@ class SourceReport:
             return "failed"
         if not self.seeds and self.requested and self.failed >= self.requested:
             return "failed"
-        return "partial" if self.errors or self.skipped else "ok"
+        return "partial" if self.problems() or self.skipped else "ok"
+
+    def problems(self) -> list[str]:
+        """The errors, plus a warning when most fetched pages had no article text."""
+        if self.requested and mostly_without_text(self.no_text, self.requested):
+            note = f"{self.no_text} of {self.requested} pages had no article text (a new site layout?)"
+            return [note, *self.errors]
+        return self.errors
 
     def line(self) -> str:
         s = self.saved
@@ -56,36 +64,24 @@ class SourceReport:
             f" ({self.seeds_unchanged} unchanged), {self.requested} articles fetched,"
             f" {self.known} already stored;"
             f" {s.new_articles} new, {s.new_versions} new versions, {s.unchanged} unchanged,"
-            f" {self.skipped} skipped, {self.failed} failed"
+            f" {self.no_text} without article text, {self.skipped} skipped, {self.failed} failed"
         )
         if self.not_fetched:
             text += f", {self.not_fetched} left for the next run"
-        if self.errors:
-            shown = "; ".join(self.errors[:MAX_LISTED_ERRORS])
-            more = len(self.errors) - MAX_LISTED_ERRORS
+        problems = self.problems()
+        if problems:
+            shown = "; ".join(problems[:MAX_LISTED_ERRORS])
+            more = len(problems) - MAX_LISTED_ERRORS
             text += f" -- {shown}" + (f" (and {more} more, see the log)" if more > 0 else "")
         return text
 
 
-def clean_safely(page: Page) -> Article | str:
-    """clean_page in a pool worker: an Article, or why not (never raises, one hostile page cannot stop
-    the crawl)."""
-    try:
-        return clean_page(page)
-    except CleanError as exc:
-        return str(exc)
-    except RecursionError:
-        return "HTML nested too deeply to parse"
-    except Exception as exc:  # trafilatura/lxml on hostile markup
-        return f"cleaning failed: {type(exc).__name__}: {str(exc)[:200]}"
-
-
-def clean_fetched(page: Page, body: bytes | None = None, content_type: str | None = None) -> Article | str:
-    """clean_safely for a crawled page whose raw `body` came along instead of page.html: decoding
+def clean_fetched(page: Page, body: bytes | None = None, content_type: str | None = None) -> Article | Skip:
+    """clean_or_skip for a crawled page whose raw `body` came along instead of page.html: decoding
     here keeps it off the reactor, and bytes cross the process boundary far cheaper than text."""
     if body is not None:
         page = replace(page, html=decode_body(body, content_type))
-    return clean_safely(page)
+    return clean_or_skip(page)
 
 
 @dataclass
@@ -94,14 +90,14 @@ class Cleaned:
 
     source: str
     url: str
-    result: Article | str
+    result: Article | Skip
     fetch: object  # FetchRecord
 
 
 @dataclass
 class BatchResult:
     saved: dict[str, SaveResult]
-    skipped: list[tuple[str, str, str]]  # (source, url, reason)
+    skipped: list[tuple[str, str, Skip]]  # (source, url, why)
 
 
 class CrawlJob:
@@ -145,7 +141,7 @@ class CrawlJob:
         # listing dates whose article is still being cleaned, by URL (writer thread only)
         self.waiting_dates: dict[str, list] = defaultdict(list)
         self._on_progress = on_progress or (lambda **kw: None)
-        self._on_skip = on_skip or (lambda source, url, reason: None)
+        self._on_skip = on_skip or (lambda source, url, skip: None)
 
     # -- decisions (reactor thread) ------------------------------------------------------------------
 
@@ -178,7 +174,7 @@ class CrawlJob:
         for item in items:
             if isinstance(item, Cleaned):
                 records.append(item.fetch)
-                if isinstance(item.result, str):
+                if isinstance(item.result, Skip):
                     skipped.append((item.source, item.url, item.result))
                     self.waiting_dates.pop(item.url, None)
                 else:
@@ -227,9 +223,12 @@ class CrawlJob:
         for source, saved in result.saved.items():
             self.reports[source].saved.add(saved)
             self.progress(stored=saved.new_articles + saved.new_versions + saved.unchanged)
-        for source, url, reason in result.skipped:
-            self.reports[source].skipped += 1
-            self._on_skip(source, url, reason)
+        for source, url, skip in result.skipped:
+            if skip.no_text:
+                self.reports[source].no_text += 1
+            else:
+                self.reports[source].skipped += 1
+            self._on_skip(source, url, skip)
             self.progress(stored=1)
 
     def mark_interrupted(self) -> None:

@@ -8,6 +8,7 @@ import difflib
 import logging
 import os
 import signal
+import time
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -17,12 +18,13 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from crawlers import settings as default_settings
-from crawlers.job import CrawlJob, SourceReport, clean_safely
+from crawlers.job import CrawlJob, SourceReport
 from crawlers.shards import ShardSink
 from crawlers.sources import CrawlSource
 from crawlers.spiders.news import NewsSpider
 from pipelines import __version__
 from pipelines.archive import WarcArchive
+from pipelines.clean import clean_or_skip
 from pipelines.models import Page
 from pipelines.store.crawl_state import known_articles, seed_states
 from pipelines.store.db import WriteSession
@@ -148,10 +150,29 @@ def build_settings(overrides: dict[str, str], log_file: Path | None, quiet: bool
         )
     if log_file is not None:
         log_file.parent.mkdir(parents=True, exist_ok=True)
+        prune_logs(log_file.parent, settings.getfloat("PROVTRACK_LOG_KEEP_DAYS"))
         settings.set("LOG_FILE", str(log_file), priority="cmdline")
     elif quiet and "LOG_LEVEL" not in overrides:
         settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
     return settings
+
+
+def prune_logs(folder: Path, keep_days: float) -> list[Path]:
+    """Delete the crawl logs in `folder` last written more than `keep_days` ago (0: keep all), so that
+    months of hourly runs do not fill the disk; returns what went. Only provtrack's own crawl*.log
+    names are touched: cron.log, and anything a user put there, stay."""
+    if keep_days <= 0:
+        return []
+    cutoff = time.time() - keep_days * 86400
+    gone = []
+    for path in folder.glob("crawl*.log"):
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+                gone.append(path)
+        except OSError:  # another run pruned it first, or it is not ours to delete: leave it
+            continue
+    return gone
 
 
 def start_cleaner(jobs: int) -> Executor:
@@ -160,11 +181,11 @@ def start_cleaner(jobs: int) -> Executor:
     html = "<html><body><article><p>warm-up</p></article></body></html>"
     # The first page cleaned loads the agency registry and trafilatura's lazy state (~0.13 s): done
     # here once, every forked worker starts warm instead of each paying it.
-    clean_safely(Page(url="http://warm-up.invalid/", html=html))
+    clean_or_skip(Page(url="http://warm-up.invalid/", html=html))
     if jobs <= 1:
         return ThreadPoolExecutor(max_workers=1, thread_name_prefix="provtrack-clean")
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=_cleaning_worker_init, initargs=(os.getpid(),))
-    list(pool.map(clean_safely, [Page(url=f"http://warm-up.invalid/{i}", html=html) for i in range(jobs)]))
+    list(pool.map(clean_or_skip, [Page(url=f"http://warm-up.invalid/{i}", html=html) for i in range(jobs)]))
     return pool
 
 

@@ -75,6 +75,10 @@ DOWNLOADER_MIDDLEWARES = {
 }
 ITEM_PIPELINES = {"crawlers.pipelines.StorePipeline": 300}
 
+# Under cron each run logs to <db dir>/logs/crawl-<time>.log; an hourly crawl writes 8,760 a year.
+# Crawl logs older than this many days are deleted when a new one starts (0 keeps them all).
+PROVTRACK_LOG_KEEP_DAYS = 30.0
+
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False  # Scrapy's control HTTP server: nothing of ours listens on a port
 LOG_LEVEL = "INFO"

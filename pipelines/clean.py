@@ -4,6 +4,7 @@ the chosen publication time, and the credits the page gives)."""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import trafilatura
@@ -23,7 +24,31 @@ MAX_PAGE_CHARS = 20_000_000  # trafilatura on a larger page costs minutes; such 
 
 
 class CleanError(ValueError):
-    """The page holds no article text we can use; the message says why."""
+    """The page could not be cleaned (too large, not HTML, hostile markup); the message says why."""
+
+
+class NoArticleText(CleanError):
+    """The page was read but holds no article text: an index, gallery or video page, or a layout the
+    extractor does not understand. Ordinary on any real site, so it is counted apart from failures."""
+
+
+@dataclass(frozen=True)
+class Skip:
+    """Why a page was not stored. `no_text` separates the ordinary page without article text from a
+    page that could not be cleaned at all: only the second makes a source or run `partial`."""
+
+    reason: str
+    no_text: bool = False
+
+    def line(self, where: str) -> str:
+        """The stderr line naming the page (`where`: its URL, or file and line)."""
+        return f"no article text: {where}" if self.no_text else f"skipped {where}: {self.reason}"
+
+
+def mostly_without_text(no_text: int, pages: int) -> bool:
+    """More than half of the pages read had no article text: the site's layout (or the extractor)
+    has probably changed, which a nightly run must not report as `ok`."""
+    return no_text > 0 and 2 * no_text > pages
 
 
 def metadata_dates(tree) -> list[DateCandidate]:
@@ -58,7 +83,8 @@ def metadata_dates(tree) -> list[DateCandidate]:
 
 
 def clean_page(page: Page, registry: AgencyRegistry | None = None) -> Article:
-    """Turn one input page into an Article; raises CleanError when no article text is found.
+    """Turn one input page into an Article; raises NoArticleText when the page holds
+    none, CleanError when it cannot be read.
 
     With html, trafilatura gives the text, its metadata functions the title, author, site name and
     canonical URL, the page's own tags and htmldate the dates, and the credits stage reads the raw page
@@ -103,7 +129,7 @@ def clean_page(page: Page, registry: AgencyRegistry | None = None) -> Article:
         language = language or (tree.get("lang") or "").split("-")[0].lower() or None
     text = text.strip()
     if not text:
-        raise CleanError("no article text (empty text, or trafilatura found no main content)")
+        raise NoArticleText("no article text (empty text, or trafilatura found no main content)")
     return Article(
         url=url,
         outlet=page.outlet,
@@ -120,6 +146,20 @@ def clean_page(page: Page, registry: AgencyRegistry | None = None) -> Article:
         warc_file=page.warc_file,
         warc_offset=page.warc_offset,
     )
+
+
+def clean_or_skip(page: Page) -> Article | Skip:
+    """clean_page, or why not; never raises, so one hostile page cannot stop a crawl or sink a batch."""
+    try:
+        return clean_page(page)
+    except NoArticleText as exc:
+        return Skip(str(exc), no_text=True)
+    except CleanError as exc:
+        return Skip(str(exc))
+    except RecursionError:
+        return Skip("HTML nested too deeply to parse")
+    except Exception as exc:  # trafilatura/lxml on hostile markup: report, keep going
+        return Skip(f"cleaning failed: {type(exc).__name__}: {str(exc)[:200]}")
 
 
 def _has_usable_claim(candidates: list[DateCandidate]) -> bool:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from pipelines.clean import CleanError, clean_page
+from pipelines.clean import Skip, clean_or_skip, mostly_without_text
 from pipelines.models import Article, Page
 from pipelines.store.articles import Outlets, SaveResult, save_articles
 from pipelines.workers import die_with_parent
@@ -23,27 +23,33 @@ class LoadSummary:
     """Counts for the closing summary line of ingest and crawl."""
 
     saved: SaveResult = field(default_factory=SaveResult)
-    skipped: int = 0
+    no_text: int = 0  # pages without article text (an index, gallery or video page)
+    skipped: int = 0  # rows or pages that could not be read or cleaned
+
+    @property
+    def pages(self) -> int:
+        stored = self.saved.new_articles + self.saved.new_versions + self.saved.unchanged
+        return stored + self.no_text + self.skipped
+
+    @property
+    def status(self) -> str:
+        """`partial` when something could not be read, or most pages had no article text."""
+        return "partial" if self.skipped or mostly_without_text(self.no_text, self.pages) else "ok"
+
+    def count(self, skip: Skip) -> None:
+        if skip.no_text:
+            self.no_text += 1
+        else:
+            self.skipped += 1
 
     def as_counts(self) -> dict:
         return {
             "new_articles": self.saved.new_articles,
             "new_versions": self.saved.new_versions,
             "unchanged": self.saved.unchanged,
+            "no_text": self.no_text,
             "skipped": self.skipped,
         }
-
-
-def _clean_one(page: Page) -> Article | str:
-    """Clean a page or say why not; never raises, so one hostile page cannot sink a batch."""
-    try:
-        return clean_page(page)
-    except CleanError as exc:
-        return str(exc)
-    except RecursionError:
-        return "HTML nested too deeply to parse"
-    except Exception as exc:  # trafilatura/lxml on hostile markup: report, keep going
-        return f"cleaning failed: {type(exc).__name__}: {str(exc)[:200]}"
 
 
 class Loader:
@@ -63,23 +69,24 @@ class Loader:
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
 
-    def clean(self, pages: list[Page]) -> list[Article | str]:
-        """Articles (or reasons) in the order of `pages`."""
+    def clean(self, pages: list[Page]) -> list[Article | Skip]:
+        """Articles (or why not) in the order of `pages`."""
         if self.jobs > 1 and sum(1 for p in pages if p.html) >= 8:
             if self._pool is None:
                 self._pool = ProcessPoolExecutor(
                     max_workers=self.jobs, initializer=die_with_parent, initargs=(os.getpid(),)
                 )
-            return list(self._pool.map(_clean_one, pages, chunksize=8))
-        return [_clean_one(page) for page in pages]
+            return list(self._pool.map(clean_or_skip, pages, chunksize=8))
+        return [clean_or_skip(page) for page in pages]
 
     def load(
         self,
         pages: Iterable[tuple[str, Page]],
-        on_skip: Callable[[str, str], None],
+        on_skip: Callable[[str, Skip], None],
         on_batch: Callable[[LoadSummary], None] | None = None,
     ) -> LoadSummary:
-        """Clean and store (label, page) pairs; on_skip(label, reason) for every page not stored."""
+        """Clean and store (label, page) pairs; on_skip(label, why) for every page not stored;
+        the summary counts those too."""
         summary = LoadSummary()
         batch: list[tuple[str, Page]] = []
         for item in pages:
@@ -99,8 +106,8 @@ class Loader:
             return
         articles = []
         for (label, _), result in zip(batch, self.clean([page for _, page in batch])):
-            if isinstance(result, str):
-                summary.skipped += 1
+            if isinstance(result, Skip):
+                summary.count(result)
                 on_skip(label, result)
             else:
                 articles.append(result)

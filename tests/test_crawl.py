@@ -219,7 +219,10 @@ def test_reprocess_rebuilds_from_the_archive_without_network(tmp_path, run_cli):
     # the server is gone and this process may only reach loopback: reprocess must not need either
     result = run_cli("reprocess", "--no-link", db=db)
     assert result.exit_code == 0, result.output
-    assert "7 archived pages: 0 new articles, 0 new versions, 7 unchanged, 0 skipped" in result.stdout
+    assert (
+        "7 archived pages: 0 new articles, 0 new versions, 7 unchanged, 0 without article text, 0 skipped"
+        in result.stdout
+    )
 
 
 # -- incremental: versions, conditional GET, re-check window ---------------------------------------
@@ -411,6 +414,48 @@ def test_failure_cases_each_end_in_a_clear_per_source_message(tmp_path):
     assert rows(db, "SELECT status FROM runs")[0][0] == "partial"
 
 
+def test_a_page_without_article_text_is_counted_apart_and_only_a_majority_of_them_is_partial(tmp_path):
+    """Every real site lists gallery and video pages; a nightly cron run must not exit 3 for them. When
+    most pages have no text, though, the site's layout has probably changed: that is not `ok`."""
+    story = article_html("Port", ["Harbour cranes were replaced at the container terminal this week."] * 6)
+    gallery = '<html><head><title>Photos</title></head><body><div><img src="1.jpg"></div></body></html>'
+    day = "Wed, 18 Nov 2026 10:00:00 GMT"
+    routes = {
+        "http://mostly.test/rss.xml": Reply(
+            200,
+            rss(
+                [(f"http://mostly.test/news/{i}.html", "A", day) for i in range(3)]
+                + [("http://mostly.test/photos/1.html", "Photos", day)]
+            ),
+            content_type="application/rss+xml",
+        ),
+        "http://mostly.test/news/0.html": Reply(200, story),
+        "http://mostly.test/news/1.html": Reply(200, story.replace("Port", "Port two")),
+        "http://mostly.test/news/2.html": Reply(200, story.replace("Port", "Port three")),
+        "http://mostly.test/photos/1.html": Reply(200, gallery),
+        "http://layout.test/rss.xml": Reply(
+            200,
+            rss([(f"http://layout.test/news/{i}.html", "A", day) for i in range(3)]),
+            content_type="application/rss+xml",
+        ),
+        "http://layout.test/news/0.html": Reply(200, story),
+        "http://layout.test/news/1.html": Reply(200, gallery),
+        "http://layout.test/news/2.html": Reply(200, gallery),
+    }
+    db = tmp_path / "text.duckdb"
+    with MockWeb(routes) as web:
+        usual = crawl(db, web.proxy, "--feed", "http://mostly.test/rss.xml")
+        changed = crawl(db, web.proxy, "--feed", "http://layout.test/rss.xml")
+    assert usual.returncode == 0, f"one gallery page among articles is ok\n{usual.stdout}\n{usual.stderr}"
+    assert "feed:mostly.test: ok" in usual.stdout and "1 without article text, 0 skipped" in usual.stdout
+    assert "no article text: http://mostly.test/photos/1.html (feed:mostly.test)" in usual.stderr
+    assert changed.returncode == 3, f"2 of 3 pages without text: exit 3\n{changed.stdout}\n{changed.stderr}"
+    line = next(line for line in changed.stderr.splitlines() if line.startswith("feed:layout.test"))
+    assert line.startswith("feed:layout.test: partial") and "2 of 3 pages had no article text" in line, line
+    runs = rows(db, "SELECT status, counts->>'$.\"feed:layout.test\".no_text' FROM runs ORDER BY run_id")
+    assert runs == [("ok", None), ("partial", "2")], "the run records the count and the status"
+
+
 def test_every_source_failing_is_exit_1_and_unknown_source_is_a_one_line_usage_error(tmp_path):
     with MockWeb({}) as web:
         result = crawl(tmp_path / "x.duckdb", web.proxy, "--feed", "http://gone.test/rss.xml")
@@ -422,6 +467,27 @@ def test_every_source_failing_is_exit_1_and_unknown_source_is_a_one_line_usage_e
     assert unknown.stderr.strip().splitlines() == [
         "Error: unknown source 'tass'; did you mean tass-en, tass-ru? (`provtrack sources` lists them)"
     ]
+
+
+def test_a_crawl_under_cron_logs_to_a_file_and_deletes_its_logs_older_than_30_days(tmp_path):
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    month_ago = time.time() - 31 * 86400
+    old, recent = logs / "crawl-20261001T001700.log", logs / "crawl-20261120T001700.log"
+    cron = logs / "cron.log"
+    for path in (old, recent, cron):
+        path.write_text("earlier run\n")
+    for path in (old, cron):
+        os.utime(path, (month_ago, month_ago))
+    db = tmp_path / "cron.duckdb"
+    feed = Reply(200, rss([]), content_type="application/rss+xml")
+    with MockWeb({"http://quiet.test/rss.xml": feed}) as web:
+        result = crawl(db, web.proxy, "--feed", "http://quiet.test/rss.xml")
+    assert result.returncode == 0, result.stderr
+    assert not old.exists(), "a crawl log older than PROVTRACK_LOG_KEEP_DAYS (30) is deleted"
+    assert recent.exists() and cron.exists(), "newer logs, and files not named crawl*.log, stay"
+    new = [p for p in logs.glob("crawl-*.log") if p != recent]
+    assert len(new) == 1 and "Spider closed" in new[0].read_text(), "stderr is no terminal: a log file"
 
 
 def test_misspelt_settings_are_caught_before_the_crawl(tmp_path):

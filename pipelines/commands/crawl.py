@@ -158,8 +158,8 @@ def crawl(
         ]
     )
 
-    def on_skip(source: str, url: str, reason: str) -> None:
-        click.echo(f"skipped {url} ({source}): {reason}", err=True)
+    def on_skip(source: str, url: str, skip) -> None:
+        click.echo(skip.line(f"{url} ({source})"), err=True)
 
     if frontier:
         _crawl_as_worker(ctx, sources, settings, frontier, frontier_name, shards, on_skip)
@@ -354,6 +354,7 @@ def _counts(report) -> dict:
         "new_articles": report.saved.new_articles,
         "new_versions": report.saved.new_versions,
         "unchanged": report.saved.unchanged,
+        "no_text": report.no_text,
         "skipped": report.skipped,
         "failed": report.failed,
         "errors": len(report.errors),
@@ -374,23 +375,24 @@ def reprocess(ctx, no_link: bool, jobs: int | None) -> None:
         provtrack reprocess
     """
     from pipelines.archive import ArchiveError, archive_dir, decode_body, read_response
+    from pipelines.clean import Skip
     from pipelines.load import Loader
     from pipelines.models import Page
     from pipelines.store.crawl_state import archived_articles
 
     root = archive_dir(ctx.db.path)
-    skipped: list[str] = []
+    unreadable: list[str] = []
 
-    def on_skip(label: str, reason: str) -> None:
-        skipped.append(label)
-        click.echo(f"skipped {label}: {reason}", err=True)
+    def on_skip(label: str, skip: Skip) -> None:
+        click.echo(skip.line(label), err=True)
 
     def pages(found):
         for item in found:
             try:
                 response = read_response(root, item.warc_file, item.warc_offset)
             except ArchiveError as exc:
-                on_skip(item.url, str(exc))
+                unreadable.append(item.url)
+                on_skip(item.url, Skip(str(exc)))
                 continue
             html = decode_body(response.body, response.headers.get("content-type"))
             yield (
@@ -411,7 +413,7 @@ def reprocess(ctx, no_link: bool, jobs: int | None) -> None:
         try:
             with Loader(con, run_id, jobs=jobs) as loader:
                 summary = loader.load(pages(found), on_skip)
-            summary.skipped = len(skipped)
+            summary.skipped += len(unreadable)
             linked = None
             if not no_link:
                 from pipelines.link import link_articles
@@ -420,13 +422,13 @@ def reprocess(ctx, no_link: bool, jobs: int | None) -> None:
         except BaseException as exc:
             abort_run(con, run_id, exc)
             raise
-        finish_run(con, run_id, "partial" if skipped else "ok", summary.as_counts())
+        finish_run(con, run_id, summary.status, summary.as_counts())
     saved = summary.saved
     click.echo(
         f"reprocess: {len(found)} archived pages: {saved.new_articles} new articles, "
         f"{saved.new_versions} new "
-        f"versions, {saved.unchanged} unchanged, {summary.skipped} skipped (run {run_id})"
-        + (f"; {linked}" if linked is not None else "")
+        f"versions, {saved.unchanged} unchanged, {summary.no_text} without article text, "
+        f"{summary.skipped} skipped (run {run_id})" + (f"; {linked}" if linked is not None else "")
     )
-    if skipped:
+    if summary.status != "ok":
         sys.exit(EXIT_PARTIAL)

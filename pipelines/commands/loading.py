@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from pipelines.clean import Skip
 from pipelines.cli import EXIT_PARTIAL, UserError, cli, pass_context
 from pipelines.ingest import BadRow, IngestError, detect_format, read_rows, row_to_page
 from pipelines.load import Loader
@@ -31,25 +32,25 @@ def ensure_registries(con) -> None:
     con.execute("COMMIT")
 
 
-def _pages(paths: list[Path], on_skip, keep: WarcFilter, counts: WarcCounts):
-    """(label, Page) for every usable row of every file; unusable rows go to on_skip."""
+def _pages(paths: list[Path], refuse, keep: WarcFilter, counts: WarcCounts):
+    """(label, Page) for every usable row of every file; refuse(label, reason) for the others."""
     for path in paths:
         if detect_format(path) == "warc":
             for label, page in warc_pages(path, keep, counts):
                 if isinstance(page, BadRow):
-                    on_skip(label, page.reason)
+                    refuse(label, page.reason)
                 else:
                     yield label, page
             continue
         for number, row in read_rows(path):
             label = f"{path}:{number}"
             if isinstance(row, BadRow):
-                on_skip(label, row.reason)
+                refuse(label, row.reason)
                 continue
             try:
                 yield label, row_to_page(row)
             except ValueError as exc:
-                on_skip(label, str(exc))
+                refuse(label, str(exc))
 
 
 @cli.command()
@@ -85,11 +86,14 @@ def ingest(ctx, paths: tuple[Path, ...], jobs: int | None, domains, since, until
         until.replace(tzinfo=timezone.utc) if until else None,
     )
     warc_counts = WarcCounts()
-    skipped: list[str] = []
+    refused: list[str] = []
 
-    def on_skip(label: str, reason: str) -> None:
-        skipped.append(label)
-        click.echo(f"skipped {label}: {reason}", err=True)
+    def refuse(label: str, reason: str) -> None:
+        refused.append(label)
+        click.echo(Skip(reason).line(label), err=True)
+
+    def on_skip(label: str, skip: Skip) -> None:
+        click.echo(skip.line(label), err=True)
 
     with ctx.db.writer() as con:
         # Ingest only appends: DuckDB's cache of what it wrote would grow with the input otherwise.
@@ -101,20 +105,18 @@ def ingest(ctx, paths: tuple[Path, ...], jobs: int | None, domains, since, until
                 done = [0]
 
                 def on_batch(summary) -> None:
-                    stored = summary.saved.new_articles + summary.saved.new_versions + summary.saved.unchanged
-                    update(advance=stored + summary.skipped - done[0])
-                    done[0] = stored + summary.skipped
+                    update(advance=summary.pages + len(refused) - done[0])
+                    done[0] = summary.pages + len(refused)
 
-                summary = loader.load(_pages(list(paths), on_skip, keep, warc_counts), on_skip, on_batch)
-                summary.skipped = len(skipped)  # rows refused before cleaning count too
+                summary = loader.load(_pages(list(paths), refuse, keep, warc_counts), on_skip, on_batch)
+                summary.skipped += len(refused)
         except IngestError as exc:
             finish_run(con, run_id, "failed", message=str(exc))
             raise click.ClickException(str(exc)) from None
         except BaseException as exc:
             abort_run(con, run_id, exc)
             raise
-        status = "partial" if summary.skipped else "ok"
-        finish_run(con, run_id, status, summary.as_counts())
+        finish_run(con, run_id, summary.status, summary.as_counts())
     saved = summary.saved
     if warc_counts.records:
         click.echo(
@@ -123,9 +125,10 @@ def ingest(ctx, paths: tuple[Path, ...], jobs: int | None, domains, since, until
         )
     click.echo(
         f"ingest: {saved.new_articles} new articles, {saved.new_versions} new versions, "
-        f"{saved.unchanged} unchanged, {summary.skipped} skipped (run {run_id})"
+        f"{saved.unchanged} unchanged, {summary.no_text} without article text, "
+        f"{summary.skipped} skipped (run {run_id})"
     )
-    if summary.skipped:
+    if summary.status != "ok":
         sys.exit(EXIT_PARTIAL)
 
 
@@ -214,7 +217,7 @@ def demo(ctx, keep: bool, serve: bool, port: int) -> None:
                 sources,
                 db_path=ctx.db.path,
                 overrides=demo_crawl_settings(web.proxy),
-                on_skip=lambda source, url, reason: click.echo(f"skipped {url}: {reason}", err=True),
+                on_skip=lambda source, url, skip: click.echo(skip.line(url), err=True),
             )
         except BaseException as exc:  # stopped or failed: the run says so, not `running`
             with session.connection() as con:

@@ -193,6 +193,8 @@ def main() -> int:
         "exit_code": process.returncode,
     }
     print(json.dumps(result, indent=2))
+    if process.returncode != 0:  # the rate stands, but a source or page failed: say which
+        print(f"warning: the crawl exited {process.returncode}:\n{err[-2000:]}")
     if stored < 0.95 * fetched:
         print(f"error: only {stored} of {fetched} fetched pages were stored; the rate means nothing")
         return 1

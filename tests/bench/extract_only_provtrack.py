@@ -16,8 +16,8 @@ import trafilatura
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-import crawlers.job  # noqa: E402
-from pipelines.clean import CleanError  # noqa: E402
+import pipelines.clean  # noqa: E402
+from pipelines.clean import NoArticleText  # noqa: E402
 from pipelines.dates import choose_published_at, first_seen_of  # noqa: E402
 from pipelines.models import Article, Page  # noqa: E402
 from pipelines.page_regions import parse_html  # noqa: E402
@@ -29,7 +29,7 @@ def extract_only(page: Page, registry=None) -> Article:
         parse_html(page.html), url=page.url, with_metadata=False, include_comments=False, fast=True
     )
     if document is None or not document.text:
-        raise CleanError("no article text")
+        raise NoArticleText("no article text")
     url, dates = normalize_url(page.url), list(page.date_candidates)
     return Article(
         url=url,
@@ -51,7 +51,7 @@ def extract_only(page: Page, registry=None) -> Article:
 if __name__ == "__main__":
     # Pool workers must be forked from this process to inherit the swap (not spawned, not forkserver).
     multiprocessing.set_start_method("fork", force=True)
-    crawlers.job.clean_page = extract_only
+    pipelines.clean.clean_page = extract_only  # clean_or_skip, in the workers, calls it
     from pipelines.cli import main
 
     sys.argv = ["provtrack", *sys.argv[1:]]
