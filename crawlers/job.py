@@ -16,7 +16,7 @@ from pipelines.clean import Skip, clean_or_skip, mostly_without_text
 from pipelines.dates import choose_published_at, first_seen_of
 from pipelines.models import Article, Page
 from pipelines.store.articles import Outlets, SaveResult, add_listing_dates, save_articles
-from pipelines.store.crawl_state import KnownArticle, SeedState, save_fetches
+from pipelines.store.crawl_state import KnownArticle, KnownArticles, SeedState, save_fetches
 from pipelines.store.db import WriteSession
 
 MAX_LISTED_ERRORS = 3
@@ -84,6 +84,27 @@ def clean_fetched(page: Page, body: bytes | None = None, content_type: str | Non
     return clean_or_skip(page)
 
 
+def wants_fetch(
+    known: KnownArticle | None,
+    now: datetime,
+    lastmod: datetime | None = None,
+    *,
+    min_age: timedelta,
+    window: timedelta,
+) -> bool:
+    """Fetch this article? New: yes. Crawled once: once more, between `min_age` and `window` after
+    first sight (credits are added after publication), or at any age when a sitemap's lastmod is later
+    than first sight. Never a third time, whatever lastmod says: some sitemaps stamp every URL with the
+    time of the request. An article ingested from a file (0 fetches) is not fetched."""
+    if known is None:
+        return True
+    if known.fetches != 1:
+        return False
+    if lastmod is not None and lastmod > known.first_seen_at + timedelta(minutes=5):
+        return True
+    return min_age <= now - known.first_seen_at <= window
+
+
 @dataclass
 class Cleaned:
     """A fetched page after cleaning, waiting in a batch for the writer."""
@@ -111,7 +132,7 @@ class CrawlJob:
         sources: list[CrawlSource],
         cleaner: Executor,
         archive: WarcArchive,
-        known: dict[str, KnownArticle],
+        known: KnownArticles,
         seed_state: dict[str, SeedState],
         *,
         recheck_window: timedelta,
@@ -146,16 +167,9 @@ class CrawlJob:
     # -- decisions (reactor thread) ------------------------------------------------------------------
 
     def wants(self, known: KnownArticle | None, lastmod: datetime | None = None) -> bool:
-        """Fetch this article? New: yes. Stored: once more inside the re-check window, or when a
-        sitemap says it changed after we first saw it; otherwise never again."""
-        if known is None:
-            return True
-        if known.fetches != 1:
-            return False  # already re-checked (or ingested, not crawled)
-        if lastmod is not None and lastmod > known.first_seen_at + timedelta(minutes=5):
-            return True
-        age = self.started - known.first_seen_at
-        return self.recheck_min_age <= age <= self.recheck_window
+        return wants_fetch(
+            known, self.started, lastmod, min_age=self.recheck_min_age, window=self.recheck_window
+        )
 
     def progress(self, **fields) -> None:
         self._on_progress(**fields)

@@ -26,7 +26,7 @@ from pipelines import __version__
 from pipelines.archive import WarcArchive
 from pipelines.clean import clean_or_skip
 from pipelines.models import Page
-from pipelines.store.crawl_state import known_articles, seed_states
+from pipelines.store.crawl_state import KnownArticles, known_articles, seed_states
 from pipelines.store.db import WriteSession
 from pipelines.workers import die_with_parent
 
@@ -224,7 +224,7 @@ def run_crawl(
         settings.set("DOWNLOAD_DELAY", 0, priority="cmdline")
         sink = ShardSink(shards, frontier.worker)
         archive = WarcArchive(shards, f"{frontier.worker}-{stamp}.warc.gz", gzip_level)
-        known, seeds = {}, {}  # the shared duplicate filter remembers what any worker fetched
+        known, seeds = KnownArticles(), {}  # the shared duplicate filter remembers what any worker fetched
     else:
         archive = WarcArchive(archive_root, f"crawl-{run_id:06d}-{stamp}.warc.gz", gzip_level)
         with session.connection() as con:

@@ -10,7 +10,7 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import duckdb
@@ -25,9 +25,11 @@ from crawlers.feeds import (
     parse_sitemap,
     robots_sitemaps,
 )
+from crawlers.job import wants_fetch
 from pipelines import DATA_DIR, PROJECT_ROOT
 from pipelines.demo import DEMO_SOURCES, DEMO_WEB
 from pipelines.sample_web import SampleWeb
+from pipelines.store.crawl_state import KnownArticle
 from tests.conftest import CORPORA, FIXTURES
 from tests.fixtures.crawl.mockweb import MockWeb, Reply, article_html, build_news_web, corpus_pages, rss
 
@@ -133,6 +135,29 @@ def test_malformed_and_hostile_xml_end_in_one_clear_error():
     bomb = gzip.compress(b"<urlset>" + b" " * 3_000_000 + b"</urlset>")
     with pytest.raises(FeedError, match="inflates to over"):
         gunzip(bomb, 1_000_000)
+
+
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize(
+    ("seen_hours_ago", "fetches", "lastmod_hours_ago", "fetch"),
+    [
+        (0.5, 1, None, False),  # too soon for the re-check
+        (3, 1, None, True),  # inside the window: the one re-check
+        (72, 1, None, False),  # window passed
+        (72, 1, 24, True),  # a sitemap says it changed after first sight
+        (72, 1, 72.01, False),  # lastmod at first sight: nothing new
+        (3, 2, 0, False),  # re-checked already: a sitemap stamping every URL 'now' is not obeyed
+        (72, 0, 1, False),  # ingested from a file, never crawled
+    ],
+)
+def test_a_known_article_is_fetched_once_more_at_most(seen_hours_ago, fetches, lastmod_hours_ago, fetch):
+    known = KnownArticle(NOW - timedelta(hours=seen_hours_ago), fetches, True)
+    lastmod = None if lastmod_hours_ago is None else NOW - timedelta(hours=lastmod_hours_ago)
+    window = {"min_age": timedelta(hours=1), "window": timedelta(hours=48)}
+    assert wants_fetch(known, NOW, lastmod, **window) is fetch
+    assert wants_fetch(None, NOW, lastmod, **window), "a URL never seen is always fetched"
 
 
 def test_discovery_robots_sitemaps_feed_links_and_article_pages():

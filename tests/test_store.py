@@ -10,6 +10,7 @@ import pytest
 from pipelines.models import Article, Credit, DateCandidate
 from pipelines.store import Database
 from pipelines.store.articles import Outlets, add_listing_dates, save_articles
+from pipelines.store.crawl_state import FetchRecord, KnownArticle, known_articles, save_fetches
 from pipelines.store.db import apply_migrations, migration_files
 from pipelines.store.runs import abort_run, finish_run, start_run
 
@@ -54,6 +55,30 @@ def test_same_text_twice_is_one_row_and_new_text_is_a_new_version(tmp_db):
         ).fetchall()
         assert rows == [(1, False), (2, True)]
         assert con.execute("SELECT count(*) FROM article_origins").fetchone()[0] == 1, "one row per article"
+
+
+def test_the_crawlers_known_urls_match_what_is_stored_and_fetched_whatever_the_script(tmp_db):
+    """The crawler looks URLs up by an md5 key computed in SQL when it loads and in Python when it asks;
+    a mismatch (a URL in Cyrillic, a percent-escape) would refetch every article of a site each run."""
+    stored = ["https://a.com/1", "https://ria.example/новости/2026/союз.html", "https://b.org/%D0%B0?id=1"]
+    fetched_only = "https://c.net/gallery/9"  # fetched, no article text: known, not stored
+    with Database(tmp_db).writer() as con:
+        run = start_run(con, "test")
+        save_articles(con, run, [_article(url, f"Text of {url}.") for url in stored], Outlets(con, run))
+        when = datetime(2026, 11, 20, 8, 30, 15, 123456, tzinfo=timezone.utc)
+        save_fetches(con, run, [FetchRecord(u, "article", "s", 200, when) for u in (stored[1], fetched_only)])
+        first_seen = con.execute("SELECT first_seen_at FROM articles WHERE url = ?", [stored[0]]).fetchone()[
+            0
+        ]
+        known = known_articles(con)
+    assert len(known) == 4
+    assert all(url in known for url in [*stored, fetched_only])
+    assert "https://a.com/2" not in known and "https://ria.example/новости/2026/союз" not in known
+    assert known.get(stored[0]) == KnownArticle(first_seen.replace(tzinfo=timezone.utc), 0, True), (
+        "an ingested article: first sight to the microsecond, no crawler fetch"
+    )
+    assert known.get(fetched_only) == KnownArticle(when, 1, False)
+    assert known.get(stored[1]).fetches == 1 and known.get(stored[1]).stored
 
 
 def test_a_feed_date_read_after_the_page_was_stored_still_decides_published_at(tmp_db):

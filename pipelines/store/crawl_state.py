@@ -3,10 +3,12 @@ sitemap (for conditional GET and unchanged bodies), and every fetch with its pla
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, fields
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import duckdb
+import numpy as np
 
 from pipelines.models import DateCandidate
 from pipelines.store.db import load_query
@@ -18,6 +20,52 @@ class KnownArticle:
     first_seen_at: datetime  # UTC
     fetches: int  # successful crawler fetches so far
     stored: bool
+
+
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def url_key(url: str) -> int:
+    """The first 64 bits of md5(url): what queries/crawl/known_articles.sql computes in SQL."""
+    return int(hashlib.md5(url.encode("utf-8")).hexdigest()[:16], 16)
+
+
+class KnownArticles:
+    """Every article URL the database knows, as sorted 64-bit keys with first sight, fetch count and
+    whether it is stored: 18 bytes a URL. A dict of URL strings to objects took 800 MB and 4 s at a
+    million articles, paid by every hourly crawl and copied into each forked cleaning worker."""
+
+    def __init__(self, keys=None, first_seen=None, fetches=None, stored=None):
+        self.keys = np.asarray(keys if keys is not None else [], dtype=np.uint64)
+        self.first_seen = np.asarray(first_seen if first_seen is not None else [], dtype=np.int64)
+        self.fetches = np.asarray(fetches if fetches is not None else [], dtype=np.uint8)
+        self.stored = np.asarray(stored if stored is not None else [], dtype=bool)
+
+    @classmethod
+    def load(cls, con: duckdb.DuckDBPyConnection) -> KnownArticles:
+        found = con.execute(load_query("crawl/known_articles")).fetchnumpy()
+        return cls(found["key"], found["first_seen"], found["fetches"], found["stored"])
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def _index(self, url: str) -> int | None:
+        key = np.uint64(url_key(url))
+        i = int(np.searchsorted(self.keys, key))
+        return i if i < len(self.keys) and self.keys[i] == key else None
+
+    def __contains__(self, url: str) -> bool:
+        return self._index(url) is not None
+
+    def get(self, url: str) -> KnownArticle | None:
+        i = self._index(url)
+        if i is None:
+            return None
+        return KnownArticle(
+            EPOCH + timedelta(microseconds=int(self.first_seen[i])),
+            int(self.fetches[i]),
+            bool(self.stored[i]),
+        )
 
 
 @dataclass(frozen=True)
@@ -63,10 +111,9 @@ def _utc(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
 
 
-def known_articles(con: duckdb.DuckDBPyConnection) -> dict[str, KnownArticle]:
-    """Every article URL already stored or fetched, keyed by normalised URL."""
-    rows = con.execute(load_query("crawl/known_articles")).fetchall()
-    return {url: KnownArticle(_utc(first), fetches, bool(stored)) for url, first, fetches, stored in rows}
+def known_articles(con: duckdb.DuckDBPyConnection) -> KnownArticles:
+    """Every article URL already stored or fetched (normalised URLs)."""
+    return KnownArticles.load(con)
 
 
 def seed_states(con: duckdb.DuckDBPyConnection) -> dict[str, SeedState]:
