@@ -12,7 +12,7 @@ from datetime import datetime, timedelta, timezone
 from crawlers.items import FetchItem, ListingDate
 from crawlers.sources import CrawlSource
 from pipelines.archive import WarcArchive, decode_body
-from pipelines.clean import Skip, clean_or_skip, mostly_without_text
+from pipelines.clean import Skip, clean_or_skip, no_text_warning
 from pipelines.dates import choose_published_at, first_seen_of
 from pipelines.models import Article, Page
 from pipelines.store.articles import Outlets, SaveResult, add_listing_dates, save_articles
@@ -50,12 +50,16 @@ class SourceReport:
             return "failed"
         return "partial" if self.problems() or self.skipped else "ok"
 
+    @property
+    def cleaned(self) -> int:
+        """Pages this process cleaned: in a distributed crawl, not those its requests counted."""
+        s = self.saved
+        return s.new_articles + s.new_versions + s.unchanged + self.no_text + self.skipped
+
     def problems(self) -> list[str]:
-        """The errors, plus a warning when most fetched pages had no article text."""
-        if self.requested and mostly_without_text(self.no_text, self.requested):
-            note = f"{self.no_text} of {self.requested} pages had no article text (a new site layout?)"
-            return [note, *self.errors]
-        return self.errors
+        """The errors, plus a warning when most pages cleaned had no article text."""
+        warning = no_text_warning(self.no_text, self.cleaned)
+        return [warning, *self.errors] if warning else self.errors
 
     def line(self) -> str:
         s = self.saved

@@ -7,7 +7,9 @@ from __future__ import annotations
 import difflib
 import logging
 import os
+import re
 import signal
+import stat
 import time
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
@@ -157,17 +159,25 @@ def build_settings(overrides: dict[str, str], log_file: Path | None, quiet: bool
     return settings
 
 
+#: The names commands.crawl.log_file_for gives: crawl-<UTC time>.log, crawl-<worker>-<UTC time>.log.
+_OWN_LOG = re.compile(r"crawl(-.+)?-\d{8}T\d{6}\.log")
+
+
 def prune_logs(folder: Path, keep_days: float) -> list[Path]:
     """Delete the crawl logs in `folder` last written more than `keep_days` ago (0: keep all), so that
-    months of hourly runs do not fill the disk; returns what went. Only provtrack's own crawl*.log
-    names are touched: cron.log, and anything a user put there, stay."""
-    if keep_days <= 0:
+    months of hourly runs do not fill the disk; returns what went. Only regular files with the names
+    provtrack gives its logs are touched: a cron line's `>> data/logs/crawl.log`, opened by the shell
+    before this runs, stays, as does anything else a user put there."""
+    if not keep_days > 0:  # also NaN
         return []
     cutoff = time.time() - keep_days * 86400
     gone = []
-    for path in folder.glob("crawl*.log"):
+    for path in folder.iterdir():
+        if not _OWN_LOG.fullmatch(path.name):
+            continue
         try:
-            if path.stat().st_mtime < cutoff:
+            info = path.lstat()
+            if stat.S_ISREG(info.st_mode) and info.st_mtime < cutoff:
                 path.unlink()
                 gone.append(path)
         except OSError:  # another run pruned it first, or it is not ours to delete: leave it

@@ -45,10 +45,17 @@ class Skip:
         return f"no article text: {where}" if self.no_text else f"skipped {where}: {self.reason}"
 
 
-def mostly_without_text(no_text: int, pages: int) -> bool:
-    """More than half of the pages read had no article text: the site's layout (or the extractor)
-    has probably changed, which a nightly run must not report as `ok`."""
-    return no_text > 0 and 2 * no_text > pages
+#: Pages without text it takes (and more than half of those read) before a run is `partial` for them:
+#: an hourly crawl that finds one new page, a gallery, is not a site whose layout changed.
+NO_TEXT_ALARM_MIN = 5
+
+
+def no_text_warning(no_text: int, pages_read: int) -> str | None:
+    """Why a run or source is `partial` when most of its pages had no article text (the site's layout,
+    or the extractor, has probably changed: a nightly run must not call that `ok`); None otherwise."""
+    if no_text >= NO_TEXT_ALARM_MIN and 2 * no_text > pages_read:
+        return f"{no_text} of {pages_read} pages had no article text (has the layout changed?)"
+    return None
 
 
 def metadata_dates(tree) -> list[DateCandidate]:

@@ -82,8 +82,8 @@ def row_to_page(row: dict) -> Page:
             else:
                 value = str(value)
         values[key] = value or None
-    if not values["text"] and not values["html"]:
-        raise ValueError("neither text nor html given")
+    if not (values["text"] or "").strip() and not (values["html"] or "").strip():
+        raise ValueError("neither text nor html given (or only white space)")
     return Page(url=url.strip(), published_at=published_at, **values)
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from pipelines.clean import Skip, clean_or_skip, mostly_without_text
+from pipelines.clean import Skip, clean_or_skip, no_text_warning
 from pipelines.models import Article, Page
 from pipelines.store.articles import Outlets, SaveResult, save_articles
 from pipelines.workers import die_with_parent
@@ -34,7 +34,13 @@ class LoadSummary:
     @property
     def status(self) -> str:
         """`partial` when something could not be read, or most pages had no article text."""
-        return "partial" if self.skipped or mostly_without_text(self.no_text, self.pages) else "ok"
+        return "partial" if self.problems() else "ok"
+
+    def problems(self) -> list[str]:
+        """Why the run is `partial`, for its message and the last line on stderr."""
+        found = [f"{self.skipped} rows or pages skipped (named above)"] if self.skipped else []
+        warning = no_text_warning(self.no_text, self.pages)
+        return [*found, warning] if warning else found
 
     def count(self, skip: Skip) -> None:
         if skip.no_text:

@@ -25,7 +25,7 @@ from crawlers.feeds import (
     parse_sitemap,
     robots_sitemaps,
 )
-from crawlers.job import wants_fetch
+from crawlers.job import SourceReport, wants_fetch
 from pipelines import DATA_DIR, PROJECT_ROOT
 from pipelines.demo import DEMO_SOURCES, DEMO_WEB
 from pipelines.sample_web import SampleWeb
@@ -158,6 +158,16 @@ def test_a_known_article_is_fetched_once_more_at_most(seen_hours_ago, fetches, l
     window = {"min_age": timedelta(hours=1), "window": timedelta(hours=48)}
     assert wants_fetch(known, NOW, lastmod, **window) is fetch
     assert wants_fetch(None, NOW, lastmod, **window), "a URL never seen is always fetched"
+
+
+def test_a_distributed_worker_that_only_cleaned_pages_listed_by_others_still_flags_a_changed_layout():
+    """With --frontier, one worker reads the feed (its requests count) and others fetch the pages; the
+    warning must follow the pages each cleaned, or no worker would ever raise it."""
+    worker = SourceReport("feed:layout.test", seeds=0, requested=0, no_text=6)
+    worker.saved.new_articles = 1
+    assert worker.status == "partial" and "6 of 7 pages had no article text" in worker.line()
+    seeder = SourceReport("feed:layout.test", seeds=1, seeds_ok=1, requested=7)
+    assert seeder.status == "ok", "listing pages that others cleaned is no problem of its own"
 
 
 def test_discovery_robots_sitemaps_feed_links_and_article_pages():
@@ -440,45 +450,40 @@ def test_failure_cases_each_end_in_a_clear_per_source_message(tmp_path):
 
 
 def test_a_page_without_article_text_is_counted_apart_and_only_a_majority_of_them_is_partial(tmp_path):
-    """Every real site lists gallery and video pages; a nightly cron run must not exit 3 for them. When
-    most pages have no text, though, the site's layout has probably changed: that is not `ok`."""
+    """Every real site lists gallery and video pages; a nightly cron run must not exit 3 for them, not
+    even when the hour's only new page is one. When most of many pages have no text, though, the
+    site's layout has probably changed: that is not `ok`."""
     story = article_html("Port", ["Harbour cranes were replaced at the container terminal this week."] * 6)
     gallery = '<html><head><title>Photos</title></head><body><div><img src="1.jpg"></div></body></html>'
     day = "Wed, 18 Nov 2026 10:00:00 GMT"
-    routes = {
-        "http://mostly.test/rss.xml": Reply(
-            200,
-            rss(
-                [(f"http://mostly.test/news/{i}.html", "A", day) for i in range(3)]
-                + [("http://mostly.test/photos/1.html", "Photos", day)]
-            ),
-            content_type="application/rss+xml",
-        ),
-        "http://mostly.test/news/0.html": Reply(200, story),
-        "http://mostly.test/news/1.html": Reply(200, story.replace("Port", "Port two")),
-        "http://mostly.test/news/2.html": Reply(200, story.replace("Port", "Port three")),
-        "http://mostly.test/photos/1.html": Reply(200, gallery),
-        "http://layout.test/rss.xml": Reply(
-            200,
-            rss([(f"http://layout.test/news/{i}.html", "A", day) for i in range(3)]),
-            content_type="application/rss+xml",
-        ),
-        "http://layout.test/news/0.html": Reply(200, story),
-        "http://layout.test/news/1.html": Reply(200, gallery),
-        "http://layout.test/news/2.html": Reply(200, gallery),
+    pages = {  # site -> what its feed lists, story or gallery
+        "mostly": [story, story, story, gallery],
+        "single": [gallery],
+        "layout": [story] + [gallery] * 5,
     }
+    routes = {}
+    for site, kinds in pages.items():
+        urls = [f"http://{site}.test/news/{i}.html" for i in range(len(kinds))]
+        routes[f"http://{site}.test/rss.xml"] = Reply(
+            200, rss([(u, "A", day) for u in urls]), content_type="application/rss+xml"
+        )
+        for i, (url, html) in enumerate(zip(urls, kinds)):
+            routes[url] = Reply(200, html.replace("Port", f"Port {site} {i}"))
     db = tmp_path / "text.duckdb"
     with MockWeb(routes) as web:
-        usual = crawl(db, web.proxy, "--feed", "http://mostly.test/rss.xml")
+        usual = crawl(
+            db, web.proxy, "--feed", "http://mostly.test/rss.xml", "--feed", "http://single.test/rss.xml"
+        )
         changed = crawl(db, web.proxy, "--feed", "http://layout.test/rss.xml")
-    assert usual.returncode == 0, f"one gallery page among articles is ok\n{usual.stdout}\n{usual.stderr}"
+    assert usual.returncode == 0, f"galleries among articles are ok\n{usual.stdout}\n{usual.stderr}"
     assert "feed:mostly.test: ok" in usual.stdout and "1 without article text, 0 skipped" in usual.stdout
-    assert "no article text: http://mostly.test/photos/1.html (feed:mostly.test)" in usual.stderr
-    assert changed.returncode == 3, f"2 of 3 pages without text: exit 3\n{changed.stdout}\n{changed.stderr}"
+    assert "feed:single.test: ok" in usual.stdout, "one page, a gallery: too few to call the layout changed"
+    assert "no article text: http://mostly.test/news/3.html (feed:mostly.test)" in usual.stderr
+    assert changed.returncode == 3, f"5 of 6 pages without text: exit 3\n{changed.stdout}\n{changed.stderr}"
     line = next(line for line in changed.stderr.splitlines() if line.startswith("feed:layout.test"))
-    assert line.startswith("feed:layout.test: partial") and "2 of 3 pages had no article text" in line, line
+    assert line.startswith("feed:layout.test: partial") and "5 of 6 pages had no article text" in line, line
     runs = rows(db, "SELECT status, counts->>'$.\"feed:layout.test\".no_text' FROM runs ORDER BY run_id")
-    assert runs == [("ok", None), ("partial", "2")], "the run records the count and the status"
+    assert runs == [("ok", None), ("partial", "5")], "the run records the count and the status"
 
 
 def test_every_source_failing_is_exit_1_and_unknown_source_is_a_one_line_usage_error(tmp_path):
@@ -499,19 +504,20 @@ def test_a_crawl_under_cron_logs_to_a_file_and_deletes_its_logs_older_than_30_da
     logs.mkdir()
     month_ago = time.time() - 31 * 86400
     old, recent = logs / "crawl-20261001T001700.log", logs / "crawl-20261120T001700.log"
-    cron = logs / "cron.log"
-    for path in (old, recent, cron):
+    old_worker = logs / "crawl-host-4242-20261001T001700.log"
+    cron = logs / "crawl.log"  # a user's `>> data/logs/crawl.log`: not a name provtrack gives its logs
+    for path in (old, old_worker, recent, cron):
         path.write_text("earlier run\n")
-    for path in (old, cron):
+    for path in (old, old_worker, cron):
         os.utime(path, (month_ago, month_ago))
     db = tmp_path / "cron.duckdb"
     feed = Reply(200, rss([]), content_type="application/rss+xml")
     with MockWeb({"http://quiet.test/rss.xml": feed}) as web:
         result = crawl(db, web.proxy, "--feed", "http://quiet.test/rss.xml")
     assert result.returncode == 0, result.stderr
-    assert not old.exists(), "a crawl log older than PROVTRACK_LOG_KEEP_DAYS (30) is deleted"
-    assert recent.exists() and cron.exists(), "newer logs, and files not named crawl*.log, stay"
-    new = [p for p in logs.glob("crawl-*.log") if p != recent]
+    assert not old.exists() and not old_worker.exists(), "logs older than PROVTRACK_LOG_KEEP_DAYS (30) go"
+    assert recent.exists() and cron.exists(), "newer logs, and files provtrack did not name, stay"
+    new = [p for p in logs.glob("crawl-*.log") if p not in (recent, cron)]
     assert len(new) == 1 and "Spider closed" in new[0].read_text(), "stderr is no terminal: a log file"
 
 

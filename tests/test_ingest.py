@@ -120,6 +120,35 @@ def test_html_rows_go_through_trafilatura_and_win_over_text(tmp_path, tmp_db, ru
     assert origin == ("Sputnik", "credit")
 
 
+def test_pages_without_article_text_are_counted_and_only_a_majority_makes_the_ingest_partial(
+    tmp_path, tmp_db, run_cli
+):
+    gallery = '<html><head><title>Photos</title></head><body><div><img src="1.jpg"></div></body></html>'
+    article = {"url": "https://c.example.net/story", "text": STORY}
+    few = write_jsonl(
+        tmp_path / "few.jsonl", [article, {"url": "https://c.example.net/photos/1", "html": gallery}]
+    )
+    many = write_jsonl(
+        tmp_path / "many.jsonl",
+        [{"url": "https://d.example.net/a", "text": STORY + " D."}]
+        + [{"url": f"https://d.example.net/photos/{i}", "html": gallery} for i in range(5)]
+        + [{"url": "https://d.example.net/blank", "text": "   "}],
+    )
+    result = run_cli("ingest", str(few))
+    assert result.exit_code == 0, result.output
+    assert "1 without article text, 0 skipped" in result.stdout
+    assert "no article text: " in result.stderr and "few.jsonl:2" in result.stderr
+    result = run_cli("ingest", str(many))
+    assert result.exit_code == EXIT_PARTIAL, result.output
+    assert "many.jsonl:7: neither text nor html given" in result.stderr, "white space only is a bad row"
+    assert "5 without article text, 1 skipped" in result.stdout
+    why = "5 of 7 pages had no article text"
+    assert f"ingest: partial - 1 rows or pages skipped (named above); {why}" in result.stderr
+    with Database(tmp_db).reader() as con:
+        runs = con.execute("SELECT status, message FROM runs ORDER BY run_id").fetchall()
+    assert runs[0] == ("ok", None) and runs[1][0] == "partial" and why in runs[1][1], runs
+
+
 def test_unknown_format_and_missing_file_are_one_line_errors(tmp_path, run_cli):
     odd = tmp_path / "data.xlsx"
     odd.write_text("x")

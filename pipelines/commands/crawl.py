@@ -263,7 +263,7 @@ def _crawl_as_worker(ctx, sources, settings, frontier_url, name, shards, on_skip
     except CrawlFailed as exc:
         raise click.ClickException(str(exc)) from None
     for report in reports:
-        if report.seeds or report.requested:
+        if report.seeds or report.requested or report.cleaned:
             click.echo(report.line(), err=report.status != "ok")
     sent = sum(r.saved.new_articles for r in reports)
     click.echo(
@@ -422,7 +422,7 @@ def reprocess(ctx, no_link: bool, jobs: int | None) -> None:
         except BaseException as exc:
             abort_run(con, run_id, exc)
             raise
-        finish_run(con, run_id, summary.status, summary.as_counts())
+        finish_run(con, run_id, summary.status, summary.as_counts(), "; ".join(summary.problems()))
     saved = summary.saved
     click.echo(
         f"reprocess: {len(found)} archived pages: {saved.new_articles} new articles, "
@@ -431,4 +431,5 @@ def reprocess(ctx, no_link: bool, jobs: int | None) -> None:
         f"{summary.skipped} skipped (run {run_id})" + (f"; {linked}" if linked is not None else "")
     )
     if summary.status != "ok":
+        click.echo(f"reprocess: partial - {'; '.join(summary.problems())}", err=True)
         sys.exit(EXIT_PARTIAL)

@@ -116,7 +116,7 @@ def ingest(ctx, paths: tuple[Path, ...], jobs: int | None, domains, since, until
         except BaseException as exc:
             abort_run(con, run_id, exc)
             raise
-        finish_run(con, run_id, summary.status, summary.as_counts())
+        finish_run(con, run_id, summary.status, summary.as_counts(), "; ".join(summary.problems()))
     saved = summary.saved
     if warc_counts.records:
         click.echo(
@@ -129,6 +129,7 @@ def ingest(ctx, paths: tuple[Path, ...], jobs: int | None, domains, since, until
         f"{summary.skipped} skipped (run {run_id})"
     )
     if summary.status != "ok":
+        click.echo(f"ingest: partial - {'; '.join(summary.problems())}", err=True)
         sys.exit(EXIT_PARTIAL)
 
 
