@@ -29,7 +29,7 @@ from pipelines.archive import WarcArchive
 from pipelines.clean import clean_or_skip
 from pipelines.models import Page
 from pipelines.store.crawl_state import KnownArticles, known_articles, seed_states
-from pipelines.store.db import WriteSession
+from pipelines.store.db import WriteSession, disk_full_text
 from pipelines.workers import die_with_parent
 
 if TYPE_CHECKING:  # redis and scrapy-redis load only for a crawl --frontier (pipelines.commands.crawl)
@@ -267,7 +267,8 @@ def run_crawl(
             h for h in logging.getLogger().handlers if not isinstance(h, logging.FileHandler)
         ]
     if job.fatal is not None:
-        raise CrawlFailed(f"storing failed: {type(job.fatal).__name__}: {job.fatal}") from job.fatal
+        why = disk_full_text(job.fatal) or f"{type(job.fatal).__name__}: {job.fatal}"
+        raise CrawlFailed(f"storing failed: {why}; the next run fetches the rest") from job.fatal
     if start_failures or process.bootstrap_failed:
         why = start_failures[0] if start_failures else None
         detail = f"{why.type.__name__}: {why.getErrorMessage()}" if why is not None else "see the log"

@@ -3,6 +3,7 @@ turns known errors into one line and a non-zero exit code (--debug shows traceba
 
 from __future__ import annotations
 
+import logging
 import signal
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import duckdb
 
 from pipelines import DATA_DIR, __version__
 from pipelines.store import Database, DatabaseLocked, StoreError
+from pipelines.store.db import disk_full_text
 from pipelines.store.runs import is_interrupt
 
 EXIT_PARTIAL = 3  # the command finished, but some inputs or sources failed (each was named)
@@ -53,11 +55,15 @@ class ProvtrackGroup(click.Group):
             raise UserError(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
         except KeyboardInterrupt:
             raise UserError("interrupted; everything stored before is kept", EXIT_INTERRUPTED) from None
-        except (RuntimeError, duckdb.InterruptException) as exc:
-            # Ctrl-C inside a DuckDB query surfaces as its own error, not KeyboardInterrupt
-            if _debug(ctx) or not is_interrupt(exc):
+        except (RuntimeError, duckdb.Error) as exc:
+            if _debug(ctx):
                 raise
-            raise UserError("interrupted; everything stored before is kept", EXIT_INTERRUPTED) from None
+            # Ctrl-C inside a DuckDB query surfaces as its own error, not KeyboardInterrupt
+            if is_interrupt(exc):
+                raise UserError("interrupted; everything stored before is kept", EXIT_INTERRUPTED) from None
+            if disk_full_text(exc):
+                raise UserError(disk_full_text(exc)) from None
+            raise
 
 
 def _not_a_folder(value: str | Path) -> Path:
@@ -109,8 +115,11 @@ def cli(ctx: click.Context, db_path: Path, wait: float, debug: bool) -> None:
 
 def main() -> None:
     """Console entry point. SIGTERM (cron's `timeout`, systemd, kill) stops a command as Ctrl-C does:
-    the run is marked interrupted, its open transaction rolled back, and the exit code is 130."""
+    the run is marked interrupted, its open transaction rolled back, and the exit code is 130.
+    A log file that cannot be written (a full disk) loses its lines quietly instead of printing a
+    traceback for each: the command's own error says what happened."""
     signal.signal(signal.SIGTERM, _terminate_as_interrupt)
+    logging.raiseExceptions = False
     cli(prog_name="provtrack")
 
 

@@ -233,3 +233,75 @@ def test_a_crawl_killed_at_random_moments_again_and_again_stores_every_page_once
     assert landed >= 2
     assert _snapshot(db, "SELECT url, count(*) FROM articles GROUP BY url") == sorted((u, 1) for u in urls)
     assert _snapshot(db, "SELECT count(*) FROM runs WHERE status = 'running'") == [(0,)]
+
+
+def test_a_crawl_that_fills_the_disk_fails_in_one_line_and_keeps_every_stored_batch(tmp_path):
+    """A months-long cron job meets a full disk one night. The write limit of the process (RLIMIT_FSIZE,
+    which fails writes as a full disk does, without needing a small file system) stands in for it."""
+    import resource
+
+    from tests.fixtures.crawl.mockweb import MockWeb, Reply, rss
+
+    rng = random.Random(5)
+    urls = [f"http://full.test/news/{i}.html" for i in range(200)]
+    routes = {
+        "http://full.test/rss.xml": Reply(
+            200, rss([(u, "s", "Wed, 18 Nov 2026 10:00:00 GMT") for u in urls]), {}, 0, "application/rss+xml"
+        )
+    }
+    for i, url in enumerate(urls):  # ~20 KB of text each: the database outgrows the limit mid-crawl
+        routes[url] = Reply(200, article_html(f"Story {i}", [_words(rng, 600) + "." for _ in range(5)]))
+    db = tmp_path / "full.duckdb"
+    assert _run(db, "ingest", str(write_jsonl(tmp_path / "none.jsonl", []))).returncode == 0
+    limit = db.stat().st_size + 100_000
+
+    def small_disk() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a failed write, not a killed process
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    args = ["crawl", "--feed", "http://full.test/rss.xml", "--no-link", "-s", "DOWNLOAD_DELAY=0",
+            "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "PROVTRACK_BATCH_SIZE=10"]  # fmt: skip
+    with MockWeb(routes) as web:
+        args += ["-s", f"PROVTRACK_PROXY={web.proxy}"]
+        full = subprocess.run(
+            [PROVTRACK, "--db", str(db), *args],
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            preexec_fn=small_disk,
+        )
+        assert full.returncode == 1, full.stdout + full.stderr[-2000:]
+        assert full.stderr.count("\n") <= 3 and "Traceback" not in full.stderr, full.stderr[-3000:]
+        last = full.stderr.strip().splitlines()[-1]
+        assert "storing failed" in last and "File too large" in last and "free some disk space" in last, last
+        assert _broken_invariants(db) == {}
+        stored = _snapshot(db, "SELECT count(*) FROM articles")[0][0]
+        assert 0 < stored < len(urls), "batches before the failure are kept"
+        assert _snapshot(db, "SELECT status FROM runs WHERE command = 'crawl'") == [("failed",)]
+        rerun = _run(db, *args)
+    assert rerun.returncode == 0, rerun.stderr[-2000:]
+    assert f"{len(urls) - stored} new" in rerun.stdout, "space freed: the next run fetches only the rest"
+    assert _snapshot(db, "SELECT url, count(*) FROM articles GROUP BY url") == sorted((u, 1) for u in urls)
+
+
+def test_link_on_a_full_disk_fails_in_one_line_and_the_next_link_finishes(tmp_path):
+    import resource
+
+    db = tmp_path / "full.duckdb"
+    assert _run(db, "ingest", str(write_jsonl(tmp_path / "rows.jsonl", _rows(200)))).returncode == 0
+    limit = 300_000  # bytes a file may reach: the write-ahead log of the link outgrows it
+
+    def small_disk() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    link = [PROVTRACK, "--db", str(db), "link"]
+    full = subprocess.run(link, cwd=PROJECT_ROOT, capture_output=True, text=True, preexec_fn=small_disk)
+    assert full.returncode == 1 and "Traceback" not in full.stderr, full.stderr[-3000:]
+    assert full.stderr.startswith("Error: ") and full.stderr.count("\n") == 1, full.stderr
+    assert "File too large (free some disk space; everything stored before is kept)" in full.stderr
+    assert _broken_invariants(db) == {}
+    assert _run(db, "link").returncode == 0
+    assert _snapshot(db, "SELECT status FROM runs WHERE command = 'link'") == [("failed",), ("ok",)]
+    assert _broken_invariants(db) == {}

@@ -12,6 +12,7 @@ import duckdb
 from pipelines.dates import choose_published_at, first_seen_of
 from pipelines.models import Agency, Article, DateCandidate
 from pipelines.registry import Source
+from pipelines.store.db import rollback
 from pipelines.store.rows import insert_rows
 from pipelines.urls import registered_domain
 
@@ -234,7 +235,7 @@ def save_articles(
         insert_rows(con, "article_credits", CREDIT_COLUMNS, credits)
         con.execute("COMMIT")
     except BaseException:
-        con.execute("ROLLBACK")
+        rollback(con)
         outlets.reload()
         raise
     return result
@@ -271,6 +272,6 @@ def add_listing_dates(con: duckdb.DuckDBPyConnection, dates: dict[str, list[Date
             )
         con.execute("COMMIT")
     except BaseException:
-        con.execute("ROLLBACK")
+        rollback(con)
         raise
     return found

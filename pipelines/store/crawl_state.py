@@ -11,7 +11,7 @@ import duckdb
 import numpy as np
 
 from pipelines.models import DateCandidate
-from pipelines.store.db import load_query
+from pipelines.store.db import load_query, rollback
 from pipelines.store.rows import INT32, INT64, TEXT, TIMESTAMP, create_temp_table
 
 
@@ -141,7 +141,7 @@ def save_fetches(con: duckdb.DuckDBPyConnection, run_id: int, records: list[Fetc
         con.execute("DROP TABLE new_fetches")
         con.execute("COMMIT")
     except BaseException:
-        con.execute("ROLLBACK")
+        rollback(con)
         raise
 
 

@@ -29,6 +29,26 @@ class DatabaseLocked(StoreError):
     """Another provtrack process holds the database for writing."""
 
 
+_REFUSED_WRITE = ("No space left", "File too large", "Disk quota")
+
+
+def disk_full_text(exc: BaseException) -> str | None:
+    """One line for a write the disk refused (full, over quota, over the file-size limit), saying
+    what to do; None for any other error."""
+    text = str(exc).splitlines()[0] if str(exc) else ""
+    if not any(marker in text for marker in _REFUSED_WRITE):
+        return None
+    return f"{text} (free some disk space; everything stored before is kept)"
+
+
+def rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """ROLLBACK after an error, without hiding it: when a write fails for want of disk space DuckDB
+    has already dropped the transaction, and the ROLLBACK's own "no transaction is active" would
+    otherwise be the error the user reads."""
+    with contextlib.suppress(duckdb.Error):
+        con.execute("ROLLBACK")
+
+
 def load_query(name: str) -> str:
     """The SQL text of queries/<name>.sql (name may contain a sub-folder, e.g. "store/latest")."""
     path = QUERIES_DIR / f"{name}.sql"
@@ -181,7 +201,7 @@ def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
             )
             con.execute("COMMIT")
         except duckdb.Error as exc:
-            con.execute("ROLLBACK")
+            rollback(con)
             raise StoreError(f"migration {path.name} failed: {str(exc).splitlines()[0]}") from exc
         applied.append(f"{version:03d}_{name}")
     create_views(con)

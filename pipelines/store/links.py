@@ -8,7 +8,7 @@ from collections.abc import Iterable
 import duckdb
 import pandas as pd
 
-from pipelines.store.db import load_query
+from pipelines.store.db import load_query, rollback
 
 
 def _with_ids(con: duckdb.DuckDBPyConnection, ids: Iterable[int]) -> None:
@@ -96,7 +96,7 @@ def write_results(
             con.execute("COMMIT")
     except Exception:
         if own:
-            con.execute("ROLLBACK")
+            rollback(con)
         raise
     finally:
         for name in ("new_chains", "new_links", "new_state"):

@@ -10,6 +10,7 @@ from importlib.metadata import PackageNotFoundError, version
 import duckdb
 
 from pipelines import __version__
+from pipelines.store.db import rollback
 
 
 def _version(package: str) -> str | None:
@@ -85,8 +86,7 @@ def abort_run(con: duckdb.DuckDBPyConnection, run_id: int, exc: BaseException) -
     Work of an open transaction is rolled back. Never raises over the original error: a run it cannot
     close stays `running`, and the next run marks it interrupted."""
     interrupted = is_interrupt(exc)
-    with contextlib.suppress(duckdb.Error):
-        con.execute("ROLLBACK")  # an error if no transaction is open, which is fine
+    rollback(con)  # an error if no transaction is open, which is fine
     with contextlib.suppress(duckdb.Error):
         finish_run(
             con,
