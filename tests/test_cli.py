@@ -54,6 +54,19 @@ def test_query_prints_csv_json_and_writes_parquet(loaded, tmp_path):
     assert len(pd.read_parquet(target)) == 3
 
 
+def test_a_long_answer_shows_a_screenful_of_table_and_csv_or_out_gives_every_row(loaded, tmp_path):
+    """45,000 rows drawn as a table took 26 s and nobody reads them on a screen."""
+    many = "select range as n from range(2500)"
+    table = loaded("query", many)
+    assert table.exit_code == 0
+    assert "│ 999 " in table.stdout and "│ 1000 " not in table.stdout
+    assert "showing the first 1,000 of 2,500 rows; --format csv (or json), or --out FILE" in table.stderr
+    assert len(loaded("query", many, "--format", "csv").stdout.splitlines()) == 2501
+    target = tmp_path / "all.txt"
+    written = loaded("query", many, "--out", str(target))
+    assert "│ 2499 " in target.read_text() and "showing" not in written.stderr
+
+
 def test_parameters_are_bound_never_interpolated(loaded):
     sneaky = "x' OR '1'='1"
     result = loaded(
