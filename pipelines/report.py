@@ -96,7 +96,7 @@ def chart_data(frames: dict[str, pd.DataFrame]) -> dict:
         "stories_total": int(chains["story_url"].nunique()),
         "weekly": _records(frames["weekly_dependence"]),
         "lags": [
-            [float(h), s or "unknown"]
+            [float(h), _plain(s) or "unknown"]
             for h, s in zip(known["hours_after_source"], known["credit_status"], strict=True)
         ],
         "lags_missing": int(len(lags) - len(known)),
@@ -137,8 +137,9 @@ def _stories(chains: pd.DataFrame, limit: int) -> list[dict]:
 
 
 def _plain(value):
-    """A JSON-ready Python value: NaN/NaT → None, timestamps as 'YYYY-MM-DD HH:MM', numpy → Python."""
-    if value is None or value is pd.NaT:
+    """A JSON-ready Python value: NaN/NaT/NA → None, timestamps as 'YYYY-MM-DD HH:MM', numpy → Python.
+    (NA is how pandas holds a NULL in a nullable column: a boolean such as agency_state.)"""
+    if value is None or value is pd.NaT or value is pd.NA:
         return None
     if isinstance(value, float) and math.isnan(value):
         return None

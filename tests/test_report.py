@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -171,6 +172,29 @@ def test_report_on_a_database_without_links_explains_what_is_missing(tmp_path):
     assert _attr(dom, "body", "data-edges") == "0" and "No article traces back to an agency yet" in dom
     assert "No story is carried by more than one article yet" in dom
     assert dom.count('<svg class="dependence"') == 1
+
+
+def test_report_on_an_agency_of_unknown_state_affiliation(tmp_path):
+    """An agency outlet outside data/agencies.toml has no state flag: a NULL the report must show
+    as unknown, not a crash (it was: pandas' NA is not JSON)."""
+    from pipelines.link import link_articles
+    from tests.link_helpers import Row, add_rows, open_db
+
+    story = " ".join(f"The harbour board met on day {i} and approved the new cranes." for i in range(12))
+    db = tmp_path / "unknown.duckdb"
+    con = open_db(str(db))
+    add_rows(
+        con,
+        [
+            Row("https://wire.example/1", "Coast Wire", datetime(2026, 11, 2, 8), story, agency="Coast Wire"),
+            Row("https://herald.example/1", "Herald", datetime(2026, 11, 2, 11), story),
+        ],
+    )
+    link_articles(con, 1)
+    con.close()
+    _cli(db, "report", "--out", str(tmp_path / "out"))
+    page = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert '"agency":"Coast Wire","agency_state":null' in page
 
 
 @pytest.mark.parametrize("name", ["summary", *QUERIES])
