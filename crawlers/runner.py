@@ -255,6 +255,10 @@ def run_crawl(
         frontier=frontier,
     )
     start_failures = []
+    # A log file the disk refuses loses its lines quietly rather than printing a traceback for each
+    # to the cron mail; the crawl's own error says what happened. Only while the crawl logs to a file.
+    raise_log_errors = logging.raiseExceptions
+    logging.raiseExceptions = log_file is None
     try:
         process = CrawlerProcess(settings)
         # an error while the crawler starts (a bad -s value) is kept to be reported, not only logged
@@ -262,6 +266,7 @@ def run_crawl(
         with _StopOnSignal(process) as stopper:
             process.start(install_signal_handlers=False)
     finally:
+        logging.raiseExceptions = raise_log_errors
         job.close()
         logging.getLogger().handlers[:] = [
             h for h in logging.getLogger().handlers if not isinstance(h, logging.FileHandler)

@@ -3,7 +3,6 @@ turns known errors into one line and a non-zero exit code (--debug shows traceba
 
 from __future__ import annotations
 
-import logging
 import signal
 from pathlib import Path
 
@@ -115,11 +114,8 @@ def cli(ctx: click.Context, db_path: Path, wait: float, debug: bool) -> None:
 
 def main() -> None:
     """Console entry point. SIGTERM (cron's `timeout`, systemd, kill) stops a command as Ctrl-C does:
-    the run is marked interrupted, its open transaction rolled back, and the exit code is 130.
-    A log file that cannot be written (a full disk) loses its lines quietly instead of printing a
-    traceback for each: the command's own error says what happened."""
+    the run is marked interrupted, its open transaction rolled back, and the exit code is 130."""
     signal.signal(signal.SIGTERM, _terminate_as_interrupt)
-    logging.raiseExceptions = False
     cli(prog_name="provtrack")
 
 

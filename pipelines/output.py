@@ -12,8 +12,8 @@ if TYPE_CHECKING:  # imported where used: ~0.4 s that a crawl, which prints no t
     import pandas as pd
 
 FORMATS = ("table", "csv", "json", "parquet")
-#: Rows a table shows on the screen: drawing one costs ~0.5 ms a row (45,000 rows took 26 s), and
-#: nobody reads that many there. csv, json, parquet and --out always get every row.
+#: Rows a table shows on a terminal: drawing one costs ~0.5 ms a row (45,000 rows took 26 s), and
+#: nobody reads that many there. A pipe, a file, csv, json, parquet and --out get every row.
 TABLE_ROWS = 1000
 
 
@@ -73,7 +73,8 @@ def _print_table(frame: pd.DataFrame, out: str | None, title: str | None) -> Non
     table = Table(title=title, show_lines=False, header_style="bold")
     for column in frame.columns:
         table.add_column(str(column), overflow="fold")
-    shown = frame if out or len(frame) <= TABLE_ROWS else frame.head(TABLE_ROWS)
+    on_screen = out is None and sys.stdout.isatty()  # a pipe or a file gets every row
+    shown = frame.head(TABLE_ROWS) if on_screen and len(frame) > TABLE_ROWS else frame
     for row in shown.itertuples(index=False):
         table.add_row(*("" if _missing(v) else str(v) for v in row))
     if out:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
 import click
+import duckdb
 
 from pipelines.cli import EXIT_INTERRUPTED, EXIT_PARTIAL, UserError, cli, pass_context
 from pipelines.progress import progress
@@ -175,7 +177,8 @@ def crawl(
                 session, run_id, sources, db_path=ctx.db.path, overrides=settings, on_skip=on_skip
             )
         except CrawlFailed as exc:
-            with session.connection() as con:
+            # a full disk may refuse this line too; the next run then marks the run interrupted
+            with contextlib.suppress(duckdb.Error, OSError), session.connection() as con:
                 finish_run(con, run_id, "failed", message=str(exc))
             raise click.ClickException(str(exc)) from None
         except CrawlInterrupted as exc:
