@@ -21,6 +21,7 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -92,6 +93,40 @@ def own_cpu_seconds(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+@dataclass
+class Measured:
+    """A finished command: its output, wall time, peak RSS with its children, and its own CPU."""
+
+    returncode: int
+    out: str
+    err: str
+    seconds: float
+    peak_rss_kb: int
+    own_cpu_s: float  # the last sample, up to one interval before it exited
+
+
+def run_measured(command: list[str], interval: float = 0.1) -> Measured:
+    """Run `command` on this tree's code, sampling its process tree's memory and its own CPU."""
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=THIS_TREE_ENV
+    )
+    peak, own_cpu = [0], [0.0]
+
+    def sample() -> None:
+        while process.poll() is None:
+            peak[0] = max(peak[0], tree_rss_kb(process.pid))
+            own_cpu[0] = own_cpu_seconds(process.pid) or own_cpu[0]
+            time.sleep(interval)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, err = process.communicate()
+    seconds = time.perf_counter() - start
+    sampler.join()
+    return Measured(process.returncode, out, err, seconds, peak[0], own_cpu[0])
+
+
 def children_cpu_seconds() -> float:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
@@ -142,24 +177,7 @@ def main() -> int:
             ]
             cpu_before = children_cpu_seconds()
             server_cpu_before = time.process_time()  # this process: the mock web's server threads
-            start = time.perf_counter()
-            process = subprocess.Popen(
-                command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=THIS_TREE_ENV
-            )
-            peak = [0]
-            crawler_cpu = [0.0]
-
-            def sample() -> None:
-                while process.poll() is None:
-                    peak[0] = max(peak[0], tree_rss_kb(process.pid))
-                    crawler_cpu[0] = own_cpu_seconds(process.pid) or crawler_cpu[0]
-                    time.sleep(0.1)
-
-            sampler = threading.Thread(target=sample, daemon=True)
-            sampler.start()
-            out, err = process.communicate()
-            elapsed = time.perf_counter() - start
-            sampler.join()
+            run = run_measured(command)
             # the crawl and its cleaning workers, all waited for by now
             total_cpu = children_cpu_seconds() - cpu_before
             server_cpu = time.process_time() - server_cpu_before
@@ -170,7 +188,7 @@ def main() -> int:
         fetched = con.execute("SELECT count(*) FROM fetches WHERE kind = 'article'").fetchall()[0][0]
         titled = con.execute("SELECT count(*) FROM articles WHERE title IS NOT NULL").fetchall()[0][0]
         con.close()
-    crawl_rate = fetched / elapsed
+    crawl_rate = fetched / run.seconds
     result = {
         "pages": len(pages),
         "article_fetches": fetched,
@@ -178,23 +196,23 @@ def main() -> int:
         "bare_extract_pages_per_s": round(bare_rate, 1),
         "crawl_pages_per_s": round(crawl_rate, 1),
         "ratio": round(crawl_rate / bare_rate, 2),
-        "crawl_seconds": round(elapsed, 1),
+        "crawl_seconds": round(run.seconds, 1),
         "bare_seconds": round(bare_s, 1),
-        "peak_rss_mb": round(peak[0] / 1024, 1),
+        "peak_rss_mb": round(run.peak_rss_kb / 1024, 1),
         # where the CPU went: the crawler process (Scrapy, WARC, store) and the cleaning pool; the
         # crawler's figure is its last sample, up to 0.1 s before it exited
-        "crawler_process_cpu_s": round(crawler_cpu[0], 1),
-        "cleaning_workers_cpu_s": round(total_cpu - crawler_cpu[0], 1),
+        "crawler_process_cpu_s": round(run.own_cpu_s, 1),
+        "cleaning_workers_cpu_s": round(total_cpu - run.own_cpu_s, 1),
         # the mock web's server shares the two cores with the crawl; a real crawl's servers are elsewhere
         "mock_web_server_cpu_s": round(server_cpu, 1),
         "bench_process_maxrss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "cores": os.cpu_count(),
         "cleaning": "trafilatura fast extraction only" if args.extract_only else "provtrack clean_page",
-        "exit_code": process.returncode,
+        "exit_code": run.returncode,
     }
     print(json.dumps(result, indent=2))
-    if process.returncode != 0:  # the rate stands, but a source or page failed: say which
-        print(f"warning: the crawl exited {process.returncode}:\n{err[-2000:]}")
+    if run.returncode != 0:  # the rate stands, but a source or page failed: say which
+        print(f"warning: the crawl exited {run.returncode}:\n{run.err[-2000:]}")
     if stored < 0.95 * fetched:
         print(f"error: only {stored} of {fetched} fetched pages were stored; the rate means nothing")
         return 1
@@ -203,14 +221,13 @@ def main() -> int:
         return 1
     if os.cpu_count() == 1:
         print("note: one core, so cleaning ran as a thread of the crawler; the CPU split is not meaningful")
-    if process.returncode not in (0, 3):
-        print(err[-2000:], file=sys.stderr)
+    if run.returncode not in (0, 3):  # its stderr is printed above
         return 1
     print(
         f"crawl end to end {crawl_rate:.1f} pages/s vs bare trafilatura.extract {bare_rate:.1f} pages/s: "
-        f"ratio {crawl_rate / bare_rate:.2f} (target >= 1.5); peak RSS {peak[0] / 1024:.0f} MB; "
-        f"CPU {crawler_cpu[0]:.1f} s crawler + {total_cpu - crawler_cpu[0]:.1f} s cleaning workers "
-        f"in {elapsed:.1f} s on {os.cpu_count()} cores"
+        f"ratio {crawl_rate / bare_rate:.2f} (target >= 1.5); peak RSS {run.peak_rss_kb / 1024:.0f} MB; "
+        f"CPU {run.own_cpu_s:.1f} s crawler + {total_cpu - run.own_cpu_s:.1f} s cleaning workers "
+        f"in {run.seconds:.1f} s on {os.cpu_count()} cores"
     )
     return 0
 

@@ -13,7 +13,6 @@ import argparse
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -22,7 +21,7 @@ import duckdb
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from tests.bench.bench_crawl import THIS_TREE_ENV, tree_rss_kb  # noqa: E402
+from tests.bench.bench_crawl import run_measured  # noqa: E402
 from tests.fixtures.crawl.mockweb import MockWeb, Reply, article_html, rss  # noqa: E402
 
 PROVTRACK = str(Path(sys.executable).with_name("provtrack"))
@@ -86,25 +85,10 @@ def crawl(db: Path) -> dict:
             "-s",
             "CONCURRENT_REQUESTS_PER_DOMAIN=8",
         ]
-        started = time.perf_counter()
-        process = subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=THIS_TREE_ENV
-        )
-        peak = [0]
-
-        def sample() -> None:
-            while process.poll() is None:
-                peak[0] = max(peak[0], tree_rss_kb(process.pid))
-                time.sleep(0.05)
-
-        sampler = threading.Thread(target=sample, daemon=True)
-        sampler.start()
-        out, err = process.communicate()
-        seconds = time.perf_counter() - started
-        sampler.join()
-    if process.returncode != 0 or f"{NEW_ARTICLES} new" not in out:
-        raise SystemExit(f"the crawl into {db.name} exited {process.returncode}:\n{out}\n{err[-2000:]}")
-    return {"seconds": seconds, "peak_rss_mb": peak[0] / 1024}
+        run = run_measured(command, interval=0.05)
+    if run.returncode != 0 or f"{NEW_ARTICLES} new" not in run.out:
+        raise SystemExit(f"the crawl into {db.name} exited {run.returncode}:\n{run.out}\n{run.err[-2000:]}")
+    return {"seconds": run.seconds, "peak_rss_mb": run.peak_rss_kb / 1024}
 
 
 def main() -> int:
