@@ -7,9 +7,9 @@ from datetime import datetime, timezone
 import duckdb
 import pytest
 
-from pipelines.models import Article, Credit, DateCandidate
+from pipelines.models import Agency, Article, Credit, DateCandidate
 from pipelines.store import Database
-from pipelines.store.articles import Outlets, add_listing_dates, save_articles
+from pipelines.store.articles import NewOutlet, Outlets, add_listing_dates, save_articles
 from pipelines.store.crawl_state import FetchRecord, KnownArticle, known_articles, save_fetches
 from pipelines.store.db import apply_migrations, migration_files
 from pipelines.store.runs import abort_run, finish_run, start_run
@@ -230,3 +230,41 @@ def test_schema_views_have_the_public_columns(tmp_db):
         "evidence",
     ]
     assert credits == ["article_url", "agency", "role", "cue", "location"]
+
+
+def test_registering_outlets_together_gives_each_name_to_the_same_outlet_as_one_at_a_time(tmp_path):
+    """sync_registries registers every agency and source in one call; an alias two agencies share, an
+    outlet named by an earlier one's alias, a name already stored must end where add() after add() ends."""
+    sputnik = Agency("Sputnik", "Sputnik", ("Sputnik", "RIA Novosti", "Спутник"), ("sputniknews.com",), "RU",
+                     "state", True)  # fmt: skip
+    ria = Agency("RIA", "RIA Novosti", ("RIA", "RIA Novosti"), ("ria.ru",), "RU", "state", True)
+    outlets = [
+        NewOutlet("Sputnik", "agencies", agency=sputnik, aliases=sputnik.aliases, domains=sputnik.domains),
+        NewOutlet("RIA", "agencies", agency=ria, aliases=ria.aliases, domain="ria.ru", domains=ria.domains),
+        NewOutlet("ria novosti", "sources", domain="ria-mirror.example"),  # an alias of Sputnik already
+        NewOutlet("Minsk Daily", "sources", domain="minsk-daily.example"),
+        NewOutlet("Old Outlet", "sources", domain="old.example"),
+    ]
+    tables = {}
+    for how in ("together", "one at a time"):
+        with Database(tmp_path / f"{how}.duckdb").writer() as con:
+            Outlets(con).add(  # stored before, by an earlier run
+                "Old Outlet", registry="ingest", domain="old-home.example"
+            )
+            registry = Outlets(con)
+            if how == "together":
+                ids = registry.add_many(outlets)
+            else:
+                ids = [
+                    registry.add(o.name, **{k: v for k, v in vars(o).items() if k != "name"}) for o in outlets
+                ]
+            assert Outlets(con).add_many(outlets) == ids, "a second registration changes nothing"
+            tables[how] = [
+                con.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall()
+                for table in ("outlets", "outlet_aliases", "outlet_domains")
+            ]
+            names = dict(con.execute("SELECT outlet_id, name FROM outlets").fetchall())
+        assert [names[i] for i in ids] == ["Sputnik", "RIA", "Sputnik", "Minsk Daily", "Old Outlet"], how
+    assert tables["together"] == tables["one at a time"]
+    aliases = dict((alias, outlet) for alias, outlet in tables["together"][1])
+    assert aliases["ria novosti"] == aliases["sputnik"], "the first agency keeps a shared alias"
