@@ -14,10 +14,12 @@ def progress(description: str, total: int | None = None, enabled: bool | None = 
     if not enabled:
         yield lambda advance=1, **fields: None
         return
+    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
-    with Progress(*columns, transient=True) as bar:
+    # on stderr, beside the error lines: stdout stays the command's answer, for a pipe or a file
+    with Progress(*columns, transient=True, console=Console(stderr=True)) as bar:
         task = bar.add_task(description, total=total)
 
         def update(advance: int = 1, **fields) -> None:

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -64,3 +69,46 @@ def write_jsonl(path: Path, rows: list) -> Path:
             handle.write(row if isinstance(row, str) else json.dumps(row))
             handle.write("\n")
     return path
+
+
+PROVTRACK = str(Path(sys.executable).with_name("provtrack"))
+
+
+@dataclass
+class TerminalRun:
+    """A provtrack run with one stream on a terminal: what the terminal showed, and the other stream."""
+
+    returncode: int
+    screen: str  # what reached the terminal, escape codes included
+    other: str  # the stream that was piped
+
+
+def on_terminal(*args: str, stream: str = "stdout", timeout: float = 120) -> TerminalRun:
+    """Run `provtrack ARGS` with `stream` ("stdout" or "stderr") on a pseudo-terminal and the other
+    piped, as a researcher at a terminal sees it."""
+    screen, terminal = os.openpty()
+    streams = {"stdout": terminal, "stderr": subprocess.PIPE} if stream == "stdout" else {
+        "stdout": subprocess.PIPE, "stderr": terminal
+    }  # fmt: skip
+    process = subprocess.Popen([PROVTRACK, *args], cwd=PROJECT_ROOT, text=True, **streams)
+    os.close(terminal)
+    shown = []
+    reader = threading.Thread(target=lambda: shown.append(_read_all(screen)))
+    reader.start()
+    out, err = process.communicate(timeout=timeout)
+    reader.join(timeout=10)
+    return TerminalRun(process.returncode, shown[0], err if stream == "stdout" else out)
+
+
+def _read_all(fd: int) -> str:
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:  # EIO: the other end closed
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(fd)
+    return b"".join(chunks).decode("utf-8", "replace")

@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-import threading
-from pathlib import Path
 
 import click
 import pytest
 
 from pipelines.cli import cli
-from tests.conftest import write_jsonl
+from tests.conftest import on_terminal, write_jsonl
 
 
 def _all_commands(group: click.Group, prefix=()):
@@ -66,36 +61,10 @@ def test_a_long_answer_shows_a_screenful_on_a_terminal_and_every_row_anywhere_el
     piped = loaded("query", many)  # CliRunner's stdout is no terminal: like `> file` or `| grep`
     assert piped.exit_code == 0 and "│ 2499 " in piped.stdout and "showing" not in piped.stderr
     assert len(loaded("query", many, "--format", "csv").stdout.splitlines()) == 2501
-    screen, terminal = os.openpty()
-    process = subprocess.Popen(
-        [str(Path(sys.executable).with_name("provtrack")), "--db", str(tmp_db), "query", many],
-        stdout=terminal,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    os.close(terminal)
-    shown = []
-    reader = threading.Thread(target=lambda: shown.append(_read_all(screen)))
-    reader.start()
-    _, err = process.communicate(timeout=60)
-    reader.join(timeout=10)
-    assert process.returncode == 0, err
-    assert "│ 999 " in shown[0] and "│ 1000 " not in shown[0]
-    assert "showing the first 1,000 of 2,500 rows; --format csv (or json), or --out FILE" in err
-
-
-def _read_all(fd: int) -> str:
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(fd, 65536)
-        except OSError:  # EIO: the other end closed
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(fd)
-    return b"".join(chunks).decode("utf-8", "replace")
+    shown = on_terminal("--db", str(tmp_db), "query", many)
+    assert shown.returncode == 0, shown.other
+    assert "│ 999 " in shown.screen and "│ 1000 " not in shown.screen
+    assert "showing the first 1,000 of 2,500 rows; --format csv (or json), or --out FILE" in shown.other
 
 
 def test_parameters_are_bound_never_interpolated(loaded):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -30,7 +31,7 @@ from pipelines import DATA_DIR, PROJECT_ROOT
 from pipelines.demo import DEMO_SOURCES, DEMO_WEB
 from pipelines.sample_web import SampleWeb
 from pipelines.store.crawl_state import KnownArticle
-from tests.conftest import CORPORA, FIXTURES
+from tests.conftest import CORPORA, FIXTURES, on_terminal
 from tests.fixtures.crawl.mockweb import MockWeb, Reply, article_html, build_news_web, corpus_pages, rss
 
 FEEDS = FIXTURES / "crawl" / "feeds"
@@ -258,6 +259,22 @@ def test_reprocess_rebuilds_from_the_archive_without_network(tmp_path, run_cli):
         "7 archived pages: 0 new articles, 0 new versions, 7 unchanged, 0 without article text, 0 skipped"
         in result.stdout
     )
+
+
+def test_reprocess_and_its_link_show_progress_on_a_terminal_and_keep_stdout_for_the_answer(tmp_path):
+    """Reprocessing a year of archives takes hours: a researcher at a terminal sees how far it is, on
+    stderr, while stdout (a file, a pipe) gets the summary line alone."""
+    db = tmp_path / "r.duckdb"
+    with SampleWeb(DEMO_WEB) as web:
+        assert (
+            crawl(db, web.proxy, "--sources", str(DEMO_SOURCES), "tass-demo", "river-city-news").returncode
+            == 0
+        )
+    shown = on_terminal("--db", str(db), "reprocess", stream="stderr")
+    assert shown.returncode == 0, shown.screen
+    assert re.search(r"reprocess .*7/7", shown.screen), shown.screen
+    assert re.search(r"link .*\d+/\d+", shown.screen), shown.screen
+    assert shown.other.startswith("reprocess: 7 archived pages") and len(shown.other.splitlines()) == 1
 
 
 # -- incremental: versions, conditional GET, re-check window ---------------------------------------

@@ -132,7 +132,7 @@ def crawl(
     """
     from crawlers.runner import CrawlFailed, CrawlInterrupted, parse_overrides, setting_name_problems
     from crawlers.sources import SourceError, select_sources
-    from pipelines.commands.loading import ensure_registries
+    from pipelines.commands.loading import ensure_registries, link_showing_progress
 
     try:
         sources = select_sources(
@@ -195,10 +195,8 @@ def crawl(
         linked = None
         with session.connection() as con:
             if not no_link and status != "failed":
-                from pipelines.link import link_articles
-
                 try:
-                    linked = link_articles(con, run_id)
+                    linked = link_showing_progress(con, run_id)
                 except BaseException as exc:  # the crawl is stored; the next run links what is left
                     abort_run(con, run_id, exc)
                     raise
@@ -323,31 +321,38 @@ def merge(ctx, folder: Path | None, no_link: bool) -> None:
 
 def _merge_shards(con, run_id: int, todo: list[Path], totals: dict, bad: list, *, link: bool):
     """Load each shard (a damaged one is named and skipped), then link; returns the link summary."""
+    with progress("merge", total=len(todo)) as update:
+        for path in todo:
+            _merge_shard(con, run_id, path, totals, bad)
+            update()
+    if not link:
+        return None
+    from pipelines.commands.loading import link_showing_progress
+
+    return link_showing_progress(con, run_id)
+
+
+def _merge_shard(con, run_id: int, path: Path, totals: dict, bad: list) -> None:
+    """Save one shard's articles and record the shard as merged; a damaged shard goes to `bad`."""
     import pandas as pd
 
     from crawlers.shards import from_frame
     from pipelines.store.articles import Outlets, save_articles
 
-    for path in todo:
-        try:
-            articles = from_frame(pd.read_parquet(path))
-        except Exception as exc:  # a damaged shard is named, the others are loaded
-            bad.append(path.name)
-            click.echo(f"skipped {path}: unreadable shard ({type(exc).__name__}: {exc})", err=True)
-            continue
-        saved = save_articles(con, run_id, articles, Outlets(con, run_id))
-        con.execute(
-            "INSERT INTO merged_shards VALUES (?, ?, current_timestamp::TIMESTAMP, ?)",
-            [path.name, len(articles), run_id],
-        )
-        totals["new"] += saved.new_articles
-        totals["versions"] += saved.new_versions
-        totals["unchanged"] += saved.unchanged
-    if not link:
-        return None
-    from pipelines.link import link_articles
-
-    return link_articles(con, run_id)
+    try:
+        articles = from_frame(pd.read_parquet(path))
+    except Exception as exc:  # a damaged shard is named, the others are loaded
+        bad.append(path.name)
+        click.echo(f"skipped {path}: unreadable shard ({type(exc).__name__}: {exc})", err=True)
+        return
+    saved = save_articles(con, run_id, articles, Outlets(con, run_id))
+    con.execute(
+        "INSERT INTO merged_shards VALUES (?, ?, current_timestamp::TIMESTAMP, ?)",
+        [path.name, len(articles), run_id],
+    )
+    totals["new"] += saved.new_articles
+    totals["versions"] += saved.new_versions
+    totals["unchanged"] += saved.unchanged
 
 
 def _counts(report) -> dict:
@@ -379,6 +384,7 @@ def reprocess(ctx, no_link: bool, jobs: int | None) -> None:
     """
     from pipelines.archive import ArchiveError, archive_dir, decode_body, read_response
     from pipelines.clean import Skip
+    from pipelines.commands.loading import link_showing_progress
     from pipelines.load import Loader
     from pipelines.models import Page
     from pipelines.store.crawl_state import archived_articles
@@ -414,14 +420,14 @@ def reprocess(ctx, no_link: bool, jobs: int | None) -> None:
         found = archived_articles(con)
         run_id = start_run(con, "reprocess", str(root))
         try:
-            with Loader(con, run_id, jobs=jobs) as loader:
-                summary = loader.load(pages(found), on_skip)
+            with progress("reprocess", total=len(found)) as update, Loader(con, run_id, jobs=jobs) as loader:
+                summary = loader.load(
+                    pages(found),
+                    on_skip,
+                    lambda done: update(advance=0, completed=done.pages + len(unreadable)),
+                )
             summary.skipped += len(unreadable)
-            linked = None
-            if not no_link:
-                from pipelines.link import link_articles
-
-                linked = link_articles(con, run_id)
+            linked = None if no_link else link_showing_progress(con, run_id)
         except BaseException as exc:
             abort_run(con, run_id, exc)
             raise

@@ -32,6 +32,20 @@ def ensure_registries(con) -> None:
     con.execute("COMMIT")
 
 
+def link_showing_progress(con, run_id: int, **options):
+    """link_articles with a progress bar on a terminal: linking a large batch takes minutes. Every
+    command that links (link, crawl, merge, reprocess) goes through here."""
+    from pipelines.link import link_articles
+
+    with progress("link") as update:
+        return link_articles(
+            con,
+            run_id,
+            progress=lambda done, total: update(advance=0, completed=done, total=total),
+            **options,
+        )
+
+
 def _pages(paths: list[Path], refuse, keep: WarcFilter, counts: WarcCounts):
     """(label, Page) for every usable row of every file; refuse(label, reason) for the others."""
     for path in paths:
@@ -145,19 +159,10 @@ def link(ctx, rebuild: bool, window_days: int) -> None:
         provtrack link            # new articles only
         provtrack link --all      # rebuild everything
     """
-    from pipelines.link import link_articles
-
     with ctx.db.writer() as con:
         run_id = start_run(con, "link", "--all" if rebuild else "")
         try:
-            with progress("link") as update:
-                summary = link_articles(
-                    con,
-                    run_id,
-                    rebuild=rebuild,
-                    window_days=window_days,
-                    progress=lambda done, total: update(advance=0, completed=done, total=total),
-                )
+            summary = link_showing_progress(con, run_id, rebuild=rebuild, window_days=window_days)
         except BaseException as exc:
             abort_run(con, run_id, exc)
             raise
