@@ -245,7 +245,7 @@ def test_demo_web_crawled_through_feeds_and_sitemaps_then_recrawl_fetches_only_l
         assert record.url == url and record.status == 200 and b"<html" in record.body.lower()
 
 
-def test_reprocess_rebuilds_from_the_archive_without_network(tmp_path, run_cli):
+def test_reprocess_rebuilds_from_the_archive_without_network(tmp_path, run_cli, monkeypatch):
     db = tmp_path / "r.duckdb"
     with SampleWeb(DEMO_WEB) as web:
         assert (
@@ -259,6 +259,16 @@ def test_reprocess_rebuilds_from_the_archive_without_network(tmp_path, run_cli):
         "7 archived pages: 0 new articles, 0 new versions, 7 unchanged, 0 without article text, 0 skipped"
         in result.stdout
     )
+    # a better extractor: every text changes. The archive is read a chunk at a time while each batch of
+    # new versions is written: the reading must neither miss, repeat nor block on those writes.
+    with duckdb.connect(str(db)) as con:
+        con.execute("UPDATE articles SET text = 'an older extraction', text_hash = 'old'")
+    monkeypatch.setattr("pipelines.store.crawl_state.ArchivedArticles.chunk_size", 2)
+    monkeypatch.setattr("pipelines.load.BATCH_SIZE", 3)
+    result = run_cli("reprocess", "--no-link", db=db)
+    assert result.exit_code == 0, result.output
+    assert "7 archived pages: 0 new articles, 7 new versions, 0 unchanged" in result.stdout
+    assert rows(db, "SELECT count(*), count(DISTINCT url), max(version) FROM articles") == [(14, 7, 2)]
 
 
 def test_reprocess_and_its_link_show_progress_on_a_terminal_and_keep_stdout_for_the_answer(tmp_path):

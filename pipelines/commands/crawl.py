@@ -387,7 +387,7 @@ def reprocess(ctx, no_link: bool, jobs: int | None) -> None:
     from pipelines.commands.loading import link_showing_progress
     from pipelines.load import Loader
     from pipelines.models import Page
-    from pipelines.store.crawl_state import archived_articles
+    from pipelines.store.crawl_state import ArchivedArticles
 
     root = archive_dir(ctx.db.path)
     unreadable: list[str] = []
@@ -417,10 +417,11 @@ def reprocess(ctx, no_link: bool, jobs: int | None) -> None:
             )
 
     with ctx.db.writer() as con:
-        found = archived_articles(con)
+        found = ArchivedArticles(con)
+        total = len(found)
         run_id = start_run(con, "reprocess", str(root))
         try:
-            with progress("reprocess", total=len(found)) as update, Loader(con, run_id, jobs=jobs) as loader:
+            with progress("reprocess", total=total) as update, Loader(con, run_id, jobs=jobs) as loader:
                 summary = loader.load(
                     pages(found),
                     on_skip,
@@ -434,7 +435,7 @@ def reprocess(ctx, no_link: bool, jobs: int | None) -> None:
         finish_run(con, run_id, summary.status, summary.as_counts(), "; ".join(summary.problems()))
     saved = summary.saved
     click.echo(
-        f"reprocess: {len(found)} archived pages: {saved.new_articles} new articles, "
+        f"reprocess: {total} archived pages: {saved.new_articles} new articles, "
         f"{saved.new_versions} new "
         f"versions, {saved.unchanged} unchanged, {summary.no_text} without article text, "
         f"{summary.skipped} skipped (run {run_id})" + (f"; {linked}" if linked is not None else "")

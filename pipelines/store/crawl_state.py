@@ -4,6 +4,7 @@ sitemap (for conditional GET and unchanged bodies), and every fetch with its pla
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta, timezone
 
@@ -145,12 +146,27 @@ def save_fetches(con: duckdb.DuckDBPyConnection, run_id: int, records: list[Fetc
         raise
 
 
-def archived_articles(con: duckdb.DuckDBPyConnection) -> list[ArchivedArticle]:
-    """The latest archived response of every crawled article URL, with the date claims to keep."""
-    found = []
-    for url, warc_file, offset, _fetched, outlet, dates in con.execute(
-        load_query("crawl/archived_articles")
-    ).fetchall():
-        candidates = [DateCandidate(d["source"], _utc(d["value"])) for d in (dates or [])]
-        found.append(ArchivedArticle(url, warc_file, int(offset), outlet, candidates))
-    return found
+class ArchivedArticles:
+    """The latest archived response of every crawled article URL, with the date claims to keep, read
+    in chunks through a cursor of its own: a year of crawling is a million of them, 1.3 GB as a list of
+    objects. The connection itself stays free for the writes of `provtrack reprocess`."""
+
+    chunk_size = 10_000
+
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        self.con = con
+        self.sql = load_query("crawl/archived_articles")
+
+    def __len__(self) -> int:
+        return self.con.execute(f"SELECT count(*) FROM ({self.sql})").fetchall()[0][0]
+
+    def __iter__(self) -> Iterator[ArchivedArticle]:
+        reader = self.con.cursor()
+        try:
+            reader.execute(self.sql)
+            while rows := reader.fetchmany(self.chunk_size):
+                for url, warc_file, offset, _fetched, outlet, dates in rows:
+                    candidates = [DateCandidate(d["source"], _utc(d["value"])) for d in (dates or [])]
+                    yield ArchivedArticle(url, warc_file, int(offset), outlet, candidates)
+        finally:
+            reader.close()
