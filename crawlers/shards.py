@@ -5,11 +5,11 @@ DuckDB, which allows only one writer, idempotently."""
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pipelines.files import replaced_when_done
 from pipelines.models import Article, Credit, DateCandidate
 from pipelines.store.articles import SaveResult
 
@@ -36,9 +36,8 @@ class ShardSink:
         if rows:
             self.written += 1
             final = self.folder / f"{self.worker}-{self.written:06d}.parquet"
-            partial = final.with_suffix(".parquet.partial")
-            to_frame([a for _, a in rows]).to_parquet(partial, index=False)
-            os.replace(partial, final)
+            with replaced_when_done(final) as partial:
+                to_frame([a for _, a in rows]).to_parquet(partial, index=False)
         # what the merge will make of them is known only then: count them as sent
         return {source: SaveResult(new_articles=len(articles)) for source, articles in by_source.items()}
 

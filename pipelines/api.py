@@ -13,10 +13,12 @@ than one query.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import pandas as pd
 
+from pipelines.files import replaced_when_done
 from pipelines.named_queries import named_queries
 from pipelines.store import Database
 
@@ -57,15 +59,18 @@ class ProvenanceDB:
             return explain_article(con, url)
 
     def export_parquet(self, out_dir: str | Path) -> list[Path]:
-        """Write every public view to out_dir/<view>.parquet; returns the files written."""
+        """Write every public view to out_dir/<view>.parquet, all from one snapshot of the database
+        (a crawl committing meanwhile cannot make them disagree); returns the files written."""
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
-        written = []
-        with self._db.reader() as con:
-            for view in PUBLIC_VIEWS:
-                target = out / f"{view}.parquet"
-                con.execute(f"COPY (SELECT * FROM {view}) TO '{target.as_posix()}' (FORMAT parquet)")
-                written.append(target)
+        written = [out / f"{view}.parquet" for view in PUBLIC_VIEWS]
+        # every file is replaced only once all are written: never a new origins beside old credits
+        with self._db.reader() as con, contextlib.ExitStack() as replace_at_end:
+            con.execute("BEGIN TRANSACTION")
+            for view, target in zip(PUBLIC_VIEWS, written):
+                partial = replace_at_end.enter_context(replaced_when_done(target))
+                con.execute(f"COPY (SELECT * FROM {view}) TO '{partial.as_posix()}' (FORMAT parquet)")
+            con.execute("COMMIT")
         return written
 
 

@@ -51,7 +51,8 @@ class ProvtrackGroup(click.Group):
         except (StoreError, OSError, ValueError) as exc:
             if _debug(ctx) or isinstance(exc, click.ClickException):
                 raise
-            raise UserError(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
+            first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise UserError(disk_full_text(exc) or first_line) from None
         except KeyboardInterrupt:
             raise UserError("interrupted; everything stored before is kept", EXIT_INTERRUPTED) from None
         except (RuntimeError, duckdb.Error) as exc:

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from pipelines.files import replaced_when_done
+
 if TYPE_CHECKING:  # imported where used: ~0.4 s that a crawl, which prints no table, need not pay
     import pandas as pd
 
@@ -47,7 +49,8 @@ def emit(frame: pd.DataFrame, fmt: str, out: str | None, title: str | None = Non
     if fmt == "parquet":
         if not out:
             raise click.UsageError("--format parquet writes a file: add --out FILE.parquet")
-        frame.to_parquet(out, index=False)
+        with replaced_when_done(out) as partial:
+            frame.to_parquet(partial, index=False)
         click.echo(f"wrote {len(frame)} rows to {out}", err=True)
         return
     if fmt == "csv":
@@ -58,8 +61,8 @@ def emit(frame: pd.DataFrame, fmt: str, out: str | None, title: str | None = Non
         text = None
     if text is not None:
         if out:
-            with open(out, "w", encoding="utf-8") as handle:
-                handle.write(text)
+            with replaced_when_done(out) as partial:
+                partial.write_text(text, encoding="utf-8")
         else:
             sys.stdout.write(text)
         return
@@ -78,7 +81,7 @@ def _print_table(frame: pd.DataFrame, out: str | None, title: str | None) -> Non
     for row in shown.itertuples(index=False):
         table.add_row(*("" if _missing(v) else str(v) for v in row))
     if out:
-        with open(out, "w", encoding="utf-8") as handle:
+        with replaced_when_done(out) as partial, open(partial, "w", encoding="utf-8") as handle:
             Console(file=handle, width=200).print(table)
     else:
         Console(width=None if sys.stdout.isatty() else 200).print(table)

@@ -15,6 +15,7 @@ import duckdb
 import pandas as pd
 
 from pipelines import QUERIES_DIR, __version__
+from pipelines.files import replaced_when_done
 from pipelines.store.db import load_query
 
 ASSETS = Path(__file__).with_name("report_assets")
@@ -39,10 +40,13 @@ class ReportSummary:
 
 
 def collect_report(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
-    """Every report query's rows by name, plus the one-row `summary`."""
+    """Every report query's rows by name, plus the one-row `summary`, all from one snapshot: a crawl
+    committing meanwhile cannot make the summary disagree with the drawings."""
     frames = {}
+    con.execute("BEGIN TRANSACTION")
     for name in ("summary", *QUERIES):
         frames[name] = con.execute(load_query(f"report/{name}")).df()  # read fully before the next one
+    con.execute("COMMIT")
     weeks = frames["weekly_dependence"]["week"]
     frames["weekly_dependence"]["week"] = pd.to_datetime(weeks).dt.date  # DATE, not a midnight timestamp
     return frames
@@ -55,7 +59,8 @@ def write_report(
     frames = collect_report(con)
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / "index.html"
-    path.write_text(render_report(frames, title=title), encoding="utf-8")
+    with replaced_when_done(path) as partial:
+        partial.write_text(render_report(frames, title=title), encoding="utf-8")
     lags = frames["copy_lags"]["hours_after_source"].notna().sum()
     return ReportSummary(
         path=path,

@@ -256,10 +256,21 @@ def test_a_crawl_killed_at_random_moments_again_and_again_stores_every_page_once
     assert _snapshot(db, "SELECT count(*) FROM runs WHERE status = 'running'") == [(0,)]
 
 
+def _files_at_most(limit: int):
+    """A subprocess preexec_fn: no file the process writes may grow beyond `limit` bytes. Such a write
+    fails (EFBIG) as one on a full disk does (ENOSPC), without needing a small file system."""
+    import resource
+
+    def limit_file_size() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a failed write, not a killed process
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return limit_file_size
+
+
 def test_a_crawl_that_fills_the_disk_fails_in_one_line_and_keeps_every_stored_batch(tmp_path):
     """A months-long cron job meets a full disk one night. The write limit of the process (RLIMIT_FSIZE,
     which fails writes as a full disk does, without needing a small file system) stands in for it."""
-    import resource
 
     from tests.fixtures.crawl.mockweb import MockWeb, Reply, rss
 
@@ -280,10 +291,6 @@ def test_a_crawl_that_fills_the_disk_fails_in_one_line_and_keeps_every_stored_ba
     # this test fail on its exit code, not pass by mistake.
     limit = db.stat().st_size + 100_000
 
-    def small_disk() -> None:
-        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a failed write, not a killed process
-        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
-
     args = ["crawl", "--feed", "http://full.test/rss.xml", "--no-link", "-s", "DOWNLOAD_DELAY=0",
             "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "PROVTRACK_BATCH_SIZE=10"]  # fmt: skip
     with MockWeb(routes) as web:
@@ -294,7 +301,7 @@ def test_a_crawl_that_fills_the_disk_fails_in_one_line_and_keeps_every_stored_ba
             capture_output=True,
             text=True,
             timeout=120,
-            preexec_fn=small_disk,
+            preexec_fn=_files_at_most(limit),
         )
         assert full.returncode == 1, full.stdout + full.stderr[-2000:]
         assert full.stderr.count("\n") <= 3 and "Traceback" not in full.stderr, full.stderr[-3000:]
@@ -313,18 +320,14 @@ def test_a_crawl_that_fills_the_disk_fails_in_one_line_and_keeps_every_stored_ba
 
 
 def test_link_on_a_full_disk_fails_in_one_line_and_the_next_link_finishes(tmp_path):
-    import resource
 
     db = tmp_path / "full.duckdb"
     assert _run(db, "ingest", str(write_jsonl(tmp_path / "rows.jsonl", _rows(200)))).returncode == 0
     limit = 300_000  # bytes a file may reach: the write-ahead log of the link outgrows it
-
-    def small_disk() -> None:
-        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
-
     link = [PROVTRACK, "--db", str(db), "link"]
-    full = subprocess.run(link, cwd=PROJECT_ROOT, capture_output=True, text=True, preexec_fn=small_disk)
+    full = subprocess.run(
+        link, cwd=PROJECT_ROOT, capture_output=True, text=True, preexec_fn=_files_at_most(limit)
+    )
     assert full.returncode == 1 and "Traceback" not in full.stderr, full.stderr[-3000:]
     assert full.stderr.startswith("Error: ") and full.stderr.count("\n") == 1, full.stderr
     assert "File too large (free some disk space; everything stored before is kept)" in full.stderr
@@ -333,3 +336,48 @@ def test_link_on_a_full_disk_fails_in_one_line_and_the_next_link_finishes(tmp_pa
     statuses = [s for _, s in _snapshot(db, "SELECT run_id, status FROM runs WHERE command = 'link'")]
     assert statuses[0] in ("failed", "interrupted") and statuses[1:] == ["ok"], statuses
     assert _broken_invariants(db) == {}
+
+
+def test_exports_and_answers_that_meet_a_full_disk_leave_the_previous_files_whole(tmp_path):
+    """Last night's export, report and query --out are what scripts read in the morning: a write that
+    fails halfway must leave them as they were, whole and readable, not truncated."""
+    db = tmp_path / "answers.duckdb"
+    out = tmp_path / "out"
+    assert _run(db, "ingest", str(write_jsonl(tmp_path / "few.jsonl", _rows(250)[:40]))).returncode == 0
+    assert _run(db, "link").returncode == 0
+    writes = {  # command: the files it writes
+        ("export", str(out)): ["article_origins.parquet", "credits.parquet"],
+        ("query", "select * from article_origins", "--format", "csv", "--out", str(out / "o.csv")): ["o.csv"],
+        ("report", "--out", str(out / "report")): ["report/index.html"],
+    }
+    for command in writes:
+        assert _run(db, *command).returncode == 0
+    before = _files(out)
+    assert sorted(before) == sorted(out / name for names in writes.values() for name in names)
+    assert _run(db, "ingest", str(write_jsonl(tmp_path / "all.jsonl", _rows(250)))).returncode == 0
+    assert _run(db, "link").returncode == 0
+
+    for command, names in writes.items():
+        # ~1 KB more than last night's files: 12 times the articles do not fit
+        limit = max(len(before[out / name]) for name in names) + 1_000
+        full = subprocess.run(
+            [PROVTRACK, "--db", str(db), *command],
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            preexec_fn=_files_at_most(limit),
+        )
+        assert full.returncode == 1, (command, full.stdout, full.stderr)
+        assert full.stderr.count("\n") == 1 and "File too large" in full.stderr, (command, full.stderr)
+        assert _files(out) == before, f"{command[0]} left a changed or half-written file"
+    origins = out / "article_origins.parquet"
+    assert _snapshot(db, f"SELECT count(*) FROM read_parquet('{origins}')") == [(40,)], "still readable"
+    for command in writes:
+        assert _run(db, *command).returncode == 0
+    assert _snapshot(db, f"SELECT count(*) FROM read_parquet('{origins}')") == [(500,)]
+    assert sorted(_files(out)) == sorted(before), "no partial file is left behind"
+
+
+def _files(folder: Path) -> dict[Path, bytes]:
+    """Every file under `folder` (hidden ones too) with its bytes."""
+    return {path: path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
