@@ -8,3 +8,5 @@ __version__ = "0.1.0"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 QUERIES_DIR = PROJECT_ROOT / "queries"
 DATA_DIR = PROJECT_ROOT / "data"
+#: The database every command and open_db() use unless told otherwise (--db, PROVTRACK_DB, a path).
+DEFAULT_DB = DATA_DIR / "provenance.duckdb"

@@ -1,7 +1,7 @@
 """Python access for notebooks: the public relations and named queries as pandas DataFrames.
 
     from pipelines.api import open_db
-    db = open_db("data/provenance.duckdb")
+    db = open_db()  # $PROVTRACK_DB, else data/provenance.duckdb; or open_db("path/to.duckdb")
     db.origins().query("credit_status == 'uncredited'")
     db.query("credit_honesty")
     db.query("new_carriers", agency="Sputnik", since="2026-11-01")
@@ -14,10 +14,12 @@ than one query.
 from __future__ import annotations
 
 import contextlib
+import os
 from pathlib import Path
 
 import pandas as pd
 
+from pipelines import DEFAULT_DB
 from pipelines.files import replaced_when_done
 from pipelines.named_queries import named_queries
 from pipelines.store import Database
@@ -62,10 +64,10 @@ class ProvenanceDB:
         """Write every public view to out_dir/<view>.parquet, all from one snapshot of the database
         (a crawl committing meanwhile cannot make them disagree); returns the files written."""
         out = Path(out_dir)
-        out.mkdir(parents=True, exist_ok=True)
         written = [out / f"{view}.parquet" for view in PUBLIC_VIEWS]
         # every file is replaced only once all are written: never a new origins beside old credits
         with self._db.reader() as con, contextlib.ExitStack() as replace_at_end:
+            out.mkdir(parents=True, exist_ok=True)  # not before the database is found
             con.execute("BEGIN TRANSACTION")
             for view, target in zip(PUBLIC_VIEWS, written):
                 partial = replace_at_end.enter_context(replaced_when_done(target))
@@ -74,6 +76,7 @@ class ProvenanceDB:
         return written
 
 
-def open_db(path: str | Path = "data/provenance.duckdb", wait: float = 60.0) -> ProvenanceDB:
-    """A read-only handle on a provtrack database."""
-    return ProvenanceDB(path, wait)
+def open_db(path: str | Path | None = None, wait: float = 60.0) -> ProvenanceDB:
+    """A read-only handle on a provtrack database: `path`, else $PROVTRACK_DB, else the one the
+    commands use by default (data/provenance.duckdb in the checkout, wherever the notebook runs)."""
+    return ProvenanceDB(path or os.environ.get("PROVTRACK_DB") or DEFAULT_DB, wait)

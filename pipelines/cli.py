@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 import duckdb
 
-from pipelines import DATA_DIR, __version__
+from pipelines import DEFAULT_DB, __version__
 from pipelines.store import Database, DatabaseLocked, StoreError
 from pipelines.store.db import disk_full_text
 from pipelines.store.runs import is_interrupt
@@ -17,7 +17,6 @@ from pipelines.store.runs import is_interrupt
 EXIT_PARTIAL = 3  # the command finished, but some inputs or sources failed (each was named)
 EXIT_LOCKED = 75  # another run holds the database (EX_TEMPFAIL: cron may simply retry later)
 EXIT_INTERRUPTED = 130  # stopped by Ctrl-C or SIGTERM (128 + SIGINT, as shells report it)
-DEFAULT_DB = DATA_DIR / "provenance.duckdb"
 
 
 class Context:

@@ -171,3 +171,27 @@ def test_db_ending_in_a_slash_is_a_folder_not_a_file_named_like_it(run_cli, tmp_
     result = run_cli("migrate", db=f"{tmp_path}/newdir/")
     assert result.exit_code == 2 and "names a folder" in result.stderr
     assert not (tmp_path / "newdir").exists()
+
+
+def test_a_failing_query_is_one_line_and_debug_shows_the_traceback(loaded):
+    """--debug promises tracebacks instead of one-line errors, for a bad query too."""
+    import duckdb
+
+    result = loaded("query", "select * from no_such_table")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: query failed: Catalog Error") and result.stderr.count("\n") == 1
+    with pytest.raises(duckdb.CatalogException, match="no_such_table"):
+        loaded("--debug", "query", "select * from no_such_table")
+
+
+def test_commands_that_only_work_on_stored_articles_refuse_a_missing_database(run_cli, tmp_path):
+    """A mistyped --db in a crontab: `link` used to create an empty database there and report success
+    every night. Commands that add articles (ingest, crawl, merge) create it; the others name it."""
+    missing = tmp_path / "typo" / "provenance.duckdb"
+    for command in (["link"], ["reprocess"], ["export", str(tmp_path / "out")], ["query", "credit_honesty"]):
+        result = run_cli(*command, db=missing)
+        assert result.exit_code == 1, (command, result.output)
+        assert f"no database at {missing}" in result.stderr and "--db or PROVTRACK_DB" in result.stderr
+    assert not (tmp_path / "typo").exists() and not (tmp_path / "out").exists(), "nothing created"
+    assert run_cli("ingest", str(write_jsonl(tmp_path / "none.jsonl", [])), db=missing).exit_code == 0
+    assert missing.exists()

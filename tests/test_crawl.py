@@ -802,6 +802,21 @@ def test_researchers_can_query_while_a_crawl_runs_and_a_second_crawl_gives_way(t
 # -- the site spider on a mock news web around real pages -----------------------------------------
 
 
+def test_a_site_whose_feed_lists_its_linked_articles_counts_each_once_with_the_feeds_date(tmp_path):
+    """The home page links four articles and announces a feed listing them: two requests for each URL,
+    one dropped by the scheduler as a duplicate. The line said "8 articles fetched" for 4 pages, and
+    three of them lost the feed's publication date."""
+    db = tmp_path / "site.duckdb"
+    with SampleWeb(DEMO_WEB) as web:
+        result = crawl(db, web.proxy, "--site", "http://river-city-news.example/", "--no-link")
+        fetched = [u for u in web.requests if "/news/" in u]
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert len(fetched) == len(set(fetched)) == 4
+    assert "4 articles fetched, 0 already stored; 4 new," in result.stdout, result.stdout
+    dated = rows(db, "SELECT count(DISTINCT article_id) FROM article_dates WHERE source = 'feed'")
+    assert dated == [(4,)], "the feed's date kept for every article"
+
+
 def test_site_spider_and_gzipped_sitemaps_on_a_mock_web_of_real_pages(tmp_path):
     if not (CORPORA / "pages").exists():
         pytest.skip(

@@ -8,6 +8,7 @@ from __future__ import annotations
 import shutil
 import signal
 import socket
+import re
 import subprocess
 import sys
 import time
@@ -105,6 +106,8 @@ def test_three_workers_fetch_every_page_once_and_merge_stores_each_once(tmp_path
         feed_hits = web.hits[FEED]
     assert all("articles written to" in out for out in outputs)
     assert feed_hits == 1, "one worker seeds the cycle"
+    counted = [int(n) for out in outputs for n in re.findall(r"(\d+) articles fetched", out)]
+    assert sum(counted) == len(urls), f"each page counted by the worker that fetched it: {outputs}"
     assert set(hits.values()) == {1}, (
         f"pages fetched more than once: {[u for u, h in hits.items() if h != 1]}"
     )

@@ -45,3 +45,40 @@ def test_the_committed_data_dictionary_is_current():
     assert committed == render_markdown(), (
         "regenerate: python -m pipelines.data_dictionary > docs/data-dictionary.md"
     )
+
+
+def _documented_examples() -> list[tuple[str, str]]:
+    """(where, text) for the README and every command's --help."""
+    import click
+
+    from pipelines.cli import cli
+
+    texts = [("README.md", (PROJECT_ROOT / "README.md").read_text(encoding="utf-8"))]
+    with click.Context(cli) as ctx:
+        for name, command in cli.commands.items():
+            subcommands = getattr(command, "commands", {}) or {"": command}
+            for sub_name, sub in subcommands.items():
+                texts.append((f"provtrack {name} {sub_name} --help".replace("  ", " "), sub.get_help(ctx)))
+    return texts
+
+
+def test_every_documented_named_query_exists_with_the_parameters_shown():
+    """A researcher copies an example from the README or --help: a query name or -p parameter that does
+    not exist ends their first try in a usage error."""
+    import re
+
+    queries = named_queries()
+    checked = 0
+    for where, text in _documented_examples():
+        for example in re.findall(r"provtrack query ([a-z_]+)((?: (?!#)\S+)*)", text):
+            name, rest = example
+            if name in ("select", "with", "from"):  # SQL, not a named query
+                continue
+            assert name in queries, f"{where}: `provtrack query {name}` is no named query"
+            shown = set(re.findall(r"-p (\w+)=", rest))
+            assert shown == set(queries[name].parameters), (
+                f"{where}: `provtrack query {name}{rest}` passes {sorted(shown)}, "
+                f"the query takes {sorted(queries[name].parameters)}"
+            )
+            checked += 1
+    assert checked >= 5, f"only {checked} examples found: is the pattern still right?"

@@ -216,3 +216,17 @@ def test_python_api_returns_dataframes_and_exports_parquet(seeded, tmp_path):
     files = db.export_parquet(tmp_path / "out")
     assert [f.name for f in files] == ["article_origins.parquet", "credits.parquet"]
     assert len(pd.read_parquet(files[0])) == len(SEED)
+
+
+def test_open_db_without_a_path_finds_the_database_the_commands_use(seeded, tmp_path, monkeypatch):
+    """A notebook started anywhere opens $PROVTRACK_DB as the commands do, not a path relative to the
+    notebook's folder; a missing database is named with how to make or choose one."""
+    from pipelines.api import open_db
+    from pipelines.store import StoreError
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PROVTRACK_DB", str(seeded))
+    assert len(open_db().origins()) == len(SEED)
+    monkeypatch.setenv("PROVTRACK_DB", str(tmp_path / "none.duckdb"))
+    with pytest.raises(StoreError, match=r"no database at .*none\.duckdb: run .* or name another"):
+        open_db().origins()

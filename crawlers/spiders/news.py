@@ -378,11 +378,14 @@ class NewsSpider(scrapy.Spider):
         except (lxml.etree.ParserError, ValueError):
             yield FetchItem(self.fetch_record(response, "site"))
             return
-        if depth > 0 and looks_like_article(tree, response.url):
-            key = response.meta.get("pt_key") or normalize_url(response.url)
-            self.job.reports[source].requested += 1
-            self.pending[key] = Pending(source, self.job.started)
-            self.requested.add(key)
+        key = response.meta.get("pt_key")  # set on every link followed (depth > 0)
+        if key and key not in self.fetched and looks_like_article(tree, response.url):
+            if key not in self.pending:
+                self.job.reports[source].requested += 1
+                self.pending[key] = Pending(source, self.job.started)
+                self.requested.add(key)
+            # else a feed or sitemap of the site listed it too, and the scheduler dropped that request
+            # as this one's duplicate: one article, counted once, with the listing's date and title
             yield from self.article_item(response, html, key)
         else:
             yield FetchItem(self.fetch_record(response, "site"))
@@ -434,8 +437,7 @@ class NewsSpider(scrapy.Spider):
                 response.headers.get(b"Content-Type", b"").decode("latin-1").split(";")[0] or "unknown type"
             )
             yield from self.article_error(
-                response.meta["pt_source"],
-                key,
+                response.meta,
                 f"{response.url}: not an HTML page ({kind})",
                 self.fetch_record(response, "article"),
             )
@@ -445,7 +447,7 @@ class NewsSpider(scrapy.Spider):
     def article_item(self, response, html: str | None, key: str):
         """The ArticlePage of a fetched article; without `html` the raw body goes to the cleaning
         process, which decodes it (pipelines.archive.decode_body, as decode_html does)."""
-        pending = self.pending.pop(key, None) or pending_from_meta(response.meta, self.job.started)
+        pending = self.take_pending(key, response.meta)
         self.fetched.add(key)
         record = self.fetch_record(response, "article")
         record.url = key
@@ -483,12 +485,19 @@ class NewsSpider(scrapy.Spider):
         status, reason = describe_failure(failure, self.page_maxsize)
         record = self.failure_record(request, "article", status, reason)
         record.url = request.meta["pt_key"]
-        yield from self.article_error(
-            request.meta["pt_source"], request.meta["pt_key"], f"{request.url}: {reason}", record
-        )
+        yield from self.article_error(request.meta, f"{request.url}: {reason}", record)
 
-    def article_error(self, source: str, key: str, message: str, record: FetchRecord):
-        self.pending.pop(key, None)
+    def take_pending(self, key: str, meta: dict) -> Pending:
+        """What the listings said about an article whose response (or failure) came. One queued by
+        another worker of a shared frontier is counted here, by the worker that fetched it."""
+        pending = self.pending.pop(key, None)
+        if pending is None:
+            pending = pending_from_meta(meta, self.job.started)
+            self.job.reports[pending.source].requested += 1
+        return pending
+
+    def article_error(self, meta: dict, message: str, record: FetchRecord):
+        source = self.take_pending(meta["pt_key"], meta).source
         report = self.job.reports[source]
         report.failed += 1
         report.errors.append(message)
@@ -513,7 +522,12 @@ class NewsSpider(scrapy.Spider):
         # never come back: name them rather than lose them silently. With a shared frontier, other
         # workers fetched the rest of what this one queued. After a stop by signal ("shutdown") the
         # pages not fetched yet are no failure: run_crawl counts them as left for the next run.
-        if self.job.frontier is not None or reason == "shutdown":
+        if reason == "shutdown":
+            return
+        if self.job.frontier is not None:
+            for pending in self.pending.values():  # another worker fetched it: not ours to count
+                self.job.reports[pending.source].requested -= 1
+            self.pending.clear()
             return
         for key, pending in self.pending.items():
             report = self.job.reports[pending.source]

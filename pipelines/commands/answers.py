@@ -46,7 +46,7 @@ def query(
     Examples:
         provtrack query --list
         provtrack query "select origin_agency, count(*) from article_origins group by 1"
-        provtrack query agency_dependence -p agency=Sputnik --format csv
+        provtrack query new_carriers -p agency=Sputnik -p since=2026-11-01 --format csv
     """
     queries = named_queries()
     if list_only or not name_or_sql:
@@ -94,6 +94,8 @@ def query(
         try:
             frame = con.execute(sql, bound or None).df()
         except duckdb.Error as exc:
+            if ctx.debug:
+                raise
             raise click.ClickException(f"query failed: {str(exc).splitlines()[0]}") from None
     if frame.empty and bound:
         given = ", ".join(f"{key}={value!r}" for key, value in bound.items())

@@ -416,7 +416,7 @@ def reprocess(ctx, no_link: bool, jobs: int | None) -> None:
                 ),
             )
 
-    with ctx.db.writer() as con:
+    with ctx.db.writer(create=False) as con:
         found = ArchivedArticles(con)
         total = len(found)
         run_id = start_run(con, "reprocess", str(root))

@@ -159,7 +159,7 @@ def link(ctx, rebuild: bool, window_days: int) -> None:
         provtrack link            # new articles only
         provtrack link --all      # rebuild everything
     """
-    with ctx.db.writer() as con:
+    with ctx.db.writer(create=False) as con:
         run_id = start_run(con, "link", "--all" if rebuild else "")
         try:
             summary = link_showing_progress(con, run_id, rebuild=rebuild, window_days=window_days)

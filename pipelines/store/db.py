@@ -78,8 +78,12 @@ class Database:
         self.wait = wait
 
     @contextlib.contextmanager
-    def writer(self, *, migrate: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A read-write connection held under the writer lock for the whole `with` block."""
+    def writer(self, *, migrate: bool = True, create: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-write connection held under the writer lock for the whole `with` block. With
+        create=False a missing file is an error: `link` on a mistyped --db would otherwise make an
+        empty database and report success every night."""
+        if not create:
+            self._must_exist()
         with self.write_session(migrate=migrate) as session, session.connection() as con:
             yield con
 
@@ -98,16 +102,19 @@ class Database:
     @contextlib.contextmanager
     def reader(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A read-only connection; waits (bounded) while a writer has the file open."""
-        if not self.path.exists():
-            raise StoreError(
-                f"no database at {self.path}: run `provtrack ingest`, `provtrack crawl` or "
-                "`provtrack migrate` first (or pass --db)"
-            )
+        self._must_exist()
         con = self._connect(read_only=True)
         try:
             yield con
         finally:
             con.close()
+
+    def _must_exist(self) -> None:
+        if not self.path.exists():
+            raise StoreError(
+                f"no database at {self.path}: run `provtrack ingest`, `provtrack crawl` or "
+                "`provtrack migrate` first, or name another (--db or PROVTRACK_DB)"
+            )
 
     @contextlib.contextmanager
     def _writer_lock(self) -> Iterator[None]:

@@ -6,7 +6,7 @@ CREATE SEQUENCE run_id_seq START 1;
 CREATE SEQUENCE fetch_id_seq START 1;
 CREATE SEQUENCE article_id_seq START 1;
 
--- One command invocation that wrote to the database. status: running / ok / partial / failed.
+-- One command invocation that wrote to the database, with its outcome.
 -- A run left 'running' after its process is gone did not finish (see `provtrack runs`).
 CREATE TABLE runs (
     run_id              BIGINT PRIMARY KEY DEFAULT nextval('run_id_seq'),  -- id of the run; every row a run writes carries it
@@ -58,7 +58,7 @@ CREATE TABLE fetches (
     fetch_id       BIGINT PRIMARY KEY DEFAULT nextval('fetch_id_seq'),  -- id of the fetch
     run_id         BIGINT NOT NULL,  -- run that fetched
     url            VARCHAR NOT NULL,  -- requested URL (normalised)
-    kind           VARCHAR,  -- feed / sitemap / page / robots
+    kind           VARCHAR,  -- article / site (a home or listing page) / feed / sitemap / robots
     status         INTEGER,  -- HTTP status, null when no response
     fetched_at     TIMESTAMP NOT NULL,  -- when (UTC)
     content_type   VARCHAR,  -- Content-Type of the response

@@ -9,9 +9,8 @@ CREATE TABLE link_postings (
     t          TIMESTAMP NOT NULL  -- published_at, else first_seen_at (for the time window)
 );
 
--- Article versions the link stage has indexed and judged; absent = still to link.
---   n_tokens, n_fps: size of the text and of its fingerprint sample. scheme: the shingling scheme
---   that wrote its postings (a new scheme needs `provtrack link --all`).
+-- Article versions the link stage has indexed and judged; absent = still to link. Versions indexed
+-- under an older shingling scheme need `provtrack link --all`.
 CREATE TABLE link_state (
     article_id BIGINT PRIMARY KEY,  -- the article version
     n_tokens   INTEGER NOT NULL,  -- tokens in its text

@@ -1,4 +1,6 @@
--- 004 merged shards: which Parquet shards of distributed crawl workers `provtrack merge` has loaded.
+-- 004 merged shards: what `provtrack merge` has loaded.
+
+-- The Parquet shards of distributed crawl workers already loaded, each once.
 CREATE TABLE merged_shards (
     shard     VARCHAR PRIMARY KEY,  -- file name of the shard
     articles  INTEGER NOT NULL,  -- rows it held
