@@ -26,4 +26,4 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 clean:
-	rm -rf $(VENV) *.egg-info $(DEMO_DB) $(DEMO_DB).wal
+	rm -rf $(VENV) *.egg-info $(DEMO_DB) $(DEMO_DB).wal $(DEMO_DB).lock

@@ -72,7 +72,8 @@ def select_sources(
     for name in names:
         if name not in registered:
             raise SourceError(
-                f"unknown source {name!r}{_suggest(name, registered)} (`provtrack sources` lists them)"
+                f"unknown source {name!r}{_suggest(name, registered)} "
+                f"(`provtrack sources{f' --sources {registry}' if registry else ''}` lists them)"
             )
         chosen.append(from_registry(registered[name]))
     for option, kind, urls in (

@@ -57,6 +57,9 @@ def emit(frame: pd.DataFrame, fmt: str, out: str | None, title: str | None = Non
         text = frame.to_csv(index=False)
     elif fmt == "json":
         text = frame.to_json(orient="records", date_format="iso", force_ascii=False, lines=True)
+        # pandas writes every "/" as "\/" (valid JSON, but URLs become unreadable and ungreppable).
+        # Safe to undo: a backslash of the data is written "\\", so "\/" only ever escapes a slash.
+        text = text.replace("\\/", "/")
     else:
         text = None
     if text is not None:

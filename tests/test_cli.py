@@ -195,3 +195,20 @@ def test_commands_that_only_work_on_stored_articles_refuse_a_missing_database(ru
     assert not (tmp_path / "typo").exists() and not (tmp_path / "out").exists(), "nothing created"
     assert run_cli("ingest", str(write_jsonl(tmp_path / "none.jsonl", [])), db=missing).exit_code == 0
     assert missing.exists()
+
+
+def test_json_lines_keep_urls_readable_and_every_value_exact(loaded):
+    sql = r"select 'https://a.example/news/1' as url, 'back\slash/and\/both' as odd"
+    out = loaded("query", sql, "--format", "json").stdout
+    assert '"url":"https://a.example/news/1"' in out, "a URL a researcher can grep for"
+    assert json.loads(out) == {"url": "https://a.example/news/1", "odd": r"back\slash/and\/both"}
+
+
+def test_sources_lists_the_registry_a_crawl_is_given(run_cli):
+    from pipelines import DATA_DIR
+
+    listed = run_cli("sources", "--sources", str(DATA_DIR / "demo" / "sources.toml"), "--format", "csv")
+    assert listed.exit_code == 0 and "tass-demo,TASS," in listed.stdout
+    unknown = run_cli("crawl", "--sources", str(DATA_DIR / "demo" / "sources.toml"), "tass-dem")
+    assert unknown.exit_code == 2
+    assert "did you mean tass-demo" in unknown.stderr and "provtrack sources --sources " in unknown.stderr

@@ -90,13 +90,21 @@ def agencies(fmt: str, out: str | None) -> None:
 
 
 @cli.command()
+@click.option(
+    "--sources",
+    "registry",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    default=None,
+    help="Sources registry to list (default data/sources.toml), as `crawl --sources` takes.",
+)
 @output_options
-def sources(fmt: str, out: str | None) -> None:
+def sources(registry: Path | None, fmt: str, out: str | None) -> None:
     """List the registered crawl sources (data/sources.toml); unverified URLs are marked.
 
     \b
     Example:
         provtrack sources
+        provtrack sources --sources data/demo/sources.toml
     """
     import pandas as pd  # only when asked: pandas takes ~0.4 s to import, every command would pay it
 
@@ -111,7 +119,7 @@ def sources(fmt: str, out: str | None) -> None:
                 "verified": s.verified,
                 "republishes": ", ".join(s.republishes),
             }
-            for s in load_sources()
+            for s in load_sources(registry)
         ]
     )
     emit(frame, fmt, out, title=f"{len(frame)} sources")

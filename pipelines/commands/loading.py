@@ -248,7 +248,7 @@ def demo(ctx, keep: bool, serve: bool, port: int) -> None:
     fetched = sum(r.requested for r in reports)
     click.echo(
         f"crawled {len(sources)} sites through their feeds and sitemaps ({requests} requests): "
-        f"{fetched} article pages, {stored} articles stored;\nlink: {links}"
+        f"{fetched} article pages, {stored} articles stored.\nlink: {links}"
     )
     emit(frame, "table", None, title="what provtrack found (article_origins)")
     if longest:
