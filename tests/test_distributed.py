@@ -5,10 +5,10 @@ a restarted worker resumes."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import signal
 import socket
-import re
 import subprocess
 import sys
 import time

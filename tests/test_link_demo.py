@@ -26,6 +26,7 @@ COLUMNS = ("source_url", "origin_agency", "hops", "derivation", "credit_status")
 
 
 def test_demo_matches_expected_chains(run_cli, tmp_db):
+    assert run_cli("migrate").exit_code == 0
     assert run_cli("link").exit_code == 0  # a database holding only link runs is the demo's to replace
     result = run_cli("demo")
     assert result.exit_code == 0, result.output
