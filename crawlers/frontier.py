@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 import logging
 import os
 import socket
@@ -31,6 +32,7 @@ DEAD_AFTER_SECONDS = 4.0
 #: queued the feeds yet.
 STARTUP_GRACE_SECONDS = 3.0
 POLL_SECONDS = 0.5
+LISTING_TTL_SECONDS = 2 * 24 * 3600  # a listing outlives any crawl cycle, not the crawl's months
 #: Requests whose result always reaches the store as an item, so they can be marked done there.
 TRACKED_KINDS = ("article", "feed", "sitemap", "site")
 
@@ -125,14 +127,47 @@ class Frontier:
             return False
         return not any(self.redis.hlen(k) for k in self.redis.scan_iter(match=self.key("inflight", "*")))
 
-    async def wait_for_slot(self, domain: str, delay: float) -> None:
-        """Politeness across workers: at most one request to `domain` per `delay` seconds."""
+    def share_listing(self, key: str, listing: dict) -> None:
+        """What a feed or sitemap said of an article (date, title), for a worker that reaches the page
+        through a site link queued before the listing was read (the queue drops the listing's request)."""
+        self.redis.set(self.key("listing", key), json.dumps(listing), ex=LISTING_TTL_SECONDS)
+
+    def listing(self, key: str) -> dict | None:
+        shared = self.redis.get(self.key("listing", key))
+        return json.loads(shared) if shared is not None else None
+
+    def first_to_see(self, key: str, role: str) -> str:
+        """What a page was first taken for: "listing" (a feed or sitemap listed it), or, by a worker
+        that reached it through a site link, "article" or "plain". The first claim wins, atomically,
+        and every later claim learns it (spiders.news.NewsSpider.site_page_is)."""
+        claim = self.key("first", key)
+        if self.redis.set(claim, role, nx=True, ex=LISTING_TTL_SECONDS):
+            return role
+        return (self.redis.get(claim) or role.encode()).decode()
+
+    def relist(self, key: str) -> bool:
+        """A listing met a page claimed "plain": turn the claim into "listing", atomically. True for the
+        one worker that turned it, which fetches the page again as an article; every other worker (and
+        every later cycle) then sees "listing" and leaves it to the duplicate filter."""
+        claim = self.key("first", key)
+        with self.redis.pipeline(transaction=True) as both:
+            both.getset(claim, "listing")
+            both.expire(claim, LISTING_TTL_SECONDS)
+            previous, _ = both.execute()
+        return previous == b"plain"
+
+    async def wait_for_slot(self, domain: str, delay: float, stopping=lambda: False) -> bool:
+        """Politeness across workers: at most one request to `domain` per `delay` seconds. False when
+        `stopping()` turned true while waiting (the crawl is being stopped: the request is not sent)."""
         if delay <= 0:
-            return
+            return True
         key = self.key("polite", domain)
         while not self.redis.set(key, self.worker, nx=True, px=int(delay * 1000)):
+            if stopping():
+                return False
             wait = self.redis.pttl(key)
-            await asyncio.sleep(max(wait, 10) / 1000)
+            await asyncio.sleep(min(max(wait, 10), 500) / 1000)
+        return True
 
 
 class FrontierError(RuntimeError):
@@ -214,17 +249,21 @@ class FrontierScheduler(Scheduler):
 class FrontierPolitenessMiddleware:
     """Downloader middleware: waits for the request's domain slot in Redis (DOWNLOAD_DELAY apart)."""
 
-    def __init__(self, frontier: Frontier, delay: float):
+    def __init__(self, frontier: Frontier, delay: float, crawler):
         self.frontier = frontier
         self.delay = delay
+        self.crawler = crawler
 
     @classmethod
     def from_crawler(cls, crawler):
         s = crawler.settings
         frontier = Frontier(s["REDIS_URL"], s["PROVTRACK_FRONTIER_NAME"], s["PROVTRACK_FRONTIER_WORKER"])
-        return cls(frontier, s.getfloat("PROVTRACK_FRONTIER_DELAY"))
+        return cls(frontier, s.getfloat("PROVTRACK_FRONTIER_DELAY"), crawler)
 
     async def process_request(self, request):
+        from crawlers.middlewares import is_stopping, stopped_before_sent
+
         host = (urlsplit(request.url).hostname or "").lower()
-        await self.frontier.wait_for_slot(host, self.delay)
+        if not await self.frontier.wait_for_slot(host, self.delay, lambda: is_stopping(self.crawler)):
+            raise stopped_before_sent(request)
         return None

@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from pipelines.models import DateCandidate, Page
 from pipelines.store.crawl_state import FetchRecord
 
+#: request.meta key of a request a stop dropped before it was sent (crawlers.middlewares.StopGate)
+STOPPED_BEFORE_SENT = "pt_stopped_before_sent"
+
 
 @dataclass
 class ArticlePage:

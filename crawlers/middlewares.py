@@ -15,6 +15,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.task import deferLater
 
+from crawlers.items import STOPPED_BEFORE_SENT
 from pipelines.urls import normalize_url
 
 logger = logging.getLogger(__name__)
@@ -164,3 +165,47 @@ class WarcMiddleware:
         )
         request.meta["pt_fetched_at"] = datetime.now(timezone.utc)
         return response
+
+
+def stopped_before_sent(request) -> IgnoreRequest:
+    """The exception that drops `request` unsent on a stop, marked so that the spider's errbacks leave
+    its page for the next run rather than call it failed."""
+    request.meta[STOPPED_BEFORE_SENT] = True
+    return IgnoreRequest("the crawl stopped before this request was sent")
+
+
+class StopGateMiddleware:
+    """Last before the download: once the crawl is stopping (Ctrl-C, SIGTERM), a request that still
+    comes through (released by robots.txt, by the frontier's politeness, by a retry) is dropped unsent.
+    Without it Scrapy sends every such request, one per download delay, before it exits."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_request(self, request):
+        if is_stopping(self.crawler):
+            raise stopped_before_sent(request)
+        return None
+
+
+def is_stopping(crawler) -> bool:
+    engine = crawler.engine
+    return engine is not None and not engine.running
+
+
+def drop_unsent_requests(downloader) -> int:
+    """On a stop, the requests the downloader holds back for the download delay (past every middleware
+    already, so StopGateMiddleware cannot see them) are dropped unsent too. Returns how many."""
+    from twisted.python.failure import Failure
+
+    dropped = 0
+    for slot in list(downloader.slots.values()):
+        while slot.queue:
+            request, waiting = slot.queue.popleft()
+            waiting.errback(Failure(stopped_before_sent(request)))
+            dropped += 1
+    return dropped

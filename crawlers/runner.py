@@ -21,6 +21,7 @@ from scrapy.settings import Settings
 
 from crawlers import settings as default_settings
 from crawlers.job import CrawlJob, SourceReport
+from crawlers.middlewares import drop_unsent_requests
 from crawlers.shards import ShardSink
 from crawlers.sources import CrawlSource
 from crawlers.spiders.news import NewsSpider
@@ -93,7 +94,10 @@ class _StopOnSignal:
             "received %s: finishing the pages in flight (send it again to stop at once)",
             signal.Signals(signum).name,
         )
-        self.process.stop()
+        self.process.stop()  # the engine takes nothing more from the scheduler
+        for crawler in self.process.crawlers:
+            if crawler.engine is not None:
+                drop_unsent_requests(crawler.engine.downloader)
 
     @staticmethod
     def _stop_now() -> None:

@@ -72,6 +72,7 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
     "crawlers.middlewares.LeanMetaRefreshMiddleware": 580,
     "crawlers.middlewares.WarcMiddleware": 950,
+    "crawlers.middlewares.StopGateMiddleware": 990,
 }
 ITEM_PIPELINES = {"crawlers.pipelines.StorePipeline": 300}
 

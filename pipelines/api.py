@@ -65,7 +65,7 @@ class ProvenanceDB:
         (a crawl committing meanwhile cannot make them disagree); returns the files written."""
         out = Path(out_dir)
         written = [out / f"{view}.parquet" for view in PUBLIC_VIEWS]
-        # every file is replaced only once all are written: never a new origins beside old credits
+        # the files are renamed into place only once all are written (two renames, microseconds apart)
         with self._db.reader() as con, contextlib.ExitStack() as replace_at_end:
             out.mkdir(parents=True, exist_ok=True)  # not before the database is found
             con.execute("BEGIN TRANSACTION")

@@ -84,12 +84,12 @@ def choose_source(cands: list[Candidate]) -> Candidate | None:
 
 
 def own_origin_credit(m: ArticleMeta) -> str | None:
-    """The agency the page itself names as origin (or contributor), not counting its own agency."""
-    for role in CREDIT_ROLES:
-        for agency, r in m.credits:
-            if r == role and agency != m.agency:
-                return agency
-    return None
+    """The agency the page itself names as origin (or contributor), not counting its own agency: the
+    first of its credits, which come ranked by queries/views/_credit_rank.sql (the rule the
+    article_origins view applies to articles not linked yet). On an agency's own site only an origin
+    credit counts: "with reporting by Reuters" does not make a TASS story Reuters copy."""
+    roles = ("origin",) if m.is_agency else CREDIT_ROLES
+    return next((agency for agency, role in m.credits if role in roles and agency != m.agency), None)
 
 
 #: a line that hands the story to someone else: "Source: X", "Via: X", "Originally published by X",
@@ -134,13 +134,14 @@ def credit_status(m: ArticleMeta, origin_agency: str | None, names_intermediary:
 
 
 def original(m: ArticleMeta) -> Chain:
-    """An article with no text source: the agency's own story, a credited copy whose original is not
-    in the database (evidence 'credit', hops 1, no origin article), or an original of its outlet."""
-    if m.is_agency:
-        return Chain(m.article_id, None, m.article_id, m.agency, 0, "none", None, "self", None, m.article_id)
+    """An article with no text source: a credited copy whose original is not in the database
+    (evidence 'credit', hops 1, no origin article; on an agency's own site too, when it runs another
+    agency's copy), the agency's own story, or an original of its outlet."""
     credited = own_origin_credit(m)
     if credited is not None:
         return Chain(m.article_id, None, None, credited, 1, "none", None, "credited", "credit", m.article_id)
+    if m.is_agency:
+        return Chain(m.article_id, None, m.article_id, m.agency, 0, "none", None, "self", None, m.article_id)
     return Chain(m.article_id, None, m.article_id, None, 0, "none", None, None, None, m.article_id)
 
 

@@ -131,3 +131,8 @@ from pipelines.commands import (  # noqa: E402,F401
     loading,
     report,
 )
+
+if __name__ == "__main__":  # `python -m pipelines.cli`: run the copy of this module the commands joined
+    from pipelines.cli import main as registered_main
+
+    registered_main()

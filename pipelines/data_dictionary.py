@@ -88,6 +88,8 @@ def tables() -> list[Relation]:
 def _headed_files(folder, kind: str) -> list[Relation]:
     found = []
     for path in sorted(folder.glob("*.sql")):
+        if path.stem.startswith("_"):
+            continue  # a macro the views use (queries/views/_credit_rank.sql), not a relation
         lines = path.read_text(encoding="utf-8").splitlines()
         header = []
         for line in lines:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sys
 from typing import TYPE_CHECKING
 
 import click
 
-from pipelines.files import replaced_when_done
+from pipelines.files import is_stream, replaced_when_done
 
 if TYPE_CHECKING:  # imported where used: ~0.4 s that a crawl, which prints no table, need not pay
     import pandas as pd
@@ -44,6 +45,38 @@ def output_options(func):
     return wrapper
 
 
+@contextlib.contextmanager
+def _text_file(out: str):
+    """The --out file to write text to: replaced whole when done, or, for /dev/stdout and the like,
+    appended to (the shell may have opened it with >>, which a plain open for writing would empty)."""
+    if is_stream(out):
+        with open(out, "a", encoding="utf-8") as handle:
+            yield handle
+        return
+    with replaced_when_done(out) as partial, open(partial, "w", encoding="utf-8") as handle:
+        yield handle
+
+
+def dates_as_dates(frame: pd.DataFrame, description) -> pd.DataFrame:
+    """DuckDB DATE columns arrive in pandas as midnight timestamps: give them back as dates, so that a
+    week prints as 2026-11-16 (JSON said 2026-11-16T00:00:00.000). `description`: the result's."""
+    for position, (_, type_code, *_) in enumerate(description or ()):
+        column = frame.iloc[:, position]  # by position: two columns may share a name
+        if str(type_code) == "DATE" and str(column.dtype).startswith("datetime64"):
+            frame.isetitem(position, column.dt.date)
+    return frame
+
+
+def _iso_dates(frame: pd.DataFrame) -> pd.DataFrame:
+    """pandas writes a date as a midnight timestamp in JSON: write its ISO form instead."""
+    from datetime import date, datetime
+
+    def iso(value):
+        return value.isoformat() if isinstance(value, date) and not isinstance(value, datetime) else value
+
+    return frame.apply(lambda column: column.map(iso) if column.dtype == object else column)
+
+
 def emit(frame: pd.DataFrame, fmt: str, out: str | None, title: str | None = None) -> None:
     """Print or write a DataFrame in the chosen format."""
     if fmt == "parquet":
@@ -56,7 +89,7 @@ def emit(frame: pd.DataFrame, fmt: str, out: str | None, title: str | None = Non
     if fmt == "csv":
         text = frame.to_csv(index=False)
     elif fmt == "json":
-        text = frame.to_json(orient="records", date_format="iso", force_ascii=False, lines=True)
+        text = _iso_dates(frame).to_json(orient="records", date_format="iso", force_ascii=False, lines=True)
         # pandas writes every "/" as "\/" (valid JSON, but URLs become unreadable and ungreppable).
         # Safe to undo: a backslash of the data is written "\\", so "\/" only ever escapes a slash.
         text = text.replace("\\/", "/")
@@ -64,8 +97,8 @@ def emit(frame: pd.DataFrame, fmt: str, out: str | None, title: str | None = Non
         text = None
     if text is not None:
         if out:
-            with replaced_when_done(out) as partial:
-                partial.write_text(text, encoding="utf-8")
+            with _text_file(out) as handle:
+                handle.write(text)
         else:
             sys.stdout.write(text)
         return
@@ -84,7 +117,7 @@ def _print_table(frame: pd.DataFrame, out: str | None, title: str | None) -> Non
     for row in shown.itertuples(index=False):
         table.add_row(*("" if _missing(v) else str(v) for v in row))
     if out:
-        with replaced_when_done(out) as partial, open(partial, "w", encoding="utf-8") as handle:
+        with _text_file(out) as handle:
             Console(file=handle, width=200).print(table)
     else:
         Console(width=None if sys.stdout.isatty() else 200).print(table)

@@ -6,6 +6,7 @@ this module keeps navigation, teasers, cookie banners and comments out of what i
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from dataclasses import dataclass
@@ -126,6 +127,23 @@ _META_NAMES = {
 _WS = re.compile(r"\s+")
 _SOURCE_START = re.compile(
     r"^\(?\s*(?:quelle|source|bron|fuente|fonte|zdroj|kilde|foto|photo|bild)\s*:", re.I
+)
+
+#: a line that hands the story to someone else, as sites print it below the article element
+_CREDIT_LINE_START = re.compile(
+    r"^\(?\s*(?:(?:sources?|via|quelle|bron|fuente|fonte|zdroj|kilde|источник|джерело)\s*[:\-–—]|"
+    r"(?:originally|first)\s+(?:published|appeared)\s+(?:by|in|on|at)\b|republished\s+from\b|"
+    r"courtesy(?:\s+of)?\b)",
+    re.I,
+)
+#: elements after the article element searched for such a line, and the longest line taken
+_AFTER_ARTICLE_BLOCKS, _CREDIT_LINE_MAX = 3, 200
+#: what is site chrome, not the article's, after it: comments, related stories, share bars, widgets
+_CHROME_TAGS = {"footer", "aside", "nav", "form", "script", "style", "template", "header"}
+_CHROME = re.compile(
+    r"comment|related|recommend|share|sharing|social|newsletter|subscri|promo|advert|sponsor|teaser|"
+    r"popular|trending|cookie|consent|widget|sidebar|disqus|contentinfo|complementary|navigation",
+    re.I,
 )
 
 
@@ -373,6 +391,35 @@ def page_regions(html: str) -> PageRegions:
     return regions_of_tree(root)
 
 
+def _credit_lines_after(region, body) -> list[str]:
+    """Credit lines ("Via: Sputnik News Agency", "Source: TASS") in the few elements right after the
+    article element, inside the page's main part: many sites print them there, below the text, where
+    neither the walk of the article nor trafilatura looks. Only short lines that start like a credit
+    are taken, and never from site chrome (a footer, comments, related stories, widgets)."""
+    found: list[str] = []
+    seen, element = 0, region
+    while element is not None and element is not body and seen < _AFTER_ARTICLE_BLOCKS:
+        for sibling in element.itersiblings():
+            if not isinstance(sibling.tag, str) or sibling.tag in _CHROME_TAGS:
+                continue
+            if _CHROME.search(f"{_attrs(sibling)} {sibling.get('role', '')}"):
+                continue
+            seen += 1
+            pieces = itertools.chain([sibling], sibling.iterdescendants("p", "div", "span", "small", "em"))
+            for piece in itertools.islice(pieces, 8):  # not every descendant of a large sibling
+                line = " ".join(_element_text(piece).split())
+                if len(line) <= _CREDIT_LINE_MAX and _CREDIT_LINE_START.match(line):
+                    found.append(line)
+                    break
+            if seen >= _AFTER_ARTICLE_BLOCKS:
+                break
+        parent = element.getparent()
+        if parent is None or parent.tag == "main" or parent.get("role") == "main":
+            break  # the main part ends here: what follows is the site's
+        element = parent
+    return found
+
+
 def regions_of_tree(root) -> PageRegions:
     """page_regions for a tree already parsed by parse_html; the tree is only read, never changed."""
     blocks = _jsonld_blocks(root)
@@ -414,6 +461,8 @@ def regions_of_tree(root) -> PageRegions:
             if bylines or scope is body:
                 break
         blocks.extend(Block(t, "byline") for t in dict.fromkeys(bylines))
+    if region is not body:
+        blocks.extend(Block(t, "para", tail=True) for t in _credit_lines_after(region, body))
     paras = [i for i, (k, _) in enumerate(merged) if k == "para"]
     # Lead: everything up to the second real paragraph (headline, byline and dateline sit there).
     long_paras = [i for i in paras if len(merged[i][1]) >= 120]

@@ -1,5 +1,6 @@
 -- agency_dependence: one row per (outlet, week, origin agency): how much of an outlet's output that week came from that agency.
---   outlet         the publishing outlet (agencies' own sites excluded)
+--   outlet         the publishing outlet (an agency's own stories are left out; an agency running
+--                  another agency's copy depends on it like any outlet)
 --   week           Monday of the ISO week of publication
 --   origin_agency  the agency at the root of the chain
 --   articles       the outlet's articles that week with that origin

@@ -1,7 +1,7 @@
 -- agency_lag: one row per (outlet, origin agency): how fast that agency's copy reaches the outlet.
 --   outlet         the outlet that ran the copy
 --   origin_agency  the agency at the root of the chain
---   copies         copies whose origin article is in the database with a time
+--   copies         copies whose origin, the agency's own article, is in the database with a time
 --   median_hours   median hours from the origin article to the copy
 --   p90_hours      90th percentile of the same
 --   fastest_hours  the quickest copy
@@ -12,5 +12,6 @@ SELECT ao.outlet, ao.origin_agency, count(*) AS copies,
 FROM article_origins ao
 JOIN article_origins org ON org.article_url = ao.origin_url
 WHERE ao.hops >= 1 AND ao.published_at IS NOT NULL AND org.published_at IS NOT NULL
+  AND org.credit_status = 'self' AND org.origin_agency = ao.origin_agency  -- not an intermediary's copy
 GROUP BY ALL
 ORDER BY copies DESC, ao.outlet;

@@ -2,7 +2,7 @@
 --   origin_url      the earliest article of the chain
 --   origin_outlet   who published it
 --   origin_agency   the agency at the root (null when the origin is not an agency's)
---   title           its title
+--   title           its title (its latest version's)
 --   copies          articles whose chain leads back to it
 --   outlets         distinct outlets among those copies
 --   uncredited      copies that credit nothing
@@ -12,7 +12,7 @@ SELECT ao.origin_url, org.outlet AS origin_outlet, any_value(ao.origin_agency) A
        count(*) FILTER (WHERE ao.credit_status = 'uncredited') AS uncredited, max(ao.hops) AS max_hops
 FROM article_origins ao
 JOIN article_origins org ON org.article_url = ao.origin_url
-LEFT JOIN articles a ON a.url = ao.origin_url
+LEFT JOIN (SELECT url, arg_max(title, version) AS title FROM articles GROUP BY url) a ON a.url = ao.origin_url
 WHERE ao.origin_url IS NOT NULL AND ao.article_url <> ao.origin_url
 GROUP BY ao.origin_url, org.outlet
 ORDER BY copies DESC, outlets DESC, ao.origin_url

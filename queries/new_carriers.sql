@@ -4,15 +4,19 @@
 --   first_copy_at   publication time of its first article with that origin
 --   first_copy_url  that article
 --   copies_since    its copies of that agency since $since
--- Parameters: $agency (canonical name in any case, e.g. Sputnik), $since (a date, e.g. 2026-11-01).
-WITH copies AS (
+-- Parameters: $agency (canonical name in any case, e.g. Sputnik), $since (a date or time, UTC unless it
+--             carries an offset, e.g. 2026-11-01 or 2026-11-16T12:00+05:30).
+WITH since AS (
+    SELECT CAST(CAST($since AS TIMESTAMPTZ) AS TIMESTAMP) AS t  -- an offset is honoured; times are UTC
+),
+copies AS (
     SELECT outlet, origin_agency, published_at, article_url
     FROM article_origins
     WHERE lower(origin_agency) = lower($agency) AND credit_status IS DISTINCT FROM 'self' AND published_at IS NOT NULL
 )
 SELECT outlet, origin_agency, min(published_at) AS first_copy_at, arg_min(article_url, published_at) AS first_copy_url,
-       count(*) FILTER (WHERE published_at >= CAST($since AS TIMESTAMP)) AS copies_since
-FROM copies
+       count(*) FILTER (WHERE published_at >= since.t) AS copies_since
+FROM copies, since
 GROUP BY ALL
-HAVING min(published_at) >= CAST($since AS TIMESTAMP)
+HAVING min(published_at) >= any_value(since.t)
 ORDER BY first_copy_at;

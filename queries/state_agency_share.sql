@@ -11,12 +11,16 @@ WITH joined AS (
     JOIN outlets o ON o.name = ao.outlet
     LEFT JOIN outlets ag ON ag.kind = 'agency' AND ag.agency = ao.origin_agency
     WHERE o.kind <> 'agency'
+),
+per_agency AS (
+    SELECT outlet, origin_agency, state_affiliated, count(*) AS n FROM joined GROUP BY ALL
 )
-SELECT outlet, count(*) AS articles,
-       count(origin_agency) AS agency_copy,
-       count(*) FILTER (WHERE state_affiliated) AS state_agency_copy,
-       round(count(*) FILTER (WHERE state_affiliated) / count(*), 3) AS state_share,
-       string_agg(DISTINCT origin_agency, ', ') FILTER (WHERE state_affiliated) AS state_agencies
-FROM joined
+SELECT outlet, sum(n)::BIGINT AS articles,
+       (sum(n) FILTER (WHERE origin_agency IS NOT NULL))::BIGINT AS agency_copy,
+       coalesce(sum(n) FILTER (WHERE state_affiliated), 0)::BIGINT AS state_agency_copy,
+       round(coalesce(sum(n) FILTER (WHERE state_affiliated), 0) / sum(n), 3) AS state_share,
+       string_agg(origin_agency, ', ' ORDER BY n DESC, origin_agency) FILTER (WHERE state_affiliated)
+           AS state_agencies
+FROM per_agency
 GROUP BY outlet
 ORDER BY state_share DESC, articles DESC, outlet;

@@ -158,6 +158,11 @@ def test_import_state_media_merges_typology_into_outlets(run_cli, tmp_path, tmp_
         "csv",
     ).stdout.splitlines()
     assert rows[1:] == ["BBC,Independent public media,False", "RT,State-controlled media,True"]
+    # a second list naming RT without a typology adds nothing, and erases nothing
+    (tmp_path / "names.csv").write_text("Name,URL\nRT,https://rt.com/\n", encoding="utf-8")
+    assert run_cli("registry", "import-state-media", str(tmp_path / "names.csv")).exit_code == 0
+    again = run_cli("query", "select typology from outlets where name = 'RT'", "--format", "csv").stdout
+    assert again.splitlines() == ["typology", "State-controlled media"]
 
 
 def test_merge_before_any_worker_wrote_is_nothing_to_do_but_a_wrong_folder_is_an_error(run_cli, tmp_path):
@@ -204,6 +209,21 @@ def test_json_lines_keep_urls_readable_and_every_value_exact(loaded):
     assert json.loads(out) == {"url": "https://a.example/news/1", "odd": r"back\slash/and\/both"}
 
 
+def test_a_date_is_a_date_in_every_format(loaded, tmp_path):
+    """agency_dependence's week is a DATE: JSON wrote it as a midnight timestamp, the table too."""
+    sql = "select date '2026-11-16' as week, timestamp '2026-11-16 10:30' as at, null::date as never"
+    assert json.loads(loaded("query", sql, "--format", "json").stdout) == {
+        "week": "2026-11-16", "at": "2026-11-16T10:30:00.000", "never": None,
+    }  # fmt: skip
+    assert loaded("query", sql, "--format", "csv").stdout.splitlines()[1] == "2026-11-16,2026-11-16 10:30:00,"
+    assert "2026-11-16 00:00" not in loaded("query", sql).stdout
+    twice = "select date '2026-11-16' as d, date '2026-11-17' as d"  # DuckDB names the second d_1
+    assert json.loads(loaded("query", twice, "--format", "json").stdout) == {
+        "d": "2026-11-16",
+        "d_1": "2026-11-17",
+    }
+
+
 def test_sources_lists_the_registry_a_crawl_is_given(run_cli):
     from pipelines import DATA_DIR
 
@@ -212,3 +232,17 @@ def test_sources_lists_the_registry_a_crawl_is_given(run_cli):
     unknown = run_cli("crawl", "--sources", str(DATA_DIR / "demo" / "sources.toml"), "tass-dem")
     assert unknown.exit_code == 2
     assert "did you mean tass-demo" in unknown.stderr and "provtrack sources --sources " in unknown.stderr
+
+
+@pytest.mark.parametrize("module", ["pipelines", "pipelines.cli"])
+def test_python_dash_m_runs_the_command_with_all_its_subcommands(module):
+    """For a checkout used without the installed script (`python -m pipelines.cli` printed nothing)."""
+    import subprocess
+    import sys
+
+    from pipelines import PROJECT_ROOT
+
+    result = subprocess.run(
+        [sys.executable, "-m", module, "--help"], cwd=PROJECT_ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 0 and "crawl" in result.stdout and "explain" in result.stdout, result

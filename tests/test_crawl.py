@@ -32,7 +32,15 @@ from pipelines.demo import DEMO_SOURCES, DEMO_WEB
 from pipelines.sample_web import SampleWeb
 from pipelines.store.crawl_state import KnownArticle
 from tests.conftest import CORPORA, FIXTURES, on_terminal
-from tests.fixtures.crawl.mockweb import MockWeb, Reply, article_html, build_news_web, corpus_pages, rss
+from tests.fixtures.crawl.mockweb import (
+    MockWeb,
+    Reply,
+    article_html,
+    build_news_web,
+    corpus_pages,
+    home_html,
+    rss,
+)
 
 FEEDS = FIXTURES / "crawl" / "feeds"
 PROVTRACK = [str(Path(sys.executable).with_name("provtrack"))]
@@ -692,6 +700,54 @@ def test_ctrl_c_stops_the_crawl_keeps_every_fetched_page_and_exits_130(tmp_path,
     assert sorted(counts) == sorted((url, 1) for url in urls), "the rerun fetched the rest, each page once"
 
 
+def test_ctrl_c_under_a_download_delay_sends_nothing_more_and_leaves_the_rest_for_the_next_run(tmp_path):
+    """With politeness on, Scrapy holds the site's next requests back for the download delay and, on a
+    stop, still sent them one per delay before exiting (20 s and more for a Ctrl-C at 5 s a page)."""
+    urls, routes = _slow_news_web(10, delay=0)
+    db = tmp_path / "polite.duckdb"
+    polite = ["-s", "DOWNLOAD_DELAY=1.5", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1"]
+    with MockWeb(routes) as web:
+        command = [*PROVTRACK, "--db", str(db), "crawl", "--feed", "http://slow.test/rss.xml", "--no-link"]
+        command += [*FAST, *polite, "-s", f"PROVTRACK_PROXY={web.proxy}"]
+        process = subprocess.Popen(
+            command, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        deadline = time.monotonic() + 40
+        while len(web.requested(lambda u: "/news/" in u)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        at_signal = len(web.requested(lambda u: "/news/" in u))
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=60)
+        fetched = set(web.requested(lambda u: "/news/" in u))
+    assert process.returncode == 130, err[-2000:]
+    assert len(fetched) <= at_signal + 1, "at most the request on its way when the signal came"
+    stored = {url for (url,) in rows(db, "SELECT url FROM articles")}
+    assert stored == fetched
+    assert f"{len(urls) - len(fetched)} left for the next run" in err and " 0 failed" in err, err[-2000:]
+
+
+def test_a_second_ctrl_c_stops_at_once_without_waiting_for_the_pages_in_flight(tmp_path):
+    urls, routes = _slow_news_web(6, delay=6.0)  # pages that take 6 s to come
+    db = tmp_path / "twice.duckdb"
+    with MockWeb(routes) as web:
+        command = [*PROVTRACK, "--db", str(db), "crawl", "--feed", "http://slow.test/rss.xml", "--no-link"]
+        command += [*FAST, "-s", "DOWNLOAD_TIMEOUT=30", "-s", f"PROVTRACK_PROXY={web.proxy}"]
+        process = subprocess.Popen(
+            command, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        deadline = time.monotonic() + 40
+        while not web.requested(lambda u: "/news/" in u) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        process.send_signal(signal.SIGINT)  # alone, it would wait the 6 s for the pages in flight
+        time.sleep(0.5)
+        started = time.monotonic()
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=60)
+    assert time.monotonic() - started < 4, "it did not wait for the pages in flight"
+    assert process.returncode == 130 and "Traceback" not in err, err[-3000:]
+    assert rows(db, "SELECT status FROM runs") == [("interrupted",)]
+
+
 def test_a_signal_during_the_link_stage_after_a_crawl_still_stops_it(tmp_path):
     """Scrapy's signal handlers must not outlive the crawl: the link stage after it is interruptible."""
     urls, routes = _slow_news_web(4, delay=0)
@@ -752,10 +808,13 @@ def _slow_news_web(n: int, delay: float) -> tuple[list[str], dict]:
 
 
 def test_researchers_can_query_while_a_crawl_runs_and_a_second_crawl_gives_way(tmp_path):
-    urls, routes = _slow_news_web(40, delay=0.3)
+    # 24 pages half a second apart (the download delay): a 12 s crawl, long enough for two queries on a
+    # loaded machine (without a delay Scrapy 2.19 fetches a site's queued pages all at once)
+    urls, routes = _slow_news_web(24, delay=0.1)
     db = tmp_path / "busy.duckdb"
     crawl_command = [*PROVTRACK, "--db", str(db), "crawl", "--feed", "http://slow.test/rss.xml", "--no-link"]
     crawl_command += [*FAST, "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2", "-s", "PROVTRACK_BATCH_SIZE=2"]
+    crawl_command += ["-s", "DOWNLOAD_DELAY=0.5"]
     query = [*PROVTRACK, "--db", str(db), "--wait", "10", "query", "select count(*) AS n from articles"]
     counts_during = []
     with MockWeb(routes) as web:
@@ -764,7 +823,7 @@ def test_researchers_can_query_while_a_crawl_runs_and_a_second_crawl_gives_way(t
             crawl_command, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE
         )
         try:
-            deadline = time.monotonic() + 40
+            deadline = time.monotonic() + 60
             while not web.requested(lambda u: "/news/" in u) and time.monotonic() < deadline:
                 time.sleep(0.05)
             second = subprocess.Popen(
@@ -851,3 +910,62 @@ def test_site_spider_and_gzipped_sitemaps_on_a_mock_web_of_real_pages(tmp_path):
     )
     assert sites[0]["feed"] in requested, "the feed the home page announces was read"
     assert sites[0]["sitemap"] in requested, "the sitemap robots.txt names was read"
+
+
+def test_a_listed_page_reached_through_a_redirecting_site_link_is_stored(tmp_path):
+    """The home page links /p/1, which redirects to /p/1/, the URL the feed lists."""
+    listed = rss([("http://moved.test/p/1/", "Port record", "Tue, 17 Nov 2026 10:00:00 GMT")])
+    page = article_html(
+        "Port record", ["Riga port handled a record tonnage of grain this autumn."] * 6, og_type="website"
+    )
+    routes = {
+        "http://moved.test/": Reply(200, home_html(["/p/1"])),
+        # the redirect is followed before the feed is read, and the page it leads to comes after
+        "http://moved.test/rss.xml": Reply(200, listed, content_type="application/rss+xml", delay=0.7),
+        "http://moved.test/p/1": Reply(301, headers={"Location": "http://moved.test/p/1/"}),
+        "http://moved.test/p/1/": Reply(200, page, delay=2),
+    }
+    db = tmp_path / "moved.duckdb"
+    with MockWeb(routes) as web:
+        result = crawl(db, web.proxy, "--site", "http://moved.test/")
+    assert result.returncode == 0, result.stdout + result.stderr[-2000:]
+    assert rows(db, "SELECT url FROM articles") == [("http://moved.test/p/1/",)]
+
+
+@pytest.mark.parametrize("slow", ["feed", "links"])
+def test_a_page_a_feed_lists_is_an_article_even_when_the_site_spider_reached_it_first(tmp_path, slow):
+    """The home page links two pages and announces the feed that lists them. Whichever comes back first
+    (the feed, or the linked pages), the scheduler drops the second request for each URL as a duplicate:
+    a listed page that does not look like an article (og:type website), or that fails, was lost, and
+    its article counted as "no response" on every run."""
+    delay = {"feed": 1.5 if slow == "feed" else 0.0, "links": 1.5 if slow == "links" else 0.0}
+    listed = rss(
+        [
+            ("http://listed.test/p/1/", "Port record", "Tue, 17 Nov 2026 10:00:00 GMT"),
+            ("http://listed.test/p/2/", "Gone", "Tue, 17 Nov 2026 11:00:00 GMT"),
+        ]
+    )
+    plain = article_html(
+        "Port record", ["Riga port handled a record tonnage of grain this autumn."] * 6, og_type="website"
+    )
+    routes = {
+        "http://listed.test/": Reply(200, home_html(["/p/1/", "/p/2/"])),
+        "http://listed.test/rss.xml": Reply(
+            200, listed, content_type="application/rss+xml", delay=delay["feed"]
+        ),
+        "http://listed.test/p/1/": Reply(200, plain, delay=delay["links"]),
+        "http://listed.test/p/2/": Reply(404, "not found", content_type="text/plain", delay=delay["links"]),
+    }
+    db = tmp_path / "listed.duckdb"
+    with MockWeb(routes) as web:
+        result = crawl(db, web.proxy, "--site", "http://listed.test/")
+    assert result.returncode == 3, result.stdout + result.stderr[-2000:]
+    line = next(x for x in result.stderr.splitlines() if x.startswith("site:listed.test"))
+    assert "2 articles fetched, 0 already stored; 1 new," in line, result.stderr
+    assert line.endswith("1 failed -- http://listed.test/p/2/: HTTP 404"), result.stderr
+    stored = rows(
+        db,
+        "SELECT a.url, d.value FROM articles a JOIN article_dates d USING (article_id) "
+        "WHERE d.source = 'feed'",
+    )
+    assert stored == [("http://listed.test/p/1/", datetime(2026, 11, 17, 10, 0))], "with the feed's date"

@@ -350,3 +350,63 @@ def test_plain_sentences_wake_no_agency_pattern():
 def test_an_agency_signing_off_an_indic_story_is_its_origin(line, expected):
     """Indic vowel signs are not word characters: "पीटीआई" (PTI) was never found as a name."""
     assert roles(text=f"{LONG}\n{line}") == expected
+
+
+SEED_TEXT = Path(__file__).resolve().parents[1].parent / "shared" / "seed" / "seed-article.txt"
+VIA = "Via: Sputnik News Agency"
+
+
+@pytest.mark.parametrize(
+    "after_article",
+    [
+        f"<div class='post-source'>{VIA}</div></main>",
+        f"<p>{VIA}</p></main>",
+        f"<div class='entry-footer'><span>{VIA}</span></div></main>",
+        "<div class='post-meta'><p>Source: Sputnik News Agency</p></div></main>",
+    ],
+    ids=["div-after", "p-in-main", "entry-footer", "source-line"],
+)
+def test_a_credit_line_printed_below_the_article_element_is_the_origin(after_article):
+    """The seed page's "Via: Sputnik News Agency" is its last line, outside the body text: on many sites
+    below the <article> element, where the article walk and trafilatura both stop."""
+    if not SEED_TEXT.exists():
+        pytest.skip(f"{SEED_TEXT} not found: the seed lives in ../shared/seed beside the checkout")
+    from pipelines.clean import clean_page
+    from pipelines.models import Page
+
+    body = SEED_TEXT.read_text(encoding="utf-8").replace(VIA, "")
+    paragraphs = "".join(f"<p>{p}</p>" for p in body.split("\n\n") if p.strip())
+    html = f"<html><head><title>t</title></head><body><main><article>{paragraphs}</article>{after_article}"
+    article = clean_page(
+        Page(url="https://eurasiantimes.example/x", html=html + "</body></html>", outlet="ET")
+    )
+    assert {(c.agency, c.role) for c in article.credits} == {("Sputnik", "origin"), ("BelTA", "cited")}
+
+
+@pytest.mark.parametrize(
+    "chrome",
+    [
+        "</main><footer><div class='widget'><p>Sources: Reuters, Refinitiv</p></div></footer>",
+        "<div class='comments'><p>Source: Sputnik? Nobody trusts it.</p></div></main>",
+        "<aside><p>Source: AFP photo service</p></aside></main>",
+        "</main><div class='site-info'><p>Source: Reuters</p></div>",
+    ],
+    ids=["site-footer", "comments", "aside", "after-main"],
+)
+def test_site_chrome_after_the_article_credits_nobody(chrome):
+    html = (
+        "<html><body><main><article>"
+        + "<p>Riga port handled a record tonnage of grain this autumn, the port authority said.</p>" * 12
+        + f"</article>{chrome}</body></html>"
+    )
+    assert find_credits(html, "", url="https://paper.example/a") == []
+
+
+def test_a_source_line_of_a_teaser_far_below_the_article_is_not_its_credit():
+    teasers = "".join(f"<div class='card'><p>Story {i} of the day</p></div>" for i in range(3))
+    html = (
+        "<html><body><main><article>"
+        + "<p>Riga port handled a record tonnage of grain this autumn, the port authority said.</p>" * 12
+        + f"</article>{teasers}<div class='card'><p>Source: Reuters</p></div></main></body></html>"
+    )
+    assert find_credits(html, "", url="https://paper.example/a") == []

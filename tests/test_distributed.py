@@ -18,10 +18,22 @@ import duckdb
 import pytest
 
 from pipelines import PROJECT_ROOT
-from tests.fixtures.crawl.mockweb import MockWeb, Reply, article_html, rss
+from tests.fixtures.crawl.mockweb import MockWeb, Reply, article_html, home_html, rss
 
 PROVTRACK = str(Path(sys.executable).with_name("provtrack"))
 FEED = "http://dist.test/rss.xml"
+_STARTED: list[subprocess.Popen] = []
+
+
+@pytest.fixture(autouse=True)
+def _no_worker_outlives_its_test():
+    """A failed assertion on one worker must not leave the others running into the next tests."""
+    yield
+    while _STARTED:
+        worker = _STARTED.pop()
+        if worker.poll() is None:
+            worker.kill()
+        worker.communicate()
 
 
 @pytest.fixture
@@ -66,16 +78,20 @@ def _web(n: int, delay: float) -> tuple[list[str], dict]:
     return urls, routes
 
 
-def _worker(tmp_path: Path, redis_url: str, proxy: str) -> subprocess.Popen:
+def _worker(
+    tmp_path: Path, redis_url: str, proxy: str, seed: tuple = ("--feed", FEED), *settings: str
+) -> subprocess.Popen:
     command = [
-        PROVTRACK, "--db", str(tmp_path / "db.duckdb"), "crawl", "--feed", FEED, "--frontier", redis_url,
+        PROVTRACK, "--db", str(tmp_path / "db.duckdb"), "crawl", *seed, "--frontier", redis_url,
         "--shards", str(tmp_path / "shards"), "-s", f"PROVTRACK_PROXY={proxy}", "-s", "DOWNLOAD_DELAY=0",
         "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "PROVTRACK_JOBS=1", "-s", "PROVTRACK_BATCH_SIZE=4",
-        "-s", "PROVTRACK_FLUSH_SECONDS=0.3", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=4",
+        "-s", "PROVTRACK_FLUSH_SECONDS=0.3", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=4", *settings,
     ]  # fmt: skip
-    return subprocess.Popen(
+    worker = subprocess.Popen(
         command, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
+    _STARTED.append(worker)
+    return worker
 
 
 def _merge(tmp_path: Path) -> list[tuple[str, int]]:
@@ -175,3 +191,72 @@ def test_a_redirected_article_does_not_keep_the_workers_waiting(tmp_path, redis_
         for worker in workers:
             worker.communicate(timeout=60)  # before the fix: waited forever for the redirect's id
     assert _merge(tmp_path) == sorted((u, 1) for u in urls)
+
+
+def test_pages_a_feed_lists_keep_the_feeds_date_whichever_worker_reaches_them_by_a_site_link(
+    tmp_path, redis_url
+):
+    """The home page links eight pages (og:type website) and announces the feed that lists them; the
+    shared duplicate filter drops the feed's requests, so the site links fetch them, on any worker.
+    A worker that had not read the feed itself took them for plain pages: lost, silently."""
+    urls = [f"http://dist.test/p/{i}/" for i in range(8)]
+    routes = {
+        "http://dist.test/": Reply(200, home_html(urls)),
+        FEED: Reply(
+            200,
+            rss([(u, f"Story {i}", "Wed, 18 Nov 2026 10:00:00 GMT") for i, u in enumerate(urls)]),
+            content_type="application/rss+xml",
+        ),
+    }
+    for i, url in enumerate(urls):
+        text = f"Story {i}: harbour {i} moved {i * 41} containers; firm {i * 13} ordered {i % 9 + 2} cranes."
+        page = article_html(f"Story {i}", [text] * 4, og_type="website")
+        routes[url] = Reply(200, page, delay=0.5)  # the feed is read before any link comes back
+    site, two_at_a_time = ("--site", "http://dist.test/"), ("-s", "CONCURRENT_REQUESTS=2")
+    with MockWeb(routes) as web:  # two requests at a time: neither worker can take all eight at once
+        workers = [_worker(tmp_path, redis_url, web.proxy, site, *two_at_a_time) for _ in range(2)]
+        outputs = [_finish(w) for w in workers]
+        hits = {url: web.hits[url] for url in urls}
+    counted = [int(n) for out in outputs for n in re.findall(r"(\d+) articles fetched", out)]
+    assert sum(counted) == len(urls), outputs
+    assert all(counted), f"both workers fetched some: {outputs}"
+    assert set(hits.values()) == {1}, hits
+    assert _merge(tmp_path) == sorted((u, 1) for u in urls)
+    con = duckdb.connect(str(tmp_path / "db.duckdb"), read_only=True)
+    try:
+        dated = con.execute(
+            "SELECT count(DISTINCT article_id) FROM article_dates WHERE source = 'feed'"
+        ).fetchall()
+    finally:
+        con.close()
+    assert dated == [(len(urls),)], "every article keeps the feed's date"
+
+
+def test_a_site_crawled_cycle_after_cycle_is_read_again_and_a_relisted_page_fetched_only_once(
+    tmp_path, redis_url
+):
+    """The home page links a page (og:type website) that the feed lists too, and the feed comes late:
+    the page is first taken for a plain one, then fetched again as the article. Before: later cycles
+    lost the home page to the shared duplicate filter (the source "failed"), and the page was fetched
+    again on every cycle."""
+    page = "http://dist.test/p/late/"
+    story = "Harbour 7 moved 287 containers; firm 91 ordered 9 cranes."
+    routes = {
+        "http://dist.test/": Reply(200, home_html([page])),
+        FEED: Reply(
+            200,
+            rss([(page, "Late", "Wed, 18 Nov 2026 10:00:00 GMT")]),
+            content_type="application/rss+xml",
+            delay=1.5,  # the linked page is answered first
+        ),
+        page: Reply(200, article_html("Late", [story] * 4, og_type="website")),
+    }
+    with MockWeb(routes) as web:
+        for cycle in range(3):
+            worker = _worker(tmp_path, redis_url, web.proxy, ("--site", "http://dist.test/"))
+            out, err = worker.communicate(timeout=120)
+            assert worker.returncode == 0, f"cycle {cycle}: {out}{err[-2000:]}"
+        home_hits, page_hits = web.hits["http://dist.test/"], web.hits[page]
+    assert home_hits == 3, "the home page is read every cycle"
+    assert page_hits == 2, "once as a plain page, once as the article; never again"
+    assert _merge(tmp_path) == [(page, 1)]

@@ -274,3 +274,40 @@ def test_worker_pool_gives_the_same_verdicts_as_one_process(monkeypatch):
     monkeypatch.setattr(link, "WORKERS", 2)
     assert verdicts() == serial
     assert sum(v[0] is not None for v in serial.values()) >= 10
+
+
+def test_an_article_reads_the_same_before_and_after_link_when_only_its_credits_speak():
+    """`ingest` does not link: article_origins must say then what link will conclude for an article
+    without a text source. An agency's site running another agency's credited copy is that agency's
+    copy, not the site's own story (it vanished from every who-runs-whose-copy question)."""
+    con = open_db()
+    texts = iter(f"Unrelated item number {i} about the {word} harvest." for i, word in enumerate("abcdef"))
+    ids = add_rows(
+        con,
+        [
+            Row("https://belta.example/tass", "BelTA", T0, next(texts), agency="BelTA",
+                credits=[("TASS", "origin")]),
+            Row("https://paper.example/with", "Paper", T0, next(texts), credits=[("TASS", "contributor")]),
+            Row("https://sputnik.example/own", "Sputnik", T0, next(texts), agency="Sputnik",
+                credits=[("Sputnik", "origin")]),
+            Row("https://tass.example/own", "TASS", T0, next(texts), agency="TASS",
+                credits=[("Reuters", "contributor")]),
+            Row("https://paper.example/two", "Paper", T0, next(texts)),
+        ],
+    )  # fmt: skip
+    con.executemany(  # a footer line and a dateline name two agencies: the dateline decides
+        "INSERT INTO article_credits VALUES (?, ?, 'origin', 'test', ?, 1)",
+        [(ids[4], "Reuters", "footer"), (ids[4], "AFP", "dateline")],
+    )
+    before = origins(con)
+    link_articles(con, 1)
+    after = origins(con)
+    assert before == after
+    assert {url: row[2:4] + row[5:] for url, row in after.items()} == {
+        "https://belta.example/tass": ("TASS", 1, "credited", "credit"),
+        "https://paper.example/with": ("TASS", 1, "credited", "credit"),
+        "https://sputnik.example/own": ("Sputnik", 0, "self", None),
+        "https://tass.example/own": ("TASS", 0, "self", None),
+        "https://paper.example/two": ("AFP", 1, "credited", "credit"),
+    }
+    assert after["https://sputnik.example/own"][1] == "https://sputnik.example/own", "its own origin"

@@ -230,3 +230,79 @@ def test_open_db_without_a_path_finds_the_database_the_commands_use(seeded, tmp_
     monkeypatch.setenv("PROVTRACK_DB", str(tmp_path / "none.duckdb"))
     with pytest.raises(StoreError, match=r"no database at .*none\.duckdb: run .* or name another"):
         open_db().origins()
+
+
+@pytest.fixture(scope="module")
+def reworked(seeded, tmp_path_factory):
+    """The seeded database, plus what real crawls bring: a second version of the Sputnik story, a
+    credited copy whose Sputnik original is not stored and a copy of that copy, and one Sputnik copy
+    at Courier (which runs two of TASS)."""
+    import shutil
+
+    path = tmp_path_factory.mktemp("reworked") / "reworked.duckdb"
+    shutil.copy(seeded, path)
+
+    def article(url, outlet, published, text, credits=()):
+        return Article(url=url, outlet=outlet, domain="", title=f"title {url} {text[:9]}", author=None,
+                       text=text, language="en", sitename=None, canonical_url=None, published_at=published,
+                       credits=list(credits))  # fmt: skip
+
+    with Database(path).writer() as con:
+        run = start_run(con, "seed more")
+        save_articles(
+            con,
+            run,
+            [
+                article("https://sputnikglobe.com/1", "Sputnik", datetime(2026, 11, 2, 9), "updated text"),
+                article("https://herald.example/z", "Herald", datetime(2026, 11, 3, 12), "text z",
+                        [Credit("Sputnik", "origin", "Via: Sputnik", "footer")]),
+                article("https://ledger.example/z", "Ledger", datetime(2026, 11, 3, 17), "text z again"),
+                article("https://courier.example/s", "Courier", datetime(2026, 11, 11, 9), "text s"),
+            ],
+            Outlets(con, run),
+        )  # fmt: skip
+        ids = dict(con.execute("SELECT url, max(article_id) FROM articles GROUP BY url").fetchall())
+        sputnik = con.execute("SELECT min(article_id) FROM articles WHERE url LIKE '%sputnik%'").fetchall()[
+            0
+        ][0]
+        chains = [
+            (ids["https://herald.example/z"], None, None, "Sputnik", 1, "none", None, "credited", "credit"),
+            (ids["https://ledger.example/z"], ids["https://herald.example/z"], ids["https://herald.example/z"],
+             "Sputnik", 2, "wholly", 0.9, "uncredited", "text"),
+            (ids["https://courier.example/s"], sputnik, sputnik, "Sputnik", 1, "wholly", 0.9, "uncredited",
+             "text"),
+        ]  # fmt: skip
+        for chain in chains:
+            con.execute("INSERT INTO chains VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)", [*chain, run])
+    return path
+
+
+def test_most_republished_counts_each_copy_once_whatever_the_origins_versions(reworked):
+    rows = _run(reworked, "most_republished").set_index("origin_url")
+    assert rows.loc["https://sputnikglobe.com/1", "copies"] == 3, "Herald, Ledger, Courier: once each"
+    assert rows.loc["https://sputnikglobe.com/1", "title"].endswith("updated t"), "the latest title"
+
+
+def test_agency_lag_counts_only_copies_timed_from_the_agencys_own_story(reworked):
+    rows = _run(reworked, "agency_lag").set_index(["outlet", "origin_agency"])
+    # Ledger's copy of Herald's credited copy would say 5 h: the time from Herald, not from Sputnik
+    assert (
+        rows.loc[("Ledger", "Sputnik"), "copies"] == 1
+        and rows.loc[("Ledger", "Sputnik"), "median_hours"] == 11
+    )
+
+
+def test_new_carriers_since_a_time_with_an_offset(reworked):
+    # 17:00 in Delhi is 11:30 UTC: Herald's first Sputnik copy (12:00 UTC) came after it
+    rows = _run(reworked, "new_carriers", agency="Sputnik", since="2026-11-02 17:00+05:30")
+    assert list(rows.outlet) == ["Herald", "Ledger", "Courier"]
+    assert list(_run(reworked, "new_carriers", agency="Sputnik", since="2026-11-02 12:30").outlet) == [
+        "Ledger",
+        "Courier",
+    ]
+
+
+def test_state_agencies_are_listed_most_frequent_first(reworked):
+    rows = _run(reworked, "state_agency_share").set_index("outlet")
+    assert rows.loc["Courier", "state_agencies"] == "TASS, Sputnik"
+    assert rows.loc["Courier", "state_agency_copy"] == 3 and rows.loc["Courier", "articles"] == 4

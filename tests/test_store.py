@@ -268,3 +268,53 @@ def test_registering_outlets_together_gives_each_name_to_the_same_outlet_as_one_
     assert tables["together"] == tables["one at a time"]
     aliases = dict((alias, outlet) for alias, outlet in tables["together"][1])
     assert aliases["ria novosti"] == aliases["sputnik"], "the first agency keeps a shared alias"
+    by_name = {
+        table: {key: names[outlet] for key, outlet in rows}
+        for table, rows in zip(("aliases", "domains"), tables["together"][1:])
+    }
+    assert by_name["aliases"] == {
+        "sputnik": "Sputnik", "ria novosti": "Sputnik", "спутник": "Sputnik", "ria": "RIA",
+        "minsk daily": "Minsk Daily", "old outlet": "Old Outlet",
+    }  # fmt: skip
+    assert by_name["domains"] == {
+        "sputniknews.com": "Sputnik", "ria.ru": "RIA", "ria-mirror.example": "Sputnik",
+        "minsk-daily.example": "Minsk Daily", "old-home.example": "Old Outlet", "old.example": "Old Outlet",
+    }  # fmt: skip
+
+
+def test_times_are_stored_in_utc_on_a_server_whose_clock_is_not(tmp_path):
+    """On a machine set to another time zone, run times and the re-check window were kept in local
+    time (DuckDB's session zone) beside publication times in UTC: hours apart in every comparison."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from pipelines import PROJECT_ROOT
+    from tests.conftest import write_jsonl
+
+    story = "A long enough story about grain exports from the port of Riga this autumn."
+    rows = [{"url": "https://a.example/1", "outlet": "A", "published_at": "2026-11-16T12:00:00+05:30",
+             "text": story}]  # fmt: skip
+    db = tmp_path / "tz.duckdb"
+    command = [str(Path(sys.executable).with_name("provtrack")), "--db", str(db), "ingest"]
+    before = datetime.now(timezone.utc).replace(tzinfo=None)
+    result = subprocess.run(
+        [*command, str(write_jsonl(tmp_path / "a.jsonl", rows))],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "TZ": "Asia/Kolkata"},
+    )
+    after = datetime.now(timezone.utc).replace(tzinfo=None)
+    assert result.returncode == 0, result.stderr
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        ((started, published, first_seen),) = con.execute(
+            "SELECT r.started_at, a.published_at, a.first_seen_at FROM runs r, articles a"
+        ).fetchall()
+    finally:
+        con.close()
+    assert published == datetime(2026, 11, 16, 6, 30)
+    assert before <= started <= after, (before, started, after)
+    assert before <= first_seen <= after, (before, first_seen, after)

@@ -8,6 +8,7 @@ started from one kind of seed."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 from dataclasses import dataclass, field
@@ -37,7 +38,7 @@ from crawlers.feeds import (
     parse_sitemap,
     robots_sitemaps,
 )
-from crawlers.items import ArticlePage, FetchItem, ListingDate
+from crawlers.items import STOPPED_BEFORE_SENT, ArticlePage, FetchItem, ListingDate
 from crawlers.sources import Seed
 from pipelines.archive import ArchiveError, decode_body, read_response
 from pipelines.dates import parse_datetime
@@ -148,6 +149,11 @@ class NewsSpider(scrapy.Spider):
         self.fetched: set[str] = set()  # article keys whose page arrived in this run
         self.late_dates: list[ListingDate] = []  # listing dates that came after their page
         self.site_pages: dict[str, int] = {}
+        # site links queued, and those answered as plain pages: a feed listing one later must not
+        # lose its article to the duplicate filter (see article_request)
+        self.site_links: set[str] = set()
+        self.site_answered: set[str] = set()
+        self.site_seeds: set[str] = set()  # home pages, fetched past the duplicate filter: not again
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -175,18 +181,18 @@ class NewsSpider(scrapy.Spider):
                     yield request
 
     def seed_requests(self, source: str, seed: Seed):
-        report = self.job.reports[source]
         if seed.kind == "url":
             request = self.article_request(source, seed.url)
             if request is not None:
                 yield request
             return
-        report.seeds += 1
         if seed.kind == "feed":
             yield self.seed_request(source, "feed", seed.url, self.parse_feed)
         elif seed.kind == "sitemap":
             yield self.seed_request(source, "sitemap", seed.url, self.parse_sitemap)
         elif seed.kind == "site":
+            with contextlib.suppress(BadURL):
+                self.site_seeds.add(normalize_url(seed.url))
             root = urljoin(seed.url, "/robots.txt")
             yield scrapy.Request(
                 root,
@@ -194,6 +200,7 @@ class NewsSpider(scrapy.Spider):
                 errback=self.quiet_failure,
                 priority=SEED_PRIORITY,
                 meta={"pt_source": source, "pt_kind": "robots", "dont_retry": True},
+                dont_filter=True,  # read again every run: a shared frontier's filter remembers last run's
             )
             yield scrapy.Request(
                 seed.url,
@@ -201,6 +208,7 @@ class NewsSpider(scrapy.Spider):
                 errback=self.seed_failed,
                 priority=SITE_PRIORITY,
                 meta={"pt_source": source, "pt_kind": "site", "pt_depth": 0, "pt_seed": True},
+                dont_filter=True,
             )
 
     def seed_request(self, source: str, kind: str, url: str, callback, depth: int = 0, counted: bool = True):
@@ -252,21 +260,34 @@ class NewsSpider(scrapy.Spider):
             return None
         pending = Pending(source, known.first_seen_at if known else self.job.started)
         pending.add(candidate, title)
-        self.pending[key] = pending
-        self.requested.add(key)
-        self.job.reports[source].requested += 1
-        self.job.progress(total=1)
         listing = {  # for whichever worker fetches it, when the frontier is shared
             "first_seen": pending.first_seen.isoformat(),
             "title": title,
             "dates": [[c.source, c.value.isoformat()] for c in pending.dates.values()],
         }
+        if self.job.frontier is not None:  # a worker may have reached it through a site link
+            self.job.frontier.share_listing(key, listing)  # before the claim: a loser reads it
+            first = self.job.frontier.first_to_see(key, "listing")
+            if first == "article":  # another worker stored it as an article already: not ours
+                self.requested.add(key)
+                return None
+            if first == "plain" and self.job.frontier.relist(key):
+                self.site_answered.add(key)  # this worker fetches it again, as the article it is
+        self.pending[key] = pending
+        self.requested.add(key)
+        self.job.reports[source].requested += 1
+        self.job.progress(total=1)
+        if key in self.site_links and key not in self.site_answered:
+            return None  # its site request is under way; parse_site takes it as this listed article
         return scrapy.Request(
             url,
             callback=self.parse_article,
             errback=self.article_failed,
             priority=ARTICLE_PRIORITY,
             meta={"pt_source": source, "pt_kind": "article", "pt_key": key, "pt_listing": listing},
+            # fetched as a plain page of the site before this listing named it: fetched again, as
+            # the article it is (the duplicate filter would drop the request, and the article with it)
+            dont_filter=key in self.site_answered,
         )
 
     # -- feeds and sitemaps --------------------------------------------------------------------------
@@ -347,10 +368,19 @@ class NewsSpider(scrapy.Spider):
             if response.meta.get("pt_seed"):
                 report.seeds_unchanged += 1
         record.content_hash = digest if response.status == 200 else None
-        if response.meta.get("pt_seed"):
-            report.seeds_ok += 1
+        self.count_seed(response.meta, read=True)
+
+    def count_seed(self, meta: dict, read: bool) -> None:
+        """A registered seed (not a feed or sitemap found on the way) came back, read or not. It is
+        counted by the worker that fetched it, not the one that queued it: with a shared frontier,
+        another worker may take it from the queue, and the queuing worker would report it unread."""
+        if meta.get("pt_seed"):
+            report = self.job.reports[meta["pt_source"]]
+            report.seeds += 1
+            report.seeds_ok += read
 
     def seed_error(self, response, record: FetchRecord, message: str):
+        self.count_seed(response.meta, read=False)
         record.error = message
         self.job.reports[response.meta["pt_source"]].errors.append(message)
         logger.warning("%s: %s", response.meta["pt_source"], message)
@@ -368,27 +398,48 @@ class NewsSpider(scrapy.Spider):
     def parse_site(self, response):
         source, depth = response.meta["pt_source"], response.meta.get("pt_depth", 0)
         if depth == 0:
-            self.job.reports[source].seeds_ok += 1
+            self.count_seed(response.meta, read=True)
+        key = response.meta.get("pt_key")  # set on every link followed (depth > 0)
+        landed = key
+        if key is not None:
+            # a link that redirected: a listing may name where it led (/p/1 -> /p/1/)
+            with contextlib.suppress(BadURL):
+                landed = normalize_url(response.url)
+            if landed in self.pending:
+                key = response.meta["pt_key"] = landed
         if not self.is_html(response):
-            yield FetchItem(self.fetch_record(response, "site"))
+            # a page a feed or sitemap listed too is an article (whose failure is named), not a link
+            if key is not None and self.site_page_is(key, "plain", response.meta) == "listing":
+                yield from self.parse_article(response)
+            else:
+                yield FetchItem(self.fetch_record(response, "site"))
             return
         html = decode_html(response)
         try:
             tree = lxml.html.fromstring(html)
         except (lxml.etree.ParserError, ValueError):
-            yield FetchItem(self.fetch_record(response, "site"))
-            return
-        key = response.meta.get("pt_key")  # set on every link followed (depth > 0)
-        if key and key not in self.fetched and looks_like_article(tree, response.url):
-            if key not in self.pending:
-                self.job.reports[source].requested += 1
-                self.pending[key] = Pending(source, self.job.started)
-                self.requested.add(key)
-            # else a feed or sitemap of the site listed it too, and the scheduler dropped that request
-            # as this one's duplicate: one article, counted once, with the listing's date and title
+            tree = None
+        if key is None or key in self.fetched:
+            role = "seen"
+        else:
+            looks = tree is not None and looks_like_article(tree, response.url)
+            role = self.site_page_is(key, "article" if looks else "plain", response.meta)
+        if role == "listing":
+            # the scheduler dropped the listing's request as this one's duplicate: one article, counted
+            # once, with the listing's date and title, whatever its markup looks like
+            yield from self.article_item(response, html, key)
+        elif role == "article":
+            self.job.reports[source].requested += 1
+            self.job.progress(total=1)
+            self.pending[key] = Pending(source, self.job.started)
+            self.requested.add(key)
             yield from self.article_item(response, html, key)
         else:
+            if landed is not None:  # listed later, the page it led to is fetched as an article
+                self.site_answered.add(landed)
             yield FetchItem(self.fetch_record(response, "site"))
+        if tree is None:
+            return
         if depth == 0:
             for url in discover_feeds(html, response.url):
                 yield self.seed_request(source, "feed", url, self.parse_feed, counted=False)
@@ -408,12 +459,14 @@ class NewsSpider(scrapy.Spider):
                 continue
             if (
                 key in self.pending
+                or key in self.site_seeds
                 or key in self.requested
                 or key in self.job.known
                 or self.site_pages.get(source, 0) >= self.site_max_pages
             ):
                 continue
             self.site_pages[source] = self.site_pages.get(source, 0) + 1
+            self.site_links.add(key)
             yield scrapy.Request(
                 url,
                 callback=self.parse_site,
@@ -473,6 +526,9 @@ class NewsSpider(scrapy.Spider):
 
     def seed_failed(self, failure):
         request = failure.request
+        if request.meta.get(STOPPED_BEFORE_SENT):
+            return  # not fetched: left for the next run
+        self.count_seed(request.meta, read=False)
         source, kind = request.meta["pt_source"], request.meta["pt_kind"]
         status, reason = describe_failure(failure, request.meta.get("download_maxsize", self.page_maxsize))
         message = f"{kind} {request.url}: {reason}"
@@ -482,10 +538,28 @@ class NewsSpider(scrapy.Spider):
 
     def article_failed(self, failure):
         request = failure.request
+        if request.meta.get(STOPPED_BEFORE_SENT):
+            return  # not fetched: left for the next run
         status, reason = describe_failure(failure, self.page_maxsize)
         record = self.failure_record(request, "article", status, reason)
         record.url = request.meta["pt_key"]
         yield from self.article_error(request.meta, f"{request.url}: {reason}", record)
+
+    def site_page_is(self, key: str, role: str, meta: dict) -> str:
+        """What the page a site link led to is taken for: "listing" when a feed or sitemap listed it
+        (a listed article, whatever it looks like), else `role`, "article" or "plain" (a plain page,
+        or a failed link). With a shared frontier the listing may be another worker's: its date and
+        title go into `meta`, and the first of the listing and the site page to be seen is claimed, so
+        that a listing read later fetches a plain page again and skips an article stored already."""
+        if key in self.pending:
+            return "listing"
+        if self.job.frontier is not None:
+            if self.job.frontier.first_to_see(key, role) == "listing":
+                meta["pt_listing"] = self.job.frontier.listing(key)
+                return "listing"
+        if role == "plain":
+            self.site_answered.add(key)
+        return role
 
     def take_pending(self, key: str, meta: dict) -> Pending:
         """What the listings said about an article whose response (or failure) came. One queued by
@@ -494,6 +568,7 @@ class NewsSpider(scrapy.Spider):
         if pending is None:
             pending = pending_from_meta(meta, self.job.started)
             self.job.reports[pending.source].requested += 1
+            self.job.progress(total=1)
         return pending
 
     def article_error(self, meta: dict, message: str, record: FetchRecord):
@@ -509,8 +584,15 @@ class NewsSpider(scrapy.Spider):
         yield FetchItem(record)
 
     def quiet_failure(self, failure):
-        """robots.txt for sitemap discovery, links of a site: a failure is logged, not a source error."""
+        """robots.txt for sitemap discovery, links of a site: a failure is logged, not a source error;
+        unless a feed or sitemap listed the link too, when it is a failed article."""
         request = failure.request
+        if request.meta.get(STOPPED_BEFORE_SENT):
+            return  # not fetched: left for the next run
+        key = request.meta.get("pt_key")
+        if key is not None and self.site_page_is(key, "plain", request.meta) == "listing":
+            yield from self.article_failed(failure)
+            return
         status, reason = describe_failure(failure, self.page_maxsize)
         logger.info(
             "%s: %s %s: %s", request.meta.get("pt_source"), request.meta.get("pt_kind"), request.url, reason

@@ -136,6 +136,8 @@ def registry() -> None:
 def import_state_media(ctx, csv_file: Path) -> None:
     """Merge a state-media list (CSV: name, domain or url, country, typology columns such as GMF's
     State Media Matrix) into the outlet registry; known outlets get the typology, new ones are added.
+    Every row counts as state-affiliated (it is on a state-media list) unless its typology says
+    "independent" (GMF's independent public media); a row without a typology keeps the one stored.
 
     \b
     Example:
@@ -160,7 +162,7 @@ def import_state_media(ctx, csv_file: Path) -> None:
                 aliases=(entry.name,),
             )
             con.execute(
-                "UPDATE outlets SET typology = ?, country = coalesce(country, ?), "
+                "UPDATE outlets SET typology = coalesce(?, typology), country = coalesce(country, ?), "
                 "state_affiliated = coalesce(state_affiliated, ?) WHERE outlet_id = ?",
                 [entry.typology, entry.country, entry.state_affiliated, outlet_id],
             )

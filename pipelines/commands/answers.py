@@ -11,7 +11,7 @@ import duckdb
 from pipelines import PROJECT_ROOT
 from pipelines.cli import cli, pass_context
 from pipelines.named_queries import looks_like_sql, named_queries
-from pipelines.output import emit, output_options
+from pipelines.output import dates_as_dates, emit, output_options
 
 
 def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -92,7 +92,8 @@ def query(
         )
     with ctx.db.reader() as con:
         try:
-            frame = con.execute(sql, bound or None).df()
+            result = con.execute(sql, bound or None)
+            frame = dates_as_dates(result.df(), result.description)
         except duckdb.Error as exc:
             if ctx.debug:
                 raise

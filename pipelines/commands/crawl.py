@@ -11,6 +11,7 @@ import click
 import duckdb
 
 from pipelines.cli import EXIT_INTERRUPTED, EXIT_PARTIAL, UserError, cli, pass_context
+from pipelines.files import remove_stale_partials
 from pipelines.progress import progress
 from pipelines.store.runs import abort_run, finish_run, start_run
 
@@ -315,6 +316,8 @@ def merge(ctx, folder: Path | None, no_link: bool) -> None:
         f"{totals['versions']} new versions, {totals['unchanged']} unchanged, "
         f"{len(bad)} unreadable (run {run_id})" + (f"; link: {linked}" if linked is not None else "")
     )
+    if removed := remove_stale_partials(folder):
+        click.echo(f"merge: removed {removed} unfinished shard files that killed workers left", err=True)
     if bad:
         sys.exit(EXIT_PARTIAL)
 

@@ -150,7 +150,11 @@ class Database:
         deadline = time.monotonic() + wait
         while True:
             try:
-                return duckdb.connect(str(self.path), read_only=read_only)
+                con = duckdb.connect(str(self.path), read_only=read_only)
+                # every stored time is UTC: current_timestamp::TIMESTAMP and Python's aware datetimes
+                # would otherwise become the machine's local time, hours off on a non-UTC server
+                con.execute("SET TimeZone = 'UTC'")
+                return con
             except duckdb.IOException as exc:
                 if "lock" not in str(exc).lower():
                     raise StoreError(f"cannot open {self.path}: {exc}") from exc

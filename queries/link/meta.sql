@@ -1,7 +1,10 @@
--- Time, agency flag, origin/contributor credits and outlet names of the versions in wanted_ids.
+-- Time, agency flag, origin/contributor credits (best first) and outlet names of the versions in wanted_ids.
 --   outlet_names: the outlet's name, aliases and domain, lower-cased (to spot "Source: <outlet>").
 WITH cr AS (
-    SELECT c.article_id, list(struct_pack(agency := c.agency, role := c.role)) AS credits
+    -- in credit_rank order: the first one not of the article's own agency names its origin
+    SELECT c.article_id,
+           list(struct_pack(agency := c.agency, role := c.role)
+                ORDER BY credit_rank(c.role, c.location), c.agency) AS credits
     FROM article_credits c JOIN wanted_ids USING (article_id)
     WHERE c.role IN ('origin', 'contributor')
     GROUP BY ALL

@@ -11,27 +11,28 @@
 --   credit_status  credited (names the origin), credits_intermediary, uncredited, self (agency's own story), null
 --   evidence       credit, text, credit+text, null
 -- Before `provtrack link` has judged an article, the page's own origin credit decides (evidence
--- 'credit', hops 1), and an agency's own article is its own origin (credit_status 'self', hops 0).
+-- 'credit', hops 1), and an agency's own article is its own origin (credit_status 'self', hops 0,
+-- origin_url itself): what the link stage concludes for an article without a text source.
 CREATE OR REPLACE VIEW article_origins AS
 WITH latest AS (
     SELECT * FROM articles
     QUALIFY row_number() OVER (PARTITION BY url ORDER BY version DESC) = 1
 ),
 origin_credit AS (
-    -- one origin credit per article; a dateline or byline outranks a footer line or metadata
-    SELECT article_id,
-           arg_min(agency, CASE location WHEN 'dateline' THEN 1 WHEN 'byline' THEN 2 WHEN 'footer' THEN 3
-                                         WHEN 'body' THEN 4 WHEN 'metadata' THEN 5 ELSE 6 END) AS agency
-    FROM article_credits
-    WHERE role = 'origin'
-    GROUP BY article_id
+    -- the agency the page names as its origin (or contributor; on an agency's own site, origin only),
+    -- not its own: credit_rank decides between several, as pipelines.chains.own_origin_credit does
+    SELECT c.article_id, arg_min(c.agency, (credit_rank(c.role, c.location), c.agency)) AS agency
+    FROM article_credits c
+    JOIN latest l USING (article_id)
+    JOIN outlets o USING (outlet_id)
+    WHERE (c.role = 'origin' OR (c.role = 'contributor' AND o.kind <> 'agency'))
+      AND c.agency IS DISTINCT FROM o.agency
+    GROUP BY c.article_id
 ),
 unlinked AS (
     SELECT l.article_id,
-           CASE WHEN oc.agency IS NOT NULL AND oc.agency IS DISTINCT FROM o.agency THEN oc.agency
-                WHEN o.kind = 'agency' THEN o.agency END AS origin_agency,
-           CASE WHEN oc.agency IS NOT NULL AND oc.agency IS DISTINCT FROM o.agency THEN 'copy'
-                WHEN o.kind = 'agency' THEN 'self' END AS kind
+           coalesce(oc.agency, CASE WHEN o.kind = 'agency' THEN o.agency END) AS origin_agency,
+           CASE WHEN oc.agency IS NOT NULL THEN 'copy' WHEN o.kind = 'agency' THEN 'self' END AS kind
     FROM latest l
     JOIN outlets o USING (outlet_id)
     LEFT JOIN origin_credit oc USING (article_id)
@@ -41,7 +42,8 @@ SELECT
     o.name                                                    AS outlet,
     l.published_at,
     src.url                                                   AS source_url,
-    org.url                                                   AS origin_url,
+    CASE WHEN c.article_id IS NOT NULL THEN org.url
+         WHEN u.kind = 'self' THEN l.url END                  AS origin_url,
     coalesce(c.origin_agency, u.origin_agency)                AS origin_agency,
     coalesce(c.hops, CASE u.kind WHEN 'copy' THEN 1 ELSE 0 END) AS hops,
     coalesce(c.derivation, 'none')                            AS derivation,
@@ -50,7 +52,7 @@ SELECT
          WHEN u.kind = 'copy' THEN 'credited'
          WHEN u.kind = 'self' THEN 'self' END                 AS credit_status,
     CASE WHEN c.article_id IS NOT NULL THEN c.evidence
-         WHEN u.kind IS NOT NULL THEN 'credit' END            AS evidence
+         WHEN u.kind = 'copy' THEN 'credit' END               AS evidence
 FROM latest l
 JOIN outlets o USING (outlet_id)
 JOIN unlinked u USING (article_id)

@@ -1,4 +1,6 @@
--- credits: one row per (article, agency, role): an explicit attribution found on the page.
+-- credits: one row per (article, agency, role): an explicit attribution found on the page. An agency
+-- named in several roles keeps its strongest (origin > contributor > cited > photo): the AFP photo
+-- credit of an AFP story is not a row of its own.
 --   article_url  the article (latest version of its URL)
 --   agency       canonical agency name (data/agencies.toml)
 --   role         origin (the article is that agency's copy), contributor (it supplied part),
