@@ -187,6 +187,10 @@ L_ORIGINALLY = re.compile(
     _I,
 )
 
+# "Courtesy of Sputnik", "(Courtesy: TASS)" where a credit line starts; "Photo courtesy of" is a photo
+# credit, caught before this is tried.
+L_COURTESY = re.compile(r"(?:^|[|•·\n(\[.—–-])\s*courtesy(?:\s+of|\s*[:：])\s*(?:the\s+)?$", _I)
+
 L_CONTRIB = re.compile(
     r"(?:(?:with|additional|further)\s+(?:\w+\s+)?reporting\s+(?:by|from)\s+(?:the\s+)?"
     r"|reporting\s+(?:by|from)\s+(?:the\s+)?|with\s+files\s+from\s+(?:the\s+)?"

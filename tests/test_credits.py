@@ -63,6 +63,11 @@ def test_dateline_makes_the_agency_origin(lead, agency):
     assert [(c.agency, c.role, c.location) for c in credits] == [(agency, "origin", "dateline")]
 
 
+def test_photo_or_footage_courtesy_of_an_agency_is_no_story_credit():
+    text = f"Photo courtesy of Reuters.\n{LONG}\nThe footage, courtesy of AFP, shows the harbour.\n{LONG}"
+    assert roles(text=text) == {"Reuters": "photo"}
+
+
 def test_agency_in_parentheses_later_in_the_story_is_no_dateline():
     text = f"{LONG}\nThe mayor (AP) - no, the mayor's office - declined to comment.\n{LONG}"
     assert roles(text=text) == {}
@@ -124,6 +129,8 @@ def test_jsonld_author_and_meta_original_source():
         ("Bron: Belga", {"Belga"}),
         ("Copyright 2019 The Associated Press. All rights reserved.", {"AP"}),
         ("This story was originally published by Reuters.", {"Reuters"}),
+        ("Courtesy of Sputnik News Agency", {"Sputnik"}),
+        ("(Courtesy: TASS)", {"TASS"}),
     ],
 )
 def test_source_lines_under_the_text_make_origin(line, agencies):
