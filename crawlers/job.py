@@ -200,7 +200,9 @@ class CrawlJob:
             elif isinstance(item, FetchItem):
                 records.append(item.fetch)
         if self.shards is not None:
-            saved = self.shards.save(by_source)
+            # the rest belong to articles stored by an earlier batch or another worker: merge adds them
+            late, self.waiting_dates = dict(self.waiting_dates), defaultdict(list)
+            saved = self.shards.save(by_source, late)
         else:
             saved = self._save_to_database(by_source, records)
         if self.frontier is not None:

@@ -1,6 +1,10 @@
 """Where cleaned articles go when the crawl is distributed: Parquet shards, one file per stored batch and
 worker, written whole or not at all (temporary name, then rename). `provtrack merge` loads them into
-DuckDB, which allows only one writer, idempotently."""
+DuckDB, which allows only one writer, idempotently.
+
+A batch may also write a dates shard (`<worker>-<n>.dates.parquet`): feed and sitemap dates for articles
+stored elsewhere, by an earlier batch or by another worker that reached the page first. merge adds them
+once their article is in the database."""
 
 from __future__ import annotations
 
@@ -15,6 +19,11 @@ from pipelines.store.articles import SaveResult
 
 if TYPE_CHECKING:  # imported where used: a crawl without --frontier never needs pandas
     import pandas as pd
+
+DATES_SUFFIX = ".dates.parquet"
+#: how long merge keeps a dates shard waiting for an article that is not in the database yet (another
+#: worker may still be cleaning it); after that the page was never stored, and the dates are dropped
+DATES_WAIT_SECONDS = 2 * 24 * 3600
 
 COLUMNS = (
     "url", "outlet", "domain", "title", "author", "text", "language", "sitename", "canonical_url",
@@ -31,13 +40,24 @@ class ShardSink:
         self.worker = worker
         self.written = 0
 
-    def save(self, by_source: dict[str, list[Article]]) -> dict[str, SaveResult]:
-        rows = [(source, a) for source, articles in by_source.items() for a in articles]
-        if rows:
+    def save(
+        self, by_source: dict[str, list[Article]], dates: dict[str, list[DateCandidate]] | None = None
+    ) -> dict[str, SaveResult]:
+        """Write the batch's articles, and `dates` (listing dates for articles stored elsewhere)."""
+        import pandas as pd
+
+        articles = [a for batch in by_source.values() for a in batch]
+        rows = [(url, c.source, c.value.isoformat()) for url, cs in (dates or {}).items() for c in cs]
+        if articles or rows:
             self.written += 1
-            final = self.folder / f"{self.worker}-{self.written:06d}.parquet"
-            with replaced_when_done(final) as partial:
-                to_frame([a for _, a in rows]).to_parquet(partial, index=False)
+        stem = f"{self.worker}-{self.written:06d}"
+        if articles:
+            with replaced_when_done(self.folder / f"{stem}.parquet") as partial:
+                to_frame(articles).to_parquet(partial, index=False)
+        if rows:
+            with replaced_when_done(self.folder / f"{stem}{DATES_SUFFIX}") as partial:
+                frame = pd.DataFrame(rows, columns=["url", "source", "value"])
+                frame.to_parquet(partial, index=False)
         # what the merge will make of them is known only then: count them as sent
         return {source: SaveResult(new_articles=len(articles)) for source, articles in by_source.items()}
 
@@ -76,3 +96,12 @@ def from_frame(frame: pd.DataFrame) -> list[Article]:
             )
         )
     return articles
+
+
+def dates_from_frame(frame: pd.DataFrame) -> dict[str, list[DateCandidate]]:
+    from pipelines.dates import parse_datetime
+
+    dates: dict[str, list[DateCandidate]] = {}
+    for url, source, value in frame.itertuples(index=False):
+        dates.setdefault(url, []).append(DateCandidate(source, parse_datetime(value)))
+    return dates

@@ -172,6 +172,58 @@ def test_merge_before_any_worker_wrote_is_nothing_to_do_but_a_wrong_folder_is_an
     assert typo.exit_code == 1 and "no such folder of shards" in typo.stderr
 
 
+def test_merge_adds_late_feed_dates_once_their_article_is_stored_and_gives_up_after_two_days(
+    run_cli, tmp_path, tmp_db
+):
+    """A worker that read a feed after another worker stored the page writes the feed's date to a
+    dates shard. merge keeps the shard until the article's own shard arrives (it may still be
+    cleaning), adds the date then, and drops dates whose page was never stored after two days."""
+    import os
+    import time
+    from datetime import datetime, timezone
+
+    import duckdb
+
+    from crawlers.shards import ShardSink
+    from pipelines.models import Article, DateCandidate
+
+    url, never = "http://a.test/news/1", "http://a.test/news/never-stored"
+    feed_date = datetime(2026, 11, 18, 10, 0, tzinfo=timezone.utc)
+    seen = datetime(2026, 11, 20, 9, 0, tzinfo=timezone.utc)
+    shards = tmp_path / "shards"
+    reader = ShardSink(shards, "reader")
+    reader.save({}, {url: [DateCandidate("feed", feed_date)]})
+    first = run_cli("merge", str(shards), "--no-link")
+    assert first.exit_code == 0 and "0 feed/sitemap dates added" in first.stdout, first.stdout
+
+    article = Article(
+        url=url, outlet=None, domain="a.test", title="t", author=None, text="Harbour moved 41 containers.",
+        language="en", sitename=None, canonical_url=None, published_at=seen,
+        date_candidates=[DateCandidate("first_seen", seen)],
+    )  # fmt: skip
+    ShardSink(shards, "fetcher").save({"site:a.test": [article]})
+    second = run_cli("merge", str(shards), "--no-link")
+    assert second.exit_code == 0 and "1 new articles, " in second.stdout
+    assert "1 feed/sitemap dates added" in second.stdout, second.stdout
+
+    reader.save({}, {never: [DateCandidate("feed", feed_date)]})
+    lost = next(p for p in shards.glob("reader-000002*"))
+    three_days_ago = time.time() - 3 * 24 * 3600
+    os.utime(lost, (three_days_ago, three_days_ago))
+    assert run_cli("merge", str(shards), "--no-link").exit_code == 0
+
+    con = duckdb.connect(str(tmp_db), read_only=True)
+    try:
+        published = con.execute("SELECT published_at FROM articles WHERE url = ?", [url]).fetchone()[0]
+        shards_merged = con.execute("SELECT shard FROM merged_shards ORDER BY shard").fetchall()
+    finally:
+        con.close()
+    assert published == feed_date.replace(tzinfo=None), "the feed's date is chosen over first sight"
+    assert [name for (name,) in shards_merged] == [
+        "fetcher-000001.parquet", "reader-000001.dates.parquet", "reader-000002.dates.parquet"
+    ]  # fmt: skip
+
+
 def test_db_ending_in_a_slash_is_a_folder_not_a_file_named_like_it(run_cli, tmp_path):
     result = run_cli("migrate", db=f"{tmp_path}/newdir/")
     assert result.exit_code == 2 and "names a folder" in result.stderr

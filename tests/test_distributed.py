@@ -232,6 +232,46 @@ def test_pages_a_feed_lists_keep_the_feeds_date_whichever_worker_reaches_them_by
     assert dated == [(len(urls),)], "every article keeps the feed's date"
 
 
+def test_a_feed_read_after_its_pages_were_stored_still_gives_them_its_date(tmp_path, redis_url):
+    """The home page links eight article pages and the feed that lists them comes late: by then the
+    pages are stored, in a shard of whichever worker fetched them. The feed's dates used to be dropped;
+    now they go to a dates shard, which merge adds once the articles are in the database."""
+    urls = [f"http://dist.test/news/2026/11/18/story-{i}.html" for i in range(8)]
+    routes = {
+        "http://dist.test/": Reply(200, home_html(urls)),
+        FEED: Reply(
+            200,
+            rss([(u, f"Story {i}", "Wed, 18 Nov 2026 10:00:00 GMT") for i, u in enumerate(urls)]),
+            content_type="application/rss+xml",
+            delay=2.0,  # every page is fetched, cleaned and written before the feed answers
+        ),
+    }
+    for i, url in enumerate(urls):
+        text = f"Story {i}: harbour {i} moved {i * 41} containers; firm {i * 13} ordered {i % 9 + 2} cranes."
+        routes[url] = Reply(200, article_html(f"Story {i}", [text] * 4))
+    with MockWeb(routes) as web:
+        workers = [_worker(tmp_path, redis_url, web.proxy, ("--site", "http://dist.test/")) for _ in range(2)]
+        [_finish(w) for w in workers]
+        hits = {url: web.hits[url] for url in urls}
+    assert set(hits.values()) == {1}, hits
+    assert list((tmp_path / "shards").glob("*.dates.parquet")), "the late dates went to a dates shard"
+    assert _merge(tmp_path) == sorted((u, 1) for u in urls)
+    con = duckdb.connect(str(tmp_path / "db.duckdb"), read_only=True)
+    try:
+        dated = con.execute(
+            "SELECT a.url, d.value FROM articles a JOIN article_dates d USING (article_id) "
+            "WHERE d.source = 'feed' ORDER BY a.url"
+        ).fetchall()
+        merged = con.execute(
+            "SELECT count(*) FROM merged_shards WHERE shard LIKE '%.dates.parquet'"
+        ).fetchone()
+    finally:
+        con.close()
+    assert [url for url, _ in dated] == sorted(urls), "every article has the feed's date"
+    assert {str(value) for _, value in dated} == {"2026-11-18 10:00:00"}
+    assert merged[0] >= 1, "a dates shard whose articles were all found is not read again"
+
+
 def test_a_site_crawled_cycle_after_cycle_is_read_again_and_a_relisted_page_fetched_only_once(
     tmp_path, redis_url
 ):

@@ -268,8 +268,10 @@ class NewsSpider(scrapy.Spider):
         if self.job.frontier is not None:  # a worker may have reached it through a site link
             self.job.frontier.share_listing(key, listing)  # before the claim: a loser reads it
             first = self.job.frontier.first_to_see(key, "listing")
-            if first == "article":  # another worker stored it as an article already: not ours
+            if first == "article":  # another worker stored it as an article: not ours, but our date is
                 self.requested.add(key)
+                if candidate is not None:
+                    self.late_dates.append(ListingDate(key, candidate))
                 return None
             if first == "plain" and self.job.frontier.relist(key):
                 self.site_answered.add(key)  # this worker fetches it again, as the article it is

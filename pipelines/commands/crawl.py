@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -301,20 +302,25 @@ def merge(ctx, folder: Path | None, no_link: bool) -> None:
 
     with ctx.db.writer() as con:
         ensure_registries(con)
+        from crawlers.shards import DATES_SUFFIX
+
         done = {name for (name,) in con.execute("SELECT shard FROM merged_shards").fetchall()}
-        todo = sorted(p for p in folder.glob("*.parquet") if p.name not in done)
+        found = sorted(p for p in folder.glob("*.parquet") if p.name not in done)
+        todo = [p for p in found if not p.name.endswith(DATES_SUFFIX)]
+        dates_todo = [p for p in found if p.name.endswith(DATES_SUFFIX)]
         run_id = start_run(con, "merge", str(folder))
-        totals, bad = {"new": 0, "versions": 0, "unchanged": 0}, []
+        totals, bad = {"new": 0, "versions": 0, "unchanged": 0, "dates": 0}, []
         try:
-            linked = _merge_shards(con, run_id, todo, totals, bad, link=not no_link)
+            linked = _merge_shards(con, run_id, todo, dates_todo, totals, bad, link=not no_link)
         except BaseException as exc:
             abort_run(con, run_id, exc)
             raise
         finish_run(con, run_id, "partial" if bad else "ok", totals)
     click.echo(
-        f"merge: {len(todo) - len(bad)} shards, {totals['new']} new articles, "
+        f"merge: {len(todo) + len(dates_todo) - len(bad)} shards, {totals['new']} new articles, "
         f"{totals['versions']} new versions, {totals['unchanged']} unchanged, "
-        f"{len(bad)} unreadable (run {run_id})" + (f"; link: {linked}" if linked is not None else "")
+        f"{totals['dates']} feed/sitemap dates added, {len(bad)} unreadable (run {run_id})"
+        + (f"; link: {linked}" if linked is not None else "")
     )
     if removed := remove_stale_partials(folder):
         click.echo(f"merge: removed {removed} unfinished shard files that killed workers left", err=True)
@@ -322,11 +328,17 @@ def merge(ctx, folder: Path | None, no_link: bool) -> None:
         sys.exit(EXIT_PARTIAL)
 
 
-def _merge_shards(con, run_id: int, todo: list[Path], totals: dict, bad: list, *, link: bool):
-    """Load each shard (a damaged one is named and skipped), then link; returns the link summary."""
-    with progress("merge", total=len(todo)) as update:
+def _merge_shards(
+    con, run_id: int, todo: list[Path], dates_todo: list[Path], totals: dict, bad: list, *, link: bool
+):
+    """Load each shard (a damaged one is named and skipped), then the dates shards, which need their
+    articles stored first; then link. Returns the link summary."""
+    with progress("merge", total=len(todo) + len(dates_todo)) as update:
         for path in todo:
             _merge_shard(con, run_id, path, totals, bad)
+            update()
+        for path in dates_todo:
+            _merge_dates_shard(con, run_id, path, totals, bad)
             update()
     if not link:
         return None
@@ -356,6 +368,32 @@ def _merge_shard(con, run_id: int, path: Path, totals: dict, bad: list) -> None:
     totals["new"] += saved.new_articles
     totals["versions"] += saved.new_versions
     totals["unchanged"] += saved.unchanged
+
+
+def _merge_dates_shard(con, run_id: int, path: Path, totals: dict, bad: list) -> None:
+    """Add a dates shard's feed/sitemap dates to their stored articles. The shard counts as merged
+    once every article was found, or once it is too old for a missing one ever to come; until then
+    each merge adds what it can (adding a date twice changes nothing)."""
+    import pandas as pd
+
+    from crawlers.shards import DATES_WAIT_SECONDS, dates_from_frame
+    from pipelines.store.articles import add_listing_dates
+
+    try:
+        dates = dates_from_frame(pd.read_parquet(path))
+    except Exception as exc:
+        bad.append(path.name)
+        click.echo(f"skipped {path}: unreadable shard ({type(exc).__name__}: {exc})", err=True)
+        return
+    (before,) = con.execute("SELECT count(*) FROM article_dates").fetchone()
+    found = add_listing_dates(con, dates)
+    totals["dates"] += con.execute("SELECT count(*) FROM article_dates").fetchone()[0] - before
+    too_old = time.time() - path.stat().st_mtime > DATES_WAIT_SECONDS
+    if len(found) == len(dates) or too_old:
+        con.execute(
+            "INSERT INTO merged_shards VALUES (?, ?, current_timestamp::TIMESTAMP, ?)",
+            [path.name, sum(len(c) for c in dates.values()), run_id],
+        )
 
 
 def _counts(report) -> dict:
