@@ -99,9 +99,12 @@ def from_frame(frame: pd.DataFrame) -> list[Article]:
 
 
 def dates_from_frame(frame: pd.DataFrame) -> dict[str, list[DateCandidate]]:
+    """A dates shard's claims by URL; a row that is not a URL, a source and a time is left out."""
     from pipelines.dates import parse_datetime
 
     dates: dict[str, list[DateCandidate]] = {}
     for url, source, value in frame.itertuples(index=False):
-        dates.setdefault(url, []).append(DateCandidate(source, parse_datetime(value)))
+        parsed = parse_datetime(value) if isinstance(value, str) else None
+        if parsed is not None and isinstance(url, str) and isinstance(source, str):
+            dates.setdefault(url, []).append(DateCandidate(source, parsed))
     return dates
