@@ -12,12 +12,12 @@ import zlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
-from urllib.parse import urljoin
 
 import lxml.etree
 import lxml.html
 
 from pipelines.dates import parse_datetime
+from pipelines.urls import join_url
 
 
 class FeedError(ValueError):
@@ -123,7 +123,7 @@ def parse_feed(body: bytes, url: str) -> list[Entry]:
         else:
             continue
         if link:
-            entries.append(Entry(urljoin(url, link.strip()), title, _date(date)))
+            entries.append(Entry(join_url(url, link.strip()), title, _date(date)))
     if not entries and _local(root.tag) not in ("rss", "feed", "rdf"):
         raise FeedError(f"not a feed (root element <{_local(root.tag)}>)")
     return entries
@@ -165,7 +165,7 @@ def _parse_json_feed(body: bytes, url: str) -> list[Entry]:
         if isinstance(link, str):
             title = item.get("title") if isinstance(item.get("title"), str) else None
             published = item.get("date_published") if isinstance(item.get("date_published"), str) else None
-            entries.append(Entry(urljoin(url, link), title, _date(published)))
+            entries.append(Entry(join_url(url, link), title, _date(published)))
     return entries
 
 
@@ -185,14 +185,14 @@ def parse_sitemap(body: bytes, url: str) -> Sitemap:
             continue
         lastmod = _date(_child_text(element, "lastmod"))
         if name == "sitemap":
-            children.append(Entry(urljoin(url, loc), lastmod=lastmod))
+            children.append(Entry(join_url(url, loc), lastmod=lastmod))
             continue
         title = published = None
         for news in element:
             if _local(news.tag) == "news":
                 title = _child_text(news, "title")
                 published = _date(_child_text(news, "publication_date"))
-        entries.append(Entry(urljoin(url, loc), title, published, lastmod))
+        entries.append(Entry(join_url(url, loc), title, published, lastmod))
     return Sitemap(children, entries)
 
 
@@ -221,7 +221,7 @@ def discover_feeds(html: str, url: str) -> list[str]:
         '//link[@href and contains(concat(" ", normalize-space(@rel), " "), " alternate ")]'
     ):
         if (link.get("type") or "").split(";")[0].strip().lower() in FEED_TYPES:
-            found.append(urljoin(url, link.get("href").strip()))
+            found.append(join_url(url, link.get("href").strip()))
     return list(dict.fromkeys(found))
 
 

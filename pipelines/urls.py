@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import cache
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import tldextract
 
@@ -48,6 +48,16 @@ TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hsa_", "__twitter", "_hs")
 
 class BadURL(ValueError):
     """Not an absolute http(s) URL."""
+
+
+def join_url(base: str, link: str) -> str:
+    """urljoin, except that a link urljoin cannot read ("http://[::1/x") comes back as it is: then
+    normalize_url rejects it with a message naming it, rather than one bad link of a feed or page
+    raising in the middle of it and taking the rest of its links along."""
+    try:
+        return urljoin(base, link)
+    except ValueError:
+        return link
 
 
 def normalize_url(url: str) -> str:

@@ -179,6 +179,69 @@ def test_a_distributed_worker_that_only_cleaned_pages_listed_by_others_still_fla
     assert seeder.status == "ok", "listing pages that others cleaned is no problem of its own"
 
 
+def test_a_link_no_parser_can_read_costs_only_itself_and_a_relative_robots_sitemap_is_read(tmp_path):
+    """A feed listing "http://[::1/x" stopped at that link: the article after it was never fetched,
+    and the feed was not even counted, so the run said "ok" and exited 0. robots.txt naming its
+    sitemap by path ("Sitemap: /sitemap.xml", common though against the standard) did the same."""
+    good = article_html("Good", ["Harbour 7 moved 287 containers; firm 91 ordered 9 cranes in the port."] * 4)
+    sitemap = (
+        '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        "<url><loc>http://rel.test/news/listed.html</loc></url></urlset>"
+    )
+    routes = {
+        "http://links.test/rss.xml": Reply(
+            200,
+            rss(
+                [
+                    (u, "t", "Wed, 18 Nov 2026 10:00:00 GMT")
+                    for u in ("http://[::1/x", "http://links.test/a.html")
+                ]
+            ),
+            content_type="application/rss+xml",
+        ),
+        "http://links.test/a.html": Reply(200, good),
+        "http://rel.test/robots.txt": Reply(
+            200, "User-agent: *\nSitemap: /sitemap.xml\n", content_type="text/plain"
+        ),
+        "http://rel.test/": Reply(200, "<html><body><p>Rel News</p></body></html>"),
+        "http://rel.test/sitemap.xml": Reply(200, sitemap, content_type="application/xml"),
+        "http://rel.test/news/listed.html": Reply(200, good.replace("Good", "Listed")),
+    }
+    db = tmp_path / "links.duckdb"
+    with MockWeb(routes) as web:
+        result = crawl(db, web.proxy, "--feed", "http://links.test/rss.xml", "--site", "http://rel.test/")
+    out = result.stdout + result.stderr
+    assert result.returncode == 3, out
+    line = next(line for line in out.splitlines() if line.startswith("feed:links.test"))
+    assert "partial - 1/1" in line and "not a valid URL" in line, line
+    assert rows(db, "SELECT url FROM articles ORDER BY url") == [
+        ("http://links.test/a.html",),
+        ("http://rel.test/news/listed.html",),
+    ]
+
+
+def test_a_feed_a_stopped_run_never_sent_is_reported_unread_not_ok(tmp_path):
+    """CLOSESPIDER_TIMEOUT ends the run while the first feed is still loading, one request at a time:
+    the second feed was never sent, and its source must not read "ok" with exit 0."""
+    feed = rss([])
+    routes = {
+        "http://s.test/rss.xml": Reply(200, feed, content_type="application/rss+xml", delay=3),
+        "http://t.test/rss.xml": Reply(200, feed, content_type="application/rss+xml"),
+    }
+    with MockWeb(routes) as web:
+        result = crawl(
+            tmp_path / "stop.duckdb", web.proxy, "--feed", "http://s.test/rss.xml", "--feed",
+            "http://t.test/rss.xml", "-s", "CONCURRENT_REQUESTS=1", "-s", "DOWNLOAD_TIMEOUT=10",
+            "-s", "CLOSESPIDER_TIMEOUT=1",
+        )  # fmt: skip
+        sent = web.hits["http://t.test/rss.xml"]
+    out = result.stdout + result.stderr
+    assert sent == 0, "the second feed was never sent"
+    line = next(line for line in out.splitlines() if line.startswith("feed:t.test"))
+    assert "0/1 feeds" in line and " ok " not in line, line
+    assert result.returncode != 0, out
+
+
 def test_discovery_robots_sitemaps_feed_links_and_article_pages():
     assert robots_sitemaps(
         "User-agent: *\nDisallow: /x\nSitemap: http://a.test/s1.xml\nsitemap:http://a.test/s2.xml.gz\n"

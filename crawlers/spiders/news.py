@@ -44,7 +44,7 @@ from pipelines.archive import ArchiveError, decode_body, read_response
 from pipelines.dates import parse_datetime
 from pipelines.models import DateCandidate, Page
 from pipelines.store.crawl_state import FetchRecord
-from pipelines.urls import BadURL, normalize_url, registered_domain
+from pipelines.urls import BadURL, join_url, normalize_url, registered_domain
 
 logger = logging.getLogger(__name__)
 
@@ -186,6 +186,8 @@ class NewsSpider(scrapy.Spider):
             if request is not None:
                 yield request
             return
+        if self.job.frontier is None:  # see count_seed
+            self.job.reports[source].seeds += 1
         if seed.kind == "feed":
             yield self.seed_request(source, "feed", seed.url, self.parse_feed)
         elif seed.kind == "sitemap":
@@ -230,6 +232,16 @@ class NewsSpider(scrapy.Spider):
             meta=meta,
             dont_filter=True,
         )
+
+    def found_seed(self, source: str, kind: str, url: str, callback, depth: int = 0):
+        """The request for a feed or sitemap found on the way (in robots.txt, a sitemap index, a home
+        page), or, when its URL is unusable, nothing but an error of the source that named it."""
+        try:
+            normalize_url(url)
+        except BadURL as exc:
+            self.job.reports[source].errors.append(f"{kind} {exc}")
+            return
+        yield self.seed_request(source, kind, url, callback, depth, counted=False)
 
     def article_request(
         self,
@@ -313,7 +325,7 @@ class NewsSpider(scrapy.Spider):
             if body is None:
                 raise FeedError(record.error)
             entries = parse_feed(body, response.url)
-        except FeedError as exc:
+        except (ValueError, RecursionError) as exc:  # FeedError, or markup the parser chokes on
             yield from self.seed_error(response, record, f"feed {response.url}: {exc}")
             return
         self.seed_read(response, record, body)
@@ -337,7 +349,7 @@ class NewsSpider(scrapy.Spider):
             if len(body) > self.sitemap_maxsize:
                 raise FeedError(f"over the {self.sitemap_maxsize / 1_000_000:g} MB sitemap limit")
             sitemap = parse_sitemap(body, response.url)
-        except FeedError as exc:
+        except (ValueError, RecursionError) as exc:  # FeedError, or markup the parser chokes on
             yield from self.seed_error(response, record, f"sitemap {response.url}: {exc}")
             return
         self.seed_read(response, record, body)
@@ -347,9 +359,7 @@ class NewsSpider(scrapy.Spider):
                     f"sitemap {child.url}: deeper than {self.sitemap_depth} levels"
                 )
                 continue
-            yield self.seed_request(
-                source, "sitemap", child.url, self.parse_sitemap, depth + 1, counted=False
-            )
+            yield from self.found_seed(source, "sitemap", child.url, self.parse_sitemap, depth + 1)
         for entry in sitemap.entries:
             candidate = DateCandidate("sitemap", entry.published) if entry.published else None
             request = self.article_request(source, entry.url, candidate, entry.title, entry.lastmod)
@@ -373,12 +383,15 @@ class NewsSpider(scrapy.Spider):
         self.count_seed(response.meta, read=True)
 
     def count_seed(self, meta: dict, read: bool) -> None:
-        """A registered seed (not a feed or sitemap found on the way) came back, read or not. It is
-        counted by the worker that fetched it, not the one that queued it: with a shared frontier,
-        another worker may take it from the queue, and the queuing worker would report it unread."""
+        """A registered seed (not a feed or sitemap found on the way) came back, read or not.
+
+        On one machine a seed counts when it is queued, so that one that never comes back (a stop
+        by timeout, a request dropped on the way) still shows as unread. With a shared frontier it
+        counts for the worker that fetched it: any worker may take it from the queue, and the one
+        that queued it would report it unread."""
         if meta.get("pt_seed"):
             report = self.job.reports[meta["pt_source"]]
-            report.seeds += 1
+            report.seeds += self.job.frontier is not None
             report.seeds_ok += read
 
     def seed_error(self, response, record: FetchRecord, message: str):
@@ -392,7 +405,8 @@ class NewsSpider(scrapy.Spider):
         source = response.meta["pt_source"]
         record = self.fetch_record(response, "robots")
         for url in robots_sitemaps(response.text if isinstance(response, TextResponse) else ""):
-            yield self.seed_request(source, "sitemap", url, self.parse_sitemap, 1, counted=False)
+            # "Sitemap: /sitemap.xml" is against the robots.txt standard, and common
+            yield from self.found_seed(source, "sitemap", join_url(response.url, url), self.parse_sitemap, 1)
         yield FetchItem(record)
 
     # -- sites ---------------------------------------------------------------------------------------
@@ -444,12 +458,12 @@ class NewsSpider(scrapy.Spider):
             return
         if depth == 0:
             for url in discover_feeds(html, response.url):
-                yield self.seed_request(source, "feed", url, self.parse_feed, counted=False)
+                yield from self.found_seed(source, "feed", url, self.parse_feed)
         if depth >= self.site_depth:
             return
         domain = registered_domain(response.url)
         for href in tree.xpath("//a/@href"):
-            url = urljoin(response.url, href.strip()).split("#")[0]
+            url = join_url(response.url, href.strip()).split("#")[0]
             parts = urlsplit(url)
             if parts.scheme not in ("http", "https") or registered_domain(url) != domain:
                 continue
