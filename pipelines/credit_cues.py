@@ -187,9 +187,9 @@ L_ORIGINALLY = re.compile(
     _I,
 )
 
-# "Courtesy of Sputnik", "(Courtesy: TASS)" where a credit line starts; "Photo courtesy of" is a photo
-# credit, caught before this is tried.
-L_COURTESY = re.compile(r"(?:^|[|•·\n(\[.—–-])\s*courtesy(?:\s+of|\s*[:：])\s*(?:the\s+)?$", _I)
+# "Courtesy of Sputnik", "(Courtesy: TASS)": a line of its own that starts so (the whole text before the
+# agency); "Photo courtesy of" is a photo credit, caught before this is tried.
+L_COURTESY = re.compile(r"^[\s(\[|•·—–-]*courtesy(?:\s+of|\s*[:：])\s*(?:the\s+)?$", _I)
 
 L_CONTRIB = re.compile(
     r"(?:(?:with|additional|further)\s+(?:\w+\s+)?reporting\s+(?:by|from)\s+(?:the\s+)?"

@@ -247,8 +247,10 @@ def _role_in_text(text, s, e, ms, me, name, block, matcher, cite):
         return "contributor", None
     if cc.L_SOURCE.search(left):
         return "origin", "byline" if block.lead and not block.tail else None
-    if cc.L_ORIGINALLY.search(left) or cc.L_COURTESY.search(left):
+    if cc.L_ORIGINALLY.search(left):
         return "origin", None
+    if block.tail and cc.L_COURTESY.match(text[:s]) and _BARE_PUNCT.match(text[e:]):
+        return "origin", None  # "Courtesy of Sputnik" under the story, not "(courtesy of Reuters)" in it
     if cc.L_MORE_SOURCES.search(left) or cc.L_CONTRIB.search(left) or cc.R_CONTRIB.match(right):
         return "contributor", None
     if short and (block.lead or block.tail):

@@ -63,9 +63,24 @@ def test_dateline_makes_the_agency_origin(lead, agency):
     assert [(c.agency, c.role, c.location) for c in credits] == [(agency, "origin", "dateline")]
 
 
-def test_photo_or_footage_courtesy_of_an_agency_is_no_story_credit():
-    text = f"Photo courtesy of Reuters.\n{LONG}\nThe footage, courtesy of AFP, shows the harbour.\n{LONG}"
-    assert roles(text=text) == {"Reuters": "photo"}
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The footage, courtesy of AFP, shows the harbour.",
+        "Shelling went on overnight in Bakhmut (Courtesy of Reuters).",
+        "Graphic - courtesy of Reuters.",
+        "Officials in the U.S. courtesy of Reuters, which first saw the letter, confirmed it.",
+        "The minister - courtesy of TASS - repeated the claim.",
+        "Courtesy of Xinhua, the full text of the statement follows.",
+    ],
+)
+def test_courtesy_in_prose_or_for_a_graphic_is_no_story_credit(line):
+    """Only a line of its own under the story, "Courtesy of X", hands the story to X."""
+    assert roles(text=f"{LONG}\n{LONG}\n{LONG}\n{line}") == {}
+
+
+def test_photo_courtesy_of_an_agency_stays_a_photo_credit():
+    assert roles(text=f"Photo courtesy of Reuters.\n{LONG}\n{LONG}") == {"Reuters": "photo"}
 
 
 def test_agency_in_parentheses_later_in_the_story_is_no_dateline():
