@@ -224,6 +224,50 @@ def test_merge_adds_late_feed_dates_once_their_article_is_stored_and_gives_up_af
     ]  # fmt: skip
 
 
+def test_a_late_feed_date_that_makes_a_linked_copy_the_earlier_text_turns_the_chain_round(
+    run_cli, tmp_path, tmp_db
+):
+    """a (first seen 10:00) was linked as a copy of b (09:30). A later merge brings a's feed date,
+    08:00: a is the earlier text, so it is the origin and b the copy, not a copy older than its source."""
+    from datetime import datetime, timezone
+
+    from crawlers.shards import ShardSink
+    from pipelines.models import Article, DateCandidate
+
+    text = " ".join(
+        f"Sentence {i}: the harbour authority said {i * 37} containers moved through berth {i % 7} "
+        f"on Tuesday while cranes {i * 3} idled."
+        for i in range(30)
+    )
+
+    def article(url: str, seen: datetime) -> Article:
+        return Article(
+            url=url, outlet=None, domain=url.split("/")[2], title="Harbour", author=None, text=text,
+            language="en", sitename=None, canonical_url=None, published_at=seen,
+            date_candidates=[DateCandidate("first_seen", seen)],
+        )  # fmt: skip
+
+    def at(hour: int, minute: int = 0) -> datetime:
+        return datetime(2026, 11, 20, hour, minute, tzinfo=timezone.utc)
+
+    a, b, shards = "http://a.test/x", "http://b.test/y", tmp_path / "shards"
+    ShardSink(shards, "w1").save(
+        {"feed:a.test": [article(a, at(10))], "feed:b.test": [article(b, at(9, 30))]}
+    )
+    assert run_cli("merge", str(shards)).exit_code == 0
+
+    def sources() -> list[tuple]:
+        query = "select article_url, source_url from article_origins order by 1"
+        return [
+            tuple(line.split(",")) for line in run_cli("query", query, "--format", "csv").stdout.split()[1:]
+        ]
+
+    assert sources() == [(a, b), (b, "")], "as first seen, a copies b"
+    ShardSink(shards, "w2").save({}, {a: [DateCandidate("feed", at(8))]})
+    assert run_cli("merge", str(shards)).exit_code == 0
+    assert sources() == [(a, ""), (b, a)], "with its feed date, a is the origin and b the copy"
+
+
 def test_db_ending_in_a_slash_is_a_folder_not_a_file_named_like_it(run_cli, tmp_path):
     result = run_cli("migrate", db=f"{tmp_path}/newdir/")
     assert result.exit_code == 2 and "names a folder" in result.stderr

@@ -12,7 +12,7 @@ import duckdb
 from pipelines.dates import choose_published_at, first_seen_of
 from pipelines.models import Agency, Article, DateCandidate
 from pipelines.registry import Source
-from pipelines.store.db import rollback
+from pipelines.store.db import load_query, rollback
 from pipelines.store.rows import insert_rows
 from pipelines.urls import registered_domain
 
@@ -294,7 +294,10 @@ def save_articles(
 
 def add_listing_dates(con: duckdb.DuckDBPyConnection, dates: dict[str, list[DateCandidate]]) -> list[str]:
     """Add feed/sitemap date claims to the stored latest version of each URL and choose its
-    publication time again, in one transaction. Returns the URLs found (the others are not stored yet)."""
+    publication time again, in one transaction. Returns the URLs found (the others are not stored yet).
+
+    An article whose publication time changes after `link` judged it is judged again by the next
+    link, and so is every article judged a copy of it: who copied whom may have turned round."""
     found = []
     con.execute("BEGIN TRANSACTION")
     try:
@@ -317,10 +320,13 @@ def add_listing_dates(con: duckdb.DuckDBPyConnection, dates: dict[str, list[Date
                     "SELECT source, value FROM article_dates WHERE article_id = ?", [article_id]
                 ).fetchall()
             ]
-            con.execute(
-                "UPDATE articles SET published_at = ? WHERE article_id = ?",
-                [_utc_naive(choose_published_at(claims, first_seen_of(claims))), article_id],
-            )
+            chosen = _utc_naive(choose_published_at(claims, first_seen_of(claims)))
+            (before,) = con.execute(
+                "SELECT published_at FROM articles WHERE article_id = ?", [article_id]
+            ).fetchone()
+            if before != chosen:
+                con.execute("UPDATE articles SET published_at = ? WHERE article_id = ?", [chosen, article_id])
+                con.execute(load_query("link/judge_again"), [article_id])
         con.execute("COMMIT")
     except BaseException:
         rollback(con)
