@@ -165,6 +165,7 @@ class CrawlJob:
         self.fatal: BaseException | None = None
         # listing dates whose article is still being cleaned, by URL (writer thread only)
         self.waiting_dates: dict[str, list] = defaultdict(list)
+        self.not_stored: set[str] = set()  # pages cleaned to nothing: their listing dates go nowhere
         self._on_progress = on_progress or (lambda **kw: None)
         self._on_skip = on_skip or (lambda source, url, skip: None)
 
@@ -187,14 +188,15 @@ class CrawlJob:
         skipped = []
         records = []
         for item in items:
-            if isinstance(item, ListingDate):
+            if isinstance(item, ListingDate) and item.url not in self.not_stored:
                 self.waiting_dates[item.url].append(item.candidate)
         for item in items:
             if isinstance(item, Cleaned):
                 records.append(item.fetch)
                 if isinstance(item.result, Skip):
                     skipped.append((item.source, item.url, item.result))
-                    self.waiting_dates.pop(item.url, None)
+                    self.not_stored.add(item.fetch.url)  # its URL key, which listing dates name
+                    self.waiting_dates.pop(item.fetch.url, None)
                 else:
                     by_source[item.source].append(self._with_late_dates(item.result))
             elif isinstance(item, FetchItem):

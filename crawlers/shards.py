@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -47,7 +48,8 @@ class ShardSink:
         import pandas as pd
 
         articles = [a for batch in by_source.values() for a in batch]
-        rows = [(url, c.source, c.value.isoformat()) for url, cs in (dates or {}).items() for c in cs]
+        now = datetime.now(timezone.utc).isoformat()  # in the file: a copy without -p keeps it
+        rows = [(url, c.source, c.value.isoformat(), now) for url, cs in (dates or {}).items() for c in cs]
         if articles or rows:
             self.written += 1
         stem = f"{self.worker}-{self.written:06d}"
@@ -56,7 +58,7 @@ class ShardSink:
                 to_frame(articles).to_parquet(partial, index=False)
         if rows:
             with replaced_when_done(self.folder / f"{stem}{DATES_SUFFIX}") as partial:
-                frame = pd.DataFrame(rows, columns=["url", "source", "value"])
+                frame = pd.DataFrame(rows, columns=["url", "source", "value", "written_at"])
                 frame.to_parquet(partial, index=False)
         # what the merge will make of them is known only then: count them as sent
         return {source: SaveResult(new_articles=len(articles)) for source, articles in by_source.items()}
@@ -98,13 +100,15 @@ def from_frame(frame: pd.DataFrame) -> list[Article]:
     return articles
 
 
-def dates_from_frame(frame: pd.DataFrame) -> dict[str, list[DateCandidate]]:
-    """A dates shard's claims by URL; a row that is not a URL, a source and a time is left out."""
+def dates_from_frame(frame: pd.DataFrame) -> tuple[dict[str, list[DateCandidate]], datetime | None]:
+    """A dates shard's claims by URL, and when the worker wrote it. A row that is not a URL, a source
+    and a time is left out."""
     from pipelines.dates import parse_datetime
 
     dates: dict[str, list[DateCandidate]] = {}
-    for url, source, value in frame.itertuples(index=False):
+    for url, source, value in frame[["url", "source", "value"]].itertuples(index=False):
         parsed = parse_datetime(value) if isinstance(value, str) else None
         if parsed is not None and isinstance(url, str) and isinstance(source, str):
             dates.setdefault(url, []).append(DateCandidate(source, parsed))
-    return dates
+    written = frame["written_at"].iloc[0] if len(frame) else None
+    return dates, parse_datetime(written) if isinstance(written, str) else None

@@ -178,11 +178,10 @@ def test_merge_adds_late_feed_dates_once_their_article_is_stored_and_gives_up_af
     """A worker that read a feed after another worker stored the page writes the feed's date to a
     dates shard. merge keeps the shard until the article's own shard arrives (it may still be
     cleaning), adds the date then, and drops dates whose page was never stored after two days."""
-    import os
-    import time
-    from datetime import datetime, timezone
+    from datetime import datetime, timedelta, timezone
 
     import duckdb
+    import pandas as pd
 
     from crawlers.shards import ShardSink
     from pipelines.models import Article, DateCandidate
@@ -195,6 +194,7 @@ def test_merge_adds_late_feed_dates_once_their_article_is_stored_and_gives_up_af
     reader.save({}, {url: [DateCandidate("feed", feed_date)]})
     first = run_cli("merge", str(shards), "--no-link")
     assert first.exit_code == 0 and "0 feed/sitemap dates added" in first.stdout, first.stdout
+    assert "merge: 0 shards" in first.stdout and "1 dates shards waiting" in first.stdout, first.stdout
 
     article = Article(
         url=url, outlet=None, domain="a.test", title="t", author=None, text="Harbour moved 41 containers.",
@@ -207,10 +207,15 @@ def test_merge_adds_late_feed_dates_once_their_article_is_stored_and_gives_up_af
     assert "1 feed/sitemap dates added" in second.stdout, second.stdout
 
     reader.save({}, {never: [DateCandidate("feed", feed_date)]})
-    lost = next(p for p in shards.glob("reader-000002*"))
-    three_days_ago = time.time() - 3 * 24 * 3600
-    os.utime(lost, (three_days_ago, three_days_ago))
-    assert run_cli("merge", str(shards), "--no-link").exit_code == 0
+    waiting = run_cli("merge", str(shards), "--no-link")
+    assert "merge: 0 shards" in waiting.stdout and "1 dates shards waiting" in waiting.stdout, waiting.stdout
+    # written three days ago, and copied since (a fresh mtime): its age is the one written inside it
+    lost = next(shards.glob("reader-000002*"))
+    frame = pd.read_parquet(lost)
+    frame["written_at"] = (datetime.now(timezone.utc) - timedelta(days=3)).isoformat()
+    frame.to_parquet(lost, index=False)
+    gave_up = run_cli("merge", str(shards), "--no-link")
+    assert "merge: 1 shards" in gave_up.stdout and "waiting" not in gave_up.stdout, gave_up.stdout
 
     con = duckdb.connect(str(tmp_db), read_only=True)
     try:

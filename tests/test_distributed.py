@@ -272,6 +272,58 @@ def test_a_feed_read_after_its_pages_were_stored_still_gives_them_its_date(tmp_p
     assert merged[0] >= 1, "a dates shard whose articles were all found is not read again"
 
 
+def test_late_sitemap_dates_follow_a_redirect_and_skip_a_page_without_text(tmp_path, redis_url):
+    """The sitemap comes after the feed's pages were stored: its date for a page that redirected goes
+    to the page stored (r2, not r), and none is kept for a gallery cleaned to nothing. Before, both
+    sat in the dates shard, which merge then kept waiting for two days, reading it every hour."""
+    sitemap_url = "http://dist.test/sitemap.xml"
+    a, r, r2, gallery = (
+        f"http://dist.test/{p}" for p in ("news/a.html", "news/r.html", "news/r2.html", "g/1.html")
+    )
+    listed = (a, r, gallery)
+    story = "Harbour 7 moved 287 containers; firm 91 ordered 9 cranes for the northern port this week."
+    sitemap = (
+        '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+        'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">'
+        + "".join(
+            f"<url><loc>{u}</loc><news:news><news:publication_date>2026-11-17T08:00:00Z"
+            "</news:publication_date></news:news></url>"
+            for u in listed
+        )
+        + "</urlset>"
+    )
+    routes = {
+        FEED: Reply(
+            200,
+            rss([(u, "t", "Wed, 18 Nov 2026 10:00:00 GMT") for u in listed]),
+            content_type="application/rss+xml",
+        ),
+        sitemap_url: Reply(200, sitemap, content_type="application/xml", delay=2.0),
+        a: Reply(200, article_html("A", [story] * 4)),
+        r: Reply(301, "", headers={"Location": r2}),
+        r2: Reply(200, article_html("R", [story.replace("7", "8")] * 4)),
+        gallery: Reply(200, "<html><body><img src=x></body></html>"),
+    }
+    with MockWeb(routes) as web:
+        _finish(_worker(tmp_path, redis_url, web.proxy, ("--feed", FEED, "--sitemap", sitemap_url)))
+    assert _merge(tmp_path) == [(a, 1), (r2, 1)]
+    con = duckdb.connect(str(tmp_path / "db.duckdb"), read_only=True)
+    try:
+        dated = con.execute(
+            "SELECT a.url FROM articles a JOIN article_dates d USING (article_id) "
+            "WHERE d.source = 'sitemap' ORDER BY 1"
+        ).fetchall()
+        waiting = con.execute(
+            "SELECT count(*) FROM merged_shards WHERE shard LIKE '%.dates.parquet'"
+        ).fetchone()
+    finally:
+        con.close()
+    assert dated == [(a,), (r2,)], "the redirected page has the sitemap's date too"
+    assert waiting == (len(list((tmp_path / "shards").glob("*.dates.parquet"))),), (
+        "no dates shard is left waiting"
+    )
+
+
 def test_a_site_crawled_cycle_after_cycle_is_read_again_and_a_relisted_page_fetched_only_once(
     tmp_path, redis_url
 ):

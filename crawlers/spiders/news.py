@@ -148,6 +148,7 @@ class NewsSpider(scrapy.Spider):
         self.requested: set[str] = set()  # article keys asked for in this run
         self.fetched: set[str] = set()  # article keys whose page arrived in this run
         self.late_dates: list[ListingDate] = []  # listing dates that came after their page
+        self.stored_as: dict[str, str] = {}  # URL key of a listed page that redirected -> where it landed
         self.site_pages: dict[str, int] = {}
         # site links queued, and those answered as plain pages: a feed listing one later must not
         # lose its article to the duplicate filter (see article_request)
@@ -263,7 +264,7 @@ class NewsSpider(scrapy.Spider):
         if key in self.requested:
             # fetched already in this run (listed by another feed or sitemap); its date still counts
             if candidate is not None and key in self.fetched:
-                self.late_dates.append(ListingDate(key, candidate))
+                self.late_dates.append(ListingDate(self.stored_as.get(key, key), candidate))
             return None
         known = self.job.known.get(key)
         if not self.job.wants(known, lastmod):
@@ -518,6 +519,9 @@ class NewsSpider(scrapy.Spider):
         process, which decodes it (pipelines.archive.decode_body, as decode_html does)."""
         pending = self.take_pending(key, response.meta)
         self.fetched.add(key)
+        with contextlib.suppress(BadURL):
+            if (landed := normalize_url(response.url)) != key:
+                self.stored_as[key] = landed  # a later listing's date goes to the page stored
         record = self.fetch_record(response, "article")
         record.url = key
         record.content_hash = hashlib.sha1(response.body).hexdigest()

@@ -309,7 +309,7 @@ def merge(ctx, folder: Path | None, no_link: bool) -> None:
         todo = [p for p in found if not p.name.endswith(DATES_SUFFIX)]
         dates_todo = [p for p in found if p.name.endswith(DATES_SUFFIX)]
         run_id = start_run(con, "merge", str(folder))
-        totals, bad = {"new": 0, "versions": 0, "unchanged": 0, "dates": 0}, []
+        totals, bad = {"new": 0, "versions": 0, "unchanged": 0, "dates": 0, "waiting": 0}, []
         try:
             linked = _merge_shards(con, run_id, todo, dates_todo, totals, bad, link=not no_link)
         except BaseException as exc:
@@ -317,9 +317,11 @@ def merge(ctx, folder: Path | None, no_link: bool) -> None:
             raise
         finish_run(con, run_id, "partial" if bad else "ok", totals)
     click.echo(
-        f"merge: {len(todo) + len(dates_todo) - len(bad)} shards, {totals['new']} new articles, "
-        f"{totals['versions']} new versions, {totals['unchanged']} unchanged, "
-        f"{totals['dates']} feed/sitemap dates added, {len(bad)} unreadable (run {run_id})"
+        f"merge: {len(todo) + len(dates_todo) - len(bad) - totals['waiting']} shards, "
+        f"{totals['new']} new articles, {totals['versions']} new versions, {totals['unchanged']} unchanged, "
+        f"{totals['dates']} feed/sitemap dates added, {len(bad)} unreadable"
+        + (f", {totals['waiting']} dates shards waiting for their articles" if totals["waiting"] else "")
+        + f" (run {run_id})"
         + (f"; link: {linked}" if linked is not None else "")
     )
     if removed := remove_stale_partials(folder):
@@ -380,7 +382,7 @@ def _merge_dates_shard(con, run_id: int, path: Path, totals: dict, bad: list) ->
     from pipelines.store.articles import add_listing_dates
 
     try:
-        dates = dates_from_frame(pd.read_parquet(path))
+        dates, written = dates_from_frame(pd.read_parquet(path))
     except Exception as exc:
         bad.append(path.name)
         click.echo(f"skipped {path}: unreadable shard ({type(exc).__name__}: {exc})", err=True)
@@ -388,12 +390,14 @@ def _merge_dates_shard(con, run_id: int, path: Path, totals: dict, bad: list) ->
     (before,) = con.execute("SELECT count(*) FROM article_dates").fetchone()
     found = add_listing_dates(con, dates)
     totals["dates"] += con.execute("SELECT count(*) FROM article_dates").fetchone()[0] - before
-    too_old = time.time() - path.stat().st_mtime > DATES_WAIT_SECONDS
-    if len(found) == len(dates) or too_old:
+    written_at = written.timestamp() if written else path.stat().st_mtime
+    if len(found) == len(dates) or time.time() - written_at > DATES_WAIT_SECONDS:
         con.execute(
             "INSERT INTO merged_shards VALUES (?, ?, current_timestamp::TIMESTAMP, ?)",
             [path.name, sum(len(c) for c in dates.values()), run_id],
         )
+    else:
+        totals["waiting"] += 1
 
 
 def _counts(report) -> dict:
