@@ -77,13 +77,33 @@ def _iso_dates(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.apply(lambda column: column.map(iso) if column.dtype == object else column)
 
 
+def _text_typed(frame: pd.DataFrame) -> pd.DataFrame:
+    """A text column with no value tonight would go to Parquet typed "null", and tomorrow's file, with
+    one value, as string: a schema that changes from night to night, which strict readers refuse to
+    append or union. An all-null column of Python objects is text (DuckDB gives every other type a
+    typed pandas column, nulls or not)."""
+    import pandas as pd
+
+    empty = [
+        position
+        for position in range(frame.shape[1])
+        if pd.api.types.is_object_dtype(frame.dtypes.iloc[position]) and frame.iloc[:, position].isna().all()
+    ]
+    if not empty:
+        return frame
+    frame = frame.copy()
+    for position in empty:
+        frame.isetitem(position, frame.iloc[:, position].astype("string"))
+    return frame
+
+
 def emit(frame: pd.DataFrame, fmt: str, out: str | None, title: str | None = None) -> None:
     """Print or write a DataFrame in the chosen format."""
     if fmt == "parquet":
         if not out:
             raise click.UsageError("--format parquet writes a file: add --out FILE.parquet")
         with replaced_when_done(out) as partial:
-            frame.to_parquet(partial, index=False)
+            _text_typed(frame).to_parquet(partial, index=False)
         click.echo(f"wrote {len(frame)} rows to {out}", err=True)
         return
     if fmt == "csv":

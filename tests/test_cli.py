@@ -54,6 +54,25 @@ def test_query_prints_csv_json_and_writes_parquet(loaded, tmp_path):
     assert len(pd.read_parquet(target)) == 3
 
 
+def test_a_parquet_answer_keeps_a_text_column_text_on_a_night_it_holds_no_value(loaded, tmp_path):
+    """A nightly `query ... --format parquet` appended to a dataset: the night source_url is null on
+    every row used to write it typed "null", a schema strict readers refuse to union with the others."""
+    import pyarrow.parquet as pq
+
+    nights = {}
+    for night, where in (("empty", "source_url IS NULL"), ("full", "true")):
+        target = tmp_path / f"{night}.parquet"
+        sql = f"select article_url, source_url, hops from article_origins where {where}"
+        assert loaded("query", sql, "--format", "parquet", "--out", str(target)).exit_code == 0
+        nights[night] = pq.read_schema(target)
+    with_values = tmp_path / "values.parquet"
+    loaded("query", "select 'x' as source_url", "--format", "parquet", "--out", str(with_values))
+    text = pq.read_schema(with_values).field("source_url").type
+    assert str(text).endswith("string")
+    assert nights["empty"].field("source_url").type == text, nights["empty"]
+    assert nights["empty"].types == nights["full"].types
+
+
 def test_a_long_answer_shows_a_screenful_on_a_terminal_and_every_row_anywhere_else(loaded, tmp_db, tmp_path):
     """45,000 rows drawn as a table on a terminal took 26 s and nobody reads them there; a pipe, a file
     or --format csv must still get every row, as scripts expect."""
