@@ -63,9 +63,13 @@ class SourceReport:
 
     def line(self) -> str:
         s = self.saved
+        read = (  # a URL list has none; nor has a distributed worker that read none of them
+            f"{self.seeds_ok}/{self.seeds} feeds/sitemaps/sites read ({self.seeds_unchanged} unchanged), "
+            if self.seeds
+            else ""
+        )
         text = (
-            f"{self.name}: {self.status} - {self.seeds_ok}/{self.seeds} feeds/sitemaps/sites read"
-            f" ({self.seeds_unchanged} unchanged), {self.requested} articles fetched,"
+            f"{self.name}: {self.status} - {read}{self.requested} articles fetched,"
             f" {self.known} already stored;"
             f" {s.new_articles} new, {s.new_versions} new versions, {s.unchanged} unchanged,"
             f" {self.no_text} without article text, {self.skipped} skipped, {self.failed} failed"

@@ -70,16 +70,17 @@ def explain_article(con: duckdb.DuckDBPyConnection, url: str, passages: int = 3)
     credits = _rows(con, "explain/credits", {"url": key})
     reuse = _row(con, "explain/reuse", {"target_id": article["article_id"]})
     shown = [(c["agency"], c["role"], c["location"], c["cue"]) for c in credits]
-    if article["credit_status"] == "credits_intermediary" and reuse and len(chain) > 1:
-        # a credit to the outlet it copied from is no agency credit, so not in the credits relation
-        source = chain[1]
-        names = (source["outlet"], registered_domain(source["article_url"]))
-        if line := outlet_credit_line(reuse["target_text"], names):
-            shown.append((source["outlet"], "source", "text", line))
     width = max([12, *(len(name) for name, *_ in shown)])
     lines += ["", "credits on the page:"]
     lines += [f"  {name:<{width}} {role:<12} {where:<9} “{cue}”" for name, role, where, cue in shown]
     lines += [] if shown else ["  none"]
+    if article["credit_status"] == "credits_intermediary" and reuse and len(chain) > 1:
+        # a credit to the outlet it copied from names no agency, so it is not in the credits relation
+        source = chain[1]
+        names = (source["outlet"], registered_domain(source["article_url"]))
+        if line := outlet_credit_line(reuse["target_text"], names):
+            lines += ["", "credit to the outlet it copied from (no agency, so not in `credits`):"]
+            lines += [f"  {source['outlet']:<{width}} “{line}”"]
     if reuse:
         lines += [
             "",

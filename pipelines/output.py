@@ -68,13 +68,24 @@ def dates_as_dates(frame: pd.DataFrame, description) -> pd.DataFrame:
 
 
 def _iso_dates(frame: pd.DataFrame) -> pd.DataFrame:
-    """pandas writes a date as a midnight timestamp in JSON: write its ISO form instead."""
+    """pandas writes a date as a midnight timestamp in JSON: write its ISO form instead. A timestamp
+    without a zone is UTC in provtrack's database: say so ("…Z"), or a JavaScript or jq reader takes
+    it for local time."""
     from datetime import date, datetime
+
+    import pandas as pd
 
     def iso(value):
         return value.isoformat() if isinstance(value, date) and not isinstance(value, datetime) else value
 
-    return frame.apply(lambda column: column.map(iso) if column.dtype == object else column)
+    def json_ready(column):
+        if column.dtype == object:
+            return column.map(iso)
+        if pd.api.types.is_datetime64_dtype(column) and getattr(column.dt, "tz", None) is None:
+            return column.dt.tz_localize("UTC")
+        return column
+
+    return frame.apply(json_ready)
 
 
 def _text_typed(frame: pd.DataFrame) -> pd.DataFrame:

@@ -330,10 +330,11 @@ def test_json_lines_keep_urls_readable_and_every_value_exact(loaded):
 
 
 def test_a_date_is_a_date_in_every_format(loaded, tmp_path):
-    """agency_dependence's week is a DATE: JSON wrote it as a midnight timestamp, the table too."""
+    """agency_dependence's week is a DATE: JSON wrote it as a midnight timestamp, the table too. A
+    stored time is UTC, and JSON says so: without a zone, JavaScript and jq read it as local time."""
     sql = "select date '2026-11-16' as week, timestamp '2026-11-16 10:30' as at, null::date as never"
     assert json.loads(loaded("query", sql, "--format", "json").stdout) == {
-        "week": "2026-11-16", "at": "2026-11-16T10:30:00.000", "never": None,
+        "week": "2026-11-16", "at": "2026-11-16T10:30:00.000Z", "never": None,
     }  # fmt: skip
     assert loaded("query", sql, "--format", "csv").stdout.splitlines()[1] == "2026-11-16,2026-11-16 10:30:00,"
     assert "2026-11-16 00:00" not in loaded("query", sql).stdout

@@ -26,7 +26,7 @@ def report(ctx, out_dir: Path, title: str) -> None:
 
     \b
     Example:
-        provtrack report --out report/ && xdg-open report/index.html
+        provtrack report --out data/report/ && xdg-open data/report/index.html
     """
     from pipelines.report import MAX_CHAIN_STORIES, write_report
 
