@@ -25,7 +25,10 @@ def parse_datetime(value: str | None) -> datetime | None:
         return None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc)
+    try:
+        return parsed.astimezone(timezone.utc)
+    except OverflowError:  # "0001-01-01T00:30:00+01:00", a .NET export's "no date": before year 1 in UTC
+        return None
 
 
 def choose_published_at(

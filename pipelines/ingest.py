@@ -7,6 +7,7 @@ import csv
 import gzip
 import io
 import json
+import re
 import sys
 import zlib
 from collections.abc import Iterator
@@ -152,38 +153,57 @@ def _bounded_lines(handle) -> Iterator[bytes | None]:
 
 
 def _csv_rows(path: Path) -> Iterator[tuple[int, dict | BadRow]]:
+    """Records of a CSV file, each named by the line it starts on. A record with bytes that are not
+    UTF-8 is a bad row, not the end of the file; so is a quoted field that never closes, after which
+    the lines it swallowed are read again as records of their own."""
     csv.field_size_limit(min(sys.maxsize, MAX_LINE_BYTES))
-    with _open_binary(path) as raw:
-        text = io.TextIOWrapper(raw, encoding="utf-8", errors="strict", newline="")
-        try:
-            header_line = text.readline(1_000_000)
-        except UnicodeDecodeError:
-            raise IngestError(f"{path}: the header is not UTF-8 text") from None
-        header = next(csv.reader([header_line]), [])
-        if len(header) > MAX_CSV_COLUMNS or (
-            len(header_line) >= 1_000_000 and not header_line.endswith("\n")
-        ):
-            raise IngestError(f"{path}: more than {MAX_CSV_COLUMNS} columns in the header; not an ingest CSV")
-        if "url" not in header:
-            raise IngestError(f"{path}: no 'url' column in the header (have: {', '.join(header[:10])})")
-        reader = csv.reader(text)
-        number = 1
+    with _csv_text(_open_binary(path)) as text:
+        header_line = text.readline(1_000_000)
+    header = next(csv.reader([header_line]), [])
+    if _NOT_UTF8.search(header_line):
+        raise IngestError(f"{path}: the header is not UTF-8 text")
+    if len(header) > MAX_CSV_COLUMNS or (len(header_line) >= 1_000_000 and not header_line.endswith("\n")):
+        raise IngestError(f"{path}: more than {MAX_CSV_COLUMNS} columns in the header; not an ingest CSV")
+    if "url" not in header:
+        raise IngestError(f"{path}: no 'url' column in the header (have: {', '.join(header[:10])})")
+    after: int | None = 1  # lines already read: the header
+    while after is not None:
+        after = yield from _csv_records(path, header, after)
+
+
+#: undecodable bytes, as errors="surrogateescape" keeps them
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")
+
+
+def _csv_text(raw) -> io.TextIOWrapper:
+    # utf-8-sig: Excel starts a UTF-8 CSV with a byte-order mark, which would prefix the first column name
+    return io.TextIOWrapper(raw, encoding="utf-8-sig", errors="surrogateescape", newline="")
+
+
+def _csv_records(path: Path, header: list[str], after: int):
+    """Yield the records after the first `after` lines. Returns None at the end of the file, or the
+    line to start again after when a bad record took more than its own line."""
+    with _csv_text(_open_binary(path)) as text:
+        for _ in range(after):
+            text.readline()
+        reader = csv.reader(text, strict=True)
         while True:
+            first = after + reader.line_num + 1
             try:
                 record = next(reader)
             except StopIteration:
-                return
-            except (csv.Error, UnicodeDecodeError) as exc:
-                number = reader.line_num
-                yield number, BadRow(str(path), number, f"unreadable CSV record: {exc}")
-                if isinstance(exc, UnicodeDecodeError):
-                    return  # the decoder cannot resynchronise; what came before is stored
+                return None
+            except csv.Error as exc:
+                yield first, BadRow(str(path), first, f"unreadable CSV record: {exc}")
+                if after + reader.line_num > first:
+                    return first  # it ran over the lines after it (a quote never closed): read them again
                 continue
-            number = reader.line_num + 1
-            if len(record) != len(header):
-                yield number, BadRow(str(path), number, f"{len(record)} fields, header has {len(header)}")
-                continue
-            yield number, dict(zip(header, record))
+            if any(_NOT_UTF8.search(field) for field in record):
+                yield first, BadRow(str(path), first, "not UTF-8 text")
+            elif len(record) != len(header):
+                yield first, BadRow(str(path), first, f"{len(record)} fields, header has {len(header)}")
+            else:
+                yield first, dict(zip(header, record))
 
 
 def _parquet_rows(path: Path) -> Iterator[tuple[int, dict | BadRow]]:

@@ -62,6 +62,40 @@ def test_malformed_jsonl_stores_every_good_row_and_names_every_bad_line(tmp_path
     assert when.isoformat() == "2026-11-20T07:00:00", "times are stored in UTC"
 
 
+def test_a_damaged_csv_loses_only_its_bad_records(tmp_path, tmp_db, run_cli):
+    """Excel's byte-order mark hid the url column; one Latin-1 byte ended the file there (and lost
+    the rows decoded with it); a quote that never closes made one article of every row after it."""
+    lines = ["url,outlet,text"]
+    for n in range(1, 9):
+        closing = "" if n == 3 else '"'  # row 3's quote never closes
+        lines.append(f'https://c.example.com/{n},Outlet C,"{STORY} Row {n}.{closing}')
+    body = "\r\n".join(lines).encode("utf-8").replace(b"Row 6.", "Row 6 caf\u00e9.".encode("latin-1"))
+    path = tmp_path / "excel.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + body + b"\r\n")
+    result = run_cli("ingest", str(path))
+    assert result.exit_code == EXIT_PARTIAL, result.output
+    assert "excel.csv:4: unreadable CSV record" in result.stderr, result.stderr
+    assert "excel.csv:7: not UTF-8 text" in result.stderr, result.stderr
+    assert "6 new articles" in result.stdout and "2 skipped" in result.stdout, result.stdout
+    with Database(tmp_db).reader() as con:
+        stored = con.execute("SELECT url, length(text) FROM articles ORDER BY url").fetchall()
+    assert [url for url, _ in stored] == [f"https://c.example.com/{n}" for n in (1, 2, 4, 5, 7, 8)]
+    assert max(length for _, length in stored) < 2 * len(STORY), "no row swallowed the ones after it"
+
+
+def test_a_date_outside_the_calendar_is_one_bad_row_not_a_crash(tmp_path, tmp_db, run_cli):
+    """A .NET export writes "no date" as 0001-01-01 in local time: before year 1 in UTC. It raised
+    OverflowError, which stopped the ingest with a traceback and lost the batch read so far."""
+    rows = [{"url": f"https://d.example.com/{n}", "text": f"{STORY} {n}."} for n in range(1, 5)]
+    rows[1]["published_at"] = "0001-01-01T00:30:00+01:00"
+    rows[2]["published_at"] = "9999-12-31T23:30:00-01:00"
+    result = run_cli("ingest", str(write_jsonl(tmp_path / "dotnet.jsonl", rows)))
+    assert result.exit_code == EXIT_PARTIAL, result.output
+    assert "dotnet.jsonl:2: invalid published_at" in result.stderr
+    assert "dotnet.jsonl:3: invalid published_at" in result.stderr
+    assert _count(tmp_db) == 2
+
+
 def test_ingesting_the_same_file_twice_changes_nothing(tmp_path, tmp_db, run_cli):
     path = write_jsonl(
         tmp_path / "a.jsonl",
