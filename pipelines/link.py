@@ -155,13 +155,15 @@ def link_articles(
     if rebuild:
         store.clear(con)
     batch = store.unlinked(con)
-    if batch.empty:
-        return summary
-    workers = _Workers()
-    try:
-        return _link(con, batch, run_id, summary, workers, window_days, progress, agency_lead)
-    finally:
-        workers.close()
+    if not batch.empty:
+        workers = _Workers()
+        try:
+            _link(con, batch, run_id, summary, workers, window_days, progress, agency_lead)
+        finally:
+            workers.close()
+    if rebuild:
+        store.drop_unjudged(con)
+    return summary
 
 
 class _Workers:
@@ -204,6 +206,7 @@ def _link(con, batch, run_id, summary, workers, window_days, progress, agency_le
         if n >= LATE_MIN_SHARED and o not in batch_ids and ch.precedes(metas[t], metas[o], agency_lead)
     }
     if late:
+        store.unjudge(con, late)  # a link cut short before they are judged judges them next time
         more = _pairs(con, late, window_s)
         metas.update(_meta(con, set(more["other_id"].tolist()) - set(metas)))
         pairs = pd.concat([pairs, more], ignore_index=True)

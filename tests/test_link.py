@@ -311,3 +311,101 @@ def test_an_article_reads_the_same_before_and_after_link_when_only_its_credits_s
         "https://paper.example/two": ("AFP", 1, "credited", "credit"),
     }
     assert after["https://sputnik.example/own"][1] == "https://sputnik.example/own", "its own origin"
+
+
+def _story(n: int) -> str:
+    """A text of 150 made-up words that shares nothing with another n's."""
+    import random
+
+    rng = random.Random(n)
+    words = (
+        "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(3, 9)))
+        for _ in range(150)
+    )
+    return " ".join(words) + "."
+
+
+def _cut_short_after_one_chunk(monkeypatch):
+    """Make link write one target per chunk and stop (as Ctrl-C would) after the first."""
+    import pipelines.link as link
+
+    written = []
+    real = link.store.write_results
+
+    def write_then_stop(con, *rows):
+        if written:
+            raise KeyboardInterrupt
+        written.append(1)
+        real(con, *rows)
+
+    monkeypatch.setattr(link, "CHUNK", 1)
+    monkeypatch.setattr(link.store, "write_results", write_then_stop)
+    return lambda: monkeypatch.setattr(link.store, "write_results", real)
+
+
+def _verdicts(con):
+    return sorted(con.execute("SELECT article_id, source_id, origin_id, hops FROM chains").fetchall())
+
+
+def test_a_rebuild_cut_short_keeps_the_old_answers_and_the_next_link_finishes_it(monkeypatch):
+    """`link --all` stopped by Ctrl-C emptied chains and reuse_links: every article read as an
+    original until a full relink. Now each verdict stays until its new one replaces it."""
+    import pytest
+
+    con = open_db()
+    rows = [
+        Row(f"https://wire.example/{n}", "Wire", T0 + timedelta(hours=n), _story(n), agency="Wire")
+        for n in range(3)
+    ]
+    rows += [
+        Row(f"https://paper.example/{n}", "Paper", T0 + timedelta(hours=n, minutes=30), _story(n))
+        for n in range(3)
+    ]
+    add_rows(con, rows)
+    link_articles(con, 1)
+    complete = _verdicts(con)
+    assert [hops for *_, hops in complete] == [0, 0, 0, 1, 1, 1]
+    restore = _cut_short_after_one_chunk(monkeypatch)
+    with pytest.raises(KeyboardInterrupt):
+        link_articles(con, 2, rebuild=True)
+    assert _verdicts(con) == complete, "the old answers stay while the rebuild is unfinished"
+    restore()
+    link_articles(con, 3)
+    assert _verdicts(con) == complete
+    assert con.execute("SELECT count(*) FROM link_state").fetchall() == [(6,)]
+
+
+def test_a_link_cut_short_still_judges_again_the_copies_an_earlier_text_arrived_for(monkeypatch):
+    """Papers linked as originals; then the agency stories they copied arrive, dated earlier. A link
+    stopped after judging the first agency story forgot that the papers were to be judged again: the
+    next link judged only the agency stories left, and two papers stayed "originals" for good."""
+    import pytest
+
+    con = open_db()
+    add_rows(
+        con,
+        [
+            Row(f"https://paper.example/{n}", "Paper", T0 + timedelta(hours=n, minutes=30), _story(n))
+            for n in range(3)
+        ],
+    )
+    link_articles(con, 1)
+    add_rows(
+        con,
+        [
+            Row(f"https://wire.example/{n}", "Wire", T0 + timedelta(hours=n), _story(n), agency="Wire")
+            for n in range(3)
+        ],
+        run_id=2,
+    )
+    restore = _cut_short_after_one_chunk(monkeypatch)
+    with pytest.raises(KeyboardInterrupt):
+        link_articles(con, 2)
+    restore()
+    link_articles(con, 3)
+    query = "SELECT article_url, source_url, hops FROM article_origins"
+    got = {url: (source, hops) for url, source, hops in con.execute(query).fetchall()}
+    assert got == {
+        **{f"https://wire.example/{n}": (None, 0) for n in range(3)},
+        **{f"https://paper.example/{n}": (f"https://wire.example/{n}", 1) for n in range(3)},
+    }

@@ -21,8 +21,19 @@ def unlinked(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def clear(con: duckdb.DuckDBPyConnection) -> None:
-    """Drop the whole index and all link verdicts (rebuild)."""
+    """Drop the whole index and mark every article unjudged (rebuild); verdicts stay until replaced."""
     con.execute(load_query("link/clear"))
+
+
+def drop_unjudged(con: duckdb.DuckDBPyConnection) -> None:
+    """After a complete rebuild: the verdicts of articles it did not judge."""
+    con.execute(load_query("link/drop_unjudged"))
+
+
+def unjudge(con: duckdb.DuckDBPyConnection, ids: Iterable[int]) -> None:
+    """Mark judged articles unjudged: the next link judges them again."""
+    _with_ids(con, ids)
+    con.execute(load_query("link/unjudge"))
 
 
 def texts(con: duckdb.DuckDBPyConnection, ids: Iterable[int]) -> dict[int, str]:
