@@ -39,6 +39,20 @@ def test_migrations_apply_once_and_record_themselves(tmp_db):
         assert apply_migrations(con) == [], "a second migrate must apply nothing"
 
 
+def test_a_database_a_newer_provtrack_made_is_refused_for_writing_and_left_as_it_was(tmp_db, run_cli):
+    """Writing to it recreated the views from this version's SQL (the newer columns vanished) and wrote
+    rows the newer tables may not expect; `migrate` said "schema is up to date"."""
+    with Database(tmp_db).writer() as con:
+        con.execute("INSERT INTO schema_migrations VALUES (99, 'future', now()::TIMESTAMP)")
+        con.execute("CREATE OR REPLACE VIEW article_origins AS SELECT 1 AS newer_column")
+    result = run_cli("migrate")
+    assert result.exit_code == 1
+    assert "made by a newer provtrack (schema version 99" in result.stderr, result.stderr
+    with Database(tmp_db).reader() as con:
+        columns = [c[0] for c in con.execute("SELECT * FROM article_origins").description]
+    assert columns == ["newer_column"], "the newer view is untouched"
+
+
 def test_same_text_twice_is_one_row_and_new_text_is_a_new_version(tmp_db):
     with Database(tmp_db).writer() as con:
         run = start_run(con, "test")

@@ -200,8 +200,17 @@ def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Apply pending migrations, each with its schema_migrations row in one transaction; then
     (re)create the views. Returns the names applied; running it again applies nothing."""
     done = applied_migrations(con)
+    shipped = migration_files()
+    newest = max((version for version, _, _ in shipped), default=0)
+    if done and max(done) > newest:
+        # its tables and views are newer than the SQL here: writing, or recreating the views, would
+        # undo what the newer provtrack made
+        raise StoreError(
+            f"this database was made by a newer provtrack (schema version {max(done)}; this one knows up to "
+            f"{newest}): upgrade provtrack to write to it"
+        )
     applied = []
-    for version, name, path in migration_files():
+    for version, name, path in shipped:
         if version in done:
             continue
         con.execute("BEGIN TRANSACTION")
