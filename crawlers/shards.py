@@ -91,8 +91,10 @@ def from_frame(frame: pd.DataFrame) -> list[Article]:
             Article(
                 **{k: row[k] for k in COLUMNS if k not in ("published_at", "date_candidates", "credits")},
                 published_at=parse_datetime(row["published_at"]),
-                date_candidates=[
-                    DateCandidate(s, parse_datetime(v)) for s, v in json.loads(row["date_candidates"])
+                date_candidates=[  # a claim that is no time is left out, as when the page was cleaned
+                    DateCandidate(s, when)
+                    for s, v in json.loads(row["date_candidates"])
+                    if (when := parse_datetime(v)) is not None
                 ],
                 credits=[Credit(**c) for c in json.loads(row["credits"])],
             )

@@ -248,6 +248,36 @@ def test_merge_adds_late_feed_dates_once_their_article_is_stored_and_gives_up_af
     ]  # fmt: skip
 
 
+def test_a_shard_with_a_row_that_cannot_be_stored_is_named_and_the_others_are_loaded(
+    run_cli, tmp_path, tmp_db
+):
+    """One damaged row stopped merge with a traceback, at the same shard every hour, so the shards
+    after it were never loaded."""
+    from datetime import datetime, timezone
+
+    from crawlers.shards import ShardSink
+    from pipelines.models import Article, DateCandidate
+
+    seen = datetime(2026, 11, 20, 9, 0, tzinfo=timezone.utc)
+
+    def article(url: str, text: str | None) -> Article:
+        return Article(
+            url=url, outlet=None, domain="a.test", title="t", author=None, text=text, language="en",
+            sitename=None, canonical_url=None, published_at=seen,
+            date_candidates=[DateCandidate("first_seen", seen)],
+        )  # fmt: skip
+
+    shards = tmp_path / "shards"
+    for worker, text in (("a", "Harbour moved 41 containers."), ("b", None), ("c", "Firm ordered 9 cranes.")):
+        ShardSink(shards, worker).save({"feed:a.test": [article(f"http://a.test/{worker}", text)]})
+    for _ in range(2):  # and again at the next hourly merge
+        result = run_cli("merge", str(shards), "--no-link")
+        assert result.exit_code == 3, result.output
+        assert "skipped" in result.stderr and "b-000001.parquet: a row could not be stored" in result.stderr
+    stored = run_cli("query", "select url from articles order by 1", "--format", "csv").stdout.split()
+    assert stored == ["url", "http://a.test/a", "http://a.test/c"]
+
+
 def test_a_late_feed_date_that_makes_a_linked_copy_the_earlier_text_turns_the_chain_round(
     run_cli, tmp_path, tmp_db
 ):

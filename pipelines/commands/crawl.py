@@ -362,7 +362,13 @@ def _merge_shard(con, run_id: int, path: Path, totals: dict, bad: list) -> None:
         bad.append(path.name)
         click.echo(f"skipped {path}: unreadable shard ({type(exc).__name__}: {exc})", err=True)
         return
-    saved = save_articles(con, run_id, articles, Outlets(con, run_id))
+    try:  # one transaction: a shard is stored whole or not at all
+        saved = save_articles(con, run_id, articles, Outlets(con, run_id))
+    except Exception as exc:  # a damaged row, whatever it breaks: name the shard, load the others
+        bad.append(path.name)
+        reason = str(exc).splitlines()[0][:200]
+        click.echo(f"skipped {path}: a row could not be stored ({type(exc).__name__}: {reason})", err=True)
+        return
     con.execute(
         "INSERT INTO merged_shards VALUES (?, ?, current_timestamp::TIMESTAMP, ?)",
         [path.name, len(articles), run_id],
