@@ -217,7 +217,14 @@ def _parquet_rows(path: Path) -> Iterator[tuple[int, dict | BadRow]]:
     if "url" not in columns:
         raise IngestError(f"{path}: no 'url' column")
     number = 0
-    for batch in parquet.iter_batches(batch_size=1000, columns=columns):
+    batches = parquet.iter_batches(batch_size=1000, columns=columns)
+    while True:
+        try:
+            batch = next(batches, None)
+        except Exception as exc:  # a damaged row group: pyarrow's several error types
+            raise IngestError(f"{path}: damaged Parquet data after row {number} ({exc})") from None
+        if batch is None:
+            return
         for row in batch.to_pylist():
             number += 1
             yield number, row

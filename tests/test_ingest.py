@@ -96,6 +96,24 @@ def test_a_date_outside_the_calendar_is_one_bad_row_not_a_crash(tmp_path, tmp_db
     assert _count(tmp_db) == 2
 
 
+def test_a_file_cut_short_keeps_every_row_before_the_cut_and_the_next_file_is_read(tmp_path, tmp_db, run_cli):
+    """A .jsonl.gz cut off mid-copy stopped the whole ingest: the rows of its last unfinished batch
+    were lost, the files after it never read, and the run recorded no counts."""
+    import gzip
+
+    rows = [{"url": f"https://g.example.com/{n}", "text": f"{STORY} Number {n}."} for n in range(300)]
+    whole = gzip.compress("".join(json.dumps(r) + "\n" for r in rows).encode())
+    cut = tmp_path / "cut.jsonl.gz"
+    cut.write_bytes(whole[: len(whole) * 2 // 3])
+    after = write_jsonl(tmp_path / "after.jsonl", [{"url": "https://h.example.com/1", "text": STORY}])
+    result = run_cli("ingest", str(cut), str(after))
+    assert result.exit_code == EXIT_PARTIAL, result.output
+    assert f"skipped {cut}: damaged compressed data after line" in result.stderr, result.stderr
+    readable = int(result.stderr.split("after line ")[1].split()[0])
+    assert 0 < readable < 300
+    assert _count(tmp_db) == readable + 1, "every row before the cut, and the next file"
+
+
 def test_ingesting_the_same_file_twice_changes_nothing(tmp_path, tmp_db, run_cli):
     path = write_jsonl(
         tmp_path / "a.jsonl",

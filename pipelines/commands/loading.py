@@ -46,8 +46,9 @@ def link_showing_progress(con, run_id: int, **options):
         )
 
 
-def _pages(paths: list[Path], refuse, keep: WarcFilter, counts: WarcCounts):
-    """(label, Page) for every usable row of every file; refuse(label, reason) for the others."""
+def _pages(paths: list[Path], refuse, keep: WarcFilter, counts: WarcCounts, unreadable: list[str]):
+    """(label, Page) for every usable row of every file; refuse(label, reason) for the others, and
+    for a file that cannot be read on, whose error also goes to `unreadable`."""
     for path in paths:
         if detect_format(path) == "warc":
             for label, page in warc_pages(path, keep, counts):
@@ -56,15 +57,19 @@ def _pages(paths: list[Path], refuse, keep: WarcFilter, counts: WarcCounts):
                 else:
                     yield label, page
             continue
-        for number, row in read_rows(path):
-            label = f"{path}:{number}"
-            if isinstance(row, BadRow):
-                refuse(label, row.reason)
-                continue
-            try:
-                yield label, row_to_page(row)
-            except ValueError as exc:
-                refuse(label, str(exc))
+        try:
+            for number, row in read_rows(path):
+                label = f"{path}:{number}"
+                if isinstance(row, BadRow):
+                    refuse(label, row.reason)
+                    continue
+                try:
+                    yield label, row_to_page(row)
+                except ValueError as exc:
+                    refuse(label, str(exc))
+        except IngestError as exc:  # the rows read before it are stored, and the next file is read
+            unreadable.append(str(exc))
+            refuse(str(path), str(exc).removeprefix(f"{path}: "))
 
 
 @cli.command()
@@ -122,14 +127,16 @@ def ingest(ctx, paths: tuple[Path, ...], jobs: int | None, domains, since, until
                     update(advance=summary.pages + len(refused) - done[0])
                     done[0] = summary.pages + len(refused)
 
-                summary = loader.load(_pages(list(paths), refuse, keep, warc_counts), on_skip, on_batch)
+                unreadable: list[str] = []
+                pages = _pages(list(paths), refuse, keep, warc_counts, unreadable)
+                summary = loader.load(pages, on_skip, on_batch)
                 summary.skipped += len(refused)
-        except IngestError as exc:
-            finish_run(con, run_id, "failed", message=str(exc))
-            raise click.ClickException(str(exc)) from None
         except BaseException as exc:
             abort_run(con, run_id, exc)
             raise
+        if len(unreadable) == len(paths) and summary.pages == summary.skipped:  # nothing read: failed
+            finish_run(con, run_id, "failed", summary.as_counts(), message="; ".join(unreadable))
+            raise click.ClickException("; ".join(unreadable))
         finish_run(con, run_id, summary.status, summary.as_counts(), "; ".join(summary.problems()))
     saved = summary.saved
     if warc_counts.records:
