@@ -3,6 +3,7 @@ can be re-run from it without the network (`provtrack reprocess`)."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import zlib
@@ -109,6 +110,31 @@ class WarcArchive:
         self._handle.close()
 
 
+class DamagedRecord(ValueError):
+    """A record that warcio read only in part: its data does not decompress, or the file ends early."""
+
+
+def warcio_complaints():
+    """warcio writes a decompression error to stderr and goes on as if the record ended there
+    (losing the rest of it, and often the records after it): catch what it writes, to name the damage."""
+    return contextlib.redirect_stderr(io.StringIO())
+
+
+def damage_reported(complaints: str) -> str:
+    """warcio's complaints that mean lost data: not its warning about a record followed by something
+    other than a blank line (a Content-Length a little off, common in old crawls, read correctly)."""
+    lines = [line.strip() for line in complaints.splitlines() if line.strip()]
+    if any(line.startswith("WARNING: Record not followed by newline") for line in lines):
+        return ""
+    return "; ".join(dict.fromkeys(lines))[:200]
+
+
+def read_whole(record) -> bool:
+    """Did the record's declared length all come? warcio's reader counts down what is left to read."""
+    record.raw_stream.read()  # the rest, if the body was not read (warcio would skip it next anyway)
+    return getattr(record.raw_stream, "limit", 0) <= 0
+
+
 def read_response(root: Path, warc_file: str, offset: int) -> ArchivedResponse:
     """The response record at `offset` of `root/warc_file`, body decoded of any content encoding."""
     path = Path(root) / warc_file
@@ -120,7 +146,11 @@ def read_response(root: Path, warc_file: str, offset: int) -> ArchivedResponse:
                     break
                 status = int(record.http_headers.get_statuscode() or 0)
                 headers = {k.lower(): v for k, v in record.http_headers.headers}
-                body = record.content_stream().read()
+                with warcio_complaints() as complaints:
+                    body = record.content_stream().read()
+                damage = damage_reported(complaints.getvalue())
+                if damage or not read_whole(record):  # a part of the page is no page to reprocess
+                    raise DamagedRecord(damage or "the record is shorter than it says")
                 date = record.rec_headers.get_header("WARC-Date")
                 fetched = datetime.fromisoformat(date.replace("Z", "+00:00")) if date else None
                 return ArchivedResponse(
@@ -132,6 +162,8 @@ def read_response(root: Path, warc_file: str, offset: int) -> ArchivedResponse:
                 )
     except OSError as exc:
         raise ArchiveError(f"cannot read {path}: {exc}") from exc
+    except DamagedRecord as exc:
+        raise ArchiveError(f"{path} @ {offset}: damaged or cut-off WARC record ({exc})") from exc
     except Exception as exc:  # a truncated record after a kill
         raise ArchiveError(f"{path} @ {offset}: unreadable WARC record ({type(exc).__name__})") from exc
     raise ArchiveError(f"{path} @ {offset}: no response record there")

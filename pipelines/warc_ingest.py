@@ -11,7 +11,7 @@ from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
 
-from pipelines.archive import decode_body
+from pipelines.archive import DamagedRecord, damage_reported, decode_body, read_whole, warcio_complaints
 from pipelines.dates import parse_datetime
 from pipelines.ingest import BadRow
 from pipelines.models import DateCandidate, Page
@@ -55,26 +55,35 @@ class WarcCounts:
 
 
 def warc_pages(path: Path, keep: WarcFilter, counts: WarcCounts) -> Iterator[tuple[str, Page | BadRow]]:
-    """(label "file@offset", Page) for each kept HTML response; a damaged or cut-off file ends with
-    one BadRow naming where, after everything before it was yielded."""
-    good_end = 0  # where the last complete record ends
+    """(label "file@offset", Page) for each kept HTML response. Damage is one BadRow naming where:
+    a cut-off end, a record shorter than it says, or compressed data that does not decompress, after
+    which reading goes on at the next gzip member (each record of a .warc.gz is one) that reads."""
+    start: int | None = 0
+    while start is not None:
+        start = yield from _pages_from(path, start, keep, counts)
+
+
+def _pages_from(path: Path, start: int, keep: WarcFilter, counts: WarcCounts):
+    """warc_pages from byte `start`; returns where to go on after damage, or None at the end."""
+    good_end = start  # where the last complete record ends
     try:
         with open(path, "rb") as handle:
             size = os.fstat(handle.fileno()).st_size
-            records = ArchiveIterator(handle, arc2warc=True)
-            for record in records:
-                page = None
-                if record.rec_type == "response" and record.http_headers is not None:
-                    counts.records += 1
-                    try:
-                        page = _page(path, record, keep)
-                    except ValueError:  # one mangled record (URL, header): left out, the file goes on
-                        page = None
-                    counts.html += page is not None
-                    counts.filtered += page is None
+            handle.seek(start)
+            archive = ArchiveIterator(handle, arc2warc=True)
+            records = iter(archive)
+            while True:
+                with warcio_complaints() as complaints:
+                    record = next(records, None)
+                    page = None if record is None else _kept_page(path, record, keep, counts)
+                damage = damage_reported(complaints.getvalue())
+                if damage or (record is not None and not read_whole(record)):
+                    raise DamagedRecord(damage or "the record is shorter than it says")
+                if record is None:
+                    break
                 # asked only after the body is read: warcio skips to the record's end to answer
-                offset = records.get_record_offset()
-                good_end = offset + records.get_record_length()
+                offset = archive.get_record_offset()
+                good_end = offset + archive.get_record_length()
                 if page is not None:
                     page.warc_offset = offset
                     yield f"{path}@{offset}", page
@@ -87,9 +96,42 @@ def warc_pages(path: Path, keep: WarcFilter, counts: WarcCounts) -> Iterator[tup
                     raise EOFError(f"{size - good_end} bytes at the end are not a whole record")
     except OSError as exc:
         yield f"{path}@{good_end}", BadRow(str(path), good_end, f"cannot read: {exc.strerror or exc}")
-    except Exception as exc:  # warcio on a truncated gzip member or a mangled header
+        return None
+    except Exception as exc:  # warcio on a damaged member or a mangled header, or DamagedRecord
         reason = f"WARC damaged or cut off at byte {good_end}: {str(exc)[:120] or type(exc).__name__}"
         yield f"{path}@{good_end}", BadRow(str(path), good_end, reason)
+        return next_record_start(path, good_end + 1)
+    return None
+
+
+def next_record_start(path: Path, after: int) -> int | None:
+    """Where reading can go on after damage at byte `after`: the next gzip member (each record of a
+    .warc.gz is one), or in an uncompressed file the next line starting "WARC/1."; None if none."""
+    with open(path, "rb") as handle:
+        marker = b"\x1f\x8b\x08" if handle.read(2) == b"\x1f\x8b" else b"\nWARC/1."
+        skip = 0 if marker.startswith(b"\x1f") else 1  # the newline before "WARC/1." is not the record's
+        handle.seek(after)
+        position, tail = after, b""
+        while chunk := handle.read(1 << 20):
+            found = (tail + chunk).find(marker)
+            if found >= 0:
+                return position - len(tail) + found + skip
+            position += len(chunk)
+            tail = chunk[-(len(marker) - 1) :]
+    return None
+
+
+def _kept_page(path: Path, record, keep: WarcFilter, counts: WarcCounts) -> Page | None:
+    if record.rec_type != "response" or record.http_headers is None:
+        return None
+    counts.records += 1
+    try:
+        page = _page(path, record, keep)
+    except ValueError:  # one mangled record (URL, header): left out, the file goes on
+        page = None
+    counts.html += page is not None
+    counts.filtered += page is None
+    return page
 
 
 def _page(path: Path, record, keep: WarcFilter) -> Page | None:

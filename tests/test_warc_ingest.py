@@ -74,6 +74,45 @@ def test_a_warc_cut_off_mid_record_keeps_what_came_before_and_names_the_break(tm
     assert len(_urls(tmp_path / "test.duckdb")) == 2, "the two whole HTML records before the cut are stored"
 
 
+def test_a_warc_cut_inside_its_last_page_stores_no_half_page_and_reprocess_refuses_it(tmp_path, run_cli):
+    """Cut inside a page's compressed body, warcio ends the page quietly where the bytes end: half a
+    page was stored as the article, and reprocess stored it as a new version."""
+    import pytest
+
+    from pipelines.archive import ArchiveError, read_response
+
+    warc, pointers = _warc(tmp_path)
+    data, last = warc.read_bytes(), pointers[-1][1]
+    cut = tmp_path / "cut.warc.gz"
+    cut.write_bytes(data[: last + (len(data) - last) * 3 // 4])
+    result = run_cli("ingest", str(cut))
+    assert result.exit_code == 3, result.output
+    assert f"cut.warc.gz@{last}: WARC damaged or cut off" in result.output, result.output
+    assert "https://sputnikglobe.com/20261118/metro.html" not in _urls(tmp_path / "test.duckdb")
+    with pytest.raises(ArchiveError, match="damaged or cut-off WARC record"):
+        read_response(tmp_path, cut.name, last)
+
+
+def test_a_damaged_record_in_the_middle_costs_only_that_record(tmp_path, run_cli):
+    """Bytes flipped inside one record's compressed data: warcio printed a decompression error per
+    block, went on as if the record had ended there, and lost most of the records after it; the
+    ingest said "0 skipped" and exited 0."""
+    warc, pointers = _warc(tmp_path)
+    data = bytearray(warc.read_bytes())
+    start, end = pointers[1][1], pointers[2][1]  # the BelTA page
+    for at in range(start + (end - start) // 2, start + (end - start) // 2 + 8):
+        data[at] ^= 0xFF
+    damaged = tmp_path / "damaged.warc.gz"
+    damaged.write_bytes(bytes(data))
+    result = run_cli("ingest", str(damaged))
+    assert result.exit_code == 3, result.output
+    assert f"damaged.warc.gz@{start}: WARC damaged or cut off" in result.output, result.output
+    assert _urls(tmp_path / "test.duckdb") == [
+        "https://sputnikglobe.com/20261118/metro.html",
+        "https://sputnikglobe.com/20261118/s400.html",
+    ]
+
+
 def test_the_stored_pointer_leads_back_to_the_record(tmp_path, run_cli):
     from pipelines.archive import read_response
 
