@@ -112,6 +112,11 @@ def test_a_file_cut_short_keeps_every_row_before_the_cut_and_the_next_file_is_re
     readable = int(result.stderr.split("after line ")[1].split()[0])
     assert 0 < readable < 300
     assert _count(tmp_db) == readable + 1, "every row before the cut, and the next file"
+    headless = tmp_path / "headless.csv"
+    headless.write_text("a,b\n1,2\n")
+    alone = run_cli("ingest", str(headless))  # nothing at all could be read: the ingest failed
+    assert alone.exit_code == 1 and alone.stderr.strip().count("\n") == 0, alone.stderr
+    assert "no 'url' column" in alone.stderr
 
 
 def test_ingesting_the_same_file_twice_changes_nothing(tmp_path, tmp_db, run_cli):

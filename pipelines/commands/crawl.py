@@ -300,10 +300,10 @@ def merge(ctx, folder: Path | None, no_link: bool) -> None:
     if not folder.is_dir():
         raise click.ClickException(f"{folder}: no such folder of shards")
 
+    from crawlers.shards import DATES_SUFFIX
+
     with ctx.db.writer() as con:
         ensure_registries(con)
-        from crawlers.shards import DATES_SUFFIX
-
         done = {name for (name,) in con.execute("SELECT shard FROM merged_shards").fetchall()}
         found = sorted(p for p in folder.glob("*.parquet") if p.name not in done)
         todo = [p for p in found if not p.name.endswith(DATES_SUFFIX)]

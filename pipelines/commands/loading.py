@@ -46,9 +46,9 @@ def link_showing_progress(con, run_id: int, **options):
         )
 
 
-def _pages(paths: list[Path], refuse, keep: WarcFilter, counts: WarcCounts, unreadable: list[str]):
-    """(label, Page) for every usable row of every file; refuse(label, reason) for the others, and
-    for a file that cannot be read on, whose error also goes to `unreadable`."""
+def _pages(paths: list[Path], refuse, keep: WarcFilter, counts: WarcCounts, unreadable: list):
+    """(label, Page) for every usable row of every file; refuse(label, reason) for the others; a file
+    that cannot be read (on) goes to `unreadable` as (path, reason), and the next file is read."""
     for path in paths:
         if detect_format(path) == "warc":
             for label, page in warc_pages(path, keep, counts):
@@ -68,8 +68,7 @@ def _pages(paths: list[Path], refuse, keep: WarcFilter, counts: WarcCounts, unre
                 except ValueError as exc:
                     refuse(label, str(exc))
         except IngestError as exc:  # the rows read before it are stored, and the next file is read
-            unreadable.append(str(exc))
-            refuse(str(path), str(exc).removeprefix(f"{path}: "))
+            unreadable.append((str(path), str(exc).removeprefix(f"{path}: ")))
 
 
 @cli.command()
@@ -127,16 +126,19 @@ def ingest(ctx, paths: tuple[Path, ...], jobs: int | None, domains, since, until
                     update(advance=summary.pages + len(refused) - done[0])
                     done[0] = summary.pages + len(refused)
 
-                unreadable: list[str] = []
+                unreadable: list[tuple[str, str]] = []
                 pages = _pages(list(paths), refuse, keep, warc_counts, unreadable)
                 summary = loader.load(pages, on_skip, on_batch)
-                summary.skipped += len(refused)
         except BaseException as exc:
             abort_run(con, run_id, exc)
             raise
-        if len(unreadable) == len(paths) and summary.pages == summary.skipped:  # nothing read: failed
-            finish_run(con, run_id, "failed", summary.as_counts(), message="; ".join(unreadable))
-            raise click.ClickException("; ".join(unreadable))
+        if len(unreadable) == len(paths) and not summary.pages and not refused:  # nothing read: failed
+            message = "; ".join(f"{path}: {reason}" for path, reason in unreadable)
+            finish_run(con, run_id, "failed", summary.as_counts(), message=message)
+            raise click.ClickException(message)
+        for path, reason in unreadable:
+            refuse(path, reason)
+        summary.skipped += len(refused)
         finish_run(con, run_id, summary.status, summary.as_counts(), "; ".join(summary.problems()))
     saved = summary.saved
     if warc_counts.records:
