@@ -63,13 +63,15 @@ def redis_url(tmp_path):
     server.wait(timeout=10)
 
 
-def _web(n: int, delay: float) -> tuple[list[str], dict]:
+def _web(n: int, delay: float, feed_delay: float = 0.0) -> tuple[list[str], dict]:
+    """n article pages answered after `delay`, and the feed listing them, after `feed_delay`."""
     urls = [f"http://dist.test/news/2026/11/18/story-{i}.html" for i in range(n)]
     routes = {
         FEED: Reply(
             200,
             rss([(u, f"Story {i}", "Wed, 18 Nov 2026 10:00:00 GMT") for i, u in enumerate(urls)]),
             content_type="application/rss+xml",
+            delay=feed_delay,
         )
     }
     for i, url in enumerate(urls):
@@ -236,19 +238,8 @@ def test_a_feed_read_after_its_pages_were_stored_still_gives_them_its_date(tmp_p
     """The home page links eight article pages and the feed that lists them comes late: by then the
     pages are stored, in a shard of whichever worker fetched them. The feed's dates used to be dropped;
     now they go to a dates shard, which merge adds once the articles are in the database."""
-    urls = [f"http://dist.test/news/2026/11/18/story-{i}.html" for i in range(8)]
-    routes = {
-        "http://dist.test/": Reply(200, home_html(urls)),
-        FEED: Reply(
-            200,
-            rss([(u, f"Story {i}", "Wed, 18 Nov 2026 10:00:00 GMT") for i, u in enumerate(urls)]),
-            content_type="application/rss+xml",
-            delay=2.0,  # every page is fetched, cleaned and written before the feed answers
-        ),
-    }
-    for i, url in enumerate(urls):
-        text = f"Story {i}: harbour {i} moved {i * 41} containers; firm {i * 13} ordered {i % 9 + 2} cranes."
-        routes[url] = Reply(200, article_html(f"Story {i}", [text] * 4))
+    urls, routes = _web(8, delay=0.0, feed_delay=2.0)  # every page is stored before the feed answers
+    routes["http://dist.test/"] = Reply(200, home_html(urls))
     with MockWeb(routes) as web:
         workers = [_worker(tmp_path, redis_url, web.proxy, ("--site", "http://dist.test/")) for _ in range(2)]
         [_finish(w) for w in workers]
