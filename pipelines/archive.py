@@ -131,7 +131,10 @@ def damage_reported(complaints: str) -> str:
 
 def read_whole(record) -> bool:
     """Did the record's declared length all come? warcio's reader counts down what is left to read."""
-    record.raw_stream.read()  # the rest, if the body was not read (warcio would skip it next anyway)
+    # the rest, if the body was not read (warcio would skip it next anyway), in blocks: a skipped
+    # record may be a video of hundreds of MB
+    while record.raw_stream.read(1 << 16):
+        pass
     return getattr(record.raw_stream, "limit", 0) <= 0
 
 
