@@ -9,8 +9,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-#: an agency's story is taken to precede an outlet's published up to this long before it: papers
-#: date by day (midnight) while the wire story carries a time later that day
+#: an outlet page that gives only its day stands for any time of that day, so it is placed this much
+#: later: the wire story of that day precedes it. Papers date by day (or by their edition's hour)
+#: while the wire story carries a time later that day. A page that gives its time is placed at it.
 AGENCY_LEAD = timedelta(hours=24)
 #: an outlet wins over an agency as immediate source only when it explains this much more of the
 #: target (its own edits reappear), otherwise the agency is taken as the direct source
@@ -54,10 +55,20 @@ class Chain:
     cluster_id: int
 
 
+def day_only(t: datetime) -> bool:
+    """Does `t` look like a date without a time of day? A date at local midnight, converted to UTC,
+    lands on the hour or, in India or Nepal, on a quarter hour; so do papers' edition times. A page
+    that gives its minute and second is rarely on one (about 1 in 15 are, and are then treated as
+    before this rule: as dated by day)."""
+    return t.second == 0 and t.microsecond == 0 and t.minute % 15 == 0
+
+
 def order_key(m: ArticleMeta, agency_lead: timedelta = AGENCY_LEAD) -> tuple:
-    """A total order on articles: earlier first, an agency moved `agency_lead` earlier, ties to the
-    agency then to the older row. Total, so sources can never form a cycle."""
-    return (m.time - agency_lead if m.is_agency else m.time, not m.is_agency, m.article_id)
+    """A total order on articles: earlier first, an outlet page dated by day only placed
+    `agency_lead` later (see AGENCY_LEAD), ties to the agency then to the older row. Total, so
+    sources can never form a cycle."""
+    later = not m.is_agency and day_only(m.time)
+    return (m.time + agency_lead if later else m.time, not m.is_agency, m.article_id)
 
 
 def precedes(a: ArticleMeta, b: ArticleMeta, agency_lead: timedelta = AGENCY_LEAD) -> bool:
@@ -68,19 +79,30 @@ def precedes(a: ArticleMeta, b: ArticleMeta, agency_lead: timedelta = AGENCY_LEA
     return order_key(a, agency_lead) < order_key(b, agency_lead)
 
 
-def choose_source(cands: list[Candidate]) -> Candidate | None:
+def choose_source(cands: list[Candidate], credited: frozenset[int] = frozenset()) -> Candidate | None:
     """The immediate source: the candidate explaining most of the target, with agencies favoured by
-    INTERMEDIARY_MARGIN (an outlet must carry its own edits into the target to be the source), and
-    the earlier article on ties."""
+    INTERMEDIARY_MARGIN (an outlet must carry its own edits into the target to be the source), as
+    are outlets the target's page names as its source (`credited`, article ids), which also win
+    ties; then the earlier article."""
     if not cands:
         return None
-    return max(
-        cands,
-        key=lambda c: (
-            round(c.containment + (INTERMEDIARY_MARGIN if c.meta.is_agency else 0.0), 6),
-            -c.meta.time.timestamp(),
-        ),
-    )
+
+    def rank(c: Candidate) -> tuple:
+        named = c.meta.article_id in credited
+        margin = INTERMEDIARY_MARGIN if c.meta.is_agency or named else 0.0
+        return (round(c.containment + margin, 6), named, -c.meta.time.timestamp())
+
+    return max(cands, key=rank)
+
+
+def hands_story_to(source: ArticleMeta, source_text: str, target: ArticleMeta) -> bool:
+    """Does the would-be source's page name the target's outlet or agency as where its own story
+    came from? Then it copied the target, not the other way round, whatever the clocks say (an
+    agency running an outlet's scoop a few hours later; an agency original with no date, placed at
+    the time provtrack first saw it)."""
+    if target.is_agency and any(agency == target.agency for agency, _role in source.credits):
+        return True
+    return not target.is_agency and credits_outlet(source_text, target.outlet_names)
 
 
 def own_origin_credit(m: ArticleMeta) -> str | None:
@@ -110,13 +132,16 @@ def credits_outlet(text: str, names: Iterable[str]) -> bool:
 
 
 def outlet_credit_line(text: str, names: Iterable[str]) -> str | None:
-    """The first credit line of `text` naming one of `names` (see credits_outlet), or None."""
-    names = [n.lower() for n in names if n and len(n) >= 3]
-    for m in _CREDIT_LINE.finditer(text) if names else ():
-        tail = m.group(1).lower()
-        for n in names:
-            if re.search(rf"(?<!\w){re.escape(n)}(?!\w)", tail):
-                return m.group(0).strip(" \n.([|•—–-")
+    """The first credit line of `text` naming one of `names` (see credits_outlet), or None. A name of
+    two letters ("RT") counts only in capitals, as a word of its own."""
+    words = [n.lower() for n in names if n and len(n) >= 3]
+    initials = [n.upper() for n in names if n and len(n) == 2 and n.isalpha()]
+    for m in _CREDIT_LINE.finditer(text) if words or initials else ():
+        tail = m.group(1)
+        if any(re.search(rf"(?<!\w){re.escape(n)}(?!\w)", tail.lower()) for n in words) or any(
+            re.search(rf"(?<!\w){n}(?!\w)", tail) for n in initials
+        ):
+            return m.group(0).strip(" \n.([|•—–-")
     return None
 
 
@@ -152,16 +177,25 @@ def derived(
     derivation: str,
     reuse: float,
     names_intermediary: bool = False,
+    names_source: bool = False,
 ) -> Chain:
     """An article that reuses `source`: one hop more than the source, the same root and cluster.
-    `names_intermediary`: its text credits the source's outlet (an intermediary, not an agency)."""
+    `names_intermediary`: its text credits an outlet whose text it reuses (see credits_outlet);
+    `names_source`: that outlet is the source's. Naming the source whose own story is the root (no
+    agency behind it) is crediting the origin."""
     # a credit-only source (its agency original not stored) is the earliest article we hold
     origin_id = source_chain.origin_id if source_chain.origin_id is not None else source.article_id
     hops = source_chain.hops + 1
     origin_agency = source_chain.origin_agency or own_origin_credit(m)
-    status = credit_status(m, origin_agency, names_intermediary and not source.is_agency)
+    names_origin = (
+        names_source
+        and not source.is_agency
+        and origin_agency is None
+        and source_chain.origin_id == source.article_id
+    )
+    status = "credited" if names_origin else credit_status(m, origin_agency, names_intermediary)
     named = {a for a, r in m.credits if r in CREDIT_ROLES}
-    evidence = "credit+text" if origin_agency is not None and origin_agency in named else "text"
+    credited_origin = names_origin or (origin_agency is not None and origin_agency in named)
     return Chain(
         m.article_id,
         source.article_id,
@@ -171,6 +205,6 @@ def derived(
         derivation,
         reuse,
         status,
-        evidence,
+        "credit+text" if credited_origin else "text",
         source_chain.cluster_id,
     )

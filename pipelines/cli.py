@@ -12,7 +12,7 @@ import duckdb
 from pipelines import DEFAULT_DB, __version__
 from pipelines.store import Database, DatabaseLocked, StoreError
 from pipelines.store.db import disk_full_text
-from pipelines.store.runs import is_interrupt
+from pipelines.store.runs import STOP_SIGNALLED, is_interrupt
 
 EXIT_PARTIAL = 3  # the command finished, but some inputs or sources failed (each was named)
 EXIT_LOCKED = 75  # another run holds the database (EX_TEMPFAIL: cron may simply retry later)
@@ -50,6 +50,8 @@ class ProvtrackGroup(click.Group):
         except (StoreError, OSError, ValueError) as exc:
             if _debug(ctx) or isinstance(exc, click.ClickException):
                 raise
+            if is_interrupt(exc):
+                raise UserError("interrupted; everything stored before is kept", EXIT_INTERRUPTED) from None
             first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise UserError(disk_full_text(exc) or first_line) from None
         except KeyboardInterrupt:
@@ -114,12 +116,22 @@ def cli(ctx: click.Context, db_path: Path, wait: float, debug: bool) -> None:
 
 def main() -> None:
     """Console entry point. SIGTERM (cron's `timeout`, systemd, kill) stops a command as Ctrl-C does:
-    the run is marked interrupted, its open transaction rolled back, and the exit code is 130."""
-    signal.signal(signal.SIGTERM, _terminate_as_interrupt)
-    cli(prog_name="provtrack")
+    the run is marked interrupted, its open transaction rolled back, and the exit code is 130.
+
+    Once the command has returned, both are ignored: Python puts back the default handlers while it
+    shuts down (a moment, with DuckDB and a worker pool to tear down), and a signal then turned the
+    exit code of a run that had finished and stored everything into "killed by SIGTERM"."""
+    signal.signal(signal.SIGTERM, _stop_as_interrupt)
+    signal.signal(signal.SIGINT, _stop_as_interrupt)
+    try:
+        cli(prog_name="provtrack")
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _terminate_as_interrupt(signum, frame) -> None:
+def _stop_as_interrupt(signum, frame) -> None:
+    STOP_SIGNALLED.set()  # what fails from here on failed because of the signal
     raise KeyboardInterrupt
 
 

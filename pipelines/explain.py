@@ -74,7 +74,7 @@ def explain_article(con: duckdb.DuckDBPyConnection, url: str, passages: int = 3)
     lines += ["", "credits on the page:"]
     lines += [f"  {name:<{width}} {role:<12} {where:<9} “{cue}”" for name, role, where, cue in shown]
     lines += [] if shown else ["  none"]
-    if article["credit_status"] == "credits_intermediary" and reuse and len(chain) > 1:
+    if article["credit_status"] in ("credits_intermediary", "credited") and reuse and len(chain) > 1:
         # a credit to the outlet it copied from names no agency, so it is not in the credits relation
         source = chain[1]
         names = (source["outlet"], registered_domain(source["article_url"]))
@@ -88,7 +88,7 @@ def explain_article(con: duckdb.DuckDBPyConnection, url: str, passages: int = 3)
             f"longest run {reuse['longest_run']} words):",
         ]
         lines += [f"  » {p}" for p in _passages(reuse, passages)]
-    lines += ["", *_missing(article, credits)]
+    lines += ["", *_missing(article, chain[-1])]
     return "\n".join(lines).rstrip()
 
 
@@ -108,18 +108,22 @@ def _passages(reuse: dict, limit: int) -> list[str]:
     return out
 
 
-def _missing(article: dict, credits: list[dict]) -> list[str]:
-    """What the database lacks to complete the chain, in words."""
+def _missing(article: dict, root: dict) -> list[str]:
+    """What the database lacks to complete the chain, in words. `root`: the chain's last article."""
     notes = []
-    origin_credits = [c["agency"] for c in credits if c["role"] == "origin"]
-    if article["origin_agency"] and not article["origin_url"] and article["credit_status"] != "self":
+    agency = article["origin_agency"]
+    # the chain ends at a page that credits the agency, without a text of the agency's behind it
+    credit_only_root = root["source_url"] is None and root["hops"] and root["credit_status"] != "self"
+    if agency and credit_only_root and article["credit_status"] != "self":
+        whose = "credit names" if root is article else f"{root['outlet']}, where the chain ends, credits"
         notes.append(
-            f"missing: credit names {article['origin_agency']}; "
-            f"the {article['origin_agency']} original is not "
+            f"missing: {whose} {agency}; the {agency} original is not "
             "in the database (crawl the agency, then `provtrack link`)."
         )
     if article["credit_status"] == "uncredited":
         notes.append("note: the text is reused but the page credits no source.")
-    if not origin_credits and not article["source_url"] and article["credit_status"] != "self":
-        notes.append("no origin found: no origin credit on the page and no earlier article it reuses.")
+    if not agency and not article["source_url"] and article["credit_status"] != "self":
+        notes.append(
+            "no origin found: no credit on the page names an agency, and no earlier article it reuses."
+        )
     return notes

@@ -7,8 +7,10 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import signal
 import warnings
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
@@ -43,8 +45,6 @@ SHORT_FPS = 20
 #: sampled 3-grams, so fragmented reuse of 0.1 of the tokens (the least a derived verdict takes) still
 #: shows as 0.03 (METER dev: 2 of 1,100 derived links and no chosen source below it)
 MIN_EST = 0.03
-#: an already-linked article is judged again when a new earlier text shares this many fingerprints
-LATE_MIN_SHARED = 8
 #: candidates aligned per target, the most-shared first (METER topics have up to 18 wire versions)
 TOP_K = 10
 #: candidates explaining less than this share of the target are not stored as reuse links
@@ -99,7 +99,7 @@ def _index(con, batch: pd.DataFrame, progress, pool) -> dict[int, tuple[int, int
     sizes = {}
     ids = batch["article_id"].tolist()
     times = dict(zip(batch["article_id"], batch["t"]))
-    stale = [int(x) for x in batch["previous_id"].dropna()]
+    stale = store.older_versions(con, ids)
     for k in range(0, len(ids), CHUNK):
         part = ids[k : k + CHUNK]
         texts = list(store.texts(con, part).items())
@@ -122,23 +122,18 @@ def _index(con, batch: pd.DataFrame, progress, pool) -> dict[int, tuple[int, int
 
 def _in_parallel(pool, fn, slices: list) -> list:
     """fn over each slice: the first here, the others in the pool's workers (results in order)."""
-    pending = [pool.apply_async(fn, (sl,)) for sl in slices[1:]] if pool else []
+    pending = [pool.submit(fn, sl) for sl in slices[1:]] if pool else []
     out = [fn(slices[0])]
-    return out + [p.get() for p in pending]
+    return out + [p.result() for p in pending]
+
+
+def _rules() -> store.CandidateRules:
+    """The candidate rules above, read when used (tests and benchmarks change the constants)."""
+    return store.CandidateRules(RARE_DF, MAX_DF, SYNDICATED_SHARE, MIN_SHARED, SHORT_FPS, MIN_EST)
 
 
 def _pairs(con, ids, window_s) -> pd.DataFrame:
-    return store.candidates(
-        con,
-        ids,
-        window_s=window_s,
-        rare_df=RARE_DF,
-        max_df=MAX_DF,
-        common_share=SYNDICATED_SHARE,
-        min_shared=MIN_SHARED,
-        short_fps=SHORT_FPS,
-        min_est=MIN_EST,
-    )
+    return store.candidates(con, ids, window_s=window_s, rules=_rules())
 
 
 def link_articles(
@@ -159,8 +154,10 @@ def link_articles(
         workers = _Workers()
         try:
             _link(con, batch, run_id, summary, workers, window_days, progress, agency_lead)
-        finally:
-            workers.close()
+        except BaseException:  # an interrupt above all: stop the workers now, not after their work
+            workers.close(kill=True)
+            raise
+        workers.close()
     if rebuild:
         store.drop_unjudged(con)
     return summary
@@ -182,10 +179,14 @@ class _Workers:
             self._pool, self._forked = _pool(), True
         return self._pool
 
-    def close(self) -> None:
-        if self._pool is not None:
-            self._pool.terminate()
-            self._pool.join()
+    def close(self, kill: bool = False) -> None:
+        """Stop the workers: once their work is done, or (`kill`) at once."""
+        if self._pool is None:
+            return
+        if kill:
+            for process in list((self._pool._processes or {}).values()):
+                process.kill()
+        self._pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _link(con, batch, run_id, summary, workers, window_days, progress, agency_lead) -> LinkSummary:
@@ -199,16 +200,13 @@ def _link(con, batch, run_id, summary, workers, window_days, progress, agency_le
 
     pairs = _pairs(con, batch_ids, window_s)
     metas = _meta(con, set(pairs["other_id"].tolist()) | batch_ids)
-    # an earlier text arriving late: the already-linked later article is judged again
-    late = {
-        int(o)
-        for t, o, n in zip(pairs["target_id"], pairs["other_id"], pairs["shared"])
-        if n >= LATE_MIN_SHARED and o not in batch_ids and ch.precedes(metas[t], metas[o], agency_lead)
-    }
+    late = _judged_before_their_source(con, batch_ids, metas, window_s, agency_lead)
+    # their copies, and the copies of those: origin, agency and hops came down the chain
+    late |= store.descendants(con, late | batch_ids) - batch_ids
     if late:
         store.unjudge(con, late)  # a link cut short before they are judged judges them next time
         more = _pairs(con, late, window_s)
-        metas.update(_meta(con, set(more["other_id"].tolist()) - set(metas)))
+        metas.update(_meta(con, (late | set(more["other_id"].tolist())) - set(metas)))
         pairs = pd.concat([pairs, more], ignore_index=True)
         summary.relinked = len(late)
     targets = sorted(batch_ids | late, key=lambda a: ch.order_key(metas[a], agency_lead))
@@ -231,17 +229,55 @@ def _link(con, batch, run_id, summary, workers, window_days, progress, agency_le
     return summary
 
 
-def _pool():
+def _judged_before_their_source(
+    con, batch_ids: set[int], metas: dict, window_s: int, agency_lead
+) -> set[int]:
+    """Articles judged already for which an earlier text of this batch may be the source (it arrived
+    late). They are found from their own side, by the rule candidates.sql applies to them as
+    targets: a short copy needs far fewer shared fingerprints than the long text it copied would
+    need as a target. `metas` gains what it lacks."""
+    near = store.later_neighbours(
+        con, batch_ids, window_s=window_s, lead_s=int(agency_lead.total_seconds()), rules=_rules()
+    )
+    metas.update(_meta(con, set(near["other_id"].tolist()) - set(metas)))
+    later = {
+        int(o)
+        for t, o in zip(near["target_id"], near["other_id"])
+        if ch.precedes(metas[t], metas[o], agency_lead)
+    }
+    if not later:
+        return set()
+    back = _pairs(con, later, window_s)
+    return {
+        int(t)
+        for t, o in zip(back["target_id"], back["other_id"])
+        if o in batch_ids and ch.precedes(metas[o], metas[t], agency_lead)
+    }
+
+
+def _pool() -> ProcessPoolExecutor | None:
     """Worker processes for fingerprinting and alignment. Forked, so a caller's script needs no
     __main__ guard; the workers only run `fingerprint_texts` and `assess` (pure Python and numpy),
-    never DuckDB, whose threads stay behind."""
+    never DuckDB, whose threads stay behind. A pool of concurrent.futures, as a worker that dies
+    (killed, out of memory) breaks it with an error, where multiprocessing.Pool can hang for good."""
     if WORKERS < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)  # 3.12+: fork of a threaded process
-        return multiprocessing.get_context("fork").Pool(
-            WORKERS - 1, initializer=die_with_parent, initargs=(os.getpid(),)
+        return ProcessPoolExecutor(
+            WORKERS - 1,
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=_worker_init,
+            initargs=(os.getpid(),),
         )
+
+
+def _worker_init(parent_pid: int) -> None:
+    """A Ctrl-C at a terminal, or the SIGTERM of `timeout`, reaches every process of the group: the
+    workers leave the stopping to the link (which kills them) and die with it (die_with_parent)."""
+    die_with_parent(parent_pid)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
 @dataclass(frozen=True)
@@ -331,16 +367,30 @@ def _judge(con, part, cands, metas, done, sizes, run_id, summary, pool):
                 )
             )
         derived = [
-            ch.Candidate(metas[v.source_id], v.aln.containment) for v in verified if v.derivation != "none"
+            ch.Candidate(metas[v.source_id], v.aln.containment)
+            for v in verified
+            if v.derivation != "none"
+            and not ch.hands_story_to(metas[v.source_id], text.get(v.source_id, ""), m)
         ]
-        best = ch.choose_source(derived)
+        # outlets carrying the text that the page names as its source ("Source: Herald")
+        named = frozenset(
+            c.meta.article_id
+            for c in derived
+            if not c.meta.is_agency and ch.credits_outlet(text.get(t, ""), c.meta.outlet_names)
+        )
+        best = ch.choose_source(derived, named)
         if best is None or best.meta.article_id not in done:
             chain = ch.original(m)
         else:
             v = by_source[best.meta.article_id]
-            credits_source = ch.credits_outlet(text.get(t, ""), best.meta.outlet_names)
             chain = ch.derived(
-                m, best.meta, done[v.source_id], v.derivation, v.aln.containment, credits_source
+                m,
+                best.meta,
+                done[v.source_id],
+                v.derivation,
+                v.aln.containment,
+                names_intermediary=bool(named),
+                names_source=best.meta.article_id in named,
             )
             summary.derived += 1
         done[t] = chain

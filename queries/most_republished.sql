@@ -1,19 +1,20 @@
 -- most_republished: one row per origin article: the stories copied most widely, directly or through intermediaries.
 --   origin_url      the earliest article of the chain
 --   origin_outlet   who published it
---   origin_agency   the agency at the root (null when the origin is not an agency's)
+--   origin_agency   the origin article's own agency: its agency's, or the agency it credits (null for
+--                   an outlet's original, whatever its copies credit)
 --   title           its title (its latest version's)
 --   copies          articles whose chain leads back to it
 --   outlets         distinct outlets among those copies
 --   uncredited      copies that credit nothing
 --   max_hops        the longest chain seen
-SELECT ao.origin_url, org.outlet AS origin_outlet, any_value(ao.origin_agency) AS origin_agency,
+SELECT ao.origin_url, org.outlet AS origin_outlet, org.origin_agency,
        any_value(a.title) AS title, count(*) AS copies, count(DISTINCT ao.outlet) AS outlets,
        count(*) FILTER (WHERE ao.credit_status = 'uncredited') AS uncredited, max(ao.hops) AS max_hops
 FROM article_origins ao
 JOIN article_origins org ON org.article_url = ao.origin_url
 LEFT JOIN (SELECT url, arg_max(title, version) AS title FROM articles GROUP BY url) a ON a.url = ao.origin_url
 WHERE ao.origin_url IS NOT NULL AND ao.article_url <> ao.origin_url
-GROUP BY ao.origin_url, org.outlet
+GROUP BY ao.origin_url, org.outlet, org.origin_agency
 ORDER BY copies DESC, outlets DESC, ao.origin_url
 LIMIT 100;

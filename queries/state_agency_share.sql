@@ -16,7 +16,7 @@ per_agency AS (
     SELECT outlet, origin_agency, state_affiliated, count(*) AS n FROM joined GROUP BY ALL
 )
 SELECT outlet, sum(n)::BIGINT AS articles,
-       (sum(n) FILTER (WHERE origin_agency IS NOT NULL))::BIGINT AS agency_copy,
+       coalesce(sum(n) FILTER (WHERE origin_agency IS NOT NULL), 0)::BIGINT AS agency_copy,
        coalesce(sum(n) FILTER (WHERE state_affiliated), 0)::BIGINT AS state_agency_copy,
        round(coalesce(sum(n) FILTER (WHERE state_affiliated), 0) / sum(n), 3) AS state_share,
        string_agg(origin_agency, ', ' ORDER BY n DESC, origin_agency) FILTER (WHERE state_affiliated)

@@ -5,6 +5,7 @@ test_crawl.py.)"""
 
 from __future__ import annotations
 
+import os
 import random
 import signal
 import subprocess
@@ -381,3 +382,45 @@ def test_exports_and_answers_that_meet_a_full_disk_leave_the_previous_files_whol
 def _files(folder: Path) -> dict[Path, bytes]:
     """Every file under `folder` (hidden ones too) with its bytes."""
     return {path: path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+#: the link command with its worker pool used for every chunk of a few articles
+#: and a line on stderr once it is imported, so a test can signal it after Python's start-up (a
+#: SIGTERM during the imports kills it before any handler exists, with nothing begun)
+POOLED_LINK = [sys.executable, "-c", "import pipelines.link as l; l.PARALLEL_MIN = 2; l.CHUNK = 25; "
+               "from pipelines.cli import main; import sys; print('imported', file=sys.stderr, flush=True); "
+               "main()"]  # fmt: skip
+
+
+def test_link_stopped_by_sigterm_to_its_process_group_exits_at_once_and_a_rerun_finishes(tmp_path):
+    """`timeout` and systemd signal the whole group: the link's workers get the SIGTERM too. A worker
+    that died of it while holding its pool's queue lock used to hang the link for good, writer lock
+    held, so every later cron run exited 75."""
+    db = tmp_path / "db.duckdb"
+    assert _run(db, "ingest", str(write_jsonl(tmp_path / "stories.jsonl", _rows(250)))).returncode == 0
+    reference = tmp_path / "reference.duckdb"
+    reference.write_bytes(db.read_bytes())
+    started = time.monotonic()
+    assert _run(reference, "link").returncode == 0
+    link_seconds = time.monotonic() - started
+    rng = random.Random(5)
+    for _ in range(4):
+        command = subprocess.Popen([*POOLED_LINK, "--db", str(db), "link", "--all"], cwd=PROJECT_ROOT,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                   start_new_session=True)  # fmt: skip
+        assert command.stderr.readline() == "imported\n"
+        time.sleep(rng.uniform(0.1, max(0.2, link_seconds)))
+        if command.poll() is None:
+            os.killpg(command.pid, signal.SIGTERM)
+        try:
+            _out, err = command.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(command.pid, signal.SIGKILL)
+            command.communicate()
+            raise AssertionError("the link did not stop within 30 s of SIGTERM") from None
+        assert command.returncode in (0, 130), err
+        assert "Traceback" not in err and "ForkPoolWorker" not in err, err
+        # a rebuild cut short keeps its old verdicts until the next link replaces them
+        assert set(_broken_invariants(db)) <= {"judged but not indexed"}
+    assert _run(db, "link").returncode == 0
+    assert _snapshot(db, ORIGINS) == _snapshot(reference, ORIGINS), "the rerun ends where a clean run ends"

@@ -409,3 +409,178 @@ def test_a_link_cut_short_still_judges_again_the_copies_an_earlier_text_arrived_
         **{f"https://wire.example/{n}": (None, 0) for n in range(3)},
         **{f"https://paper.example/{n}": (f"https://wire.example/{n}", 1) for n in range(3)},
     }
+
+
+def linked(rows: list[Row]) -> dict:
+    """article_origins of a fresh database holding `rows`, after one link."""
+    con = open_db()
+    add_rows(con, rows)
+    con.execute(
+        "UPDATE articles SET first_seen_at = TIMESTAMP '2024-03-05 08:13:00' WHERE published_at IS NULL"
+    )
+    link_articles(con, 1)
+    return origins(con)
+
+
+def test_an_outlets_timed_scoop_run_later_by_an_agency_is_the_original():
+    """Ties go to the agency, and so does a page dated by day only; a page that gives its time is
+    placed at it: an agency running an outlet's story ten hours later copied it."""
+    scoop = T0 + timedelta(minutes=7)  # 09:07, a time of day, not a date
+    o = linked(
+        [
+            Row("https://nikkei.example/scoop", "Nikkei", scoop, EDIT),
+            Row("https://tass.example/1", "TASS", scoop + timedelta(hours=10), EDIT, agency="TASS"),
+        ]
+    )
+    assert o["https://nikkei.example/scoop"][0] is None and o["https://nikkei.example/scoop"][3] == 0
+    assert o["https://tass.example/1"][0] == "https://nikkei.example/scoop"
+    o = linked(
+        [
+            Row("https://paper.example/p", "Paper", T0.replace(hour=0), EDIT),  # by day: 00:00 that day
+            Row("https://wire.example/w", "Wire", T0 + timedelta(hours=10), EDIT, agency="Wire"),
+        ]
+    )
+    assert o["https://paper.example/p"][:4] == ("https://wire.example/w", "https://wire.example/w", "Wire", 1)
+
+
+def test_a_text_naming_the_other_as_its_source_is_never_that_ones_source():
+    """An agency story saying "Source: Nikkei" on the hour after Nikkei's day-dated page, and an
+    agency original with no date (placed when first seen, after the outlet copy that credits it):
+    neither makes the other article its copy."""
+    o = linked(
+        [
+            Row("https://nikkei.example/scoop", "Nikkei", T0, EDIT),
+            Row(
+                "https://tass.example/1",
+                "TASS",
+                T0 + timedelta(hours=10),
+                EDIT + "\nSource: Nikkei",
+                agency="TASS",
+            ),
+        ]
+    )
+    assert o["https://nikkei.example/scoop"][0] is None
+    assert o["https://nikkei.example/scoop"][5] != "uncredited", "Nikkei's own story is no copy of TASS"
+    o = linked(
+        [
+            Row("https://belta.example/1", "BelTA", None, WIRE, agency="BelTA"),
+            Row("https://herald.example/b", "Herald", T0, WIRE, credits=[("BelTA", "origin")]),
+        ]
+    )
+    assert o["https://belta.example/1"][0] is None and o["https://belta.example/1"][3:6] == (
+        0,
+        "none",
+        "self",
+    )
+    herald = o["https://herald.example/b"]
+    assert herald[2] == "BelTA" and herald[5] == "credited"
+
+
+def test_copy_naming_the_outlet_whose_own_story_it_is_credits_the_origin():
+    o = linked(
+        [
+            Row("https://steppe.example/a", "Steppe Times", T0, WIRE),
+            Row(
+                "https://observer.example/b",
+                "Observer",
+                T0 + timedelta(hours=3),
+                WIRE + "\nSource: Steppe Times",
+            ),
+            Row("https://rt.example/a", "RT", T0 + timedelta(days=30), EDIT),
+            Row("https://blog.example/c", "Blog", T0 + timedelta(days=30, hours=1), EDIT + "\nSource: RT"),
+            Row(
+                "https://blog.example/d",
+                "Blog",
+                T0 + timedelta(days=30, hours=2),
+                EDIT + "\nSource: Art Daily",
+            ),
+        ],
+    )
+    observer = o["https://observer.example/b"]
+    assert observer[:2] == ("https://steppe.example/a",) * 2 and observer[5:] == ("credited", "credit+text")
+    assert o["https://blog.example/c"][5] == "credited", "a two-letter name counts in capitals"
+    assert o["https://blog.example/d"][5] == "uncredited", "'Art' is not RT"
+
+
+def test_page_naming_an_outlet_that_carries_the_agency_text_took_it_from_that_outlet():
+    """Herald runs the wire story verbatim; Ledger runs it too and says "Source: Herald". The text
+    alone cannot tell which of the two Ledger copied; its credit can."""
+    o = linked(
+        [
+            Row("https://wire.example/a", "Wire", T0, WIRE, agency="Wire"),
+            Row(
+                "https://herald.example/b",
+                "Herald",
+                T0 + timedelta(hours=1),
+                WIRE,
+                credits=[("Wire", "origin")],
+            ),
+            Row("https://ledger.example/c", "Ledger", T0 + timedelta(hours=3), WIRE + "\nSource: Herald"),
+            Row("https://post.example/d", "Post", T0 + timedelta(hours=4), WIRE),
+        ],
+    )
+    assert o["https://ledger.example/c"][:4] == (
+        "https://herald.example/b",
+        "https://wire.example/a",
+        "Wire",
+        2,
+    )
+    assert o["https://ledger.example/c"][5] == "credits_intermediary"
+    assert o["https://post.example/d"][0] == "https://wire.example/a", (
+        "without a credit the agency is the source"
+    )
+
+
+def compare_with_rebuild(con) -> None:
+    """The nightly answer must be the one `link --all` gives on the same database."""
+    nightly = origins(con)
+    link_articles(con, 99, rebuild=True)
+    assert nightly == origins(con)
+
+
+def test_a_short_copy_linked_before_its_long_source_arrived_is_judged_again():
+    con = open_db()
+    excerpt = " ".join(WIRE.split()[:30])
+    add_rows(con, [Row("https://brief.example/a", "Brief", T0 + timedelta(hours=2), excerpt)])
+    link_articles(con, 1)
+    add_rows(con, [Row("https://wire.example/w", "Wire", T0, WIRE, agency="Wire")], run_id=2)
+    link_articles(con, 2)
+    assert origins(con)["https://brief.example/a"][:4] == ("https://wire.example/w",) * 2 + ("Wire", 1)
+    compare_with_rebuild(con)
+
+
+def test_copies_of_a_copy_follow_when_an_earlier_source_turns_up_under_it():
+    """Blog copies Herald's own reporting only, so Herald stays its source; when the wire story
+    Herald was built on arrives, Blog's origin, agency and hops change with Herald's."""
+    con = open_db()
+    own = " ".join(INDEPENDENT.split()[:60])
+    add_rows(
+        con,
+        [
+            Row("https://herald.example/b", "Herald", T0 + timedelta(hours=1), WIRE + " " + own),
+            Row("https://blog.example/c", "Blog", T0 + timedelta(hours=3), own),
+        ],
+    )
+    link_articles(con, 1)
+    assert origins(con)["https://blog.example/c"][:4] == ("https://herald.example/b",) * 2 + (None, 1)
+    add_rows(con, [Row("https://wire.example/a", "Wire", T0, WIRE, agency="Wire")], run_id=2)
+    link_articles(con, 2)
+    blog = origins(con)["https://blog.example/c"]
+    assert blog[:4] == ("https://herald.example/b", "https://wire.example/a", "Wire", 2)
+    compare_with_rebuild(con)
+
+
+def test_two_versions_stored_between_links_never_make_a_page_its_own_copy():
+    con = open_db()
+    add_rows(con, [Row("https://wire.example/a", "Wire", T0, WIRE, agency="Wire")])
+    add_rows(
+        con, [Row("https://wire.example/a", "Wire", T0, WIRE + " Updated with a new line.", agency="Wire")]
+    )
+    add_rows(con, [Row("https://herald.example/b", "Herald", T0 + timedelta(hours=1), WIRE)])
+    first = link_articles(con, 1)
+    assert first.indexed == 2
+    assert link_articles(con, 2).indexed == 0, "nothing new: nothing to link"
+    o = origins(con)
+    assert o["https://wire.example/a"][0] is None and o["https://wire.example/a"][3] == 0
+    assert o["https://herald.example/b"][:4] == ("https://wire.example/a",) * 2 + ("Wire", 1)
+    compare_with_rebuild(con)

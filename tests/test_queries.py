@@ -306,3 +306,52 @@ def test_state_agencies_are_listed_most_frequent_first(reworked):
     rows = _run(reworked, "state_agency_share").set_index("outlet")
     assert rows.loc["Courier", "state_agencies"] == "TASS, Sputnik"
     assert rows.loc["Courier", "state_agency_copy"] == 3 and rows.loc["Courier", "articles"] == 4
+
+
+@pytest.fixture(scope="module")
+def outlet_scoop(seeded, tmp_path_factory):
+    """The seeded database, plus an outlet's own story and a copy of it whose page credits Reuters
+    (its chain takes the agency from that credit)."""
+    import shutil
+
+    path = tmp_path_factory.mktemp("scoop") / "scoop.duckdb"
+    shutil.copy(seeded, path)
+    with Database(path).writer() as con:
+        run = start_run(con, "seed scoop")
+        save_articles(
+            con,
+            run,
+            [
+                Article(url=u, outlet=o, domain="", title=u, author=None, text=f"text {u}", language="en",
+                        sitename=None, canonical_url=None, published_at=datetime(2026, 11, 4, h), credits=c)
+                for u, o, h, c in [
+                    ("https://steppe.example/scoop", "Steppe Times", 8, []),
+                    ("https://observer.example/copy", "Observer", 13,
+                     [Credit("Reuters", "origin", "Source: Reuters", "footer")]),
+                ]
+            ],
+            Outlets(con, run),
+        )  # fmt: skip
+        ids = dict(con.execute("SELECT url, article_id FROM articles").fetchall())
+        scoop, copy = ids["https://steppe.example/scoop"], ids["https://observer.example/copy"]
+        for chain in [
+            (scoop, None, scoop, None, 0, "none", None, None, None),
+            (copy, scoop, scoop, "Reuters", 1, "wholly", 0.99, "credited", "credit+text"),
+        ]:
+            con.execute("INSERT INTO chains VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)", [*chain, run])
+    return path
+
+
+def test_most_republished_names_the_agency_of_the_origin_not_of_its_copies(outlet_scoop):
+    import pandas as pd
+
+    rows = _run(outlet_scoop, "most_republished").set_index("origin_url")
+    scoop = rows.loc["https://steppe.example/scoop"]
+    assert scoop.origin_outlet == "Steppe Times" and scoop.copies == 1
+    assert pd.isna(scoop.origin_agency), "an outlet's own story, whatever its copy credits"
+    assert rows.loc["https://sputnikglobe.com/1", "origin_agency"] == "Sputnik"
+
+
+def test_state_agency_share_counts_no_agency_copy_as_zero(outlet_scoop):
+    rows = _run(outlet_scoop, "state_agency_share").set_index("outlet")
+    assert rows.loc["Steppe Times", "agency_copy"] == 0 and rows.loc["Steppe Times", "state_share"] == 0

@@ -4,6 +4,7 @@ metadata, and the reuse_links / chains verdicts. SQL lives in queries/link/*.sql
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import asdict, dataclass
 
 import duckdb
 import pandas as pd
@@ -16,8 +17,20 @@ def _with_ids(con: duckdb.DuckDBPyConnection, ids: Iterable[int]) -> None:
 
 
 def unlinked(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Latest versions not yet linked: article_id, url, t, is_agency, agency, previous_id."""
+    """Latest versions not yet linked: article_id, url, t, is_agency, agency."""
     return con.execute(load_query("link/unlinked")).df()
+
+
+def older_versions(con: duckdb.DuckDBPyConnection, ids: Iterable[int]) -> list[int]:
+    """Article ids of every older version of the URLs of `ids`."""
+    _with_ids(con, ids)
+    return [row[0] for row in con.execute(load_query("link/older_versions")).fetchall()]
+
+
+def descendants(con: duckdb.DuckDBPyConnection, ids: Iterable[int]) -> set[int]:
+    """`ids` and every article whose stored chain runs through one of them."""
+    _with_ids(con, ids)
+    return {row[0] for row in con.execute(load_query("link/descendants")).fetchall()}
 
 
 def clear(con: duckdb.DuckDBPyConnection) -> None:
@@ -57,30 +70,37 @@ def replace_postings(con: duckdb.DuckDBPyConnection, drop_ids: Iterable[int], po
     con.unregister("new_postings")
 
 
+@dataclass(frozen=True)
+class CandidateRules:
+    """Which fingerprints count, and how many make a candidate pair: the parameters of
+    queries/link/candidates.sql and later_neighbours.sql (their headers say what each does)."""
+
+    rare_df: int
+    max_df: int
+    common_share: float
+    min_shared: int
+    short_fps: int
+    min_est: float
+
+
 def candidates(
-    con: duckdb.DuckDBPyConnection,
-    ids: Iterable[int],
-    *,
-    window_s: int,
-    rare_df: int,
-    max_df: int,
-    common_share: float,
-    min_shared: int,
-    short_fps: int,
-    min_est: float,
+    con: duckdb.DuckDBPyConnection, ids: Iterable[int], *, window_s: int, rules: CandidateRules
 ) -> pd.DataFrame:
     """Pairs (target_id, other_id, shared) for the target ids, either direction in time."""
     _with_ids(con, ids)
-    params = {
-        "window_s": window_s,
-        "rare_df": rare_df,
-        "max_df": max_df,
-        "common_share": common_share,
-        "min_shared": min_shared,
-        "short_fps": short_fps,
-        "min_est": min_est,
-    }
-    return con.execute(load_query("link/candidates"), params).df()
+    return con.execute(load_query("link/candidates"), {"window_s": window_s, **asdict(rules)}).df()
+
+
+def later_neighbours(
+    con: duckdb.DuckDBPyConnection, ids: Iterable[int], *, window_s: int, lead_s: int, rules: CandidateRules
+) -> pd.DataFrame:
+    """Pairs (target_id, other_id): judged versions that may have copied a batch text published before
+    them (queries/link/later_neighbours.sql). None when nothing outside the batch was judged yet."""
+    if not con.execute("SELECT EXISTS (SELECT 1 FROM link_state)").fetchall()[0][0]:
+        return pd.DataFrame({"target_id": [], "other_id": []}, dtype="int64")
+    _with_ids(con, ids)
+    params = {"window_s": window_s, "lead_s": lead_s, **asdict(rules)}
+    return con.execute(load_query("link/later_neighbours"), params).df()
 
 
 def chains_of(con: duckdb.DuckDBPyConnection, ids: Iterable[int]) -> list[tuple]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import threading
 from importlib.metadata import PackageNotFoundError, version
 
 import duckdb
@@ -74,10 +75,20 @@ def finish_run(
     )
 
 
+#: set by the command line's SIGINT / SIGTERM handler (cli.main): any error after it comes of the
+#: signal. DuckDB turns a KeyboardInterrupt raised while it runs Python code (reading a DataFrame)
+#: into errors of its own, "std::bad_cast" among them.
+STOP_SIGNALLED = threading.Event()
+
+
 def is_interrupt(exc: BaseException) -> bool:
-    """Ctrl-C or SIGTERM: KeyboardInterrupt, or DuckDB's error for a query the signal cut short."""
-    return isinstance(exc, (KeyboardInterrupt, duckdb.InterruptException)) or (
-        isinstance(exc, RuntimeError) and str(exc) == "Query interrupted"
+    """Ctrl-C or SIGTERM: KeyboardInterrupt, or DuckDB's error for a query the signal cut short, or
+    for Python code DuckDB was running (reading a DataFrame) when the signal's KeyboardInterrupt came."""
+    return (
+        STOP_SIGNALLED.is_set()
+        or isinstance(exc, (KeyboardInterrupt, duckdb.InterruptException))
+        or (isinstance(exc, RuntimeError) and str(exc) == "Query interrupted")
+        or (isinstance(exc, duckdb.Error) and str(exc).rstrip().endswith("KeyboardInterrupt:"))
     )
 
 

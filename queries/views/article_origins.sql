@@ -8,11 +8,16 @@
 --   hops           0 original, 1 direct copy, 2+ through intermediaries
 --   derivation     wholly / partially / none, relative to the immediate source
 --   reuse_score    share (0..1) of the article's text aligned to its immediate source
---   credit_status  credited (names the origin), credits_intermediary, uncredited, self (agency's own story), null
+--   credit_status  credited (names the origin: its agency, or the outlet whose own story it is),
+--                  credits_intermediary (names another source: an outlet on the way, another agency),
+--                  uncredited (names none), self (agency's own story), null
 --   evidence       credit, text, credit+text, null
 -- Before `provtrack link` has judged an article, the page's own origin credit decides (evidence
 -- 'credit', hops 1), and an agency's own article is its own origin (credit_status 'self', hops 0,
 -- origin_url itself): what the link stage concludes for an article without a text source.
+-- Who copied whom: the earlier wins, ties to the agency; an outlet page dated by day only (on the
+-- hour) counts as later than the wire stories of its day; a page naming the other as where its story
+-- came from is never the other's source (pipelines/chains.py).
 CREATE OR REPLACE VIEW article_origins AS
 WITH latest AS (
     SELECT * FROM articles
