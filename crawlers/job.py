@@ -4,12 +4,15 @@ writer thread that stores cleaned batches through the store package."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections import defaultdict
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 
 from crawlers.items import FetchItem, ListingDate
+from crawlers.middlewares import drop_unsent_requests
 from crawlers.sources import CrawlSource
 from pipelines.archive import WarcArchive, decode_body
 from pipelines.clean import Skip, clean_or_skip, no_text_warning
@@ -17,7 +20,12 @@ from pipelines.dates import choose_published_at, first_seen_of
 from pipelines.models import Article, Page
 from pipelines.store.articles import Outlets, SaveResult, add_listing_dates, save_articles
 from pipelines.store.crawl_state import KnownArticle, KnownArticles, SeedState, save_fetches
-from pipelines.store.db import WriteSession
+from pipelines.store.db import WriteSession, transaction
+
+logger = logging.getLogger(__name__)
+
+#: a batch that waited out a reader says which knob gives readers more time
+BATCH_WAIT_HINT = "a reader kept it open; raise -s PROVTRACK_BATCH_WAIT_SECONDS"
 
 MAX_LISTED_ERRORS = 3
 
@@ -145,6 +153,7 @@ class CrawlJob:
         *,
         recheck_window: timedelta,
         recheck_min_age: timedelta,
+        batch_wait: float = 600.0,
         on_progress=None,
         on_skip=None,
         shards=None,
@@ -162,11 +171,13 @@ class CrawlJob:
         self.seed_state = seed_state
         self.recheck_window = recheck_window
         self.recheck_min_age = recheck_min_age
+        self.batch_wait = batch_wait  # seconds a batch waits for readers to close the file
         self.started = datetime.now(timezone.utc)
         self.reports = {s.name: SourceReport(s.name, seeds=0) for s in sources}
         self.pending: dict = {}  # the spider's article requests waiting for their page, by URL key
         self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="provtrack-writer")
         self.fatal: BaseException | None = None
+        self.stop_requested = False  # by a signal or `fail`: requests not sent yet stay unsent
         # listing dates whose article is still being cleaned, by URL (writer thread only)
         self.waiting_dates: dict[str, list] = defaultdict(list)
         self.not_stored: set[str] = set()  # pages cleaned to nothing: their listing dates go nowhere
@@ -183,11 +194,22 @@ class CrawlJob:
     def progress(self, **fields) -> None:
         self._on_progress(**fields)
 
+    def fail(self, exc: BaseException, crawler, doing: str) -> None:
+        """Stop the crawl for an error every later page would meet too (the database, the archive's
+        disk), instead of failing page by page. The first such error is what the runner reports.
+        It stops as a signal does: requests not sent yet are left for the next run."""
+        if self.fatal is None:
+            self.fatal = exc
+            self.stop_requested = True
+            logger.error("%s failed, stopping the crawl: %s: %s", doing, type(exc).__name__, exc)
+            asyncio.ensure_future(crawler.stop_async())  # the engine takes nothing more from the scheduler
+            drop_unsent_requests(crawler.engine.downloader)
+
     # -- the writer thread ---------------------------------------------------------------------------
 
     def write_batch(self, items: list) -> BatchResult:
-        """Store a batch: the cleaned articles per source (one transaction each), then the fetch
-        records. Runs on the writer thread only."""
+        """Store a batch: the cleaned articles per source, late listing dates and the fetch records,
+        in one transaction. Runs on the writer thread only."""
         by_source: dict[str, list] = defaultdict(list)
         skipped = []
         records = []
@@ -219,17 +241,19 @@ class CrawlJob:
 
     def _save_to_database(self, by_source: dict, records: list) -> dict:
         # The file is opened for this batch only: readers (`provtrack query`) get in between batches.
-        with self.session.connection(wait=WriteSession.BATCH_WAIT_SECONDS) as con:
+        # One transaction: a run killed within a batch stores none of it, never articles without the
+        # fetch rows that `reprocess` and the re-check window go by.
+        with self.session.connection(self.batch_wait, BATCH_WAIT_HINT) as con, transaction(con):
             outlets = Outlets(con, self.run_id)
             saved = {
                 source: save_articles(con, self.run_id, articles, outlets)
                 for source, articles in by_source.items()
             }
-            if self.waiting_dates:
-                # dates for articles stored in an earlier batch; the rest wait for their article
-                for url in add_listing_dates(con, self.waiting_dates):
-                    del self.waiting_dates[url]
+            # dates for articles stored in an earlier batch; the rest wait for their article
+            dated = add_listing_dates(con, self.waiting_dates) if self.waiting_dates else []
             save_fetches(con, self.run_id, records)
+        for url in dated:  # only now they are stored
+            del self.waiting_dates[url]
         return saved
 
     def _with_late_dates(self, article: Article) -> Article:

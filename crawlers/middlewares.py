@@ -160,9 +160,13 @@ class WarcMiddleware:
             for value in values
         ]
         reason = ""
-        request.meta["pt_warc"] = archive.write(
-            response.url, response.status, reason, headers, response.body, request_headers
-        )
+        try:
+            request.meta["pt_warc"] = archive.write(
+                response.url, response.status, reason, headers, response.body, request_headers
+            )
+        except OSError as exc:  # a full disk, a file-size limit: every later response would fail too
+            self.crawler.spider.job.fail(exc, self.crawler, "archiving a response")
+            raise
         request.meta["pt_fetched_at"] = datetime.now(timezone.utc)
         return response
 
@@ -193,6 +197,11 @@ class StopGateMiddleware:
 
 
 def is_stopping(crawler) -> bool:
+    """A signal or a fatal error asked the crawl to stop (perhaps before Scrapy's engine ran), or the
+    engine has stopped."""
+    job = getattr(crawler.spider, "job", None)
+    if job is not None and job.stop_requested:
+        return True
     engine = crawler.engine
     return engine is not None and not engine.running
 

@@ -6,14 +6,11 @@ PROVTRACK_FLUSH_SECONDS, and when the spider closes."""
 from __future__ import annotations
 
 import asyncio
-import logging
 
 from twisted.internet import task
 
 from crawlers.items import ArticlePage
 from crawlers.job import Cleaned, clean_fetched
-
-logger = logging.getLogger(__name__)
 
 
 class StorePipeline:
@@ -78,10 +75,7 @@ class StorePipeline:
         try:
             result = await future
         except Exception as exc:  # the store failed: stop the crawl, the runner reports it
-            if self.job.fatal is None:
-                self.job.fatal = exc
-                logger.error("storing a batch failed, stopping the crawl: %s: %s", type(exc).__name__, exc)
-                asyncio.ensure_future(self.crawler.engine.close_spider_async(reason="store_failed"))
+            self.job.fail(exc, self.crawler, "storing a batch")
             return
         finally:
             self._in_flight.discard(future)

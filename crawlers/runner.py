@@ -63,14 +63,26 @@ def _cleaning_worker_init(parent_pid: int) -> None:
 class _StopOnSignal:
     """SIGINT / SIGTERM handler for the crawl, in place of Scrapy's: the first signal stops the crawl
     gracefully (pages in flight are finished and stored), a second stops the reactor at once. Unlike
-    Scrapy's, it remembers that a signal came, which is how a stop is told from a crawl that ended."""
+    Scrapy's, it remembers that a signal came, which is how a stop is told from a crawl that ended.
+
+    It is installed before Scrapy builds the crawler: the command line's own handler raises a
+    KeyboardInterrupt wherever the program is, and one raised inside Scrapy's start-up left it
+    half-registered (the crawl ran on, then the reactor never stopped, writer lock held)."""
 
     SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
-    def __init__(self, process: CrawlerProcess):
-        self.process = process
+    def __init__(self, job: CrawlJob) -> None:
+        self.job = job
+        self.process: CrawlerProcess | None = None
         self.received: int | None = None
         self._saved = {}
+
+    def attach(self, process: CrawlerProcess) -> None:
+        """From now on a signal stops `process`; one that came while it was being built stops it as
+        soon as it runs."""
+        self.process = process
+        if self.received is not None:
+            self._request_stop(self.received)
 
     def __enter__(self) -> _StopOnSignal:
         self._saved = {s: signal.signal(s, self._handle) for s in self.SIGNALS}
@@ -81,19 +93,35 @@ class _StopOnSignal:
             signal.signal(signum, handler)  # the link stage after the crawl is interruptible again
 
     def _handle(self, signum: int, _frame) -> None:
-        from twisted.internet import reactor
-
         if self.received is None:
             self.received = signum
-            reactor.callFromThread(self._stop_gracefully, signum)
+            self.job.stop_requested = True  # no request is sent from now on, even if Scrapy is starting
+            if self.process is not None:
+                self._request_stop(signum)
+        elif self.process is None:
+            raise KeyboardInterrupt  # twice before Scrapy was even built: stop at once
         else:
+            from twisted.internet import reactor  # installed by CrawlerProcess: never import it before
+
             reactor.callFromThread(self._stop_now)
 
-    def _stop_gracefully(self, signum: int) -> None:
+    def _request_stop(self, signum: int) -> None:
+        from twisted.internet import reactor
+
         logging.getLogger(__name__).warning(
             "received %s: finishing the pages in flight (send it again to stop at once)",
             signal.Signals(signum).name,
         )
+        reactor.callFromThread(self._stop_gracefully)
+
+    def _stop_gracefully(self) -> None:
+        from twisted.internet import reactor
+
+        if any(c.engine is None or not c.engine.running for c in self.process.crawlers):
+            # starting (or already closing): a stop now would be forgotten, as Scrapy stops only a
+            # running engine. A crawler that failed to start, or has closed, leaves process.crawlers.
+            reactor.callLater(0.05, self._stop_gracefully)
+            return
         self.process.stop()  # the engine takes nothing more from the scheduler
         for crawler in self.process.crawlers:
             if crawler.engine is not None:
@@ -253,6 +281,7 @@ def run_crawl(
         seeds,
         recheck_window=timedelta(hours=settings.getfloat("PROVTRACK_RECHECK_WINDOW_HOURS")),
         recheck_min_age=timedelta(hours=settings.getfloat("PROVTRACK_RECHECK_MIN_AGE_HOURS")),
+        batch_wait=settings.getfloat("PROVTRACK_BATCH_WAIT_SECONDS"),
         on_progress=on_progress,
         on_skip=on_skip,
         shards=sink,
@@ -264,10 +293,11 @@ def run_crawl(
     raise_log_errors = logging.raiseExceptions
     logging.raiseExceptions = log_file is None
     try:
-        process = CrawlerProcess(settings)
-        # an error while the crawler starts (a bad -s value) is kept to be reported, not only logged
-        process.crawl(NewsSpider, job=job).addErrback(start_failures.append)
-        with _StopOnSignal(process) as stopper:
+        with _StopOnSignal(job) as stopper:
+            process = CrawlerProcess(settings)
+            stopper.attach(process)
+            # an error while the crawler starts (a bad -s value) is kept to be reported, not only logged
+            process.crawl(NewsSpider, job=job).addErrback(start_failures.append)
             process.start(install_signal_handlers=False)
     finally:
         logging.raiseExceptions = raise_log_errors

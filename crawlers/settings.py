@@ -46,6 +46,9 @@ PROVTRACK_RECHECK_MIN_AGE_HOURS = 1.0
 # CPU in batches of 50 and 0.3 s in batches of 400, so batches are large and the timer bounds the loss.
 PROVTRACK_BATCH_SIZE = 400
 PROVTRACK_FLUSH_SECONDS = 5.0
+# How long a batch waits for readers (`provtrack query`, a notebook) to close the file; then the
+# crawl fails, keeping every batch stored before (the next run fetches the rest).
+PROVTRACK_BATCH_WAIT_SECONDS = 600.0
 PROVTRACK_JOBS = 0  # cleaning processes; 0 = every core
 PROVTRACK_WARC_GZIP_LEVEL = 1  # 1 = fast, 20 % larger than 6 or 9 (see pipelines/archive.py)
 

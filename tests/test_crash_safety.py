@@ -42,6 +42,10 @@ INVARIANTS = {
     "indexed but not judged": "SELECT count(*) FROM link_state WHERE article_id NOT IN "
     "(SELECT article_id FROM chains)",
     "origins rows per article": "SELECT count(*) - count(DISTINCT article_url) FROM article_origins",
+    # reprocess reads the archive, and the re-check window goes, by the fetch of a crawled page
+    "crawled articles without their fetch": "SELECT count(*) FROM articles a WHERE a.warc_file IS NOT NULL "
+    "AND NOT EXISTS (SELECT 1 FROM fetches f "
+    "WHERE f.warc_file = a.warc_file AND f.warc_offset = a.warc_offset)",
 }
 
 
@@ -317,6 +321,52 @@ def test_a_crawl_that_fills_the_disk_fails_in_one_line_and_keeps_every_stored_ba
     statuses = [s for _, s in _snapshot(db, "SELECT run_id, status FROM runs WHERE command = 'crawl'")]
     assert statuses[0] in ("failed", "interrupted") and statuses[1:] == ["ok"], statuses
     assert f"{len(urls) - stored} new" in rerun.stdout, "space freed: the next run fetches only the rest"
+    assert _snapshot(db, "SELECT url, count(*) FROM articles GROUP BY url") == sorted((u, 1) for u in urls)
+
+
+def test_a_crawl_whose_archive_meets_a_full_disk_stops_at_once_and_the_next_run_fetches_the_rest(tmp_path):
+    """The WARC file is the first to meet the limit (pages of large markup and little text): each later
+    response failed in turn, the crawl fetched on and ended `partial`, exit 3, a failure per page."""
+    from tests.fixtures.crawl.mockweb import MockWeb, Reply, rss
+
+    rng = random.Random(8)
+    urls = [f"http://warc.test/news/{i}.html" for i in range(80)]
+    routes = {
+        "http://warc.test/rss.xml": Reply(
+            200, rss([(u, "s", "Wed, 18 Nov 2026 10:00:00 GMT") for u in urls]), {}, 0, "application/rss+xml"
+        )
+    }
+    for i, url in enumerate(urls):  # 800 KB of markup (~430 KB gzipped) and a few lines of text each
+        noise = os.urandom(400_000).hex()
+        html = article_html(f"Story {i}", [_words(rng, 60) + "." for _ in range(3)])
+        routes[url] = Reply(200, html.replace("</body>", f"<!-- {noise} --></body>"))
+    db = tmp_path / "warc.duckdb"
+    assert _run(db, "ingest", str(write_jsonl(tmp_path / "none.jsonl", []))).returncode == 0
+    args = ["crawl", "--feed", "http://warc.test/rss.xml", "--no-link", "-s", "DOWNLOAD_DELAY=0",
+            "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "PROVTRACK_BATCH_SIZE=5",
+            "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2"]  # fmt: skip
+    with MockWeb(routes) as web:
+        args += ["-s", f"PROVTRACK_PROXY={web.proxy}"]
+        full = subprocess.run(
+            [PROVTRACK, "--db", str(db), *args],
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            # the WARC meets it at about its 9th page (~25 requested by then); the database grows less
+            preexec_fn=_files_at_most(db.stat().st_size + 1_000_000),
+        )
+        fetched = len(web.requested(lambda u: "/news/" in u))
+        assert full.returncode == 1, full.stdout + full.stderr[-2000:]
+        assert full.stderr.count("\n") <= 3 and "Traceback" not in full.stderr, full.stderr[-3000:]
+        last = full.stderr.strip().splitlines()[-1]
+        assert "storing failed" in last and "File too large" in last and "free some disk space" in last, last
+        assert fetched < 60, f"the crawl stops at the first refused write, not after {fetched} pages"
+        assert _broken_invariants(db) == {}
+        stored = _snapshot(db, "SELECT count(*) FROM articles")[0][0]
+        rerun = _run(db, *args)
+    assert rerun.returncode == 0, rerun.stderr[-2000:]
+    assert f"{len(urls) - stored} new" in rerun.stdout, "the next run fetches only the rest"
     assert _snapshot(db, "SELECT url, count(*) FROM articles GROUP BY url") == sorted((u, 1) for u in urls)
 
 

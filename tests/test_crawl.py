@@ -763,6 +763,42 @@ def test_ctrl_c_stops_the_crawl_keeps_every_fetched_page_and_exits_130(tmp_path,
     assert sorted(counts) == sorted((url, 1) for url in urls), "the rerun fetched the rest, each page once"
 
 
+def test_a_signal_while_scrapy_builds_the_crawler_stops_the_crawl_before_it_fetches(tmp_path):
+    """A SIGTERM in the half second Scrapy takes to start: the command line's handler raised its
+    KeyboardInterrupt inside Scrapy's start-up, which read "the crawler could not start ... check the -s
+    values" (exit 1), or left Scrapy half-registered: the crawl ran to its end, then never exited."""
+    urls, routes = _slow_news_web(6, delay=0)
+    db = tmp_path / "early.duckdb"
+    marker = tmp_path / "building"
+    command = [*PROVTRACK, "--db", str(db), "crawl", "--feed", "http://slow.test/rss.xml", "--no-link", *FAST]
+    slow_start = ["-s", 'EXTENSIONS={"tests.fixtures.crawl.slow_start.SlowStart": 0}']
+    slow_start += ["-s", f"SLOW_START_MARKER={marker}", "-s", "SLOW_START_SECONDS=1.5"]
+    with MockWeb(routes) as web:
+        command += ["-s", f"PROVTRACK_PROXY={web.proxy}"]
+        process = subprocess.Popen(
+            [*command, *slow_start], cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            text=True, start_new_session=True,
+            env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},  # for tests.fixtures
+        )  # fmt: skip
+        try:
+            deadline = time.monotonic() + 30
+            while not marker.exists() and process.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.02)
+            os.killpg(process.pid, signal.SIGTERM)
+            out, err = process.communicate(timeout=30)
+        finally:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGKILL)
+        assert marker.exists(), err[-2000:]
+        assert process.returncode == 130, err[-2000:]
+        assert "Traceback" not in err and "crawl interrupted" in err, err[-2000:]
+        assert web.requested(lambda u: "/news/" in u) == [], "nothing fetched after the stop"
+        assert rows(db, "SELECT status FROM runs") == [("interrupted",)]
+        result = subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=90)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert rows(db, "SELECT count(DISTINCT url), count(*) FROM articles") == [(len(urls), len(urls))]
+
+
 def test_ctrl_c_under_a_download_delay_sends_nothing_more_and_leaves_the_rest_for_the_next_run(tmp_path):
     """With politeness on, Scrapy holds the site's next requests back for the download delay and, on a
     stop, still sent them one per delay before exiting (20 s and more for a Ctrl-C at 5 s a page)."""
@@ -918,6 +954,63 @@ def test_researchers_can_query_while_a_crawl_runs_and_a_second_crawl_gives_way(t
         f"they saw the crawl progress: {seen}"
     )
     assert max(seconds for _, seconds in counts_during) < 10, "no query waited out the crawl"
+    assert rows(db, "SELECT count(DISTINCT url), count(*) FROM articles") == [(len(urls), len(urls))]
+
+
+def test_a_crawl_whose_batch_waits_out_a_reader_fails_in_one_line_and_the_next_run_finishes(tmp_path):
+    """A notebook left open on the database all night: the crawl's next batch waits for it, then
+    gives up. It exited 75 with --wait's "another run holds it" line (the run looked locked out, and
+    the crawl's own error was lost) and left its run `running`."""
+    urls, routes = _slow_news_web(12, delay=0.05)
+    db = tmp_path / "held.duckdb"
+    command = ["--wait", "1", "crawl", "--feed", "http://slow.test/rss.xml", "--no-link", *FAST]
+    command += [
+        "-s",
+        "PROVTRACK_BATCH_SIZE=2",
+        "-s",
+        "DOWNLOAD_DELAY=0.3",
+        "-s",
+        "PROVTRACK_BATCH_WAIT_SECONDS=1",
+    ]
+    with MockWeb(routes) as web:
+        command += ["-s", f"PROVTRACK_PROXY={web.proxy}"]
+        process = subprocess.Popen(
+            [*PROVTRACK, "--db", str(db), *command], cwd=PROJECT_ROOT, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        reader = None
+        try:
+            deadline = time.monotonic() + 60
+            while reader is None and process.poll() is None and time.monotonic() < deadline:
+                try:  # between two batches, once the first is stored
+                    con = duckdb.connect(str(db), read_only=True)
+                except duckdb.Error:
+                    time.sleep(0.05)
+                    continue
+                if con.execute("SELECT count(*) FROM articles").fetchone()[0]:
+                    reader = con
+                else:
+                    con.close()
+                    time.sleep(0.05)
+            out, err = process.communicate(timeout=60)
+            held = reader.execute("SELECT count(*) FROM articles").fetchone()[0] if reader else None
+        finally:
+            if process.poll() is None:
+                process.kill()
+            if reader is not None:
+                reader.close()
+        assert reader is not None, "the test never got in between two batches"
+        assert process.returncode == 1, err[-2000:]
+        assert err.count("\n") == 1 and "Traceback" not in err, err[-2000:]
+        assert err.startswith("Error: storing failed:") and "raise -s PROVTRACK_BATCH_WAIT_SECONDS" in err, (
+            err
+        )
+        rerun = subprocess.run([*PROVTRACK, "--db", str(db), *command], cwd=PROJECT_ROOT, capture_output=True,
+                               text=True, timeout=120)  # fmt: skip
+    assert rerun.returncode == 0, rerun.stderr[-2000:]
+    assert f"{len(urls) - held} new" in rerun.stdout, (held, rerun.stdout)
+    statuses = [s for _, s in rows(db, "SELECT run_id, status FROM runs WHERE command = 'crawl' ORDER BY 1")]
+    assert statuses == ["interrupted", "ok"], "marked by the next run, since the reader refused the line"
     assert rows(db, "SELECT count(DISTINCT url), count(*) FROM articles") == [(len(urls), len(urls))]
 
 

@@ -332,3 +332,49 @@ def test_times_are_stored_in_utc_on_a_server_whose_clock_is_not(tmp_path):
     assert published == datetime(2026, 11, 16, 6, 30)
     assert before <= started <= after, (before, started, after)
     assert before <= first_seen <= after, (before, first_seen, after)
+
+
+def test_a_crawl_batch_is_stored_whole_or_not_at_all(tmp_db, tmp_path, monkeypatch):
+    """A crawl killed (or refused by a full disk) between a batch's articles and its fetch rows left
+    articles no fetch pointed to: `reprocess` skipped them and the re-check window never came back
+    for their credit lines. The batch's articles, late dates and fetch rows are one transaction."""
+    from concurrent.futures import ThreadPoolExecutor
+    from datetime import timedelta
+
+    import crawlers.job
+    from crawlers.job import Cleaned, CrawlJob
+    from pipelines.archive import WarcArchive
+    from pipelines.store.crawl_state import KnownArticles
+    from pipelines.store.db import WriteSession
+
+    db = Database(tmp_db)
+    with db.writer() as con:
+        run = start_run(con, "crawl")
+    fetched = datetime(2026, 11, 20, 12, tzinfo=timezone.utc)
+
+    def page(n: int) -> Cleaned:
+        url = f"https://a.com/{n}"
+        fetch = FetchRecord(url, "article", "a", 200, fetched, warc_file="run.warc.gz", warc_offset=n)
+        article = _article(url, f"Story {n}.")
+        article = Article(**{**article.__dict__, "warc_file": "run.warc.gz", "warc_offset": n})
+        return Cleaned("a", url, article, fetch)
+
+    def failing_save_fetches(con, run_id, records):
+        raise OSError(28, "No space left on device")
+
+    archive = WarcArchive(tmp_path / "archive", "run.warc.gz")
+    job = CrawlJob(WriteSession(db), run, [], ThreadPoolExecutor(1), archive, KnownArticles(), {},
+                   recheck_window=timedelta(hours=48), recheck_min_age=timedelta(0))  # fmt: skip
+    try:
+        job.write_batch([page(1), page(2)])
+        monkeypatch.setattr(crawlers.job, "save_fetches", failing_save_fetches)
+        with pytest.raises(OSError):
+            job.write_batch([page(3), page(4)])
+    finally:
+        job.close()
+    with db.reader() as con:
+        assert con.execute("SELECT url FROM articles ORDER BY url").fetchall() == [
+            ("https://a.com/1",),
+            ("https://a.com/2",),
+        ]
+        assert con.execute("SELECT count(*) FROM fetches").fetchone()[0] == 2

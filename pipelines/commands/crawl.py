@@ -14,6 +14,7 @@ import duckdb
 from pipelines.cli import EXIT_INTERRUPTED, EXIT_PARTIAL, UserError, cli, pass_context
 from pipelines.files import remove_stale_partials
 from pipelines.progress import progress
+from pipelines.store import StoreError
 from pipelines.store.runs import abort_run, finish_run, start_run
 
 
@@ -179,15 +180,12 @@ def crawl(
                 session, run_id, sources, db_path=ctx.db.path, overrides=settings, on_skip=on_skip
             )
         except CrawlFailed as exc:
-            # a full disk may refuse this line too; the next run then marks the run interrupted
-            with contextlib.suppress(duckdb.Error, OSError), session.connection() as con:
-                finish_run(con, run_id, "failed", message=str(exc))
+            _record_end(session, finish_run, run_id, "failed", None, str(exc))
             raise click.ClickException(str(exc)) from None
         except CrawlInterrupted as exc:
             _stop_interrupted(session, run_id, exc.reports)
         except BaseException as exc:
-            with session.connection() as con:
-                abort_run(con, run_id, exc)
+            _record_end(session, abort_run, run_id, exc)
             raise
         failed = [r for r in reports if r.status == "failed"]
         bad = [r for r in reports if r.status != "ok"]
@@ -216,19 +214,21 @@ def crawl(
         sys.exit(EXIT_PARTIAL)
 
 
+def _record_end(session, record, *args) -> None:
+    """Record how a run that did not finish ended (`record(con, *args)`), if the database lets us: a full
+    disk, or a reader that kept the file open past --wait, may refuse this too. The run then stays
+    `running` until the next command marks it interrupted; the user reads the crawl's own error."""
+    with contextlib.suppress(duckdb.Error, OSError, StoreError), session.connection() as con:
+        record(con, *args)
+
+
 def _stop_interrupted(session, run_id: int, reports: list) -> None:
     """A crawl stopped by Ctrl-C or SIGTERM: what it stored is kept and the run is marked interrupted;
     linking is left to the next run, which also fetches what this one did not get to. Exits 130."""
-    with session.connection() as con:
-        counts = {r.name: {"status": r.status, **_counts(r)} for r in reports}
-        not_fetched = sum(r.not_fetched for r in reports)
-        finish_run(
-            con,
-            run_id,
-            "interrupted",
-            counts,
-            f"stopped by a signal; {not_fetched} articles left for the next run",
-        )
+    counts = {r.name: {"status": r.status, **_counts(r)} for r in reports}
+    not_fetched = sum(r.not_fetched for r in reports)
+    message = f"stopped by a signal; {not_fetched} articles left for the next run"
+    _record_end(session, finish_run, run_id, "interrupted", counts, message)
     for report in reports:
         click.echo(report.line(), err=True)
     stored = sum(r.saved.new_articles + r.saved.new_versions for r in reports)

@@ -3,6 +3,7 @@ nothing; the same URL with new text becomes a new version linked to the previous
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -12,7 +13,7 @@ import duckdb
 from pipelines.dates import choose_published_at, first_seen_of
 from pipelines.models import Agency, Article, DateCandidate
 from pipelines.registry import Source
-from pipelines.store.db import load_query, rollback
+from pipelines.store.db import load_query, transaction
 from pipelines.store.rows import insert_rows
 from pipelines.urls import registered_domain
 
@@ -218,76 +219,77 @@ def save_articles(
     if not articles:
         return result
     now = datetime.now(timezone.utc).replace(tzinfo=None)
-    con.execute("BEGIN TRANSACTION")
     try:
-        latest = {
-            url: (version, digest, article_id)
-            for url, version, digest, article_id in con.execute(
-                "SELECT url, version, text_hash, article_id FROM articles "
-                "WHERE url IN (SELECT unnest(?::VARCHAR[])) "
-                "QUALIFY row_number() OVER (PARTITION BY url ORDER BY version DESC) = 1",
-                [sorted({a.url for a in articles})],
-            ).fetchall()
-        }
-        rows, dates, credits = [], [], []
-        ids = iter(
-            row[0]
-            for row in con.execute(
-                "SELECT nextval('article_id_seq') FROM range(?)", [len(articles)]
-            ).fetchall()
-        )
-        for article in articles:
-            digest = text_hash(article.text)
-            version, previous_digest, previous_id = latest.get(article.url, (0, None, None))
-            if digest == previous_digest:
-                result.unchanged += 1
-                continue
-            article_id = next(ids)
-            latest[article.url] = (version + 1, digest, article_id)
-            if version:
-                result.new_versions += 1
-            else:
-                result.new_articles += 1
-            rows.append(
-                (
-                    article_id,
-                    article.url,
-                    version + 1,
-                    previous_id,
-                    outlets.resolve(article.outlet, article.url),
-                    _utc_naive(article.published_at),
-                    now,
-                    article.title,
-                    article.author,
-                    article.text,
-                    digest,
-                    article.language,
-                    article.sitename,
-                    article.canonical_url,
-                    article.warc_file,
-                    article.warc_offset,
-                    run_id,
-                )
+        with transaction(con):
+            latest = {
+                url: (version, digest, article_id)
+                for url, version, digest, article_id in con.execute(
+                    "SELECT url, version, text_hash, article_id FROM articles "
+                    "WHERE url IN (SELECT unnest(?::VARCHAR[])) "
+                    "QUALIFY row_number() OVER (PARTITION BY url ORDER BY version DESC) = 1",
+                    [sorted({a.url for a in articles})],
+                ).fetchall()
+            }
+            rows, dates, credits = [], [], []
+            ids = iter(
+                row[0]
+                for row in con.execute(
+                    "SELECT nextval('article_id_seq') FROM range(?)", [len(articles)]
+                ).fetchall()
             )
-            seen_sources = set()
-            for candidate in article.date_candidates:
-                if candidate.source not in seen_sources:
-                    seen_sources.add(candidate.source)
-                    dates.append((article_id, candidate.source, _utc_naive(candidate.value)))
-            seen_credits = set()
-            for credit in article.credits:
-                if (credit.agency, credit.role) not in seen_credits:
-                    seen_credits.add((credit.agency, credit.role))
-                    credits.append(
-                        (article_id, credit.agency, credit.role, credit.cue, credit.location, run_id)
+            for article in articles:
+                digest = text_hash(article.text)
+                version, previous_digest, previous_id = latest.get(article.url, (0, None, None))
+                if digest == previous_digest:
+                    result.unchanged += 1
+                    continue
+                article_id = next(ids)
+                latest[article.url] = (version + 1, digest, article_id)
+                if version:
+                    result.new_versions += 1
+                else:
+                    result.new_articles += 1
+                rows.append(
+                    (
+                        article_id,
+                        article.url,
+                        version + 1,
+                        previous_id,
+                        outlets.resolve(article.outlet, article.url),
+                        _utc_naive(article.published_at),
+                        now,
+                        article.title,
+                        article.author,
+                        article.text,
+                        digest,
+                        article.language,
+                        article.sitename,
+                        article.canonical_url,
+                        article.warc_file,
+                        article.warc_offset,
+                        run_id,
                     )
-        insert_rows(con, "articles", ARTICLE_COLUMNS, rows)
-        insert_rows(con, "article_dates", ("article_id", "source", "value"), dates)
-        insert_rows(con, "article_credits", CREDIT_COLUMNS, credits)
-        con.execute("COMMIT")
+                )
+                seen_sources = set()
+                for candidate in article.date_candidates:
+                    if candidate.source not in seen_sources:
+                        seen_sources.add(candidate.source)
+                        dates.append((article_id, candidate.source, _utc_naive(candidate.value)))
+                seen_credits = set()
+                for credit in article.credits:
+                    if (credit.agency, credit.role) not in seen_credits:
+                        seen_credits.add((credit.agency, credit.role))
+                        credits.append(
+                            (article_id, credit.agency, credit.role, credit.cue, credit.location, run_id)
+                        )
+            insert_rows(con, "articles", ARTICLE_COLUMNS, rows)
+            insert_rows(con, "article_dates", ("article_id", "source", "value"), dates)
+            insert_rows(con, "article_credits", CREDIT_COLUMNS, credits)
     except BaseException:
-        rollback(con)
-        outlets.reload()
+        # ids it cached may have been rolled back; inside a caller's transaction (not rolled back
+        # yet, perhaps aborted) the caller, which rolls back, discards `outlets` itself
+        with contextlib.suppress(duckdb.Error):
+            outlets.reload()
         raise
     return result
 
@@ -299,8 +301,7 @@ def add_listing_dates(con: duckdb.DuckDBPyConnection, dates: dict[str, list[Date
     An article whose publication time changes after `link` judged it is judged again by the next
     link, and so is every article judged a copy of it: who copied whom may have turned round."""
     found = []
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         for url, candidates in dates.items():
             latest = con.execute(
                 "SELECT article_id FROM articles WHERE url = ? ORDER BY version DESC LIMIT 1", [url]
@@ -327,8 +328,4 @@ def add_listing_dates(con: duckdb.DuckDBPyConnection, dates: dict[str, list[Date
             if before != chosen:
                 con.execute("UPDATE articles SET published_at = ? WHERE article_id = ?", [chosen, article_id])
                 con.execute(load_query("link/judge_again"), [article_id])
-        con.execute("COMMIT")
-    except BaseException:
-        rollback(con)
-        raise
     return found

@@ -12,7 +12,7 @@ import duckdb
 import numpy as np
 
 from pipelines.models import DateCandidate
-from pipelines.store.db import load_query, rollback
+from pipelines.store.db import load_query, transaction
 from pipelines.store.rows import INT32, INT64, TEXT, TIMESTAMP, create_temp_table
 
 
@@ -135,15 +135,10 @@ def save_fetches(con: duckdb.DuckDBPyConnection, run_id: int, records: list[Fetc
         tuple(_utc(r.fetched_at).replace(tzinfo=None) if n == "fetched_at" else getattr(r, n) for n in types)
         for r in records
     ]
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         create_temp_table(con, "new_fetches", {**types, "run_id": INT64}, [(*row, run_id) for row in rows])
         con.execute(load_query("crawl/insert_fetches"))
         con.execute("DROP TABLE new_fetches")
-        con.execute("COMMIT")
-    except BaseException:
-        rollback(con)
-        raise
 
 
 class ArchivedArticles:

@@ -49,6 +49,36 @@ def rollback(con: duckdb.DuckDBPyConnection) -> None:
         con.execute("ROLLBACK")
 
 
+#: id of a connection -> how deep in `transaction` it is (0 or absent: no transaction of ours)
+_transaction_depth: dict[int, int] = {}
+
+
+@contextlib.contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """BEGIN ... COMMIT, rolled back on any error or signal. Used inside another `transaction` on
+    the same connection it is part of that one, so a caller can make several stores all or nothing
+    (a crawl batch: its articles, late dates and fetch rows)."""
+    key = id(con)
+    depth = _transaction_depth.get(key, 0)
+    if depth:
+        _transaction_depth[key] = depth + 1
+        try:
+            yield
+        finally:
+            _transaction_depth[key] = depth
+        return
+    con.execute("BEGIN TRANSACTION")
+    _transaction_depth[key] = 1
+    try:
+        yield
+        con.execute("COMMIT")
+    except BaseException:
+        rollback(con)
+        raise
+    finally:
+        _transaction_depth.pop(key, None)
+
+
 def load_query(name: str) -> str:
     """The SQL text of queries/<name>.sql (name may contain a sub-folder, e.g. "store/latest")."""
     path = QUERIES_DIR / f"{name}.sql"
@@ -145,7 +175,9 @@ class Database:
             keep_in_children(handle.fileno())
             handle.close()  # closing the descriptor releases the flock
 
-    def _connect(self, *, read_only: bool, wait: float | None = None) -> duckdb.DuckDBPyConnection:
+    def _connect(
+        self, *, read_only: bool, wait: float | None = None, hint: str = "raise --wait"
+    ) -> duckdb.DuckDBPyConnection:
         wait = self.wait if wait is None else wait
         deadline = time.monotonic() + wait
         while True:
@@ -160,7 +192,7 @@ class Database:
                     raise StoreError(f"cannot open {self.path}: {exc}") from exc
                 if time.monotonic() >= deadline:
                     raise DatabaseLocked(
-                        f"{self.path} is open in another process; gave up after {wait:g} s (raise --wait)"
+                        f"{self.path} is open in another process; gave up after {wait:g} s ({hint})"
                     ) from exc
                 time.sleep(0.2)
             except duckdb.Error as exc:
@@ -170,16 +202,16 @@ class Database:
 class WriteSession:
     """The writer lock of one job; connections are opened per unit of work and closed after it."""
 
-    #: How long a batch of a long job waits for readers to close the file before the job gives up.
-    BATCH_WAIT_SECONDS = 600.0
-
     def __init__(self, db: Database):
         self.db = db
 
     @contextlib.contextmanager
-    def connection(self, wait: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A read-write connection; waits up to `wait` seconds (default --wait) for readers to let go."""
-        con = self.db._connect(read_only=False, wait=wait)
+    def connection(
+        self, wait: float | None = None, hint: str = "raise --wait"
+    ) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-write connection; waits up to `wait` seconds (default --wait) for readers to let go,
+        then fails with a DatabaseLocked that ends with `hint`."""
+        con = self.db._connect(read_only=False, wait=wait, hint=hint)
         try:
             yield con
         finally:
