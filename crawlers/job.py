@@ -178,6 +178,8 @@ class CrawlJob:
         self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="provtrack-writer")
         self.fatal: BaseException | None = None
         self.stop_requested = False  # by a signal or `fail`: requests not sent yet stay unsent
+        self.stop_now = False  # a second signal: a batch waiting for readers gives up
+        self._unrecorded: list[BatchResult] = []  # stored batches the reactor has not counted yet
         # listing dates whose article is still being cleaned, by URL (writer thread only)
         self.waiting_dates: dict[str, list] = defaultdict(list)
         self.not_stored: set[str] = set()  # pages cleaned to nothing: their listing dates go nowhere
@@ -237,13 +239,16 @@ class CrawlJob:
             # only now, with the results on disk, are these requests done; a worker killed before
             # this point has them put back on the queue
             self.frontier.done([r.frontier_id for r in records if r.frontier_id])
-        return BatchResult(saved, skipped)
+        result = BatchResult(saved, skipped)
+        self._unrecorded.append(result)
+        return result
 
     def _save_to_database(self, by_source: dict, records: list) -> dict:
         # The file is opened for this batch only: readers (`provtrack query`) get in between batches.
         # One transaction: a run killed within a batch stores none of it, never articles without the
         # fetch rows that `reprocess` and the re-check window go by.
-        with self.session.connection(self.batch_wait, BATCH_WAIT_HINT) as con, transaction(con):
+        wait = self.session.connection(self.batch_wait, BATCH_WAIT_HINT, give_up=lambda: self.stop_now)
+        with wait as con, transaction(con):
             outlets = Outlets(con, self.run_id)
             saved = {
                 source: save_articles(con, self.run_id, articles, outlets)
@@ -270,6 +275,7 @@ class CrawlJob:
 
     def record(self, result: BatchResult) -> None:
         """Count a stored batch (reactor thread)."""
+        self._unrecorded.remove(result)
         for source, saved in result.saved.items():
             self.reports[source].saved.add(saved)
             self.progress(stored=saved.new_articles + saved.new_versions + saved.unchanged)
@@ -280,6 +286,13 @@ class CrawlJob:
                 self.reports[source].skipped += 1
             self._on_skip(source, url, skip)
             self.progress(stored=1)
+
+    def record_late_batches(self) -> None:
+        """Count the batches stored after the reactor stopped (a second signal stops it at once, while
+        the writer finishes its batch): the run's counts said less than the database holds. Call
+        after `close`, when no thread is left to race."""
+        for result in list(self._unrecorded):
+            self.record(result)
 
     def mark_interrupted(self) -> None:
         """A signal stopped the crawl: every source is `interrupted`, and the article requests still

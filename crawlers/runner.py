@@ -103,6 +103,7 @@ class _StopOnSignal:
         else:
             from twisted.internet import reactor  # installed by CrawlerProcess: never import it before
 
+            self.job.stop_now = True  # a batch waiting for readers gives up
             reactor.callFromThread(self._stop_now)
 
     def _request_stop(self, signum: int) -> None:
@@ -305,6 +306,7 @@ def run_crawl(
         logging.getLogger().handlers[:] = [
             h for h in logging.getLogger().handlers if not isinstance(h, logging.FileHandler)
         ]
+    job.record_late_batches()
     if job.fatal is not None:
         why = disk_full_text(job.fatal) or f"{type(job.fatal).__name__}: {job.fatal}"
         raise CrawlFailed(f"storing failed: {why}; the next run fetches the rest") from job.fatal

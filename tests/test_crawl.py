@@ -847,6 +847,56 @@ def test_a_second_ctrl_c_stops_at_once_without_waiting_for_the_pages_in_flight(t
     assert rows(db, "SELECT status FROM runs") == [("interrupted",)]
 
 
+def test_a_second_signal_stops_a_crawl_whose_batch_waits_for_a_reader_at_once(tmp_path):
+    """The batch waiting for a notebook to close the file went on waiting, up to its 600 s, after the
+    second Ctrl-C that should stop the crawl at once; the writer lock was held all that time."""
+    urls, routes = _slow_news_web(12, delay=0.05)
+    db = tmp_path / "held.duckdb"
+    command = [*PROVTRACK, "--db", str(db), "--wait", "1", "crawl", "--feed", "http://slow.test/rss.xml"]
+    command += ["--no-link", *FAST, "-s", "PROVTRACK_BATCH_SIZE=2", "-s", "DOWNLOAD_DELAY=0.3"]
+    with MockWeb(routes) as web:
+        command += ["-s", f"PROVTRACK_PROXY={web.proxy}"]
+        process = subprocess.Popen(
+            [*command, "-s", "PROVTRACK_BATCH_WAIT_SECONDS=120"], cwd=PROJECT_ROOT, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        reader = None
+        try:
+            deadline = time.monotonic() + 60
+            while reader is None and process.poll() is None and time.monotonic() < deadline:
+                try:  # between two batches, once the first is stored
+                    con = duckdb.connect(str(db), read_only=True)
+                except duckdb.Error:
+                    time.sleep(0.05)
+                    continue
+                if con.execute("SELECT count(*) FROM articles").fetchone()[0]:
+                    reader = con
+                else:
+                    con.close()
+                    time.sleep(0.05)
+            assert reader is not None, "the test never got in between two batches"
+            time.sleep(1.0)  # the next batch is waiting for the reader now
+            process.send_signal(signal.SIGINT)
+            time.sleep(0.5)
+            started = time.monotonic()
+            process.send_signal(signal.SIGINT)
+            out, err = process.communicate(timeout=60)
+            stopped_in = time.monotonic() - started
+        finally:
+            if process.poll() is None:
+                process.kill()
+            if reader is not None:
+                reader.close()
+        assert stopped_in < 5, f"it waited {stopped_in:.0f} s for the reader after the second signal"
+        assert process.returncode == 130 and "Traceback" not in err, err[-3000:]
+        assert "crawl interrupted" in err, err[-2000:]
+        rerun = subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
+    assert rerun.returncode == 0, rerun.stderr[-2000:]
+    assert rows(db, "SELECT count(DISTINCT url), count(*) FROM articles") == [(len(urls), len(urls))]
+    statuses = [s for _, s in rows(db, "SELECT run_id, status FROM runs WHERE command = 'crawl' ORDER BY 1")]
+    assert statuses == ["interrupted", "ok"]
+
+
 def test_a_signal_during_the_link_stage_after_a_crawl_still_stops_it(tmp_path):
     """Scrapy's signal handlers must not outlive the crawl: the link stage after it is interruptible."""
     urls, routes = _slow_news_web(4, delay=0)

@@ -8,7 +8,7 @@ import fcntl
 import os
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import duckdb
@@ -176,7 +176,12 @@ class Database:
             handle.close()  # closing the descriptor releases the flock
 
     def _connect(
-        self, *, read_only: bool, wait: float | None = None, hint: str = "raise --wait"
+        self,
+        *,
+        read_only: bool,
+        wait: float | None = None,
+        hint: str = "raise --wait",
+        give_up: Callable[[], bool] | None = None,
     ) -> duckdb.DuckDBPyConnection:
         wait = self.wait if wait is None else wait
         deadline = time.monotonic() + wait
@@ -190,7 +195,7 @@ class Database:
             except duckdb.IOException as exc:
                 if "lock" not in str(exc).lower():
                     raise StoreError(f"cannot open {self.path}: {exc}") from exc
-                if time.monotonic() >= deadline:
+                if time.monotonic() >= deadline or (give_up is not None and give_up()):
                     raise DatabaseLocked(
                         f"{self.path} is open in another process; gave up after {wait:g} s ({hint})"
                     ) from exc
@@ -207,11 +212,11 @@ class WriteSession:
 
     @contextlib.contextmanager
     def connection(
-        self, wait: float | None = None, hint: str = "raise --wait"
+        self, wait: float | None = None, hint: str = "raise --wait", give_up: Callable[[], bool] | None = None
     ) -> Iterator[duckdb.DuckDBPyConnection]:
         """A read-write connection; waits up to `wait` seconds (default --wait) for readers to let go,
-        then fails with a DatabaseLocked that ends with `hint`."""
-        con = self.db._connect(read_only=False, wait=wait, hint=hint)
+        or until `give_up()`, then fails with a DatabaseLocked that ends with `hint`."""
+        con = self.db._connect(read_only=False, wait=wait, hint=hint, give_up=give_up)
         try:
             yield con
         finally:
