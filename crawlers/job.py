@@ -247,7 +247,7 @@ class CrawlJob:
         # The file is opened for this batch only: readers (`provtrack query`) get in between batches.
         # One transaction: a run killed within a batch stores none of it, never articles without the
         # fetch rows that `reprocess` and the re-check window go by.
-        wait = self.session.connection(self.batch_wait, BATCH_WAIT_HINT, give_up=lambda: self.stop_now)
+        wait = self.session.connection(self.batch_wait, BATCH_WAIT_HINT, give_up=self._ending)
         with wait as con, transaction(con):
             outlets = Outlets(con, self.run_id)
             saved = {
@@ -260,6 +260,11 @@ class CrawlJob:
         for url in dated:  # only now they are stored
             del self.waiting_dates[url]
         return saved
+
+    def _ending(self) -> bool:
+        """A batch waiting for readers stops waiting: a second signal came, or a batch before it
+        failed (queued batches each waited out the reader again, the crawl ending anyway)."""
+        return self.stop_now or self.fatal is not None
 
     def _with_late_dates(self, article: Article) -> Article:
         """The article with any feed/sitemap dates that arrived after its page was fetched."""

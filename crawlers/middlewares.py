@@ -199,11 +199,20 @@ class StopGateMiddleware:
 def is_stopping(crawler) -> bool:
     """A signal or a fatal error asked the crawl to stop (perhaps before Scrapy's engine ran), or the
     engine has stopped."""
-    job = getattr(crawler.spider, "job", None)
+    job = getattr(late(crawler, "spider"), "job", None)
     if job is not None and job.stop_requested:
         return True
-    engine = crawler.engine
+    engine = late(crawler, "engine")
     return engine is not None and not engine.running
+
+
+def late(crawler, name: str):
+    """A crawler attribute Scrapy sets once the crawl starts (engine, spider), or None before: reading
+    it earlier raises RuntimeError in Scrapy 2.19."""
+    try:
+        return getattr(crawler, name)
+    except RuntimeError:
+        return None
 
 
 def drop_unsent_requests(downloader) -> int:

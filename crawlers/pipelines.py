@@ -75,7 +75,8 @@ class StorePipeline:
         try:
             result = await future
         except Exception as exc:  # the store failed: stop the crawl, the runner reports it
-            self.job.fail(exc, self.crawler, "storing a batch")
+            if not self.job.stop_now:  # else it gave up waiting for readers because of a second signal
+                self.job.fail(exc, self.crawler, "storing a batch")
             return
         finally:
             self._in_flight.discard(future)

@@ -21,7 +21,7 @@ from scrapy.settings import Settings
 
 from crawlers import settings as default_settings
 from crawlers.job import CrawlJob, SourceReport
-from crawlers.middlewares import drop_unsent_requests
+from crawlers.middlewares import drop_unsent_requests, late
 from crawlers.shards import ShardSink
 from crawlers.sources import CrawlSource
 from crawlers.spiders.news import NewsSpider
@@ -67,7 +67,9 @@ class _StopOnSignal:
 
     It is installed before Scrapy builds the crawler: the command line's own handler raises a
     KeyboardInterrupt wherever the program is, and one raised inside Scrapy's start-up left it
-    half-registered (the crawl ran on, then the reactor never stopped, writer lock held)."""
+    half-registered (the crawl ran on, then the reactor never stopped, writer lock held). Until
+    `attach`, a signal is only noted: importing Twisted's reactor before Scrapy has installed its
+    own would install the wrong one."""
 
     SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
@@ -78,11 +80,13 @@ class _StopOnSignal:
         self._saved = {}
 
     def attach(self, process: CrawlerProcess) -> None:
-        """From now on a signal stops `process`; one that came while it was being built stops it as
-        soon as it runs."""
+        """Once `process.crawl` has installed the reactor: from now on a signal stops `process`, and
+        one that came while Scrapy was being built stops it as soon as it runs."""
         self.process = process
-        if self.received is not None:
-            self._request_stop(self.received)
+        if self.job.stop_now:
+            self._call(self._stop_now)
+        elif self.received is not None:
+            self._call(self._stop_gracefully, self.received)
 
     def __enter__(self) -> _StopOnSignal:
         self._saved = {s: signal.signal(s, self._handle) for s in self.SIGNALS}
@@ -93,40 +97,39 @@ class _StopOnSignal:
             signal.signal(signum, handler)  # the link stage after the crawl is interruptible again
 
     def _handle(self, signum: int, _frame) -> None:
+        # no logging here: a handler that writes to the stream it interrupted can raise (Scrapy's note)
         if self.received is None:
             self.received = signum
             self.job.stop_requested = True  # no request is sent from now on, even if Scrapy is starting
             if self.process is not None:
-                self._request_stop(signum)
-        elif self.process is None:
-            raise KeyboardInterrupt  # twice before Scrapy was even built: stop at once
+                self._call(self._stop_gracefully, signum)
         else:
-            from twisted.internet import reactor  # installed by CrawlerProcess: never import it before
-
             self.job.stop_now = True  # a batch waiting for readers gives up
-            reactor.callFromThread(self._stop_now)
+            if self.process is not None:
+                self._call(self._stop_now)
 
-    def _request_stop(self, signum: int) -> None:
+    @staticmethod
+    def _call(function, *args) -> None:
         from twisted.internet import reactor
 
-        logging.getLogger(__name__).warning(
-            "received %s: finishing the pages in flight (send it again to stop at once)",
-            signal.Signals(signum).name,
-        )
-        reactor.callFromThread(self._stop_gracefully)
+        reactor.callFromThread(function, *args)
 
-    def _stop_gracefully(self) -> None:
+    def _stop_gracefully(self, signum: int | None = None) -> None:
         from twisted.internet import reactor
 
-        if any(c.engine is None or not c.engine.running for c in self.process.crawlers):
+        if signum is not None:
+            logging.getLogger(__name__).warning(
+                "received %s: finishing the pages in flight (send it again to stop at once)",
+                signal.Signals(signum).name,
+            )
+        if any(late(c, "engine") is None or not c.engine.running for c in self.process.crawlers):
             # starting (or already closing): a stop now would be forgotten, as Scrapy stops only a
             # running engine. A crawler that failed to start, or has closed, leaves process.crawlers.
             reactor.callLater(0.05, self._stop_gracefully)
             return
         self.process.stop()  # the engine takes nothing more from the scheduler
         for crawler in self.process.crawlers:
-            if crawler.engine is not None:
-                drop_unsent_requests(crawler.engine.downloader)
+            drop_unsent_requests(crawler.engine.downloader)
 
     @staticmethod
     def _stop_now() -> None:
@@ -296,9 +299,9 @@ def run_crawl(
     try:
         with _StopOnSignal(job) as stopper:
             process = CrawlerProcess(settings)
-            stopper.attach(process)
             # an error while the crawler starts (a bad -s value) is kept to be reported, not only logged
             process.crawl(NewsSpider, job=job).addErrback(start_failures.append)
+            stopper.attach(process)
             process.start(install_signal_handlers=False)
     finally:
         logging.raiseExceptions = raise_log_errors

@@ -67,7 +67,8 @@ class WarcArchive:
         self.root.mkdir(parents=True, exist_ok=True)
         self.name = name
         self.gzip_level = gzip_level
-        self._handle = open(self.root / name, "ab")
+        # unbuffered: a write the disk refuses leaves no bytes behind in a buffer for close() to fail on
+        self._handle = open(self.root / name, "ab", buffering=0)
         self._buffer = io.BytesIO()
         self._writer = WARCWriter(self._buffer, gzip=False)  # each record is gzipped here, see _append
 
@@ -81,6 +82,17 @@ class WarcArchive:
         request_headers: list[tuple[str, str]] | None = None,
     ) -> tuple[str, int]:
         offset = self._handle.tell()
+        try:
+            self._write_records(url, status, reason, headers, body, request_headers)
+        except OSError:
+            # a full disk: no half record is left for the next write (or the next run) to follow
+            with contextlib.suppress(OSError):
+                self._handle.truncate(offset)
+                self._handle.seek(offset)
+            raise
+        return self.name, offset
+
+    def _write_records(self, url, status, reason, headers, body, request_headers) -> None:
         kept = [(k, v) for k, v in headers if k.lower() not in _DROP_HEADERS]
         http = StatusAndHeaders(f"{status} {reason or 'OK'}", kept, protocol="HTTP/1.1")
         # A known length keeps warcio from spooling the body into a temporary file it never closes.
@@ -95,8 +107,6 @@ class WarcArchive:
                     url, "request", payload=io.BytesIO(b""), length=0, http_headers=req
                 )
             )
-        self._handle.flush()
-        return self.name, offset
 
     def _append(self, record) -> None:
         """One record as one gzip member, the standard .warc.gz layout (readers seek to a member)."""
@@ -104,7 +114,9 @@ class WarcArchive:
         self._buffer.truncate()
         self._writer.write_record(record)
         gz = zlib.compressobj(self.gzip_level, zlib.DEFLATED, zlib.MAX_WBITS + 16)
-        self._handle.write(gz.compress(self._buffer.getvalue()) + gz.flush())
+        member = memoryview(gz.compress(self._buffer.getvalue()) + gz.flush())
+        while member:  # an unbuffered write may take only part
+            member = member[self._handle.write(member) :]
 
     def close(self) -> None:
         self._handle.close()

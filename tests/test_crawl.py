@@ -763,15 +763,22 @@ def test_ctrl_c_stops_the_crawl_keeps_every_fetched_page_and_exits_130(tmp_path,
     assert sorted(counts) == sorted((url, 1) for url in urls), "the rerun fetched the rest, each page once"
 
 
-def test_a_signal_while_scrapy_builds_the_crawler_stops_the_crawl_before_it_fetches(tmp_path):
+@pytest.mark.parametrize(
+    "component",
+    ['EXTENSIONS={"tests.fixtures.crawl.slow_start.SlowStart": 0}',
+     'ADDONS={"tests.fixtures.crawl.slow_start.SlowSettings": 0}'],
+    ids=["after-the-reactor", "before-the-reactor"],
+)  # fmt: skip
+def test_a_signal_while_scrapy_builds_the_crawler_stops_the_crawl_before_it_fetches(tmp_path, component):
     """A SIGTERM in the half second Scrapy takes to start: the command line's handler raised its
     KeyboardInterrupt inside Scrapy's start-up, which read "the crawler could not start ... check the -s
-    values" (exit 1), or left Scrapy half-registered: the crawl ran to its end, then never exited."""
+    values" (exit 1), or left Scrapy half-registered: the crawl ran to its end, then never exited. Before
+    Scrapy installs its reactor, a handler that imported Twisted's installed the wrong one (exit 1)."""
     urls, routes = _slow_news_web(6, delay=0)
     db = tmp_path / "early.duckdb"
     marker = tmp_path / "building"
     command = [*PROVTRACK, "--db", str(db), "crawl", "--feed", "http://slow.test/rss.xml", "--no-link", *FAST]
-    slow_start = ["-s", 'EXTENSIONS={"tests.fixtures.crawl.slow_start.SlowStart": 0}']
+    slow_start = ["-s", component]
     slow_start += ["-s", f"SLOW_START_MARKER={marker}", "-s", "SLOW_START_SECONDS=1.5"]
     with MockWeb(routes) as web:
         command += ["-s", f"PROVTRACK_PROXY={web.proxy}"]
@@ -1010,7 +1017,8 @@ def test_researchers_can_query_while_a_crawl_runs_and_a_second_crawl_gives_way(t
 def test_a_crawl_whose_batch_waits_out_a_reader_fails_in_one_line_and_the_next_run_finishes(tmp_path):
     """A notebook left open on the database all night: the crawl's next batch waits for it, then
     gives up. It exited 75 with --wait's "another run holds it" line (the run looked locked out, and
-    the crawl's own error was lost) and left its run `running`."""
+    the crawl's own error was lost) and left its run `running`; then each batch queued behind the
+    failed one waited out the reader again, writer lock held."""
     urls, routes = _slow_news_web(12, delay=0.05)
     db = tmp_path / "held.duckdb"
     command = ["--wait", "1", "crawl", "--feed", "http://slow.test/rss.xml", "--no-link", *FAST]
@@ -1020,7 +1028,7 @@ def test_a_crawl_whose_batch_waits_out_a_reader_fails_in_one_line_and_the_next_r
         "-s",
         "DOWNLOAD_DELAY=0.3",
         "-s",
-        "PROVTRACK_BATCH_WAIT_SECONDS=1",
+        "PROVTRACK_BATCH_WAIT_SECONDS=3",
     ]
     with MockWeb(routes) as web:
         command += ["-s", f"PROVTRACK_PROXY={web.proxy}"]
@@ -1038,11 +1046,12 @@ def test_a_crawl_whose_batch_waits_out_a_reader_fails_in_one_line_and_the_next_r
                     time.sleep(0.05)
                     continue
                 if con.execute("SELECT count(*) FROM articles").fetchone()[0]:
-                    reader = con
+                    reader, held_since = con, time.monotonic()
                 else:
                     con.close()
                     time.sleep(0.05)
             out, err = process.communicate(timeout=60)
+            gave_up_in = time.monotonic() - held_since if reader else None
             held = reader.execute("SELECT count(*) FROM articles").fetchone()[0] if reader else None
         finally:
             if process.poll() is None:
@@ -1051,6 +1060,7 @@ def test_a_crawl_whose_batch_waits_out_a_reader_fails_in_one_line_and_the_next_r
                 reader.close()
         assert reader is not None, "the test never got in between two batches"
         assert process.returncode == 1, err[-2000:]
+        assert gave_up_in < 8, f"{gave_up_in:.0f} s: the batches queued behind waited out the reader too"
         assert err.count("\n") == 1 and "Traceback" not in err, err[-2000:]
         assert err.startswith("Error: storing failed:") and "raise -s PROVTRACK_BATCH_WAIT_SECONDS" in err, (
             err

@@ -324,6 +324,33 @@ def test_invalid_utf8_in_a_page_labelled_utf8_is_read_with_replacement_character
     assert "MINSK (BelTA) - text." in text and "\ufffd" in text
 
 
+def test_a_warc_write_the_disk_refuses_leaves_no_half_record_and_the_archive_closes(tmp_path):
+    """A crawl meets a full disk (here the file-size limit of a child process): the refused record
+    was half on disk, and its other half waited in a buffer that close() then failed to write too,
+    hiding the crawl's own error. Now the file ends with the last whole record."""
+    script = f"""
+import os, resource, signal
+from pipelines.archive import WarcArchive, read_response
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+resource.setrlimit(resource.RLIMIT_FSIZE, (30_000, 30_000))
+archive = WarcArchive({str(tmp_path)!r}, "full.warc.gz")
+small = archive.write("http://a.example/1", 404, "Not Found", [], b"gone")
+try:
+    archive.write("http://a.example/2", 200, "OK", [("Content-Type", "text/html")], os.urandom(100_000))
+except OSError as exc:
+    print("refused:", exc.strerror)
+tiny = archive.write("http://a.example/3", 404, "Not Found", [], b"gone too")
+archive.close()
+print([read_response({str(tmp_path)!r}, *p).url for p in (small, tiny)])
+"""
+    result = subprocess.run([sys.executable, "-c", script], cwd=PROJECT_ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.splitlines() == [
+        "refused: File too large",
+        "['http://a.example/1', 'http://a.example/3']",
+    ], result.stdout
+
+
 def test_a_warc_cut_off_mid_record_keeps_its_good_records_and_names_the_bad_one(tmp_path):
     from pipelines.archive import ArchiveError, WarcArchive, read_response
 

@@ -195,7 +195,9 @@ class Database:
             except duckdb.IOException as exc:
                 if "lock" not in str(exc).lower():
                     raise StoreError(f"cannot open {self.path}: {exc}") from exc
-                if time.monotonic() >= deadline or (give_up is not None and give_up()):
+                if give_up is not None and give_up():
+                    raise DatabaseLocked(f"{self.path} is open in another process; stopped waiting") from exc
+                if time.monotonic() >= deadline:
                     raise DatabaseLocked(
                         f"{self.path} is open in another process; gave up after {wait:g} s ({hint})"
                     ) from exc
