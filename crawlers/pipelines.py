@@ -11,6 +11,7 @@ from twisted.internet import task
 
 from crawlers.items import ArticlePage
 from crawlers.job import Cleaned, clean_fetched
+from pipelines.store.db import StoppedWaiting
 
 
 class StorePipeline:
@@ -74,9 +75,10 @@ class StorePipeline:
         self._in_flight.add(future)
         try:
             result = await future
+        except StoppedWaiting:  # for readers, ended by a second signal or a failure before: no new error
+            return
         except Exception as exc:  # the store failed: stop the crawl, the runner reports it
-            if not self.job.stop_now:  # else it gave up waiting for readers because of a second signal
-                self.job.fail(exc, self.crawler, "storing a batch")
+            self.job.fail(exc, self.crawler, "storing a batch")
             return
         finally:
             self._in_flight.discard(future)

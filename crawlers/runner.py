@@ -62,8 +62,9 @@ def _cleaning_worker_init(parent_pid: int) -> None:
 
 class _StopOnSignal:
     """SIGINT / SIGTERM handler for the crawl, in place of Scrapy's: the first signal stops the crawl
-    gracefully (pages in flight are finished and stored), a second stops the reactor at once. Unlike
-    Scrapy's, it remembers that a signal came, which is how a stop is told from a crawl that ended.
+    gracefully (pages in flight are finished and stored), a second stops the reactor at once (a third
+    while Scrapy is still being built, ~0.5 s, gets out there and then). Unlike Scrapy's, it
+    remembers that a signal came, which is how a stop is told from a crawl that ended.
 
     It is installed before Scrapy builds the crawler: the command line's own handler raises a
     KeyboardInterrupt wherever the program is, and one raised inside Scrapy's start-up left it
@@ -103,6 +104,8 @@ class _StopOnSignal:
             self.job.stop_requested = True  # no request is sent from now on, even if Scrapy is starting
             if self.process is not None:
                 self._call(self._stop_gracefully, signum)
+        elif self.process is None and self.job.stop_now:
+            raise KeyboardInterrupt  # a third before Scrapy is built (a start-up that hangs): out now
         else:
             self.job.stop_now = True  # a batch waiting for readers gives up
             if self.process is not None:

@@ -29,6 +29,10 @@ class DatabaseLocked(StoreError):
     """Another provtrack process holds the database for writing."""
 
 
+class StoppedWaiting(DatabaseLocked):
+    """A wait for readers to close the file that its caller ended (`give_up`), not a timeout."""
+
+
 _REFUSED_WRITE = ("No space left", "File too large", "Disk quota")
 
 
@@ -196,7 +200,7 @@ class Database:
                 if "lock" not in str(exc).lower():
                     raise StoreError(f"cannot open {self.path}: {exc}") from exc
                 if give_up is not None and give_up():
-                    raise DatabaseLocked(f"{self.path} is open in another process; stopped waiting") from exc
+                    raise StoppedWaiting(f"{self.path} is open in another process; stopped waiting") from exc
                 if time.monotonic() >= deadline:
                     raise DatabaseLocked(
                         f"{self.path} is open in another process; gave up after {wait:g} s ({hint})"
