@@ -312,5 +312,10 @@ class CrawlJob:
 
     def close(self) -> None:
         self.writer.shutdown(wait=True)
+        if getattr(self.cleaner, "_broken", False):
+            # a worker died: the pool waits for the others to end, and they ignore SIGTERM (a signal to
+            # the group is the crawler's to act on), so it waited for ever, writer lock held
+            for process in list((getattr(self.cleaner, "_processes", None) or {}).values()):
+                process.kill()
         self.cleaner.shutdown(wait=True, cancel_futures=True)
         self.archive.close()

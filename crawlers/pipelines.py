@@ -6,6 +6,7 @@ PROVTRACK_FLUSH_SECONDS, and when the spider closes."""
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import BrokenExecutor
 
 from twisted.internet import task
 
@@ -45,9 +46,13 @@ class StorePipeline:
         if isinstance(item, ArticlePage):
             # Awaiting the pool is back-pressure too: Scrapy keeps at most SCRAPER_SLOT_MAX_ACTIVE_SIZE
             # bytes of responses in flight, so the pool always has work and memory stays bounded.
-            result = await asyncio.wrap_future(
-                self.job.cleaner.submit(clean_fetched, item.page, item.body, item.content_type)
-            )
+            try:
+                result = await asyncio.wrap_future(
+                    self.job.cleaner.submit(clean_fetched, item.page, item.body, item.content_type)
+                )
+            except BrokenExecutor as exc:  # a worker died (out of memory, killed): none can clean now
+                self.job.fail(exc, self.crawler, "cleaning a page")
+                return item
             self.buffer.append(Cleaned(item.source, item.page.url, result, item.fetch))
             self.pages_in_buffer += 1
             if self.pages_in_buffer >= self.batch_size:

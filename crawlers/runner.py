@@ -11,7 +11,7 @@ import re
 import signal
 import stat
 import time
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import BrokenExecutor, Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -313,6 +313,11 @@ def run_crawl(
             h for h in logging.getLogger().handlers if not isinstance(h, logging.FileHandler)
         ]
     job.record_late_batches()
+    if isinstance(job.fatal, BrokenExecutor):
+        raise CrawlFailed(
+            "a cleaning worker process died (killed from outside, or out of memory); every batch "
+            "stored before is kept and the next run fetches the rest"
+        ) from job.fatal
     if job.fatal is not None:
         why = disk_full_text(job.fatal) or f"{type(job.fatal).__name__}: {job.fatal}"
         raise CrawlFailed(f"storing failed: {why}; the next run fetches the rest") from job.fatal

@@ -141,6 +141,18 @@ def damage_reported(complaints: str) -> str:
     return "; ".join(dict.fromkeys(lines))[:200]
 
 
+GZIP_MAGIC = b"\x1f\x8b"  # each record of a .warc.gz is one gzip member, starting so
+
+
+def ends_its_member(handle, end: int) -> bool:
+    """Does a record of a .warc.gz that warcio says ends at `end` end where its gzip member does (the
+    next member, or the end of the file)? Bytes flipped in compressed data can make zlib fail in the
+    middle of the member; warcio then ends the record there with only a warning and reads on out of
+    step. Moves `handle`."""
+    handle.seek(end)
+    return handle.read(2) in (GZIP_MAGIC, b"")
+
+
 def read_whole(record) -> bool:
     """Did the record's declared length all come? warcio's reader counts down what is left to read."""
     # the rest, if the body was not read (warcio would skip it next anyway), in blocks: a skipped

@@ -4,6 +4,7 @@ turns known errors into one line and a non-zero exit code (--debug shows traceba
 from __future__ import annotations
 
 import signal
+from concurrent.futures import BrokenExecutor
 from pathlib import Path
 
 import click
@@ -64,6 +65,11 @@ class ProvtrackGroup(click.Group):
                 raise UserError("interrupted; everything stored before is kept", EXIT_INTERRUPTED) from None
             if disk_full_text(exc):
                 raise UserError(disk_full_text(exc)) from None
+            if isinstance(exc, BrokenExecutor):
+                raise UserError(
+                    "a worker process died (killed from outside, or out of memory); everything stored "
+                    "before is kept, and the next run does the rest"
+                ) from None
             raise
 
 

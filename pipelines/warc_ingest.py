@@ -11,7 +11,15 @@ from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
 
-from pipelines.archive import DamagedRecord, damage_reported, decode_body, read_whole, warcio_complaints
+from pipelines.archive import (
+    GZIP_MAGIC,
+    DamagedRecord,
+    damage_reported,
+    decode_body,
+    ends_its_member,
+    read_whole,
+    warcio_complaints,
+)
 from pipelines.dates import parse_datetime
 from pipelines.ingest import BadRow
 from pipelines.models import DateCandidate, Page
@@ -67,8 +75,9 @@ def _pages_from(path: Path, start: int, keep: WarcFilter, counts: WarcCounts):
     """warc_pages from byte `start`; returns where to go on after damage, or None at the end."""
     good_end = start  # where the last complete record ends
     try:
-        with open(path, "rb") as handle:
+        with open(path, "rb") as handle, open(path, "rb") as probe:
             size = os.fstat(handle.fileno()).st_size
+            gzipped = probe.read(2) == GZIP_MAGIC
             handle.seek(start)
             archive = ArchiveIterator(handle, arc2warc=True)
             records = iter(archive)
@@ -83,7 +92,12 @@ def _pages_from(path: Path, start: int, keep: WarcFilter, counts: WarcCounts):
                     break
                 # asked only after the body is read: warcio skips to the record's end to answer
                 offset = archive.get_record_offset()
-                good_end = offset + archive.get_record_length()
+                end = offset + archive.get_record_length()
+                if gzipped and not ends_its_member(probe, end):
+                    # bytes flipped in its compressed data: zlib failed inside the member, and warcio
+                    # ended the record there with only a warning (and read on out of step)
+                    raise DamagedRecord("its compressed data does not decompress")
+                good_end = end
                 if page is not None:
                     page.warc_offset = offset
                     yield f"{path}@{offset}", page

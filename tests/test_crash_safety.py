@@ -442,6 +442,34 @@ POOLED_LINK = [sys.executable, "-c", "import pipelines.link as l; l.PARALLEL_MIN
                "main()"]  # fmt: skip
 
 
+def test_a_link_whose_worker_is_killed_fails_in_one_line_and_the_next_link_finishes(tmp_path):
+    """The kernel's out-of-memory killer picks a link worker: the link printed a BrokenProcessPool
+    traceback. Now one line, exit 1, the run `failed`, and the next link ends where a clean one ends."""
+    db = tmp_path / "db.duckdb"
+    assert _run(db, "ingest", str(write_jsonl(tmp_path / "stories.jsonl", _rows(250)))).returncode == 0
+    reference = tmp_path / "reference.duckdb"
+    reference.write_bytes(db.read_bytes())
+    assert _run(reference, "link").returncode == 0
+    command = subprocess.Popen([*POOLED_LINK, "--db", str(db), "link"], cwd=PROJECT_ROOT,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    assert command.stderr.readline() == "imported\n"
+    workers: list[str] = []
+    deadline = time.monotonic() + 30
+    while not workers and command.poll() is None and time.monotonic() < deadline:
+        children = Path(f"/proc/{command.pid}/task/{command.pid}/children")
+        workers = children.read_text().split() if children.exists() else []
+        time.sleep(0.01)
+    assert workers, "the link finished before its workers could be seen"
+    os.kill(int(workers[0]), signal.SIGKILL)
+    _out, err = command.communicate(timeout=60)
+    assert command.returncode == 1, err[-2000:]
+    assert err.count("\n") == 1 and "Traceback" not in err and "a worker process died" in err, err[-2000:]
+    assert _snapshot(db, "SELECT status FROM runs WHERE command = 'link'") == [("failed",)]
+    assert set(_broken_invariants(db)) <= {"judged but not indexed"}
+    assert _run(db, "link").returncode == 0
+    assert _snapshot(db, ORIGINS) == _snapshot(reference, ORIGINS), "the rerun ends where a clean run ends"
+
+
 def test_link_stopped_by_sigterm_to_its_process_group_exits_at_once_and_a_rerun_finishes(tmp_path):
     """`timeout` and systemd signal the whole group: the link's workers get the SIGTERM too. A worker
     that died of it while holding its pool's queue lock used to hang the link for good, writer lock

@@ -1074,6 +1074,39 @@ def test_a_crawl_whose_batch_waits_out_a_reader_fails_in_one_line_and_the_next_r
     assert rows(db, "SELECT count(DISTINCT url), count(*) FROM articles") == [(len(urls), len(urls))]
 
 
+def test_a_crawl_whose_cleaning_worker_is_killed_fails_in_one_line_and_the_next_run_finishes(tmp_path):
+    """The out-of-memory killer picks a cleaning worker: every later page failed with a traceback in
+    the log, then the pool waited for ever for the other workers (which ignore SIGTERM), writer lock
+    held, and every later cron run exited 75."""
+    urls, routes = _slow_news_web(20, delay=0.05)
+    db = tmp_path / "oom.duckdb"
+    command = [*PROVTRACK, "--db", str(db), "crawl", "--feed", "http://slow.test/rss.xml", "--no-link", *FAST]
+    command += ["-s", "PROVTRACK_JOBS=2", "-s", "DOWNLOAD_DELAY=0.2", "-s", "PROVTRACK_BATCH_SIZE=2"]
+    with MockWeb(routes) as web:
+        command += ["-s", f"PROVTRACK_PROXY={web.proxy}"]
+        process = subprocess.Popen(command, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   text=True)  # fmt: skip
+        try:
+            deadline = time.monotonic() + 60
+            while len(web.requested(lambda u: "/news/" in u)) < 4 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            workers = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
+            assert len(workers) == 2, workers
+            os.kill(int(workers[0]), signal.SIGKILL)
+            out, err = process.communicate(timeout=60)
+        finally:
+            if process.poll() is None:
+                process.kill()
+        assert process.returncode == 1, err[-2000:]
+        assert err.count("\n") == 1 and "a cleaning worker process died" in err, err[-2000:]
+        assert rows(db, "SELECT status FROM runs") == [("failed",)]
+        stored = rows(db, "SELECT count(*) FROM articles")[0][0]
+        rerun = subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
+    assert rerun.returncode == 0, rerun.stderr[-2000:]
+    assert f"{len(urls) - stored} new" in rerun.stdout, rerun.stdout
+    assert rows(db, "SELECT count(DISTINCT url), count(*) FROM articles") == [(len(urls), len(urls))]
+
+
 # -- the site spider on a mock news web around real pages -----------------------------------------
 
 
