@@ -21,6 +21,7 @@ from pipelines.models import Article, Page
 from pipelines.store.articles import Outlets, SaveResult, add_listing_dates, save_articles
 from pipelines.store.crawl_state import KnownArticle, KnownArticles, SeedState, save_fetches
 from pipelines.store.db import WriteSession, transaction
+from pipelines.workers import kill_workers
 
 logger = logging.getLogger(__name__)
 
@@ -315,7 +316,6 @@ class CrawlJob:
         if getattr(self.cleaner, "_broken", False):
             # a worker died: the pool waits for the others to end, and they ignore SIGTERM (a signal to
             # the group is the crawler's to act on), so it waited for ever, writer lock held
-            for process in list((getattr(self.cleaner, "_processes", None) or {}).values()):
-                process.kill()
+            kill_workers(self.cleaner)
         self.cleaner.shutdown(wait=True, cancel_futures=True)
         self.archive.close()

@@ -38,6 +38,11 @@ class UserError(click.ClickException):
         self.exit_code = exit_code
 
 
+def _interrupted() -> UserError:
+    """Ctrl-C or SIGTERM, however it reached the command."""
+    return UserError("interrupted; everything stored before is kept", EXIT_INTERRUPTED)
+
+
 class ProvtrackGroup(click.Group):
     """Turns the errors a user can cause into one line and an exit code; --debug re-raises them."""
 
@@ -52,17 +57,17 @@ class ProvtrackGroup(click.Group):
             if _debug(ctx) or isinstance(exc, click.ClickException):
                 raise
             if is_interrupt(exc):
-                raise UserError("interrupted; everything stored before is kept", EXIT_INTERRUPTED) from None
+                raise _interrupted() from None
             first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise UserError(disk_full_text(exc) or first_line) from None
         except KeyboardInterrupt:
-            raise UserError("interrupted; everything stored before is kept", EXIT_INTERRUPTED) from None
+            raise _interrupted() from None
         except (RuntimeError, duckdb.Error) as exc:
             if _debug(ctx):
                 raise
             # Ctrl-C inside a DuckDB query surfaces as its own error, not KeyboardInterrupt
             if is_interrupt(exc):
-                raise UserError("interrupted; everything stored before is kept", EXIT_INTERRUPTED) from None
+                raise _interrupted() from None
             if disk_full_text(exc):
                 raise UserError(disk_full_text(exc)) from None
             if isinstance(exc, BrokenExecutor):

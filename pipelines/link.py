@@ -23,7 +23,7 @@ from pipelines import derivation as dv
 from pipelines.align import Alignment, Vocabulary, align, token_text
 from pipelines.shingles import SCHEME, fingerprints, quoted_mask, tokenise
 from pipelines.store import links as store
-from pipelines.workers import die_with_parent
+from pipelines.workers import die_with_parent, kill_workers
 
 #: a fingerprint in at most this many versions is evidence of reuse for any target; above it, a
 #: stock phrase, searched only for targets at least SYNDICATED_SHARE made of such fingerprints
@@ -184,8 +184,7 @@ class _Workers:
         if self._pool is None:
             return
         if kill:
-            for process in list((self._pool._processes or {}).values()):
-                process.kill()
+            kill_workers(self._pool)
         self._pool.shutdown(wait=True, cancel_futures=True)
 
 

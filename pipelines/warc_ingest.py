@@ -122,7 +122,7 @@ def next_record_start(path: Path, after: int) -> int | None:
     """Where reading can go on after damage at byte `after`: the next gzip member (each record of a
     .warc.gz is one), or in an uncompressed file the next line starting "WARC/1."; None if none."""
     with open(path, "rb") as handle:
-        marker = b"\x1f\x8b\x08" if handle.read(2) == b"\x1f\x8b" else b"\nWARC/1."
+        marker = GZIP_MAGIC + b"\x08" if handle.read(2) == GZIP_MAGIC else b"\nWARC/1."
         skip = 0 if marker.startswith(b"\x1f") else 1  # the newline before "WARC/1." is not the record's
         handle.seek(after)
         position, tail = after, b""

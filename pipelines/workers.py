@@ -26,6 +26,13 @@ def die_with_parent(parent_pid: int | None = None) -> None:
         os._exit(1)  # the parent died before the request above took effect
 
 
+def kill_workers(pool) -> None:
+    """SIGKILL every worker of a ProcessPoolExecutor (through its private `_processes`: the pool has
+    no public way), so that its shutdown need not wait for them; a ThreadPoolExecutor has none."""
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.kill()
+
+
 def close_in_children(fd: int) -> None:
     """Close `fd` in every process forked from now on (until `keep_in_children`)."""
     _inherited_fds.add(fd)

@@ -280,6 +280,23 @@ def _files_at_most(limit: int):
     return limit_file_size
 
 
+def _crawl_that_meets_a_full_disk(db: Path, args: list[str], limit: int) -> None:
+    """Run `provtrack crawl` whose files may not grow beyond `limit` bytes: it must fail with exit 1
+    and one line saying storing failed for want of space, no traceback."""
+    full = subprocess.run(
+        [PROVTRACK, "--db", str(db), *args],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=_files_at_most(limit),
+    )
+    assert full.returncode == 1, full.stdout + full.stderr[-2000:]
+    assert full.stderr.count("\n") <= 3 and "Traceback" not in full.stderr, full.stderr[-3000:]
+    last = full.stderr.strip().splitlines()[-1]
+    assert "storing failed" in last and "File too large" in last and "free some disk space" in last, last
+
+
 def test_a_crawl_that_fills_the_disk_fails_in_one_line_and_keeps_every_stored_batch(tmp_path):
     """A months-long cron job meets a full disk one night. The write limit of the process (RLIMIT_FSIZE,
     which fails writes as a full disk does, without needing a small file system) stands in for it."""
@@ -307,18 +324,7 @@ def test_a_crawl_that_fills_the_disk_fails_in_one_line_and_keeps_every_stored_ba
             "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "PROVTRACK_BATCH_SIZE=10"]  # fmt: skip
     with MockWeb(routes) as web:
         args += ["-s", f"PROVTRACK_PROXY={web.proxy}"]
-        full = subprocess.run(
-            [PROVTRACK, "--db", str(db), *args],
-            cwd=PROJECT_ROOT,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            preexec_fn=_files_at_most(limit),
-        )
-        assert full.returncode == 1, full.stdout + full.stderr[-2000:]
-        assert full.stderr.count("\n") <= 3 and "Traceback" not in full.stderr, full.stderr[-3000:]
-        last = full.stderr.strip().splitlines()[-1]
-        assert "storing failed" in last and "File too large" in last and "free some disk space" in last, last
+        _crawl_that_meets_a_full_disk(db, args, limit)
         assert _broken_invariants(db) == {}
         stored = _snapshot(db, "SELECT count(*) FROM articles")[0][0]
         assert 0 < stored < len(urls), "batches before the failure are kept"
@@ -354,20 +360,9 @@ def test_a_crawl_whose_archive_meets_a_full_disk_stops_at_once_and_the_next_run_
             "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2"]  # fmt: skip
     with MockWeb(routes) as web:
         args += ["-s", f"PROVTRACK_PROXY={web.proxy}"]
-        full = subprocess.run(
-            [PROVTRACK, "--db", str(db), *args],
-            cwd=PROJECT_ROOT,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            # the WARC meets it at about its 9th page (~25 requested by then); the database grows less
-            preexec_fn=_files_at_most(db.stat().st_size + 1_000_000),
-        )
+        # the WARC meets the limit at about its 9th page (~25 requested by then); the database grows less
+        _crawl_that_meets_a_full_disk(db, args, db.stat().st_size + 1_000_000)
         fetched = len(web.requested(lambda u: "/news/" in u))
-        assert full.returncode == 1, full.stdout + full.stderr[-2000:]
-        assert full.stderr.count("\n") <= 3 and "Traceback" not in full.stderr, full.stderr[-3000:]
-        last = full.stderr.strip().splitlines()[-1]
-        assert "storing failed" in last and "File too large" in last and "free some disk space" in last, last
         assert fetched < 60, f"the crawl stops at the first refused write, not after {fetched} pages"
         assert _broken_invariants(db) == {}
         stored = _snapshot(db, "SELECT count(*) FROM articles")[0][0]

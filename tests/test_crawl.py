@@ -854,6 +854,23 @@ def test_a_second_ctrl_c_stops_at_once_without_waiting_for_the_pages_in_flight(t
     assert rows(db, "SELECT status FROM runs") == [("interrupted",)]
 
 
+def _read_between_batches(db: Path, process: subprocess.Popen) -> duckdb.DuckDBPyConnection | None:
+    """A read-only connection a notebook would hold, opened between two batches of the crawl in
+    `process` once the first is stored; None if the crawl ended first (or after 60 s)."""
+    deadline = time.monotonic() + 60
+    while process.poll() is None and time.monotonic() < deadline:
+        try:
+            con = duckdb.connect(str(db), read_only=True)
+        except duckdb.Error:  # a batch has the file open
+            time.sleep(0.05)
+            continue
+        if con.execute("SELECT count(*) FROM articles").fetchone()[0]:
+            return con
+        con.close()
+        time.sleep(0.05)
+    return None
+
+
 def test_a_second_signal_stops_a_crawl_whose_batch_waits_for_a_reader_at_once(tmp_path):
     """The batch waiting for a notebook to close the file went on waiting, up to its 600 s, after the
     second Ctrl-C that should stop the crawl at once; the writer lock was held all that time."""
@@ -869,18 +886,7 @@ def test_a_second_signal_stops_a_crawl_whose_batch_waits_for_a_reader_at_once(tm
         )  # fmt: skip
         reader = None
         try:
-            deadline = time.monotonic() + 60
-            while reader is None and process.poll() is None and time.monotonic() < deadline:
-                try:  # between two batches, once the first is stored
-                    con = duckdb.connect(str(db), read_only=True)
-                except duckdb.Error:
-                    time.sleep(0.05)
-                    continue
-                if con.execute("SELECT count(*) FROM articles").fetchone()[0]:
-                    reader = con
-                else:
-                    con.close()
-                    time.sleep(0.05)
+            reader = _read_between_batches(db, process)
             assert reader is not None, "the test never got in between two batches"
             time.sleep(1.0)  # the next batch is waiting for the reader now
             process.send_signal(signal.SIGINT)
@@ -1038,18 +1044,7 @@ def test_a_crawl_whose_batch_waits_out_a_reader_fails_in_one_line_and_the_next_r
         )  # fmt: skip
         reader = None
         try:
-            deadline = time.monotonic() + 60
-            while reader is None and process.poll() is None and time.monotonic() < deadline:
-                try:  # between two batches, once the first is stored
-                    con = duckdb.connect(str(db), read_only=True)
-                except duckdb.Error:
-                    time.sleep(0.05)
-                    continue
-                if con.execute("SELECT count(*) FROM articles").fetchone()[0]:
-                    reader, held_since = con, time.monotonic()
-                else:
-                    con.close()
-                    time.sleep(0.05)
+            reader, held_since = _read_between_batches(db, process), time.monotonic()
             out, err = process.communicate(timeout=60)
             gave_up_in = time.monotonic() - held_since if reader else None
             held = reader.execute("SELECT count(*) FROM articles").fetchone()[0] if reader else None
