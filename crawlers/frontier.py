@@ -18,13 +18,21 @@ import os
 import socket
 import time
 import uuid
+import warnings
 from urllib.parse import urlsplit
 
 import redis
 from scrapy import signals
+from scrapy.exceptions import ScrapyDeprecationWarning
 from scrapy_redis.scheduler import Scheduler
 
 logger = logging.getLogger(__name__)
+
+# scrapy-redis passes `spider=` to Scrapy's stats collector, which Scrapy 2.13 deprecated: the warning
+# filled a worker's log (16 copies in a 62-request crawl) with nothing its user could act on.
+warnings.filterwarnings(
+    "ignore", message="Passing a 'spider' argument to StatsCollector", category=ScrapyDeprecationWarning
+)
 
 HEARTBEAT_SECONDS = 1.0
 DEAD_AFTER_SECONDS = 4.0
@@ -234,9 +242,7 @@ class FrontierScheduler(Scheduler):
             # back on the queue, past the duplicate filter that has seen them
             taken = self.frontier.reclaim(worker, lambda e: self.queue.push(self.queue._decode_request(e)))
             if taken:
-                logger.warning(
-                    "worker %s stopped: %d of its requests are back in the queue", worker, len(taken)
-                )
+                logger.warning("worker %s stopped: %d of its requests are back in the queue", worker, taken)
 
     def _idle(self, spider) -> None:
         from scrapy.exceptions import DontCloseSpider

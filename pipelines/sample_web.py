@@ -22,6 +22,15 @@ CONTENT_TYPES = {
 }
 
 
+class _Server(ThreadingHTTPServer):
+    """socketserver's listen backlog is 5: a crawler opening 32 connections at once overflows it, and
+    Linux drops the extra SYNs, which the client resends only after a 1 s timeout. A crawl of the
+    demo or a benchmark would then sit idle for seconds waiting on its own loopback server."""
+
+    daemon_threads = True
+    request_queue_size = 1024
+
+
 class SampleWeb:
     """Serves root/<host>/<path> on 127.0.0.1 in a background thread. Use as a context manager;
     `proxy` is the URL to give a client as its HTTP proxy, `requests` counts what was asked."""
@@ -31,8 +40,7 @@ class SampleWeb:
         self.requests: list[str] = []
         self._lock = threading.Lock()
         handler = self._make_handler()
-        self.server = ThreadingHTTPServer(("127.0.0.1", port), handler)
-        self.server.daemon_threads = True
+        self.server = _Server(("127.0.0.1", port), handler)
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property

@@ -8,6 +8,7 @@ import gzip
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -88,6 +89,14 @@ def rows(db: Path, sql: str, params=()) -> list[tuple]:
         return con.execute(sql, list(params)).fetchall()
     finally:
         con.close()
+
+
+def _stored_articles(db: Path) -> int:
+    """Articles a running crawl has committed so far; 0 while a batch has the file open."""
+    try:
+        return rows(db, "SELECT count(*) FROM articles")[0][0]
+    except duckdb.Error:
+        return 0
 
 
 # -- parsers on stored feeds -----------------------------------------------------------------------
@@ -694,7 +703,10 @@ def test_crawl_killed_with_sigkill_resumes_and_stores_every_page_once(tmp_path):
             stderr=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + 30
-        while len(web.requested(lambda u: "/news/" in u)) < n // 2 and time.monotonic() < deadline:
+        # half the pages asked for and a batch stored (on a loaded machine cleaning lags the fetching)
+        while time.monotonic() < deadline and len(web.requested(lambda u: "/news/" in u)) < n - 4:
+            if len(web.requested(lambda u: "/news/" in u)) >= n // 2 and _stored_articles(db):
+                break
             time.sleep(0.05)
         os.kill(process.pid, signal.SIGKILL)
         process.wait()
@@ -1213,3 +1225,21 @@ def test_a_page_a_feed_lists_is_an_article_even_when_the_site_spider_reached_it_
         "WHERE d.source = 'feed'",
     )
     assert stored == [("http://listed.test/p/1/", datetime(2026, 11, 17, 10, 0))], "with the feed's date"
+
+
+def test_the_sample_web_holds_a_crawlers_burst_of_connections_without_dropping_any(tmp_path):
+    """A crawl opens dozens of connections at once. With socketserver's listen backlog of 5, Linux
+    dropped the handshakes beyond it and each client tried again only after 1 s: the demo and the
+    crawl benchmark sat idle for seconds on their own loopback server. Here 64 handshakes complete
+    before the server accepts a single one (it is not started: the listen queue alone holds them)."""
+    web = SampleWeb(tmp_path)
+    host, port = web.server.server_address[:2]
+    opened = []
+    try:
+        for _ in range(64):
+            opened.append(socket.create_connection((host, port), timeout=0.5))
+    finally:
+        for connection in opened:
+            connection.close()
+        web.server.server_close()
+    assert len(opened) == 64

@@ -96,6 +96,21 @@ def _worker(
     return worker
 
 
+def _holding_requests(redis_url: str, workers: list[subprocess.Popen], deadline: float) -> subprocess.Popen:
+    """The first of `workers` seen with requests in its in-flight hash (worker names are host-pid-id)."""
+    import redis
+
+    client, by_pid = redis.Redis.from_url(redis_url), {w.pid: w for w in workers}
+    while time.monotonic() < deadline:
+        for key in client.scan_iter(match="provtrack:inflight:*"):
+            name = key.decode().split(":", 2)[2]
+            pid = int(name.rsplit("-", 2)[-2]) if "~" not in name else None
+            if pid in by_pid and client.hlen(key):
+                return by_pid[pid]
+        time.sleep(0.02)
+    raise AssertionError("no worker took a request within the time allowed")
+
+
 def _merge(tmp_path: Path) -> list[tuple[str, int]]:
     result = subprocess.run(
         [PROVTRACK, "--db", str(tmp_path / "db.duckdb"), "merge", str(tmp_path / "shards"), "--no-link"],
@@ -142,15 +157,24 @@ def test_a_killed_worker_loses_nothing_and_a_restarted_one_resumes(tmp_path, red
         deadline = time.monotonic() + 60
         while sum(web.hits[u] for u in urls) < 10 and time.monotonic() < deadline:
             time.sleep(0.05)
-        workers[0].send_signal(signal.SIGKILL)  # mid-run: it holds requests in flight
-        workers[0].communicate()
-        _finish(workers[1])
+        # mid-run, the worker that holds requests in flight (the other may not have taken any yet)
+        victim = _holding_requests(redis_url, workers, deadline)
+        victim.send_signal(signal.SIGKILL)
+        victim.communicate()
+        survivor = next(w for w in workers if w is not victim)
+        _finish(survivor)
+        survivor_log = next((tmp_path / "logs").glob(f"crawl-*-{survivor.pid}-*.log")).read_text()
         after_kill = {url: web.hits[url] for url in urls}
         # the cycle is over: a worker started later begins the next one, reads the feed again and
         # fetches no article twice (the shared duplicate filter remembers them)
         late = _worker(tmp_path, redis_url, web.proxy)
         _finish(late)
         after_late = {url: web.hits[url] for url in urls}
+    # the survivor says what it took back, and keeps beating: the count once raised a TypeError there,
+    # which stopped its heartbeat for good (a live worker that others would soon take for dead)
+    took_back = r"worker \S+ stopped: [1-9]\d* of its requests are back in the queue"
+    assert re.search(took_back, survivor_log), survivor_log[-3000:]
+    assert "Traceback" not in survivor_log, survivor_log[-3000:]
     assert after_late == after_kill
     assert _merge(tmp_path) == sorted((u, 1) for u in urls), "no page lost, none stored twice"
     assert all(h >= 1 for h in after_kill.values())

@@ -3,11 +3,14 @@ by domain and capture date; a file cut off mid-record keeps its good records and
 
 from __future__ import annotations
 
+import gzip
+import zlib
 from pathlib import Path
 
 import duckdb
+import pytest
 
-from pipelines.archive import WarcArchive
+from pipelines.archive import WarcArchive, read_response
 
 STORY = "Story {n} tells of harbour {n}, where {k} cranes moved {m} containers for the northern route."
 
@@ -172,3 +175,26 @@ def test_an_uncompressed_warc_is_read_whole_without_a_damage_report(tmp_path, ru
     result = run_cli("ingest", str(path))
     assert result.exit_code == 0, result.output
     assert "damaged" not in result.output and len(_urls(tmp_path / "test.duckdb")) == 2
+
+
+@pytest.mark.parametrize("level", [1, 3, 6, 9])
+def test_an_archive_at_any_gzip_level_is_standard_gzip_one_member_per_record(tmp_path, run_cli, level):
+    """Levels 1-3 are written by ISA-L, the rest by zlib: either way `gzip`, warcio and a reprocess
+    read every record, and each pointer lands on a gzip member of its own (readers seek to it)."""
+    archive = WarcArchive(tmp_path, "levels.warc.gz", gzip_level=level)
+    html = [("Content-Type", "text/html; charset=utf-8")]
+    pages = {f"https://levels.example/{n}.html": _page(f"Level {n}", n) for n in range(1, 4)}
+    pointers = [archive.write(url, 200, "OK", html, body, []) for url, body in pages.items()]
+    archive.close()
+    path = tmp_path / "levels.warc.gz"
+    whole = gzip.decompress(path.read_bytes())  # all members in a row, as any gzip reader sees them
+    assert all(body in whole for body in pages.values())
+    for (url, body), (_, offset) in zip(pages.items(), pointers):
+        assert read_response(tmp_path, "levels.warc.gz", offset).body == body
+        with open(path, "rb") as handle:  # the member at the pointer decompresses on its own
+            handle.seek(offset)
+            member = zlib.decompressobj(zlib.MAX_WBITS + 16).decompress(handle.read())
+        assert member.startswith(b"WARC/1.") and url.encode() in member
+    result = run_cli("ingest", str(path))
+    assert result.exit_code == 0, result.output
+    assert _urls(tmp_path / "test.duckdb") == sorted(pages)
