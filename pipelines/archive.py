@@ -162,6 +162,8 @@ def ends_its_member(handle, end: int) -> bool:
     next member, or the end of the file)? Bytes flipped in compressed data can make zlib fail in the
     middle of the member; warcio then ends the record there with only a warning and reads on out of
     step. Moves `handle`."""
+    if end < 0:  # warcio lost count of where it is: the data it read was not what was written
+        return False
     handle.seek(end)
     return handle.read(2) in (GZIP_MAGIC, b"")
 
@@ -181,7 +183,10 @@ def read_response(root: Path, warc_file: str, offset: int) -> ArchivedResponse:
     try:
         with open(path, "rb") as handle:
             handle.seek(offset)
-            for record in ArchiveIterator(handle):
+            gzipped = handle.read(2) == GZIP_MAGIC
+            handle.seek(offset)
+            records = ArchiveIterator(handle)
+            for record in records:
                 if record.rec_type != "response":
                     break
                 status = int(record.http_headers.get_statuscode() or 0)
@@ -191,6 +196,12 @@ def read_response(root: Path, warc_file: str, offset: int) -> ArchivedResponse:
                 damage = damage_reported(complaints.getvalue())
                 if damage or not read_whole(record):  # a part of the page is no page to reprocess
                     raise DamagedRecord(damage or "the record is shorter than it says")
+                with warcio_complaints():  # warcio reads to the record's end to answer, printing on damage
+                    end = records.get_record_offset() + records.get_record_length()  # offsets in the file
+                if gzipped and not ends_its_member(handle, end):
+                    # bytes flipped in its compressed data: zlib failed inside the member, and warcio
+                    # ended the record there with only a warning, its body cut or garbled
+                    raise DamagedRecord("its compressed data does not decompress")
                 date = record.rec_headers.get_header("WARC-Date")
                 fetched = datetime.fromisoformat(date.replace("Z", "+00:00")) if date else None
                 return ArchivedResponse(

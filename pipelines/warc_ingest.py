@@ -90,9 +90,11 @@ def _pages_from(path: Path, start: int, keep: WarcFilter, counts: WarcCounts):
                     raise DamagedRecord(damage or "the record is shorter than it says")
                 if record is None:
                     break
-                # asked only after the body is read: warcio skips to the record's end to answer
-                offset = archive.get_record_offset()
-                end = offset + archive.get_record_length()
+                # asked only after the body is read: warcio skips to the record's end to answer (and
+                # prints what it finds there when the record is damaged: kept off the user's terminal)
+                with warcio_complaints():
+                    offset = archive.get_record_offset()
+                    end = offset + archive.get_record_length()
                 if gzipped and not ends_its_member(probe, end):
                     # bytes flipped in its compressed data: zlib failed inside the member, and warcio
                     # ended the record there with only a warning (and read on out of step)
