@@ -115,19 +115,19 @@ class Frontier:
         return found
 
     def reclaim(self, worker: str, push) -> int:
-        """Put a dead worker's in-flight requests back with `push(encoded)`. The hash is first renamed
-        to one still under the in-flight prefix (RENAME is atomic, so one worker takes it, and a
-        reclaimer that dies half-way leaves it to the next), and deleted only after every push."""
+        """Put a dead worker's in-flight requests back with `push(encoded)` (False: it could not be);
+        returns how many went back. The hash is first renamed to one still under the in-flight prefix
+        (RENAME is atomic, so one worker takes it, and a reclaimer that dies half-way leaves it to the
+        next), and deleted only after every push."""
         mine = self.key("inflight", f"{worker}~{self.worker}")
         try:
             self.redis.rename(self.key("inflight", worker), mine)
         except redis.ResponseError:
             return 0  # another worker took them first
         values = list(self.redis.hvals(mine))
-        for encoded in values:
-            push(encoded)
+        taken = sum(1 for encoded in values if push(encoded) is not False)
         self.redis.delete(mine)
-        return len(values)
+        return taken
 
     def idle_everywhere(self, queue_length: int) -> bool:
         """Nothing queued and nothing in flight in any worker: the cycle's work is done."""
@@ -237,12 +237,28 @@ class FrontierScheduler(Scheduler):
         return request
 
     def _beat(self) -> None:
-        self.frontier.heartbeat()
-        for worker in self.frontier.orphans():
-            # back on the queue, past the duplicate filter that has seen them
-            taken = self.frontier.reclaim(worker, lambda e: self.queue.push(self.queue._decode_request(e)))
-            if taken:
-                logger.warning("worker %s stopped: %d of its requests are back in the queue", worker, taken)
+        """One heartbeat, then the work of dead workers put back. An error must not escape: it would
+        end the LoopingCall for good, and this live worker would soon look dead to the others."""
+
+        def push(encoded: bytes) -> bool:  # back on the queue, past the duplicate filter that has seen it
+            try:
+                request = self.queue._decode_request(encoded)
+            except Exception as exc:  # written by another provtrack version, or damaged: kept, it would
+                # hold every worker's crawl open for good (the cycle ends when nothing is in flight)
+                logger.error("a stopped worker's request could not be read back, dropped: %s", exc)
+                return False
+            self.queue.push(request)
+            return True
+
+        try:
+            self.frontier.heartbeat()
+            for worker in self.frontier.orphans():
+                taken = self.frontier.reclaim(worker, push)
+                if taken:
+                    message = "worker %s stopped: %d of its requests are back in the queue"
+                    logger.warning(message, worker, taken)
+        except Exception as exc:  # Redis away for a moment, a request that no longer decodes: next beat
+            logger.warning("frontier heartbeat failed, trying again in %s s: %s", HEARTBEAT_SECONDS, exc)
 
     def _idle(self, spider) -> None:
         from scrapy.exceptions import DontCloseSpider

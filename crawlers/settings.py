@@ -55,7 +55,7 @@ PROVTRACK_FLUSH_SECONDS = 5.0
 # crawl fails, keeping every batch stored before (the next run fetches the rest).
 PROVTRACK_BATCH_WAIT_SECONDS = 600.0
 PROVTRACK_JOBS = 0  # cleaning processes; 0 = every core
-PROVTRACK_WARC_GZIP_LEVEL = 1  # 1-3 fast (ISA-L), 4-9 zlib, 15 % smaller (see pipelines/archive.py)
+PROVTRACK_WARC_GZIP_LEVEL = 1  # 1-3 fast (ISA-L), 4-9 zlib (6: 15 % smaller; see pipelines/archive.py)
 
 # Network routing: send every request through this HTTP proxy (the demo's sample web, a test server).
 PROVTRACK_PROXY = ""

@@ -22,7 +22,7 @@ CONTENT_TYPES = {
 }
 
 
-class _Server(ThreadingHTTPServer):
+class LoopbackServer(ThreadingHTTPServer):
     """socketserver's listen backlog is 5: a crawler opening 32 connections at once overflows it, and
     Linux drops the extra SYNs, which the client resends only after a 1 s timeout. A crawl of the
     demo or a benchmark would then sit idle for seconds waiting on its own loopback server."""
@@ -40,7 +40,7 @@ class SampleWeb:
         self.requests: list[str] = []
         self._lock = threading.Lock()
         handler = self._make_handler()
-        self.server = _Server(("127.0.0.1", port), handler)
+        self.server = LoopbackServer(("127.0.0.1", port), handler)
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property
