@@ -257,7 +257,7 @@ class FrontierScheduler(Scheduler):
                 if taken:
                     message = "worker %s stopped: %d of its requests are back in the queue"
                     logger.warning(message, worker, taken)
-        except Exception as exc:  # Redis away for a moment, a request that no longer decodes: next beat
+        except Exception as exc:  # Redis away for a moment, or anything else: the next beat tries again
             logger.warning("frontier heartbeat failed, trying again in %s s: %s", HEARTBEAT_SECONDS, exc)
 
     def _idle(self, spider) -> None:
