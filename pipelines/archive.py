@@ -177,6 +177,27 @@ def read_whole(record) -> bool:
     return getattr(record.raw_stream, "limit", 0) <= 0
 
 
+def check_read_whole(record, complaints: str) -> None:
+    """Raise DamagedRecord unless warcio read `record` whole and without complaint (`complaints`: what
+    it printed meanwhile, caught by warcio_complaints)."""
+    damage = damage_reported(complaints)
+    if damage or not read_whole(record):
+        raise DamagedRecord(damage or "the record is shorter than it says")
+
+
+def checked_span(records: ArchiveIterator, probe, gzipped: bool) -> tuple[int, int]:
+    """(offset, end) in the file of the record `records` has just read whole. Raises DamagedRecord when
+    a .warc.gz record does not end where its gzip member does: bytes flipped in its compressed data
+    made zlib fail inside the member, and warcio ended the record there with only a warning, its body
+    cut or garbled (and would read on out of step). `probe`, a handle on the same file, is moved."""
+    with warcio_complaints():  # warcio reads to the record's end to answer, printing on damage
+        offset = records.get_record_offset()
+        end = offset + records.get_record_length()
+    if gzipped and not ends_its_member(probe, end):
+        raise DamagedRecord("its compressed data does not decompress")
+    return offset, end
+
+
 def read_response(root: Path, warc_file: str, offset: int) -> ArchivedResponse:
     """The response record at `offset` of `root/warc_file`, body decoded of any content encoding."""
     path = Path(root) / warc_file
@@ -193,15 +214,8 @@ def read_response(root: Path, warc_file: str, offset: int) -> ArchivedResponse:
                 headers = {k.lower(): v for k, v in record.http_headers.headers}
                 with warcio_complaints() as complaints:
                     body = record.content_stream().read()
-                damage = damage_reported(complaints.getvalue())
-                if damage or not read_whole(record):  # a part of the page is no page to reprocess
-                    raise DamagedRecord(damage or "the record is shorter than it says")
-                with warcio_complaints():  # warcio reads to the record's end to answer, printing on damage
-                    end = records.get_record_offset() + records.get_record_length()  # offsets in the file
-                if gzipped and not ends_its_member(handle, end):
-                    # bytes flipped in its compressed data: zlib failed inside the member, and warcio
-                    # ended the record there with only a warning, its body cut or garbled
-                    raise DamagedRecord("its compressed data does not decompress")
+                check_read_whole(record, complaints.getvalue())  # a part of a page is no page to reprocess
+                checked_span(records, handle, gzipped)
                 date = record.rec_headers.get_header("WARC-Date")
                 fetched = datetime.fromisoformat(date.replace("Z", "+00:00")) if date else None
                 return ArchivedResponse(

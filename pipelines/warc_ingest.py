@@ -14,10 +14,10 @@ from warcio.archiveiterator import ArchiveIterator
 from pipelines.archive import (
     GZIP_MAGIC,
     DamagedRecord,
+    check_read_whole,
+    checked_span,
     damage_reported,
     decode_body,
-    ends_its_member,
-    read_whole,
     warcio_complaints,
 )
 from pipelines.dates import parse_datetime
@@ -85,21 +85,12 @@ def _pages_from(path: Path, start: int, keep: WarcFilter, counts: WarcCounts):
                 with warcio_complaints() as complaints:
                     record = next(records, None)
                     page = None if record is None else _kept_page(path, record, keep, counts)
-                damage = damage_reported(complaints.getvalue())
-                if damage or (record is not None and not read_whole(record)):
-                    raise DamagedRecord(damage or "the record is shorter than it says")
                 if record is None:
+                    if damage := damage_reported(complaints.getvalue()):
+                        raise DamagedRecord(damage)
                     break
-                # asked only after the body is read: warcio skips to the record's end to answer (and
-                # prints what it finds there when the record is damaged: kept off the user's terminal)
-                with warcio_complaints():
-                    offset = archive.get_record_offset()
-                    end = offset + archive.get_record_length()
-                if gzipped and not ends_its_member(probe, end):
-                    # bytes flipped in its compressed data: zlib failed inside the member, and warcio
-                    # ended the record there with only a warning (and read on out of step)
-                    raise DamagedRecord("its compressed data does not decompress")
-                good_end = end
+                check_read_whole(record, complaints.getvalue())
+                offset, good_end = checked_span(archive, probe, gzipped)  # the body read: warcio can tell
                 if page is not None:
                     page.warc_offset = offset
                     yield f"{path}@{offset}", page

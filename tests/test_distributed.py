@@ -37,14 +37,19 @@ def _no_worker_outlives_its_test():
         worker.communicate()
 
 
+def _unused_port() -> int:
+    """A loopback port nothing listens on (the kernel's pick, released at once)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 @pytest.fixture
 def redis_url(tmp_path):
     binary = shutil.which("redis-server")
     if binary is None:
         pytest.skip("redis-server not installed (`apt-get install redis-server`; .ci/run installs it)")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = _unused_port()
     server = subprocess.Popen(
         [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
          "--dir", str(tmp_path)],
@@ -392,10 +397,7 @@ def test_a_heartbeat_drops_a_request_it_cannot_read_back_and_survives_redis_goin
     assert survivor.redis.exists("beat:alive:survivor"), "the beat itself happened"
     assert survivor.idle_everywhere(len(scheduler.queue)), "nothing is left in flight to wait for"
 
-    with socket.socket() as closed:
-        closed.bind(("127.0.0.1", 0))
-        port = closed.getsockname()[1]
-    survivor.redis = redis.Redis(port=port, socket_timeout=0.5)  # the server went away
+    survivor.redis = redis.Redis(port=_unused_port(), socket_timeout=0.5)  # the server went away
     with caplog.at_level("WARNING", logger="crawlers.frontier"):
         scheduler._beat()
     assert "frontier heartbeat failed, trying again" in caplog.text
