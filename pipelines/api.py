@@ -21,7 +21,7 @@ import pandas as pd
 
 from pipelines import DEFAULT_DB
 from pipelines.files import replaced_when_done
-from pipelines.named_queries import named_queries
+from pipelines.named_queries import bind_parameters, named_queries
 from pipelines.store import Database
 
 PUBLIC_VIEWS = ("article_origins", "credits")
@@ -51,7 +51,8 @@ class ProvenanceDB:
         queries = named_queries()
         if name not in queries:
             raise KeyError(f"no named query {name!r}; have: {', '.join(sorted(queries))}")
-        return self.sql(queries[name].sql, **params)
+        with self._db.reader() as con:
+            return con.execute(queries[name].sql, bind_parameters(con, queries[name], params) or None).df()
 
     def explain(self, url: str) -> str:
         """The text `provtrack explain URL` prints."""

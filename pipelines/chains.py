@@ -29,6 +29,7 @@ class ArticleMeta:
     agency: str | None  # that agency's canonical name
     credits: tuple[tuple[str, str], ...] = ()  # (agency, role) found on the page
     outlet_names: tuple[str, ...] = ()  # its outlet's name, aliases and domain, lower-cased
+    cited: tuple[tuple[str, str], ...] = ()  # (agency, cue) named as the source of a statement
 
 
 @dataclass(frozen=True)
@@ -145,13 +146,36 @@ def outlet_credit_line(text: str, names: Iterable[str]) -> str | None:
     return None
 
 
-def credit_status(m: ArticleMeta, origin_agency: str | None, names_intermediary: bool = False) -> str:
+def _words(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.lower()))
+
+
+def citations_of_its_own(m: ArticleMeta, source_text: str) -> frozenset[str]:
+    """The agencies `m` names as the source of a statement in words its source's text does not have:
+    a copy of a TASS story that adds "…, TASS reported." says where it came from, while one that
+    carries over the original's own "as Sputnik reported earlier" says nothing of its own."""
+    if not m.cited:
+        return frozenset()
+    source_words = _words(source_text)
+    return frozenset(
+        agency for agency, cue in m.cited if (words := _words(cue)) and words not in source_words
+    )
+
+
+def credit_status(
+    m: ArticleMeta,
+    origin_agency: str | None,
+    names_intermediary: bool = False,
+    cites: frozenset[str] = frozenset(),
+) -> str:
     """credited / credits_intermediary / uncredited / self for an article that reuses text.
-    `names_intermediary`: the page credits the outlet it copied from (see credits_outlet)."""
+    `names_intermediary`: the page credits the outlet it copied from (see credits_outlet); `cites`:
+    agencies it names as the source of a statement in its own words (see citations_of_its_own), which
+    credit the origin when the origin is one of them."""
     if m.is_agency and origin_agency is not None and m.agency == origin_agency:
         return "self"
     named = {a for a, r in m.credits if r in CREDIT_ROLES}
-    if origin_agency is not None and origin_agency in named:
+    if origin_agency is not None and origin_agency in named | cites:
         return "credited"
     if named - {m.agency} or names_intermediary:
         return "credits_intermediary"
@@ -178,11 +202,12 @@ def derived(
     reuse: float,
     names_intermediary: bool = False,
     names_source: bool = False,
+    cites: frozenset[str] = frozenset(),
 ) -> Chain:
     """An article that reuses `source`: one hop more than the source, the same root and cluster.
     `names_intermediary`: its text credits an outlet whose text it reuses (see credits_outlet);
     `names_source`: that outlet is the source's. Naming the source whose own story is the root (no
-    agency behind it) is crediting the origin."""
+    agency behind it) is crediting the origin. `cites`: see credit_status."""
     # a credit-only source (its agency original not stored) is the earliest article we hold
     origin_id = source_chain.origin_id if source_chain.origin_id is not None else source.article_id
     hops = source_chain.hops + 1
@@ -193,8 +218,8 @@ def derived(
         and origin_agency is None
         and source_chain.origin_id == source.article_id
     )
-    status = "credited" if names_origin else credit_status(m, origin_agency, names_intermediary)
-    named = {a for a, r in m.credits if r in CREDIT_ROLES}
+    status = "credited" if names_origin else credit_status(m, origin_agency, names_intermediary, cites)
+    named = {a for a, r in m.credits if r in CREDIT_ROLES} | cites
     credited_origin = names_origin or (origin_agency is not None and origin_agency in named)
     return Chain(
         m.article_id,

@@ -8,8 +8,9 @@ import duckdb
 
 from pipelines.chains import outlet_credit_line
 from pipelines.shingles import token_offsets
+from pipelines.store.articles import stored_url
 from pipelines.store.db import StoreError, load_query
-from pipelines.urls import BadURL, normalize_url, registered_domain
+from pipelines.urls import BadURL, registered_domain
 
 MAX_HOPS = 20  # a chain longer than this is a cycle in the data; stop walking
 
@@ -35,15 +36,10 @@ def _describe(row: dict) -> str:
 def explain_article(con: duckdb.DuckDBPyConnection, url: str, passages: int = 3) -> str:
     """A readable account of where the article at `url` came from, and what is missing."""
     try:
-        key = normalize_url(url)
+        key = stored_url(con, url)
     except BadURL as exc:
         raise StoreError(str(exc)) from None
     article = _row(con, "explain/article", {"url": key})
-    if article is None and key.startswith(("http://", "https://")):
-        # a link copied from a browser often differs from the crawled one in its scheme alone
-        other = "https://" + key[7:] if key.startswith("http://") else "http://" + key[8:]
-        article = _row(con, "explain/article", {"url": other})
-        key = other if article is not None else key
     if article is None:
         raise StoreError(
             f'{key} is not in the database (see `provtrack query "select article_url from article_origins"`)'

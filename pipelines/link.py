@@ -78,9 +78,10 @@ class LinkSummary:
 
 def _meta(con: duckdb.DuckDBPyConnection, ids) -> dict[int, ch.ArticleMeta]:
     out = {}
-    for aid, t, is_agency, agency, credits, names in store.meta(con, ids):
+    for aid, t, is_agency, agency, credits, names, cited in store.meta(con, ids):
         cr = tuple((c["agency"], c["role"]) for c in credits or ())
-        out[aid] = ch.ArticleMeta(aid, t, bool(is_agency), agency, cr, tuple(names or ()))
+        cites = tuple((c["agency"], c["cue"]) for c in cited or ())
+        out[aid] = ch.ArticleMeta(aid, t, bool(is_agency), agency, cr, tuple(names or ()), cites)
     return out
 
 
@@ -390,6 +391,7 @@ def _judge(con, part, cands, metas, done, sizes, run_id, summary, pool):
                 v.aln.containment,
                 names_intermediary=bool(named),
                 names_source=best.meta.article_id in named,
+                cites=ch.citations_of_its_own(m, text.get(v.source_id, "")),
             )
             summary.derived += 1
         done[t] = chain

@@ -10,6 +10,8 @@ from pathlib import Path
 from pipelines import QUERIES_DIR
 
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+#: a named query's parameter holding an article's URL: looked up as `provtrack explain` does
+URL_PARAMETER = "url"
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,22 @@ def named_queries() -> dict[str, NamedQuery]:
 
 
 def looks_like_sql(text: str) -> bool:
+    """A read-only statement, after any leading `--` comment lines (the way queries/ files start)."""
     return bool(
-        re.match(r"\s*(select|with|from|pivot|unpivot|describe|show|summarize|explain|values)\b", text, re.I)
+        re.match(
+            r"(?:\s*--[^\n]*\n)*\s*(select|with|from|pivot|unpivot|describe|show|summarize|explain|values)\b",
+            text,
+            re.I,
+        )
     )
+
+
+def bind_parameters(con, query: NamedQuery, params: dict[str, str]) -> dict[str, str]:
+    """`params` for `query` as the database compares them: its article URL as stored (normalised, in
+    either scheme; see store.articles.stored_url). Raises BadURL for a URL that is none."""
+    from pipelines.store.articles import stored_url
+
+    bound = dict(params)
+    if URL_PARAMETER in query.parameters and isinstance(bound.get(URL_PARAMETER), str):
+        bound[URL_PARAMETER] = stored_url(con, bound[URL_PARAMETER])
+    return bound

@@ -210,7 +210,7 @@ def _table_section(name: str, frame: pd.DataFrame) -> str:
     shown = frame.head(MAX_TABLE_ROWS)
     cut = ""
     if len(frame) > len(shown):
-        cut = f" Showing the first {len(shown):,} of {len(frame):,} rows; run the file with duckdb for all."
+        cut = f" Showing the first {len(shown):,} of {len(frame):,} rows; `provtrack query FILE` gives all."
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in shown.columns)
     body = "\n".join(
         "<tr>" + "".join(_cell(c, v) for c, v in row.items()) + "</tr>" for row in _records(shown)

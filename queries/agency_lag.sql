@@ -12,6 +12,7 @@ SELECT ao.outlet, ao.origin_agency, count(*) AS copies,
 FROM article_origins ao
 JOIN article_origins org ON org.article_url = ao.origin_url
 WHERE ao.hops >= 1 AND ao.published_at IS NOT NULL AND org.published_at IS NOT NULL
+  AND ao.credit_status IS DISTINCT FROM 'self'  -- an agency's own follow-up story is no outlet's copy
   AND org.credit_status = 'self' AND org.origin_agency = ao.origin_agency  -- not an intermediary's copy
 GROUP BY ALL
 ORDER BY copies DESC, ao.outlet;

@@ -4,7 +4,7 @@
 --   origin_agency   the origin article's own agency: its agency's, or the agency it credits (null for
 --                   an outlet's original, whatever its copies credit)
 --   title           its title (its latest version's)
---   copies          articles whose chain leads back to it
+--   copies          articles whose chain leads back to it (not its agency's own follow-up stories)
 --   outlets         distinct outlets among those copies
 --   uncredited      copies that credit nothing
 --   max_hops        the longest chain seen
@@ -15,6 +15,7 @@ FROM article_origins ao
 JOIN article_origins org ON org.article_url = ao.origin_url
 LEFT JOIN (SELECT url, arg_max(title, version) AS title FROM articles GROUP BY url) a ON a.url = ao.origin_url
 WHERE ao.origin_url IS NOT NULL AND ao.article_url <> ao.origin_url
+  AND ao.credit_status IS DISTINCT FROM 'self'
 GROUP BY ao.origin_url, org.outlet, org.origin_agency
 ORDER BY copies DESC, outlets DESC, ao.origin_url
 LIMIT 100;

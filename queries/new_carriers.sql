@@ -7,7 +7,11 @@
 -- Parameters: $agency (canonical name in any case, e.g. Sputnik), $since (a date or time, UTC unless it
 --             carries an offset, e.g. 2026-11-01 or 2026-11-16T12:00+05:30).
 WITH since AS (
-    SELECT CAST(CAST($since AS TIMESTAMPTZ) AS TIMESTAMP) AS t  -- an offset is honoured; times are UTC
+    -- a time with an offset is converted to UTC, anything else read as UTC, whatever the session's
+    -- TimeZone (provtrack's is UTC; a plain DuckDB shell's is the machine's)
+    SELECT CASE WHEN regexp_matches($since, '[0-9]:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)? *([Zz]|[+-][0-9]{2}(:?[0-9]{2})?)$')
+                THEN timezone('UTC', CAST($since AS TIMESTAMPTZ))
+                ELSE CAST($since AS TIMESTAMP) END AS t
 ),
 copies AS (
     SELECT outlet, origin_agency, published_at, article_url

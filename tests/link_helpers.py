@@ -21,7 +21,7 @@ class Row:
     published_at: datetime | None
     text: str
     agency: str | None = None  # set when `outlet` is that agency's own outlet
-    credits: list[tuple[str, str]] = field(default_factory=list)  # (agency, role)
+    credits: list[tuple[str, ...]] = field(default_factory=list)  # (agency, role) or (agency, role, cue)
 
 
 def open_db(path: str = ":memory:") -> duckdb.DuckDBPyConnection:
@@ -74,7 +74,11 @@ def add_rows(con: duckdb.DuckDBPyConnection, rows: list[Row], run_id: int = 1) -
     )
     con.unregister("rows_in")
     con.execute(f"SELECT setval('article_id_seq', {start + len(rows)})").fetchall()
-    creds = [(i, a, role, "test", "byline", run_id) for i, r in zip(ids, rows) for a, role in r.credits]
+    creds = [
+        (i, a, role, cue[0] if cue else "test", "byline", run_id)
+        for i, r in zip(ids, rows)
+        for a, role, *cue in r.credits
+    ]
     if creds:
         con.executemany("INSERT INTO article_credits VALUES (?, ?, ?, ?, ?, ?)", creds)
     return ids

@@ -7,6 +7,7 @@ import json
 import click
 import pytest
 
+from pipelines import QUERIES_DIR
 from pipelines.cli import cli
 from tests.conftest import on_terminal, write_jsonl
 
@@ -116,7 +117,26 @@ def test_named_query_parameters_are_checked_and_an_empty_answer_repeats_the_ques
     assert typo.exit_code == 2 and "query credit_honesty takes no parameters; not -p agency" in typo.stderr
     nothing = loaded("query", "story_chain", "-p", "url=https://wire.example.com/9", "--format", "csv")
     assert nothing.exit_code == 0 and nothing.stdout.startswith("step,article_url")
-    assert "no rows for url='https://wire.example.com/9' (values are compared as given)" in nothing.stderr
+    assert "no rows for url='https://wire.example.com/9'" in nothing.stderr
+
+
+def test_a_named_querys_url_is_looked_up_as_explain_looks_it_up(loaded):
+    """A link copied from a browser (other scheme, tracking parameters, upper-case host) finds the
+    stored article in `query story_chain` as it does in `explain`."""
+    copied = "http://WIRE.example.com/1?utm_source=newsletter#top"
+    assert "wire.example.com/1" in loaded("explain", copied).stdout
+    chain = loaded("query", "story_chain", "-p", f"url={copied}", "--format", "csv")
+    assert chain.exit_code == 0 and chain.stdout.splitlines()[1].startswith("0,https://wire.example.com/1,")
+    bad = loaded("query", "story_chain", "-p", "url=not a url")
+    assert bad.exit_code == 1 and "not an absolute http(s) URL" in bad.stderr
+    assert "Traceback" not in bad.stderr
+
+
+def test_query_runs_a_sql_file_such_as_a_reports_table(loaded, tmp_path):
+    summary = loaded("query", str(QUERIES_DIR / "report" / "summary.sql"), "--format", "json")
+    assert summary.exit_code == 0 and json.loads(summary.stdout)["articles"] == 3
+    missing = loaded("query", str(tmp_path / "nope.sql"))
+    assert missing.exit_code == 2 and "nope.sql: no such file" in missing.stderr
 
 
 def test_query_is_read_only_and_bad_sql_is_one_line(loaded):

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
+from pathlib import Path
 
+import pytest
 from link_helpers import Row, add_rows, open_db
 from test_link import EDIT, T0, WIRE
 
 from pipelines.explain import explain_article
 from pipelines.link import link_articles
+from tests.conftest import write_jsonl
 
 
 def explained(rows: list[Row], url: str) -> str:
@@ -48,3 +52,41 @@ def test_a_credit_to_the_outlet_whose_own_story_it_copied_is_shown():
     assert "credit credited · evidence credit+text" in out
     assert "credit to the outlet it copied from (no agency, so not in `credits`):" in out
     assert "Steppe Times" in out.split("copied from")[1] and "missing" not in out, out
+
+
+SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "seed-article.txt"
+
+
+@pytest.mark.parametrize("with_original", [False, True], ids=["republication-alone", "with-sputnik-original"])
+def test_the_seed_article_concludes_what_expected_md_says(with_original, tmp_path, run_cli):
+    """../shared/seed/expected.md, end to end through ingest, link and explain: alone, the republication
+    is Sputnik copy by its credit (hops 1, no origin article); with the Sputnik original stored earlier,
+    its chain is that article, by credit and text, credited."""
+    if not SEED.exists():
+        pytest.skip(f"{SEED} not found (the seed case lives in ../shared/seed)")
+    text = SEED.read_text(encoding="utf-8")
+    copy_url = "https://www.eurasiantimes.com/belarus-s400/"
+    rows = [{"url": copy_url, "published_at": "2023-03-13T12:00:00Z", "text": text}]
+    if with_original:  # Sputnik's own story, hours earlier, without the republisher's credit line
+        original = "\n".join(line for line in text.splitlines() if "Via: Sputnik" not in line)
+        rows.insert(0, {"url": "https://sputnikglobe.com/20230313/belarus-s400.html", "outlet": "Sputnik",
+                        "published_at": "2023-03-13T08:00:00Z", "text": original})  # fmt: skip
+    assert run_cli("ingest", str(write_jsonl(tmp_path / "seed.jsonl", rows))).exit_code == 0
+    assert run_cli("link").exit_code == 0
+    answer = run_cli("query", "select * from article_origins where article_url = $u", "-p", f"u={copy_url}",
+                     "--format", "json")  # fmt: skip
+    row = json.loads(answer.stdout)
+    listed = run_cli("query", "select agency, role from credits where article_url = $u",
+                     "-p", f"u={copy_url}", "--format", "json")  # fmt: skip
+    credits = [json.loads(line) for line in listed.stdout.splitlines()]  # JSON Lines
+    assert {(c["agency"], c["role"]) for c in credits} >= {("Sputnik", "origin"), ("BelTA", "cited")}
+    assert {c["agency"] for c in credits} == {"Sputnik", "BelTA"}, "Telegram and the caption are no credits"
+    assert row["origin_agency"] == "Sputnik" and row["credit_status"] == "credited" and row["hops"] == 1
+    explained_text = run_cli("explain", copy_url).stdout
+    if with_original:
+        assert row["source_url"] == row["origin_url"] == rows[0]["url"]
+        assert row["evidence"] == "credit+text" and row["derivation"] == "wholly"
+        assert "missing" not in explained_text
+    else:
+        assert row["source_url"] is None and row["origin_url"] is None and row["evidence"] == "credit"
+        assert "missing: credit names Sputnik; the Sputnik original is not in the database" in explained_text

@@ -196,12 +196,28 @@ def test_sql_passed_as_a_query_parameter_is_data_not_sql(tmp_path):
     )
     attack = "x' ; DROP TABLE articles; --"
     result = subprocess.run(
-        [PROVTRACK, "--db", str(db), "query", "story_chain", "-p", f"url={attack}", "--format", "csv"],
+        [
+            PROVTRACK,
+            "--db",
+            str(db),
+            "query",
+            "new_carriers",
+            "-p",
+            f"agency={attack}",
+            "-p",
+            "since=2026-01-01",
+        ],
         capture_output=True,
         text=True,
         cwd=PROJECT_ROOT,
     )
     assert result.returncode == 0, result.stderr
+    not_a_url = subprocess.run(
+        [PROVTRACK, "--db", str(db), "query", "story_chain", "-p", f"url=https://a.example/{attack}"],
+        capture_output=True,
+        text=True,
+    )
+    assert not_a_url.returncode == 0, not_a_url.stderr
     written = subprocess.run(
         [PROVTRACK, "--db", str(db), "query", "DROP TABLE articles"], capture_output=True, text=True
     )

@@ -7,7 +7,9 @@ from datetime import datetime, timedelta
 from link_helpers import Row, add_rows, open_db
 
 from pipelines.align import align
+from pipelines.credits import find_credits
 from pipelines.link import link_articles
+from pipelines.registry import load_agencies
 from pipelines.shingles import tokenise
 
 T0 = datetime(2024, 3, 1, 9, 0)
@@ -293,6 +295,7 @@ def test_an_article_reads_the_same_before_and_after_link_when_only_its_credits_s
             Row("https://tass.example/own", "TASS", T0, next(texts), agency="TASS",
                 credits=[("Reuters", "contributor")]),
             Row("https://paper.example/two", "Paper", T0, next(texts)),
+            Row("https://paper.example/scoop", "Paper", T0, next(texts)),
         ],
     )  # fmt: skip
     con.executemany(  # a footer line and a dateline name two agencies: the dateline decides
@@ -309,8 +312,10 @@ def test_an_article_reads_the_same_before_and_after_link_when_only_its_credits_s
         "https://sputnik.example/own": ("Sputnik", 0, "self", None),
         "https://tass.example/own": ("TASS", 0, "self", None),
         "https://paper.example/two": ("AFP", 1, "credited", "credit"),
+        "https://paper.example/scoop": (None, 0, None, None),
     }
     assert after["https://sputnik.example/own"][1] == "https://sputnik.example/own", "its own origin"
+    assert after["https://paper.example/scoop"][1] == "https://paper.example/scoop", "an original is its own"
 
 
 def _story(n: int) -> str:
@@ -584,3 +589,32 @@ def test_two_versions_stored_between_links_never_make_a_page_its_own_copy():
     assert o["https://wire.example/a"][0] is None and o["https://wire.example/a"][3] == 0
     assert o["https://herald.example/b"][:4] == ("https://wire.example/a",) * 2 + ("Wire", 1)
     compare_with_rebuild(con)
+
+
+def credits_in(text: str) -> list[tuple[str, str, str]]:
+    """(agency, role, cue) as the credits stage finds them in `text`."""
+    found = find_credits(None, text, url="https://paper.example/", registry=load_agencies())
+    return [(c.agency, c.role, c.cue) for c in found]
+
+
+def test_a_copy_citing_the_origin_agency_in_its_own_words_credits_it_but_a_carried_over_citation_does_not():
+    """ "…, TASS reported." added to a copy of a TASS story says where it came from; a copy of a
+    Sputnik story that keeps the original's own "As Sputnik reported earlier" says nothing of its own."""
+    tass_copy = WIRE.replace("said on Tuesday,", "said on Tuesday, TASS reported,", 1)
+    sputnik = "As Sputnik reported earlier, the talks in Minsk stalled. " + EDIT
+    later = T0 + timedelta(hours=2)
+    rows = [
+        Row("https://tass.example/1", "TASS", T0, WIRE, agency="TASS"),
+        Row("https://paper.example/a", "Paper", later, tass_copy, credits=credits_in(tass_copy)),
+        Row("https://sputnik.example/1", "Sputnik", T0 + timedelta(days=20), sputnik, agency="Sputnik"),
+        Row(
+            "https://blog.example/b", "Blog", later + timedelta(days=20), sputnik, credits=credits_in(sputnik)
+        ),  # fmt: skip
+    ]
+    assert [c[:2] for c in rows[1].credits] == [("TASS", "cited")]
+    assert [c[:2] for c in rows[3].credits] == [("Sputnik", "cited")]
+    o = linked(rows)
+    assert o["https://paper.example/a"][:3] == ("https://tass.example/1", "https://tass.example/1", "TASS")
+    assert o["https://paper.example/a"][5:] == ("credited", "credit+text")
+    assert o["https://blog.example/b"][:3] == ("https://sputnik.example/1",) * 2 + ("Sputnik",)
+    assert o["https://blog.example/b"][5:] == ("uncredited", "text"), "the citation came with the copied text"

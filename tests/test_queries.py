@@ -235,8 +235,8 @@ def test_open_db_without_a_path_finds_the_database_the_commands_use(seeded, tmp_
 @pytest.fixture(scope="module")
 def reworked(seeded, tmp_path_factory):
     """The seeded database, plus what real crawls bring: a second version of the Sputnik story, a
-    credited copy whose Sputnik original is not stored and a copy of that copy, and one Sputnik copy
-    at Courier (which runs two of TASS)."""
+    credited copy whose Sputnik original is not stored and a copy of that copy, one Sputnik copy
+    at Courier (which runs two of TASS), and a TASS follow-up reusing TASS's first story."""
     import shutil
 
     path = tmp_path_factory.mktemp("reworked") / "reworked.duckdb"
@@ -258,6 +258,8 @@ def reworked(seeded, tmp_path_factory):
                         [Credit("Sputnik", "origin", "Via: Sputnik", "footer")]),
                 article("https://ledger.example/z", "Ledger", datetime(2026, 11, 3, 17), "text z again"),
                 article("https://courier.example/s", "Courier", datetime(2026, 11, 11, 9), "text s"),
+                article("https://tass.com/2", "TASS", datetime(2026, 11, 2, 18), "follow-up",
+                        [Credit("TASS", "origin", "/TASS/", "dateline")]),
             ],
             Outlets(con, run),
         )  # fmt: skip
@@ -271,6 +273,8 @@ def reworked(seeded, tmp_path_factory):
              "Sputnik", 2, "wholly", 0.9, "uncredited", "text"),
             (ids["https://courier.example/s"], sputnik, sputnik, "Sputnik", 1, "wholly", 0.9, "uncredited",
              "text"),
+            (ids["https://tass.com/2"], ids["https://tass.com/1"], ids["https://tass.com/1"], "TASS", 1,
+             "partially", 0.5, "self", "text"),
         ]  # fmt: skip
         for chain in chains:
             con.execute("INSERT INTO chains VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)", [*chain, run])
@@ -280,6 +284,7 @@ def reworked(seeded, tmp_path_factory):
 def test_most_republished_counts_each_copy_once_whatever_the_origins_versions(reworked):
     rows = _run(reworked, "most_republished").set_index("origin_url")
     assert rows.loc["https://sputnikglobe.com/1", "copies"] == 3, "Herald, Ledger, Courier: once each"
+    assert rows.loc["https://tass.com/1", "copies"] == 2, "Courier twice; TASS's own follow-up is no copy"
     assert rows.loc["https://sputnikglobe.com/1", "title"].endswith("updated t"), "the latest title"
 
 
@@ -290,6 +295,7 @@ def test_agency_lag_counts_only_copies_timed_from_the_agencys_own_story(reworked
         rows.loc[("Ledger", "Sputnik"), "copies"] == 1
         and rows.loc[("Ledger", "Sputnik"), "median_hours"] == 11
     )
+    assert ("TASS", "TASS") not in rows.index, "an agency's own follow-up story is no outlet's copy"
 
 
 def test_new_carriers_since_a_time_with_an_offset(reworked):
@@ -300,6 +306,21 @@ def test_new_carriers_since_a_time_with_an_offset(reworked):
         "Ledger",
         "Courier",
     ]
+
+
+def test_new_carriers_reads_its_date_in_utc_in_a_plain_duckdb_shell_of_another_time_zone(reworked):
+    """The README points researchers at DuckDB itself, whose session time zone is the machine's:
+    the answer must not move with it."""
+    import duckdb
+
+    sql = named_queries()["new_carriers"].sql
+    expected = list(_run(reworked, "new_carriers", agency="Sputnik", since="2026-11-02 12:30").outlet)
+    with duckdb.connect(str(reworked), read_only=True) as con:
+        for zone in ("America/Los_Angeles", "Asia/Kolkata"):
+            con.execute(f"SET TimeZone = '{zone}'")
+            for since in ("2026-11-02 12:30", "2026-11-02 18:00+05:30"):
+                got = con.execute(sql, {"agency": "Sputnik", "since": since}).df()
+                assert list(got.outlet) == expected, f"{since} read in {zone}"
 
 
 def test_state_agencies_are_listed_most_frequent_first(reworked):

@@ -153,6 +153,20 @@ def test_report_is_self_contained(tmp_path, demo_db):
     assert "default-src 'none'" in page, "the Content-Security-Policy keeps the page from fetching anything"
 
 
+def test_report_header_counts_only_the_agencies_copies_trace_back_to(tmp_path, demo_db):
+    """An agency whose own stories nobody copied (BelTA in the demo) is not one copies trace back to."""
+    _cli(demo_db, "report", "--out", str(tmp_path / "out"))
+    page = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        copies, agencies, all_agencies = con.execute(
+            "SELECT count(*) FILTER (WHERE credit_status IS DISTINCT FROM 'self'), "
+            "count(DISTINCT origin_agency) FILTER (WHERE credit_status IS DISTINCT FROM 'self'), "
+            "count(DISTINCT origin_agency) FROM article_origins WHERE origin_agency IS NOT NULL"
+        ).fetchone()
+    assert agencies < all_agencies, "the demo web changed: every agency's story is copied"
+    assert f"articles trace back to {agencies} agencies" in page and f">{copies}<" in page
+
+
 def test_report_on_a_database_without_links_explains_what_is_missing(tmp_path):
     db = tmp_path / "plain.duckdb"
     rows = [

@@ -137,8 +137,8 @@ def test_article_origins_before_linking_uses_the_origin_credit(tmp_db):
         ).fetchall()
     assert rows == [
         ("https://eurasiantimes.com/s400", "Sputnik", 1, "none", "credited", "credit", None),
-        ("https://plain.com/a", None, 0, "none", None, None, None),
-    ]
+        ("https://plain.com/a", None, 0, "none", None, None, "https://plain.com/a"),
+    ], "a page with no credit is its own origin, as link will conclude"
 
 
 def test_an_agency_outlets_own_story_is_self(tmp_db):

@@ -10,8 +10,9 @@ import duckdb
 
 from pipelines import PROJECT_ROOT
 from pipelines.cli import cli, pass_context
-from pipelines.named_queries import looks_like_sql, named_queries
+from pipelines.named_queries import bind_parameters, looks_like_sql, named_queries
 from pipelines.output import dates_as_dates, emit, output_options
+from pipelines.urls import BadURL
 
 
 def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -22,6 +23,15 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
             raise click.BadParameter(f"{pair!r}: want NAME=VALUE", param_hint="-p")
         params[name.strip()] = value
     return params
+
+
+def _read_sql_file(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise click.UsageError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise click.ClickException(f"{path}: cannot be read: {exc}") from None
 
 
 @cli.command()
@@ -40,12 +50,13 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
 def query(
     ctx, name_or_sql: str | None, params: tuple[str, ...], list_only: bool, fmt: str, out: str | None
 ) -> None:
-    """Run a named query (a .sql file in queries/) or any read-only SQL against the database.
+    """Run a named query (a .sql file in queries/), a .sql file, or any read-only SQL against the database.
 
     \b
     Examples:
         provtrack query --list
         provtrack query "select origin_agency, count(*) from article_origins group by 1"
+        provtrack query queries/report/summary.sql
         provtrack query new_carriers -p agency=Sputnik -p since=2026-11-01 --format csv
     """
     queries = named_queries()
@@ -62,6 +73,8 @@ def query(
         emit(frame, fmt, out, title="named queries")
         return
     bound = _parse_params(params)
+    if name_or_sql.endswith(".sql") and name_or_sql not in queries:
+        name_or_sql = _read_sql_file(Path(name_or_sql))
     if name_or_sql in queries:
         named = queries[name_or_sql]
         missing = [p for p in named.parameters if p not in bound]
@@ -91,6 +104,11 @@ def query(
             f"{name_or_sql!r} is neither a named query (see `provtrack query --list`) nor SQL"
         )
     with ctx.db.reader() as con:
+        if name_or_sql in queries:
+            try:
+                bound = bind_parameters(con, queries[name_or_sql], bound)
+            except BadURL as exc:
+                raise click.ClickException(str(exc)) from None
         try:
             result = con.execute(sql, bound or None)
             frame = dates_as_dates(result.df(), result.description)
@@ -100,7 +118,7 @@ def query(
             raise click.ClickException(f"query failed: {str(exc).splitlines()[0]}") from None
     if frame.empty and bound:
         given = ", ".join(f"{key}={value!r}" for key, value in bound.items())
-        click.echo(f"no rows for {given} (values are compared as given)", err=True)
+        click.echo(f"no rows for {given}", err=True)
     emit(frame, fmt, out)
 
 

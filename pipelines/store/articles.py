@@ -1,5 +1,6 @@
-"""Writing outlets and article versions. Loads are idempotent: the same article twice changes
-nothing; the same URL with new text becomes a new version linked to the previous one."""
+"""Writing outlets and article versions, and finding an article's URL as stored. Loads are idempotent:
+the same article twice changes nothing; the same URL with new text becomes a new version linked to the
+previous one."""
 
 from __future__ import annotations
 
@@ -15,7 +16,23 @@ from pipelines.models import Agency, Article, DateCandidate
 from pipelines.registry import Source
 from pipelines.store.db import load_query, transaction
 from pipelines.store.rows import insert_rows
-from pipelines.urls import registered_domain
+from pipelines.urls import normalize_url, registered_domain
+
+
+def stored_url(con: duckdb.DuckDBPyConnection, url: str) -> str:
+    """`url` as the database stores articles: normalised (tracking parameters and fragment dropped,
+    host lower-cased), with the other scheme when only that one is stored (a link copied from a
+    browser often differs from the crawled one in its scheme alone). Raises BadURL for a non-URL."""
+    key = normalize_url(url)
+    if key.startswith(("http://", "https://")) and not _is_stored(con, key):
+        other = "https://" + key[7:] if key.startswith("http://") else "http://" + key[8:]
+        if _is_stored(con, other):
+            return other
+    return key
+
+
+def _is_stored(con: duckdb.DuckDBPyConnection, url: str) -> bool:
+    return con.execute("SELECT 1 FROM articles WHERE url = ? LIMIT 1", [url]).fetchone() is not None
 
 
 def text_hash(text: str) -> str:

@@ -56,7 +56,8 @@ def texts(con: duckdb.DuckDBPyConnection, ids: Iterable[int]) -> dict[int, str]:
 
 
 def meta(con: duckdb.DuckDBPyConnection, ids: Iterable[int]) -> list[tuple]:
-    """(article_id, t, is_agency, agency, [{agency, role}, ...], [outlet name, aliases, domains]) per id."""
+    """(article_id, t, is_agency, agency, [{agency, role}, ...], [outlet name, aliases, domains],
+    [{agency, cue} cited, ...]) per id."""
     _with_ids(con, ids)
     return con.execute(load_query("link/meta")).fetchall()
 

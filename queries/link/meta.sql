@@ -1,4 +1,6 @@
--- Time, agency flag, origin/contributor credits (best first) and outlet names of the versions in wanted_ids.
+-- Time, agency flag, origin/contributor credits (best first), cited agencies with their cues, and outlet
+-- names of the versions in wanted_ids.
+--   cited: (agency, cue) the page names as the source of a statement ("…, TASS reported.")
 --   outlet_names: the outlet's name, aliases and domain, lower-cased (to spot "Source: <outlet>").
 WITH cr AS (
     -- in credit_rank order: the first one not of the article's own agency names its origin
@@ -7,6 +9,12 @@ WITH cr AS (
                 ORDER BY credit_rank(c.role, c.location), c.agency) AS credits
     FROM article_credits c JOIN wanted_ids USING (article_id)
     WHERE c.role IN ('origin', 'contributor')
+    GROUP BY ALL
+),
+cit AS (
+    SELECT c.article_id, list(struct_pack(agency := c.agency, cue := c.cue) ORDER BY c.agency) AS cited
+    FROM article_credits c JOIN wanted_ids USING (article_id)
+    WHERE c.role = 'cited'
     GROUP BY ALL
 ),
 names AS (
@@ -18,9 +26,10 @@ names AS (
     ) GROUP BY outlet_id
 )
 SELECT a.article_id, coalesce(a.published_at, a.first_seen_at) AS t, o.kind = 'agency' AS is_agency, o.agency,
-       cr.credits, names.outlet_names
+       cr.credits, names.outlet_names, cit.cited
 FROM articles a
 JOIN wanted_ids USING (article_id)
 JOIN outlets o USING (outlet_id)
 LEFT JOIN cr USING (article_id)
+LEFT JOIN cit USING (article_id)
 LEFT JOIN names USING (outlet_id)

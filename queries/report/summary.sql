@@ -1,7 +1,7 @@
 -- summary: one row describing the whole database, for the report's header.
 --   articles           articles (latest version of each URL)
 --   outlets            outlets with at least one article
---   agencies           distinct origin agencies found
+--   agencies           distinct agencies the from_agency articles trace back to
 --   from_agency        articles (not the agency's own) whose chain starts at an agency
 --   credited           of those, articles that name the origin agency
 --   uncredited         of those, articles that name no source
@@ -10,7 +10,7 @@
 --   last_published     latest publication time (UTC)
 SELECT count(*)                                                             AS articles,
        count(DISTINCT outlet)                                               AS outlets,
-       count(DISTINCT origin_agency)                                        AS agencies,
+       count(DISTINCT origin_agency) FILTER (WHERE credit_status IS DISTINCT FROM 'self') AS agencies,
        count(*) FILTER (WHERE origin_agency IS NOT NULL AND credit_status IS DISTINCT FROM 'self') AS from_agency,
        count(*) FILTER (WHERE origin_agency IS NOT NULL AND credit_status = 'credited')            AS credited,
        count(*) FILTER (WHERE origin_agency IS NOT NULL AND credit_status = 'uncredited')          AS uncredited,

@@ -3,18 +3,22 @@
 --   outlet         outlet that published it
 --   published_at   best publication time (UTC)
 --   source_url     immediate source article (first hop), null if none found
---   origin_url     earliest article of the chain found in the database, null if none
+--   origin_url     earliest article of the chain found in the database: the article itself when it is
+--                  an original (hops 0); null for a copy known only from its credit (the original is
+--                  not stored); the credited copy itself for a copy of that copy
 --   origin_agency  canonical agency name at the root of the chain (from text or credit), null if none
 --   hops           0 original, 1 direct copy, 2+ through intermediaries
 --   derivation     wholly / partially / none, relative to the immediate source
 --   reuse_score    share (0..1) of the article's text aligned to its immediate source
---   credit_status  credited (names the origin: its agency, or the outlet whose own story it is),
---                  credits_intermediary (names another source: an outlet on the way, another agency),
---                  uncredited (names none), self (agency's own story), null
+--   credit_status  credited (names the origin: its agency as origin or contributor, or as the source
+--                  of a statement in words of its own, not carried over from the text it copied; or the
+--                  outlet whose own story it is), credits_intermediary (names another source: an outlet
+--                  on the way, another agency), uncredited (names none of them), self (agency's own
+--                  story), null
 --   evidence       credit, text, credit+text, null
 -- Before `provtrack link` has judged an article, the page's own origin credit decides (evidence
--- 'credit', hops 1), and an agency's own article is its own origin (credit_status 'self', hops 0,
--- origin_url itself): what the link stage concludes for an article without a text source.
+-- 'credit', hops 1), and any other article is its own origin (hops 0, origin_url itself; credit_status
+-- 'self' on an agency's site): what the link stage concludes for an article without a text source.
 -- Who copied whom: the earlier wins, ties to the agency; an outlet page dated by day only (on the
 -- hour) counts as later than the wire stories of its day; a page naming the other as where its story
 -- came from is never the other's source (pipelines/chains.py).
@@ -48,7 +52,7 @@ SELECT
     l.published_at,
     src.url                                                   AS source_url,
     CASE WHEN c.article_id IS NOT NULL THEN org.url
-         WHEN u.kind = 'self' THEN l.url END                  AS origin_url,
+         WHEN u.kind IS DISTINCT FROM 'copy' THEN l.url END   AS origin_url,
     coalesce(c.origin_agency, u.origin_agency)                AS origin_agency,
     coalesce(c.hops, CASE u.kind WHEN 'copy' THEN 1 ELSE 0 END) AS hops,
     coalesce(c.derivation, 'none')                            AS derivation,
