@@ -124,7 +124,13 @@ class WarcArchive:
             member = member[self._handle.write(member) :]
 
     def close(self) -> None:
+        """Close the file; one left empty (a run that fetched nothing: every site down, or all
+        unchanged) is removed, so an hourly crawl through a network outage leaves no litter."""
+        empty = self._handle.tell() == 0
         self._handle.close()
+        if empty:
+            with contextlib.suppress(OSError):
+                (self.root / self.name).unlink()
 
 
 def _gzip_compressor(level: int):

@@ -38,6 +38,13 @@ def _block_network(monkeypatch):
     monkeypatch.setattr(socket.socket, "connect", _loopback_only)
 
 
+def unused_port() -> int:
+    """A loopback port nothing listens on (the kernel's pick, released at once)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 def need_corpora(*parts: str) -> Path:
     """Path under ../shared/corpora, or skip the test saying what is missing."""
     path = CORPORA.joinpath(*parts)

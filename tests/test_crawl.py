@@ -32,7 +32,7 @@ from pipelines import DATA_DIR, PROJECT_ROOT
 from pipelines.demo import DEMO_SOURCES, DEMO_WEB
 from pipelines.sample_web import SampleWeb
 from pipelines.store.crawl_state import KnownArticle
-from tests.conftest import CORPORA, FIXTURES, on_terminal
+from tests.conftest import CORPORA, FIXTURES, on_terminal, unused_port
 from tests.fixtures.crawl.mockweb import (
     MockWeb,
     Reply,
@@ -600,6 +600,13 @@ def test_every_source_failing_is_exit_1_and_unknown_source_is_a_one_line_usage_e
     assert (
         result.returncode == 1 and "feed:gone.test: failed" in result.stderr and "HTTP 404" in result.stderr
     )
+    # a network outage: no site answers at all, so the run has nothing to archive
+    down = crawl(
+        tmp_path / "x.duckdb", f"http://127.0.0.1:{unused_port()}", "--feed", "http://gone.test/rss.xml"
+    )
+    assert down.returncode == 1 and "feed:gone.test: failed" in down.stderr, down.stderr
+    empty = [p.name for p in (tmp_path / "archive").glob("*") if p.stat().st_size == 0]
+    assert not empty, f"a run that archived nothing leaves no empty WARC behind: {empty}"
     assert unknown.returncode == 2, unknown.stderr
     assert unknown.stderr.strip().splitlines() == [
         "Error: unknown source 'tass'; did you mean tass-en, tass-ru? (`provtrack sources` lists them)"

@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -19,6 +18,7 @@ import pytest
 import redis
 
 from pipelines import PROJECT_ROOT
+from tests.conftest import unused_port
 from tests.fixtures.crawl.mockweb import MockWeb, Reply, article_html, home_html, rss
 
 PROVTRACK = str(Path(sys.executable).with_name("provtrack"))
@@ -37,19 +37,12 @@ def _no_worker_outlives_its_test():
         worker.communicate()
 
 
-def _unused_port() -> int:
-    """A loopback port nothing listens on (the kernel's pick, released at once)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def redis_url(tmp_path):
     binary = shutil.which("redis-server")
     if binary is None:
         pytest.skip("redis-server not installed (`apt-get install redis-server`; .ci/run installs it)")
-    port = _unused_port()
+    port = unused_port()
     server = subprocess.Popen(
         [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
          "--dir", str(tmp_path)],
@@ -397,7 +390,7 @@ def test_a_heartbeat_drops_a_request_it_cannot_read_back_and_survives_redis_goin
     assert survivor.redis.exists("beat:alive:survivor"), "the beat itself happened"
     assert survivor.idle_everywhere(len(scheduler.queue)), "nothing is left in flight to wait for"
 
-    survivor.redis = redis.Redis(port=_unused_port(), socket_timeout=0.5)  # the server went away
+    survivor.redis = redis.Redis(port=unused_port(), socket_timeout=0.5)  # the server went away
     with caplog.at_level("WARNING", logger="crawlers.frontier"):
         scheduler._beat()
     assert "frontier heartbeat failed, trying again" in caplog.text
