@@ -137,20 +137,28 @@ def test_csv_and_parquet_rows_resolve_outlets_by_alias_and_domain(tmp_path, tmp_
         writer.writerow(["url", "outlet", "text", "extra_column"])
         writer.writerow(["https://www.tass.com/world/1", "", STORY, "ignored"])
         writer.writerow(["https://example.net/2", "ИТАР-ТАСС", STORY + " Alias.", "ignored"])
+        writer.writerow(["https://tass.com/world/4", "TASS English", STORY + " Other name.", "ignored"])
+        writer.writerow(["https://example.net/5", "Net Daily", STORY + " New outlet.", "ignored"])
         writer.writerow(["https://example.net/3", "only", "two"])  # wrong field count
     parquet_path = tmp_path / "rows.parquet"
     pd.DataFrame(
         {"url": ["https://news.example.co.uk/p"], "text": [STORY + " Parquet."], "outlet": [None]}
     ).to_parquet(parquet_path)
     result = run_cli("ingest", str(csv_path), str(parquet_path))
-    assert "rows.csv:4: 3 fields, header has 4" in result.stderr
+    assert "rows.csv:6: 3 fields, header has 4" in result.stderr
     with Database(tmp_db).reader() as con:
         outlets = dict(con.execute("SELECT article_url, outlet FROM article_origins").fetchall())
+        status = con.execute(
+            "SELECT credit_status FROM article_origins WHERE article_url = 'https://tass.com/world/4'"
+        ).fetchall()
     assert outlets == {
         "https://www.tass.com/world/1": "TASS",  # by the agency's registered domain
         "https://example.net/2": "TASS",  # by an alias in another script
+        "https://tass.com/world/4": "TASS",  # a name no registry knows, on TASS's own domain
+        "https://example.net/5": "Net Daily",  # a new name on a domain no registry knows: a new outlet
         "https://news.example.co.uk/p": "example.co.uk",  # unknown: a new outlet named by its domain
     }
+    assert status == [("self",)], "TASS's own story under another name is still TASS's own"
 
 
 def test_html_rows_go_through_trafilatura_and_win_over_text(tmp_path, tmp_db, run_cli):

@@ -77,14 +77,24 @@ class Outlets:
         """Forget cached ids (after a rolled-back transaction some may no longer exist)."""
         self.by_alias = dict(self.con.execute("SELECT alias, outlet_id FROM outlet_aliases").fetchall())
         self.by_domain = dict(self.con.execute("SELECT domain, outlet_id FROM outlet_domains").fetchall())
+        self.registered = {
+            row[0]
+            for row in self.con.execute("SELECT outlet_id FROM outlets WHERE registry <> 'ingest'").fetchall()
+        }
 
     def resolve(self, name: str | None, url: str) -> int:
-        """The outlet of an article: by its given name or alias if any, else by the URL's domain."""
+        """The outlet of an article: by its given name or alias if any, else by the URL's domain. A
+        name the registries do not know ("TASS English", "EurAsian Times") on a domain one of their
+        outlets owns is that outlet: an agency's own story filed under another name would otherwise
+        pass for an outlet's copy, and one outlet's articles would split in two."""
         domain = registered_domain(url)
         if name and name.strip():
             found = self.by_alias.get(name.strip().casefold())
             if found is not None:
                 return found
+            owner = self.by_domain.get(domain)
+            if owner in self.registered:
+                return owner
             return self.add(name.strip(), domain=domain, registry="ingest")
         found = self.by_domain.get(domain)
         if found is not None:
