@@ -17,6 +17,7 @@ import lxml.etree
 import lxml.html
 
 from pipelines.dates import parse_datetime
+from pipelines.models import storable
 from pipelines.urls import join_url
 
 
@@ -163,7 +164,8 @@ def _parse_json_feed(body: bytes, url: str) -> list[Entry]:
             continue
         link = item.get("url") or (item.get("id") if str(item.get("id", "")).startswith("http") else None)
         if isinstance(link, str):
-            title = item.get("title") if isinstance(item.get("title"), str) else None
+            link = storable(link)  # JSON escapes can make lone surrogates, which no database stores
+            title = storable(item["title"]) if isinstance(item.get("title"), str) else None
             published = item.get("date_published") if isinstance(item.get("date_published"), str) else None
             entries.append(Entry(join_url(url, link), title, _date(published)))
     return entries

@@ -75,6 +75,12 @@ class ProvtrackGroup(click.Group):
                     "a worker process died (killed from outside, or out of memory); everything stored "
                     "before is kept, and the next run does the rest"
                 ) from None
+            if isinstance(exc, duckdb.IOException):  # a file damaged past its header
+                where = ctx.obj.db.path if isinstance(ctx.obj, Context) else "the database"
+                raise UserError(
+                    f"{where} could not be read (is it damaged? restore it from a copy): "
+                    f"{str(exc).splitlines()[0][:300]}"
+                ) from None
             raise
 
 

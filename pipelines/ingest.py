@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipelines.dates import parse_datetime
-from pipelines.models import Page
+from pipelines.models import Page, storable
 from pipelines.urls import BadURL, normalize_url
 
 FIELDS = ("url", "outlet", "published_at", "title", "text", "html", "language")
@@ -62,8 +62,11 @@ def row_to_page(row: dict) -> Page:
         raise ValueError("row is not an object")
     # Columns outside FIELDS are allowed and ignored: dumps such as CC-NEWS carry many.
     url = row.get("url")
-    if not isinstance(url, str) or not url.strip():
+    if url is not None and not isinstance(url, str):
+        raise ValueError(f"url is not text but {_json_type(url)}")
+    if not url or not url.strip():
         raise ValueError("missing url")
+    url = storable(url)
     try:
         normalize_url(url)
     except BadURL as exc:
@@ -77,15 +80,21 @@ def row_to_page(row: dict) -> Page:
     values = {}
     for key in ("outlet", "title", "text", "html", "language"):
         value = row.get(key)
-        if value is not None and not isinstance(value, str):
-            if isinstance(value, float) and value != value:  # NaN from CSV/Parquet
-                value = None
-            else:
-                value = str(value)
-        values[key] = value or None
+        if isinstance(value, float) and value != value:  # NaN from CSV/Parquet
+            value = None
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)  # a typed column: an outlet or title that is a number
+        elif value is not None and not isinstance(value, str):
+            raise ValueError(f"{key} is not text but {_json_type(value)}")
+        values[key] = storable(value) if value else None
     if not (values["text"] or "").strip() and not (values["html"] or "").strip():
         raise ValueError("neither text nor html given (or only white space)")
     return Page(url=url.strip(), published_at=published_at, **values)
+
+
+def _json_type(value) -> str:
+    names = {dict: "an object", list: "a list", bool: "true/false", int: "a number", float: "a number"}
+    return names.get(type(value), type(value).__name__)
 
 
 def read_rows(path: Path) -> Iterator[tuple[int, dict | BadRow]]:
@@ -121,7 +130,7 @@ def _jsonl_rows(path: Path) -> Iterator[tuple[int, dict | BadRow]]:
             if not raw.strip():
                 continue
             try:
-                line = raw.decode("utf-8")
+                line = raw.decode("utf-8-sig")  # -sig: a byte-order mark some editors put first
             except UnicodeDecodeError as exc:
                 yield number, BadRow(str(path), number, f"not UTF-8 text (byte {exc.start})")
                 continue

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
 ROLES = ("origin", "contributor", "cited", "photo")
 LOCATIONS = ("dateline", "byline", "body", "footer", "caption", "metadata")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def storable(text: str) -> str:
+    """`text` with lone surrogates (which JSON's \\ud800-style escapes can make, and which no UTF-8
+    store accepts) replaced by U+FFFD: one such character must not refuse a whole batch, run after run."""
+    return _LONE_SURROGATE.sub("\ufffd", text)
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ failure webs, and a mock news web built around ../shared/corpora/pages."""
 from __future__ import annotations
 
 import gzip
+import json
 import os
 import re
 import signal
@@ -186,6 +187,35 @@ def test_a_distributed_worker_that_only_cleaned_pages_listed_by_others_still_fla
     assert worker.status == "partial" and "6 of 7 pages had no article text" in worker.line()
     seeder = SourceReport("feed:layout.test", seeds=1, seeds_ok=1, requested=7)
     assert seeder.status == "ok", "listing pages that others cleaned is no problem of its own"
+
+
+def test_a_json_feed_title_escaping_a_lone_surrogate_is_stored_and_sinks_no_batch(tmp_path):
+    """JSON's "\\ud800" escape decodes to a character no UTF-8 database stores: it failed every batch
+    holding it, run after run, with another source's articles in the same batch."""
+    story = ["Harbour 7 moved 287 containers; firm 91 ordered 9 cranes in the port of Riga."] * 4
+    items = [{"url": "http://j.test/news/a.html", "title": "Port record \ud800"}]
+    routes = {
+        "http://j.test/feed.json": Reply(
+            200,
+            json.dumps({"version": "https://jsonfeed.org/version/1.1", "items": items}),
+            content_type="application/feed+json",
+        ),
+        "http://j.test/news/a.html": Reply(200, article_html("Port record", story)),
+        "http://k.test/rss.xml": Reply(
+            200, rss([("http://k.test/news/b.html", "Wind farm", "Wed, 18 Nov 2026 10:00:00 GMT")]),
+            content_type="application/rss+xml",
+        ),
+        "http://k.test/news/b.html": Reply(200, article_html("Wind farm", [s.replace("port", "bay")
+                                                                           for s in story])),
+    }  # fmt: skip
+    db = tmp_path / "j.duckdb"
+    with MockWeb(routes) as web:
+        first = crawl(db, web.proxy, "--feed", "http://j.test/feed.json", "--feed", "http://k.test/rss.xml")
+    assert first.returncode == 0, first.stderr
+    assert sorted(r[0] for r in rows(db, "SELECT url FROM articles")) == [
+        "http://j.test/news/a.html",
+        "http://k.test/news/b.html",
+    ]
 
 
 def test_a_link_no_parser_can_read_costs_only_itself_and_a_relative_robots_sitemap_is_read(tmp_path):

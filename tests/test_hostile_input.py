@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import duckdb
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -121,3 +122,32 @@ def test_a_json_feed_nested_too_deep_is_a_feed_error():
     body = b'{"version": "https://jsonfeed.org/version/1", "items": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
     with pytest.raises(FeedError, match="nested deeper"):
         parse_feed(body, "https://a.example/feed.json")
+
+
+def test_a_lone_surrogate_escape_or_a_wrongly_typed_field_costs_at_most_its_row(tmp_path, run_cli, tmp_db):
+    """JSON's "\\ud800" escape made a string no UTF-8 database stores: the batch holding it failed, on
+    every rerun. A list or an object where text belongs was stored as its Python repr. And a
+    byte-order mark before the first row lost that row."""
+    story = "Harbour 7 moved 287 containers; firm 91 ordered 9 cranes in the port of Riga on Monday."
+    lines = [
+        '\ufeff{"url": "https://a.example/1", "text": "STORY"}',
+        '{"url": "https://a.example/2", "title": "Port \\ud800 record", "outlet": "A \\udfff",'
+        ' "text": "STORY"}',
+        '{"url": "https://a.example/3", "text": "STORY \\ud800"}',
+        '{"url": "https://a.example/4", "text": ["a", "b"]}',
+        '{"url": "https://a.example/5", "text": "STORY", "title": {"x": 1}}',
+        '{"url": 123, "text": "STORY"}',
+    ]
+    path = tmp_path / "rows.jsonl"
+    path.write_text("\n".join(lines).replace("STORY", story) + "\n", encoding="utf-8")
+    result = run_cli("ingest", str(path))
+    assert result.exit_code == 3, result.stderr
+    assert "rows.jsonl:4: text is not text but a list" in result.stderr
+    assert "rows.jsonl:5: title is not text but an object" in result.stderr
+    assert "rows.jsonl:6: url is not text but a number" in result.stderr
+    again = run_cli("ingest", str(path))
+    assert again.exit_code == 3 and "0 new articles" in again.stderr + again.stdout
+    with duckdb.connect(str(tmp_db), read_only=True) as con:
+        stored = dict(con.execute("SELECT url, title FROM articles").fetchall())
+    assert sorted(stored) == [f"https://a.example/{n}" for n in (1, 2, 3)]
+    assert stored["https://a.example/2"] == "Port \ufffd record"
