@@ -4,6 +4,7 @@ the chosen publication time, and the credits the page gives)."""
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -21,6 +22,11 @@ from pipelines.urls import normalize_url, registered_domain
 #: htmldate's guess is asked only when none of these claims exist: each of them would win over it.
 _BETTER_THAN_HTMLDATE = ("input", "metadata", "feed", "sitemap")
 MAX_PAGE_CHARS = 20_000_000  # trafilatura on a larger page costs minutes; such a page is not an article
+#: control characters (not tab, line or form feeds) beyond this share of a page's first 64 KB: bytes that
+#: are no text at all (a PDF, or a body still compressed, served as HTML). Text has none, even text
+#: decoded in the wrong encoding, which gives wrong letters and U+FFFD instead.
+MAX_CONTROL_SHARE = 0.01
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f]")
 
 
 class CleanError(ValueError):
@@ -109,6 +115,8 @@ def clean_page(page: Page, registry: AgencyRegistry | None = None) -> Article:
             raise CleanError(
                 f"page is {len(page.html) // 1_000_000} MB, over the {MAX_PAGE_CHARS // 1_000_000} MB limit"
             )
+        if _looks_binary(page.html):
+            raise CleanError("binary content, not HTML (a PDF, or a body still compressed, sent as a page)")
         try:
             tree = parse_html(page.html)
         except ValueError as exc:
@@ -167,6 +175,11 @@ def clean_or_skip(page: Page) -> Article | Skip:
         return Skip("HTML nested too deeply to parse")
     except Exception as exc:  # trafilatura/lxml on hostile markup: report, keep going
         return Skip(f"cleaning failed: {type(exc).__name__}: {str(exc)[:200]}")
+
+
+def _looks_binary(content: str) -> bool:
+    head = content[:65536]
+    return sum(1 for _ in _CONTROL.finditer(head)) > MAX_CONTROL_SHARE * len(head)
 
 
 def _has_usable_claim(candidates: list[DateCandidate]) -> bool:

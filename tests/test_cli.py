@@ -139,9 +139,19 @@ def test_query_runs_a_sql_file_such_as_a_reports_table(loaded, tmp_path):
     assert missing.exit_code == 2 and "nope.sql: no such file" in missing.stderr
 
 
-def test_query_is_read_only_and_bad_sql_is_one_line(loaded):
+def test_query_is_read_only_and_bad_sql_is_one_line(loaded, tmp_path):
     write = loaded("query", "select * from articles; delete from articles")
     assert write.exit_code == 1 and "Error" in write.stderr and "Traceback" not in write.stderr
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me")
+    for sql in (
+        f"select 1 as a; copy (select 'oops' as x) to '{victim}' (format csv)",
+        f"copy (select 'oops' as x) to '{victim}' (format csv)",
+        f"export database '{tmp_path / 'dump'}'",
+    ):
+        refused = loaded("query", sql)
+        assert refused.exit_code == 1 and refused.stderr.count("\n") == 1, refused.stderr
+    assert victim.read_text() == "keep me" and not (tmp_path / "dump").exists()
     bad = loaded("query", "select nope from article_origins")
     assert bad.exit_code == 1 and bad.stderr.count("\n") == 1
 

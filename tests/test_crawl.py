@@ -13,6 +13,7 @@ import socket
 import subprocess
 import sys
 import time
+import zlib
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -187,6 +188,30 @@ def test_a_distributed_worker_that_only_cleaned_pages_listed_by_others_still_fla
     assert worker.status == "partial" and "6 of 7 pages had no article text" in worker.line()
     seeder = SourceReport("feed:layout.test", seeds=1, seeds_ok=1, requested=7)
     assert seeder.status == "ok", "listing pages that others cleaned is no problem of its own"
+
+
+def test_binary_bodies_served_as_pages_are_skipped_with_a_reason_not_stored_as_text(tmp_path):
+    """A PDF sent as text/html, a body gzipped under an encoding no client knows, or twice: each was
+    stored as 'article text' of binary garbage, indexed and linked, and the source reported ok."""
+    story = ["Harbour 7 moved 287 containers; firm 91 ordered 9 cranes in the port of Riga."] * 4
+    page = article_html("Port record", story).encode()
+    pdf = b"%PDF-1.4\n1 0 obj << /Filter /FlateDecode >> stream\n" + zlib.compress(os.urandom(4000))
+    routes = {
+        "http://bin.test/pdf.html": Reply(200, pdf),
+        "http://bin.test/custom.html": Reply(200, gzip.compress(page),
+                                             headers={"Content-Encoding": "x-custom"}),
+        "http://bin.test/twice.html": Reply(200, gzip.compress(gzip.compress(page)),
+                                            headers={"Content-Encoding": "gzip"}),
+        "http://bin.test/good.html": Reply(200, page),
+    }  # fmt: skip
+    urls = tmp_path / "urls.txt"
+    urls.write_text("\n".join(routes) + "\n")
+    db = tmp_path / "bin.duckdb"
+    with MockWeb(routes) as web:
+        result = crawl(db, web.proxy, "--urls", str(urls))
+    assert [r[0] for r in rows(db, "SELECT url FROM articles")] == ["http://bin.test/good.html"]
+    assert result.stderr.count("binary content, not HTML") == 3, result.stderr
+    assert result.returncode == 3, "pages that could not be cleaned make the run partial"
 
 
 def test_a_json_feed_title_escaping_a_lone_surrogate_is_stored_and_sinks_no_batch(tmp_path):

@@ -25,6 +25,29 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
     return params
 
 
+#: what a query may be: a read-only database still lets COPY ... TO or EXPORT write files anywhere
+_READING = {
+    duckdb.StatementType.SELECT,
+    duckdb.StatementType.EXPLAIN,
+    duckdb.StatementType.MULTI,
+}  # MULTI: PIVOT
+
+
+def _one_reading_statement(con: duckdb.DuckDBPyConnection, sql: str) -> None:
+    """Refuse SQL of more than one statement, or one that is not a query ("select 1; copy ... to"
+    passed the check of its first word and overwrote a file)."""
+    try:
+        statements = con.extract_statements(sql)
+    except duckdb.Error:
+        return  # not SQL DuckDB can parse: running it gives the parser's own one-line error
+    if len(statements) > 1:
+        raise click.ClickException("provtrack query runs one statement at a time (no ';' between two)")
+    if statements and statements[0].type not in _READING:
+        raise click.ClickException(
+            "provtrack query only reads (SELECT, WITH, FROM, ...); the database is opened read-only"
+        )
+
+
 def _read_sql_file(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
@@ -92,7 +115,8 @@ def query(
     elif looks_like_sql(name_or_sql):
         sql = name_or_sql
     elif re.match(
-        r"\s*(insert|update|delete|drop|create|alter|copy|attach|detach|truncate|set|pragma)\b",
+        r"\s*(insert|update|delete|drop|create|alter|copy|attach|detach|truncate|set|pragma|export|import|"
+        r"install|load|checkpoint|vacuum)\b",
         name_or_sql,
         re.I,
     ):
@@ -109,6 +133,8 @@ def query(
                 bound = bind_parameters(con, queries[name_or_sql], bound)
             except BadURL as exc:
                 raise click.ClickException(str(exc)) from None
+        else:
+            _one_reading_statement(con, sql)
         try:
             result = con.execute(sql, bound or None)
             frame = dates_as_dates(result.df(), result.description)
