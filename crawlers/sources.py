@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from pipelines.registry import Source, load_sources
+from pipelines.registry import RegistryError, Source, load_sources
 
 SEED_KINDS = ("feed", "sitemap", "site", "url")
 
@@ -68,6 +68,8 @@ def select_sources(
         registered = {s.name: s for s in load_sources(registry)}
     except OSError as exc:
         raise SourceError(f"--sources {registry}: {exc.strerror or exc}") from None
+    except RegistryError as exc:
+        raise SourceError(str(exc)) from None
     chosen: list[CrawlSource] = []
     for name in names:
         if name not in registered:

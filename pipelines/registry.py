@@ -69,6 +69,52 @@ def _require(entry: dict, key: str, where: str):
     return entry[key]
 
 
+def _entries(doc: dict, key: str, where: str) -> list[dict]:
+    """The [[key]] tables of a registry: `source = 5` or `source = {...}` is no list of tables."""
+    entries = doc.get(key, [])
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        raise RegistryError(f"{where}: '{key}' must be [[{key}]] tables, each with its own key = value lines")
+    return entries
+
+
+def _text(entry: dict, key: str, here: str, *, required: bool = False) -> str | None:
+    value = _require(entry, key, here) if required else entry.get(key)
+    if value is not None and (not isinstance(value, str) or not value.strip()):
+        raise RegistryError(f'{here}: {key} must be text, as in {key} = "..."')
+    return value
+
+
+def _texts(entry: dict, key: str, here: str, *, urls: bool = False) -> tuple[str, ...]:
+    """A list of text (`feeds = "http://..."`, one text, was read as a list of its characters)."""
+    value = entry.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise RegistryError(f'{here}: {key} must be a list of text, as in {key} = ["...", "..."]')
+    for item in value if urls else ():
+        _url(item, key, here)
+    return tuple(value)
+
+
+def _url(value: str, key: str, here: str) -> str:
+    if not value.startswith(("http://", "https://")) or len(value.split("/")) < 3 or not value.split("/")[2]:
+        raise RegistryError(f"{here}: {key} {value!r} is not an absolute http(s) URL")
+    return value
+
+
+def _flag(entry: dict, key: str, here: str, default: bool | None = None) -> bool:
+    value = _require(entry, key, here) if default is None else entry.get(key, default)
+    if not isinstance(value, bool):
+        raise RegistryError(f"{here}: {key} must be true or false (without quotes)")
+    return value
+
+
+def _unique(names: list[str], kind: str, where: str) -> None:
+    seen = set()
+    for name in names:
+        if name in seen:
+            raise RegistryError(f"{where}: {kind} {name!r} is defined twice")
+        seen.add(name)
+
+
 def parse_agencies(text: str, where: str = "agencies.toml") -> list[Agency]:
     """Agencies from the TOML text of an agencies registry; raises RegistryError naming the bad entry."""
     try:
@@ -76,24 +122,25 @@ def parse_agencies(text: str, where: str = "agencies.toml") -> list[Agency]:
     except tomllib.TOMLDecodeError as exc:
         raise RegistryError(f"{where}: not valid TOML: {exc}") from exc
     agencies = []
-    for i, entry in enumerate(doc.get("agency", []), start=1):
-        name = _require(entry, "name", f"{where} agency #{i}")
+    for i, entry in enumerate(_entries(doc, "agency", where), start=1):
+        name = _text(entry, "name", f"{where} agency #{i}", required=True)
         here = f"{where} agency {name!r}"
         ownership = _require(entry, "ownership", here)
         if ownership not in OWNERSHIP_KINDS:
             raise RegistryError(f"{here}: ownership must be one of {', '.join(OWNERSHIP_KINDS)}")
-        aliases = tuple(dict.fromkeys([name, *entry.get("aliases", [])]))
+        aliases = tuple(dict.fromkeys([name, *_texts(entry, "aliases", here)]))
         agencies.append(
             Agency(
                 name=name,
-                full_name=entry.get("full_name", name),
+                full_name=_text(entry, "full_name", here) or name,
                 aliases=aliases,
-                domains=tuple(entry.get("domains", [])),
-                country=_require(entry, "country", here),
+                domains=_texts(entry, "domains", here),
+                country=_text(entry, "country", here, required=True),
                 ownership=ownership,
-                state_affiliated=bool(_require(entry, "state_affiliated", here)),
+                state_affiliated=_flag(entry, "state_affiliated", here),
             )
         )
+    _unique([a.name for a in agencies], "agency", where)
     return agencies
 
 
@@ -104,20 +151,22 @@ def parse_sources(text: str, where: str = "sources.toml") -> list[Source]:
     except tomllib.TOMLDecodeError as exc:
         raise RegistryError(f"{where}: not valid TOML: {exc}") from exc
     sources = []
-    for i, entry in enumerate(doc.get("source", []), start=1):
-        name = _require(entry, "name", f"{where} source #{i}")
+    for i, entry in enumerate(_entries(doc, "source", where), start=1):
+        name = _text(entry, "name", f"{where} source #{i}", required=True)
         here = f"{where} source {name!r}"
+        home = _text(entry, "home", here)
         sources.append(
             Source(
                 name=name,
-                outlet=_require(entry, "outlet", here),
-                home=entry.get("home"),
-                feeds=tuple(entry.get("feeds", [])),
-                sitemaps=tuple(entry.get("sitemaps", [])),
-                verified=bool(entry.get("verified", False)),
-                republishes=tuple(entry.get("republishes", [])),
+                outlet=_text(entry, "outlet", here, required=True),
+                home=_url(home, "home", here) if home else None,
+                feeds=_texts(entry, "feeds", here, urls=True),
+                sitemaps=_texts(entry, "sitemaps", here, urls=True),
+                verified=_flag(entry, "verified", here, default=False),
+                republishes=_texts(entry, "republishes", here),
             )
         )
+    _unique([s.name for s in sources], "source", where)
     return sources
 
 
@@ -125,10 +174,17 @@ def parse_sources(text: str, where: str = "sources.toml") -> list[Source]:
 def load_agencies(path: Path | None = None) -> AgencyRegistry:
     """The agency registry (default: the shipped data/agencies.toml), parsed once per process."""
     path = path or DATA_DIR / "agencies.toml"
-    return AgencyRegistry(parse_agencies(path.read_text(encoding="utf-8"), where=str(path)))
+    return AgencyRegistry(parse_agencies(_read(path), where=str(path)))
 
 
 def load_sources(path: Path | None = None) -> list[Source]:
     """The crawl sources (default: the shipped data/sources.toml)."""
     path = path or DATA_DIR / "sources.toml"
-    return parse_sources(path.read_text(encoding="utf-8"), where=str(path))
+    return parse_sources(_read(path), where=str(path))
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise RegistryError(f"{path}: not UTF-8 text (byte {exc.start})") from None

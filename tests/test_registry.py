@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections import defaultdict
 
@@ -14,6 +15,7 @@ from pipelines.registry import (
     load_agencies,
     load_sources,
     parse_agencies,
+    parse_sources,
 )
 
 if sys.version_info >= (3, 11):
@@ -261,3 +263,45 @@ def test_nameless_entry_error_gives_its_position():
 def test_invalid_toml_is_a_registry_error():
     with pytest.raises(RegistryError, match="not valid TOML"):
         parse_agencies('[[agency]]\nname = "Unclosed\n')
+
+
+GOOD_SOURCE = '[[source]]\nname = "herald"\noutlet = "Herald"\nfeeds = ["https://herald.example/rss.xml"]\n'
+
+
+@pytest.mark.parametrize(
+    ("edit", "says"),
+    [
+        (lambda t: "source = 5\n", "must be [[source]] tables"),
+        (lambda t: 'source = {name = "a"}\n', "must be [[source]] tables"),
+        (lambda t: t.replace('["https://herald.example/rss.xml"]', '"https://herald.example/rss.xml"'),
+         "source 'herald': feeds must be a list of text"),
+        (lambda t: t.replace("https://herald.example/rss.xml", "not a url"),
+         "source 'herald': feeds 'not a url' is not an absolute http(s) URL"),
+        (lambda t: t.replace('outlet = "Herald"', "outlet = 5"), "source 'herald': outlet must be text"),
+        (lambda t: t + 'republishes = "Sputnik"\n', "source 'herald': republishes must be a list of text"),
+        (lambda t: t + 'verified = "false"\n', "source 'herald': verified must be true or false"),
+        (lambda t: t + t, "source 'herald' is defined twice"),
+    ],
+)  # fmt: skip
+def test_a_sources_file_entry_of_the_wrong_shape_is_named_not_misread(edit, says):
+    """`feeds = "http://..."` was read as a list of its characters, `verified = "false"` as true, a
+    second entry of one name silently dropped, and `outlet = 5` failed the crawl after fetching."""
+    assert [s.name for s in parse_sources(GOOD_SOURCE)] == ["herald"]
+    with pytest.raises(RegistryError, match=re.escape(says)) as info:
+        parse_sources(edit(GOOD_SOURCE), where="mine.toml")
+    assert str(info.value).startswith("mine.toml")
+
+
+def test_a_bad_sources_file_stops_the_crawl_before_it_fetches_in_one_line(tmp_path, run_cli):
+    sources = tmp_path / "mine.toml"
+    sources.write_text(GOOD_SOURCE.replace('outlet = "Herald"', "outlet = 5"), encoding="utf-8")
+    result = run_cli("crawl", "--sources", str(sources))
+    assert result.exit_code == 2, result.stderr
+    assert (
+        result.stderr.strip().splitlines()[-1]
+        == f"Error: {sources} source 'herald': outlet must be text, as in outlet = \"...\""
+    )
+    latin = tmp_path / "latin.toml"
+    latin.write_bytes(GOOD_SOURCE.replace("Herald", "Hérald").encode("latin-1"))
+    result = run_cli("crawl", "--sources", str(latin))
+    assert result.exit_code == 2 and f"{latin}: not UTF-8 text" in result.stderr
