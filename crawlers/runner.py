@@ -178,6 +178,34 @@ def setting_name_problems(names) -> tuple[list[str], list[str]]:
     return errors, warnings
 
 
+#: provtrack settings with a range besides a type
+_SETTING_RANGES = {"PROVTRACK_WARC_GZIP_LEVEL": (0, 9)}
+
+
+def setting_value_problems(overrides: dict[str, str]) -> list[str]:
+    """Errors for -s values that do not fit a provtrack setting's type (a number, a yes/no) or range,
+    found before the crawl starts: `-s PROVTRACK_WARC_GZIP_LEVEL=42` failed every source one by one."""
+    errors = []
+    for name, value in overrides.items():
+        default = getattr(default_settings, name, None) if name.startswith("PROVTRACK_") else None
+        if isinstance(default, bool):
+            if str(value).strip() not in ("1", "0", "True", "true", "False", "false"):  # as Scrapy reads them
+                errors.append(f"-s {name}={value}: want 1 or 0 (true or false)")
+            continue
+        if not isinstance(default, (int, float)):
+            continue
+        kind = "a number" if isinstance(default, float) else "a whole number"
+        low, high = _SETTING_RANGES.get(name, (0, None))
+        try:
+            number = float(value) if isinstance(default, float) else int(value)
+        except ValueError:
+            number = None
+        if number is None or not low <= number <= (high if high is not None else float("inf")):
+            within = f"{low} to {high}" if high is not None else f"{low} or more"
+            errors.append(f"-s {name}={value}: want {kind}, {within}")
+    return errors
+
+
 def build_settings(overrides: dict[str, str], log_file: Path | None, quiet: bool) -> Settings:
     settings = Settings()
     settings.setmodule(default_settings, priority="project")

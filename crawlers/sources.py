@@ -91,6 +91,10 @@ def select_sources(
             lines = Path(path).read_text(encoding="utf-8").splitlines()
         except OSError as exc:
             raise SourceError(f"--urls {path}: {exc.strerror or exc}") from None
+        except UnicodeDecodeError as exc:
+            raise SourceError(
+                f"--urls {path}: not UTF-8 text (byte {exc.start}); want one URL per line"
+            ) from None
         urls = [
             _check_url(line, f"--urls {path}:") for line in lines if line.strip() and not line.startswith("#")
         ]

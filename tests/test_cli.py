@@ -156,6 +156,13 @@ def test_query_is_read_only_and_bad_sql_is_one_line(loaded, tmp_path):
     assert bad.exit_code == 1 and bad.stderr.count("\n") == 1
 
 
+def test_counts_that_make_no_sense_are_usage_errors_not_tracebacks(loaded):
+    runs = loaded("runs", "--limit", "-1")
+    assert runs.exit_code == 2 and "Invalid value for '--limit'" in runs.stderr
+    link = loaded("link", "--all", "--window-days", "0")
+    assert link.exit_code == 2 and "Invalid value for '--window-days'" in link.stderr
+
+
 def test_query_on_a_missing_database_says_what_to_do(run_cli, tmp_path):
     result = run_cli("query", "select 1", db=tmp_path / "absent.duckdb")
     assert result.exit_code == 1 and "no database at" in result.stderr

@@ -714,6 +714,22 @@ def test_misspelt_settings_are_caught_before_the_crawl(tmp_path):
     assert "the crawler could not start: ValueError" in bad_value.stderr and "-s values" in bad_value.stderr
     assert rows(tmp_path / "v.duckdb", "SELECT status FROM runs") == [("failed",)], "a failure, not a stop"
     assert rows(tmp_path / "x.duckdb", "SELECT count(*) FROM runs") == [(1,)], "the refused crawl left no run"
+    utf16 = tmp_path / "urls.txt"
+    utf16.write_text("http://a.test/1.html\n", encoding="utf-16")
+    with MockWeb({}) as web:
+        unreadable = crawl(tmp_path / "x.duckdb", web.proxy, "--urls", str(utf16))
+    assert unreadable.returncode == 2 and f"--urls {utf16}: not UTF-8 text" in unreadable.stderr
+    # a provtrack setting's value is checked before anything starts: 42 failed every source one by one
+    with MockWeb({}) as web:
+        out_of_range = crawl(
+            tmp_path / "x.duckdb", web.proxy, "--feed", "http://a.test/rss",
+            "-s", "PROVTRACK_WARC_GZIP_LEVEL=42", "-s", "PROVTRACK_LOG_KEEP_DAYS=abc",
+        )  # fmt: skip
+    assert out_of_range.returncode == 2 and out_of_range.stderr.strip() == (
+        "Error: -s PROVTRACK_WARC_GZIP_LEVEL=42: want a whole number, 0 to 9; "
+        "-s PROVTRACK_LOG_KEEP_DAYS=abc: want a number, 0 or more"
+    )
+    assert rows(tmp_path / "x.duckdb", "SELECT count(*) FROM runs") == [(1,)], "the refused crawl left no run"
 
 
 # -- a crawl killed halfway ------------------------------------------------------------------------

@@ -42,7 +42,9 @@ def migrate(ctx, list_only: bool) -> None:
 
 
 @cli.command()
-@click.option("--limit", default=20, show_default=True, help="How many recent runs to show.")
+@click.option(
+    "--limit", default=20, show_default=True, type=click.IntRange(min=1), help="How many recent runs to show."
+)
 @output_options
 @pass_context
 def runs(ctx, limit: int, fmt: str, out: str | None) -> None:

@@ -133,7 +133,13 @@ def crawl(
         provtrack crawl --feed https://example.org/rss.xml -s DOWNLOAD_DELAY=5
         provtrack crawl --urls urls.txt --no-link
     """
-    from crawlers.runner import CrawlFailed, CrawlInterrupted, parse_overrides, setting_name_problems
+    from crawlers.runner import (
+        CrawlFailed,
+        CrawlInterrupted,
+        parse_overrides,
+        setting_name_problems,
+        setting_value_problems,
+    )
     from crawlers.sources import SourceError, select_sources
     from pipelines.commands.loading import ensure_registries, link_showing_progress
 
@@ -145,6 +151,7 @@ def crawl(
     except (SourceError, ValueError, OSError) as exc:  # what was asked for cannot be crawled: usage
         raise UserError(str(exc), 2) from None
     errors, warnings = setting_name_problems(settings)
+    errors += setting_value_problems(settings)
     if errors:
         raise UserError("; ".join(errors), 2)
     for warning in warnings:

@@ -158,7 +158,13 @@ def ingest(ctx, paths: tuple[Path, ...], jobs: int | None, domains, since, until
 
 @cli.command()
 @click.option("--all", "rebuild", is_flag=True, help="Rebuild every link and chain from scratch.")
-@click.option("--window-days", default=14, show_default=True, help="How far back a source may lie.")
+@click.option(
+    "--window-days",
+    default=14,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="How far back a source may lie.",
+)
 @pass_context
 def link(ctx, rebuild: bool, window_days: int) -> None:
     """Find text reuse and build provenance chains for articles not linked yet.
