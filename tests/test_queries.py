@@ -186,6 +186,19 @@ def test_story_chain_walks_back_to_the_agency(seeded):
     ]
 
 
+def test_story_spread_walks_forward_to_everyone_who_passed_the_story_on(seeded):
+    rows = _run(seeded, "story_spread", url="https://sputnikglobe.com/1")
+    assert list(zip(rows.step, rows.article_url, rows.copied_from, rows.hours_after)) == [
+        (1, "https://herald.example/a", "https://sputnikglobe.com/1", 3.0),
+        (2, "https://ledger.example/a", "https://herald.example/a", 11.0),
+    ]
+    assert list(_run(seeded, "story_spread", url="https://tass.com/1").article_url) == [
+        "https://courier.example/a",
+        "https://courier.example/b",
+    ]
+    assert _run(seeded, "story_spread", url="https://ledger.example/a").empty, "nobody copied the last copy"
+
+
 def test_state_agency_share(seeded):
     rows = _run(seeded, "state_agency_share").set_index("outlet")
     assert (

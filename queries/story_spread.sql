@@ -1,0 +1,25 @@
+-- story_spread: one row per article that took one URL's story on, directly or through others: who passed it on.
+--   step           1 for a direct copy of the article, 2 for a copy of that copy, ...
+--   article_url    the copy
+--   copied_from    the article it took the story from (its immediate source)
+--   outlet, published_at, derivation, reuse_score, credit_status: as in article_origins
+--   hours_after    hours from the article at $url to this copy, when both have a time
+-- Parameters: $url, the article to start from, usually an agency original (looked up as
+--             `provtrack explain` does: tracking parameters and fragment dropped, either http or https).
+WITH RECURSIVE spread(step, article_url) AS (
+    SELECT 0, $url
+    UNION
+    SELECT spread.step + 1, ao.article_url
+    FROM spread JOIN article_origins ao ON ao.source_url = spread.article_url
+    WHERE spread.step < 20
+),
+reached AS (  -- each copy once, at its shortest distance
+    SELECT article_url, min(step) AS step FROM spread WHERE step > 0 GROUP BY article_url
+)
+SELECT r.step, ao.article_url, ao.source_url AS copied_from, ao.outlet, ao.published_at, ao.derivation,
+       round(ao.reuse_score, 3) AS reuse_score, ao.credit_status,
+       round(date_diff('minute', origin.published_at, ao.published_at) / 60.0, 1) AS hours_after
+FROM reached r
+JOIN article_origins ao USING (article_url)
+LEFT JOIN article_origins origin ON origin.article_url = $url
+ORDER BY r.step, ao.published_at, ao.article_url;
