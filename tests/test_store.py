@@ -188,9 +188,12 @@ def test_a_run_ended_by_ctrl_c_is_interrupted_and_its_open_transaction_rolled_ba
         abort_run(con, stopped, RuntimeError("Query interrupted"))  # DuckDB's form of Ctrl-C
         broken = start_run(con, "link")
         abort_run(con, broken, ValueError("bad input"))
-        runs = con.execute("SELECT status, message FROM runs ORDER BY run_id").fetchall()
+        runs = con.execute("SELECT status, message, counts FROM runs ORDER BY run_id").fetchall()
         kept = con.execute("SELECT url FROM articles").fetchall()
-    assert runs == [("interrupted", "stopped by a signal"), ("failed", "ValueError: bad input")]
+    assert runs == [
+        ("interrupted", "stopped by a signal; kept: 1 article version", '{"article versions": 1}'),
+        ("failed", "ValueError: bad input", "{}"),
+    ], "`provtrack runs` says what a stopped run had stored"
     assert kept == [("https://a.com/kept",)], "what was stored before stays; the half batch is undone"
 
 

@@ -99,9 +99,22 @@ def abort_run(con: duckdb.DuckDBPyConnection, run_id: int, exc: BaseException) -
     interrupted = is_interrupt(exc)
     rollback(con)  # an error if no transaction is open, which is fine
     with contextlib.suppress(duckdb.Error):
-        finish_run(
-            con,
-            run_id,
-            "interrupted" if interrupted else "failed",
-            message="stopped by a signal" if interrupted else f"{type(exc).__name__}: {exc}",
-        )
+        kept = kept_by(con, run_id)
+        why = "stopped by a signal" if interrupted else f"{type(exc).__name__}: {exc}"
+        if kept:
+            why += "; kept: " + ", ".join(
+                f"{n} {what.removesuffix('s') if n == 1 else what}" for what, n in kept.items()
+            )
+        finish_run(con, run_id, "interrupted" if interrupted else "failed", kept, message=why)
+
+
+def kept_by(con: duckdb.DuckDBPyConnection, run_id: int) -> dict[str, int]:
+    """What a run that did not finish had stored (its batches are committed one by one): article
+    versions and link verdicts carrying its id, the ones it has."""
+    counts = {
+        "article versions": con.execute(
+            "SELECT count(*) FROM articles WHERE run_id = ?", [run_id]
+        ).fetchone()[0],
+        "link verdicts": con.execute("SELECT count(*) FROM chains WHERE run_id = ?", [run_id]).fetchone()[0],
+    }
+    return {what: n for what, n in counts.items() if n}
