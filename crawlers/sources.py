@@ -88,7 +88,7 @@ def select_sources(
             chosen.append(CrawlSource(f"{kind}:{urlsplit(url).hostname}", None, [Seed(kind, url)]))
     for path in url_files:
         try:
-            lines = Path(path).read_text(encoding="utf-8").splitlines()
+            lines = Path(path).read_text(encoding="utf-8-sig").splitlines()  # -sig: Notepad's BOM
         except OSError as exc:
             raise SourceError(f"--urls {path}: {exc.strerror or exc}") from None
         except UnicodeDecodeError as exc:

@@ -5,7 +5,7 @@ Plain values in and out; the link orchestrator feeds it articles in publication 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -146,20 +146,41 @@ def outlet_credit_line(text: str, names: Iterable[str]) -> str | None:
     return None
 
 
-def _words(text: str) -> str:
-    return " ".join(re.findall(r"\w+", text.lower()))
+#: words either side of an agency's name that make its citation: "said on Tuesday, TASS reported,"
+CITATION_REACH = 3
 
 
-def citations_of_its_own(m: ArticleMeta, source_text: str) -> frozenset[str]:
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.casefold())
+
+
+def citations_of_its_own(
+    m: ArticleMeta, source_text: str, names: Mapping[str, Iterable[str]]
+) -> frozenset[str]:
     """The agencies `m` names as the source of a statement in words its source's text does not have:
     a copy of a TASS story that adds "…, TASS reported." says where it came from, while one that
-    carries over the original's own "as Sputnik reported earlier" says nothing of its own."""
+    carries over the original's own "as Sputnik reported earlier" says nothing of its own. Only the
+    agency's name and CITATION_REACH words either side are compared (the cue is wider, and an edit
+    elsewhere in it says nothing of who wrote the citation); `names`: agency -> names it goes by."""
     if not m.cited:
         return frozenset()
-    source_words = _words(source_text)
-    return frozenset(
-        agency for agency, cue in m.cited if (words := _words(cue)) and words not in source_words
-    )
+    source = f" {' '.join(_words(source_text))} "
+    own = set()
+    for agency, cue in m.cited:
+        words = _words(cue)
+        if any(f" {window} " not in source for window in _name_windows(words, names.get(agency, (agency,)))):
+            own.add(agency)
+    return frozenset(own)
+
+
+def _name_windows(words: list[str], names: Iterable[str]) -> Iterable[str]:
+    """Each place one of `names` stands in `words`, with CITATION_REACH words either side; none when the
+    cue does not hold the name as the registry spells it (then the citation is not judged own)."""
+    spelled = [w for w in (_words(n) for n in names) if w]
+    for i in range(len(words)):
+        for name in spelled:
+            if words[i : i + len(name)] == name:
+                yield " ".join(words[max(0, i - CITATION_REACH) : i + len(name) + CITATION_REACH])
 
 
 def credit_status(

@@ -26,7 +26,7 @@ MAX_PAGE_CHARS = 20_000_000  # trafilatura on a larger page costs minutes; such 
 #: are no text at all (a PDF, or a body still compressed, served as HTML). Text has none, even text
 #: decoded in the wrong encoding, which gives wrong letters and U+FFFD instead.
 MAX_CONTROL_SHARE = 0.01
-_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f]")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f]")  # not ESC: ISO-2022-JP text is full of it
 
 
 class CleanError(ValueError):

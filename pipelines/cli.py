@@ -75,12 +75,14 @@ class ProvtrackGroup(click.Group):
                     "a worker process died (killed from outside, or out of memory); everything stored "
                     "before is kept, and the next run does the rest"
                 ) from None
-            if isinstance(exc, duckdb.IOException):  # a file damaged past its header
-                where = ctx.obj.db.path if isinstance(ctx.obj, Context) else "the database"
-                raise UserError(
-                    f"{where} could not be read (is it damaged? restore it from a copy): "
-                    f"{str(exc).splitlines()[0][:300]}"
-                ) from None
+            if isinstance(exc, duckdb.IOException):  # a file DuckDB could not read or write
+                first_line = str(exc).splitlines()[0][:300]
+                db_path = ctx.obj.db.path if isinstance(ctx.obj, Context) else None
+                if db_path is not None and Path(db_path).name in first_line:  # the database itself
+                    raise UserError(
+                        f"{db_path} could not be read (is it damaged? restore it from a copy): {first_line}"
+                    ) from None
+                raise UserError(first_line) from None
             raise
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from functools import cache
 
 import duckdb
 import numpy as np
@@ -21,6 +22,7 @@ import pandas as pd
 from pipelines import chains as ch
 from pipelines import derivation as dv
 from pipelines.align import Alignment, Vocabulary, align, token_text
+from pipelines.registry import load_agencies
 from pipelines.shingles import SCHEME, fingerprints, quoted_mask, tokenise
 from pipelines.store import links as store
 from pipelines.workers import die_with_parent, kill_workers
@@ -74,6 +76,12 @@ class LinkSummary:
             f"{self.indexed} articles indexed{again}, {self.candidates} candidate pairs aligned, "
             f"{self.links} reuse links; {self.derived} articles derived from another ({kinds})"
         )
+
+
+@cache
+def agency_names() -> dict[str, tuple[str, ...]]:
+    """Canonical agency name -> every name it goes by (data/agencies.toml), for citations_of_its_own."""
+    return {agency.name: (agency.name, *agency.aliases) for agency in load_agencies()}
 
 
 def _meta(con: duckdb.DuckDBPyConnection, ids) -> dict[int, ch.ArticleMeta]:
@@ -391,7 +399,7 @@ def _judge(con, part, cands, metas, done, sizes, run_id, summary, pool):
                 v.aln.containment,
                 names_intermediary=bool(named),
                 names_source=best.meta.article_id in named,
-                cites=ch.citations_of_its_own(m, text.get(v.source_id, "")),
+                cites=ch.citations_of_its_own(m, text.get(v.source_id, ""), agency_names()),
             )
             summary.derived += 1
         done[t] = chain

@@ -7,11 +7,12 @@
 -- Parameters: $agency (canonical name in any case, e.g. Sputnik), $since (a date or time, UTC unless it
 --             carries an offset, e.g. 2026-11-01 or 2026-11-16T12:00+05:30).
 WITH since AS (
-    -- a time with an offset is converted to UTC, anything else read as UTC, whatever the session's
-    -- TimeZone (provtrack's is UTC; a plain DuckDB shell's is the machine's)
-    SELECT CASE WHEN regexp_matches($since, '[0-9]:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)? *([Zz]|[+-][0-9]{2}(:?[0-9]{2})?)$')
-                THEN timezone('UTC', CAST($since AS TIMESTAMPTZ))
-                ELSE CAST($since AS TIMESTAMP) END AS t
+    -- a date or a time without a zone is read as UTC; one with an offset or a zone name is converted
+    -- to UTC, whatever the session's TimeZone (provtrack's is UTC; a plain DuckDB shell's the machine's)
+    SELECT CASE WHEN regexp_matches(CAST($since AS VARCHAR),
+                                    '^ *[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{1,2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?)? *$')
+                THEN CAST(CAST($since AS VARCHAR) AS TIMESTAMP)
+                ELSE timezone('UTC', CAST(CAST($since AS VARCHAR) AS TIMESTAMPTZ)) END AS t
 ),
 copies AS (
     SELECT outlet, origin_agency, published_at, article_url

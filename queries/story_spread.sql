@@ -4,8 +4,9 @@
 --   copied_from    the article it took the story from (its immediate source)
 --   outlet, published_at, derivation, reuse_score, credit_status: as in article_origins
 --   hours_after    hours from the article at $url to this copy, when both have a time
--- Parameters: $url, the article to start from, usually an agency original (looked up as
---             `provtrack explain` does: tracking parameters and fragment dropped, either http or https).
+-- Parameters: $url, the article to start from, usually an agency original (through provtrack query
+--             or the Python API, looked up as `provtrack explain` does: tracking parameters and
+--             fragment dropped, either scheme; in DuckDB itself, give it as stored).
 WITH RECURSIVE spread(step, article_url) AS (
     SELECT 0, $url
     UNION

@@ -148,6 +148,7 @@ def test_query_is_read_only_and_bad_sql_is_one_line(loaded, tmp_path):
         f"select 1 as a; copy (select 'oops' as x) to '{victim}' (format csv)",
         f"copy (select 'oops' as x) to '{victim}' (format csv)",
         f"export database '{tmp_path / 'dump'}'",
+        f"explain analyze copy (select 'oops' as x) to '{victim}' (format csv)",
     ):
         refused = loaded("query", sql)
         assert refused.exit_code == 1 and refused.stderr.count("\n") == 1, refused.stderr

@@ -151,3 +151,27 @@ def test_a_lone_surrogate_escape_or_a_wrongly_typed_field_costs_at_most_its_row(
         stored = dict(con.execute("SELECT url, title FROM articles").fetchall())
     assert sorted(stored) == [f"https://a.example/{n}" for n in (1, 2, 3)]
     assert stored["https://a.example/2"] == "Port \ufffd record"
+
+
+def test_a_database_file_damaged_past_its_header_is_one_line_for_every_command(tmp_path, run_cli, tmp_db):
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text('{"url": "https://a.example/1", "text": "Alpha beta gamma delta epsilon zeta."}\n')
+    assert run_cli("ingest", str(rows)).exit_code == 0
+    size = tmp_db.stat().st_size
+    with open(tmp_db, "r+b") as handle:
+        handle.truncate(size // 2)
+    for command in (["runs"], ["link"], ["explain", "https://a.example/1"], ["ingest", str(rows)]):
+        result = run_cli(*command)
+        assert result.exit_code == 1, (command, result.stderr)
+        assert result.stderr.strip().splitlines() == [result.stderr.strip()], (command, result.stderr)
+        assert "could not be read (is it damaged? restore it from a copy)" in result.stderr, command
+
+
+def test_a_file_duckdb_cannot_write_is_named_without_blaming_the_database(tmp_path, run_cli):
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text('{"url": "https://a.example/1", "text": "Alpha beta gamma delta epsilon zeta."}\n')
+    assert run_cli("ingest", str(rows)).exit_code == 0
+    (tmp_path / "out" / "article_origins.parquet").mkdir(parents=True)  # in the way of the export
+    result = run_cli("export", str(tmp_path / "out"))
+    assert result.exit_code == 1 and len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert "damaged" not in result.stderr and "Traceback" not in result.stderr

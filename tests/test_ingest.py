@@ -139,13 +139,15 @@ def test_csv_and_parquet_rows_resolve_outlets_by_alias_and_domain(tmp_path, tmp_
         writer.writerow(["https://example.net/2", "ИТАР-ТАСС", STORY + " Alias.", "ignored"])
         writer.writerow(["https://tass.com/world/4", "TASS English", STORY + " Other name.", "ignored"])
         writer.writerow(["https://example.net/5", "Net Daily", STORY + " New outlet.", "ignored"])
+        writer.writerow(["https://www.eurasiantimes.com/6", "EurAsian Times", STORY + " Short name.", "x"])
+        writer.writerow(["https://tass.com/world/7", "Weather Desk", STORY + " Other outlet.", "ignored"])
         writer.writerow(["https://example.net/3", "only", "two"])  # wrong field count
     parquet_path = tmp_path / "rows.parquet"
     pd.DataFrame(
         {"url": ["https://news.example.co.uk/p"], "text": [STORY + " Parquet."], "outlet": [None]}
     ).to_parquet(parquet_path)
     result = run_cli("ingest", str(csv_path), str(parquet_path))
-    assert "rows.csv:6: 3 fields, header has 4" in result.stderr
+    assert "rows.csv:8: 3 fields, header has 4" in result.stderr
     with Database(tmp_db).reader() as con:
         outlets = dict(con.execute("SELECT article_url, outlet FROM article_origins").fetchall())
         status = con.execute(
@@ -156,6 +158,8 @@ def test_csv_and_parquet_rows_resolve_outlets_by_alias_and_domain(tmp_path, tmp_
         "https://example.net/2": "TASS",  # by an alias in another script
         "https://tass.com/world/4": "TASS",  # a name no registry knows, on TASS's own domain
         "https://example.net/5": "Net Daily",  # a new name on a domain no registry knows: a new outlet
+        "https://www.eurasiantimes.com/6": "The EurAsian Times",  # the registered name holds the given one
+        "https://tass.com/world/7": "Weather Desk",  # no name in common with TASS: an outlet of its own
         "https://news.example.co.uk/p": "example.co.uk",  # unknown: a new outlet named by its domain
     }
     assert status == [("self",)], "TASS's own story under another name is still TASS's own"

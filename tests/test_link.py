@@ -599,18 +599,19 @@ def credits_in(text: str) -> list[tuple[str, str, str]]:
 
 def test_a_copy_citing_the_origin_agency_in_its_own_words_credits_it_but_a_carried_over_citation_does_not():
     """ "…, TASS reported." added to a copy of a TASS story says where it came from; a copy of a
-    Sputnik story that keeps the original's own "As Sputnik reported earlier" says nothing of its own."""
+    Sputnik story that keeps the original's own "As Sputnik reported earlier" says nothing of its own,
+    even with the words after it edited ("on Tuesday" made "this week")."""
     tass_copy = WIRE.replace("said on Tuesday,", "said on Tuesday, TASS reported,", 1)
-    sputnik = "As Sputnik reported earlier, the talks in Minsk stalled. " + EDIT
+    sputnik = "As Sputnik reported earlier, the talks in Minsk stalled on Tuesday. " + EDIT
+    carried = sputnik.replace("stalled on Tuesday", "stalled this week", 1)
     later = T0 + timedelta(hours=2)
     rows = [
         Row("https://tass.example/1", "TASS", T0, WIRE, agency="TASS"),
         Row("https://paper.example/a", "Paper", later, tass_copy, credits=credits_in(tass_copy)),
         Row("https://sputnik.example/1", "Sputnik", T0 + timedelta(days=20), sputnik, agency="Sputnik"),
-        Row(
-            "https://blog.example/b", "Blog", later + timedelta(days=20), sputnik, credits=credits_in(sputnik)
-        ),  # fmt: skip
-    ]
+        Row("https://blog.example/b", "Blog", later + timedelta(days=20), carried,
+            credits=credits_in(carried)),
+    ]  # fmt: skip
     assert [c[:2] for c in rows[1].credits] == [("TASS", "cited")]
     assert [c[:2] for c in rows[3].credits] == [("Sputnik", "cited")]
     o = linked(rows)

@@ -331,7 +331,12 @@ def test_new_carriers_reads_its_date_in_utc_in_a_plain_duckdb_shell_of_another_t
     with duckdb.connect(str(reworked), read_only=True) as con:
         for zone in ("America/Los_Angeles", "Asia/Kolkata"):
             con.execute(f"SET TimeZone = '{zone}'")
-            for since in ("2026-11-02 12:30", "2026-11-02 18:00+05:30"):
+            for since in (
+                "2026-11-02 12:30",
+                "2026-11-02 18:00+05:30",
+                "2026-11-02 15:30:00 Europe/Moscow",  # a zone by name
+                datetime(2026, 11, 2, 12, 30),  # a typed value, as from Python
+            ):
                 got = con.execute(sql, {"agency": "Sputnik", "since": since}).df()
                 assert list(got.outlet) == expected, f"{since} read in {zone}"
 

@@ -33,6 +33,9 @@ _READING = {
 }  # MULTI: PIVOT
 
 
+_EXPLAIN_ANALYZE = re.compile(r"(?:\s*--[^\n]*\n)*\s*explain\s+analy[sz]e\b", re.I)
+
+
 def _one_reading_statement(con: duckdb.DuckDBPyConnection, sql: str) -> None:
     """Refuse SQL of more than one statement, or one that is not a query ("select 1; copy ... to"
     passed the check of its first word and overwrote a file)."""
@@ -46,6 +49,8 @@ def _one_reading_statement(con: duckdb.DuckDBPyConnection, sql: str) -> None:
         raise click.ClickException(
             "provtrack query only reads (SELECT, WITH, FROM, ...); the database is opened read-only"
         )
+    if statements and (analyzed := _EXPLAIN_ANALYZE.match(sql)):
+        _one_reading_statement(con, sql[analyzed.end() :])  # EXPLAIN ANALYZE runs what it explains
 
 
 def _read_sql_file(path: Path) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -84,22 +85,32 @@ class Outlets:
 
     def resolve(self, name: str | None, url: str) -> int:
         """The outlet of an article: by its given name or alias if any, else by the URL's domain. A
-        name the registries do not know ("TASS English", "EurAsian Times") on a domain one of their
-        outlets owns is that outlet: an agency's own story filed under another name would otherwise
-        pass for an outlet's copy, and one outlet's articles would split in two."""
+        name the registries do not know, on a domain one of their outlets owns, is that outlet when
+        one name holds the other ("TASS English" on tass.com, "EurAsian Times" for The EurAsian
+        Times): an agency's own story filed under another name would otherwise pass for an outlet's
+        copy. Any other name is an outlet of its own ("ESPN" on go.com is not ABC News)."""
         domain = registered_domain(url)
         if name and name.strip():
             found = self.by_alias.get(name.strip().casefold())
             if found is not None:
                 return found
             owner = self.by_domain.get(domain)
-            if owner in self.registered:
+            if owner in self.registered and self._names_overlap(name, owner):
                 return owner
             return self.add(name.strip(), domain=domain, registry="ingest")
         found = self.by_domain.get(domain)
         if found is not None:
             return found
         return self.add(domain, domain=domain, registry="ingest")
+
+    def _names_overlap(self, name: str, outlet_id: int) -> bool:
+        """Does `name` hold one of the outlet's names as whole words, or one of them hold `name`?"""
+        given = _spaced_words(name)
+        for alias, owner in self.by_alias.items():
+            if owner == outlet_id and (known := _spaced_words(alias)).strip():
+                if known in given or given in known:
+                    return True
+        return False
 
     def add(self, name: str, *, registry: str, **fields) -> int:
         """Insert an outlet (or find it by name) and record its aliases and domains; fields as in
@@ -178,6 +189,14 @@ class Outlets:
                 "SELECT unnest(?::VARCHAR[]), unnest(?::BIGINT[]) ON CONFLICT DO NOTHING",
                 [list(owner_of), list(owner_of.values())],
             )
+
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+def _spaced_words(name: str) -> str:
+    """' the eurasian times ' for "The EurAsian Times": words in a string that `in` matches whole."""
+    return " " + " ".join(_WORD.findall(name.casefold())) + " "
 
 
 @dataclass(frozen=True, eq=False)

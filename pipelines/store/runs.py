@@ -98,8 +98,10 @@ def abort_run(con: duckdb.DuckDBPyConnection, run_id: int, exc: BaseException) -
     close stays `running`, and the next run marks it interrupted."""
     interrupted = is_interrupt(exc)
     rollback(con)  # an error if no transaction is open, which is fine
-    with contextlib.suppress(duckdb.Error):
+    kept: dict[str, int] = {}
+    with contextlib.suppress(duckdb.Error):  # counting is a courtesy: the run is closed without it
         kept = kept_by(con, run_id)
+    with contextlib.suppress(duckdb.Error):
         why = "stopped by a signal" if interrupted else f"{type(exc).__name__}: {exc}"
         if kept:
             why += "; kept: " + ", ".join(
