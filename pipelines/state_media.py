@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +14,8 @@ NAME_COLUMNS = ("name", "outlet", "media", "media outlet", "outlet name")
 DOMAIN_COLUMNS = ("domain", "url", "website", "site", "web")
 COUNTRY_COLUMNS = ("country", "country code", "iso")
 TYPOLOGY_COLUMNS = ("typology", "type", "category", "classification", "label")
+#: what a registered domain looks like once read ("rt.com", "xn--80asehdb.xn--p1ai", "bbc.co.uk")
+_DOMAIN = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+")
 
 
 @dataclass(frozen=True)
@@ -36,20 +39,34 @@ def read_state_media(path: Path) -> tuple[list[StateMediaEntry], list[str]]:
     """Entries and, for rows that could not be used, 'line N: reason' strings."""
     entries, problems = [], []
     with open(path, encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
+        reader = csv.DictReader(handle, strict=True)
         if not reader.fieldnames:
             raise ValueError(f"{path}: empty CSV")
         reader.fieldnames = [name.strip().lower() for name in reader.fieldnames]
         if not any(name in reader.fieldnames for name in NAME_COLUMNS):
             raise ValueError(f"{path}: no name column (one of: {', '.join(NAME_COLUMNS)})")
-        for row in reader:
+        rows = iter(reader)
+        while True:
+            try:
+                row = next(rows)
+            except StopIteration:
+                break
+            except csv.Error as exc:  # a quote never closed swallows the rest of the file
+                problems.append(f"line {reader.line_num}: unreadable CSV record ({exc}); the rest not read")
+                break
             line = reader.line_num
             name = _pick(row, NAME_COLUMNS)
             if not name:
                 problems.append(f"line {line}: no outlet name")
                 continue
+            if "\n" in name or "\r" in name:
+                problems.append(f"line {line}: the name runs over several lines (a quote left open?)")
+                continue
             where = _pick(row, DOMAIN_COLUMNS)
             domain = registered_domain(where if "//" in where else f"http://{where}/") if where else None
+            if domain is not None and not _DOMAIN.fullmatch(domain):
+                problems.append(f"line {line}: {where[:80]!r} is not a domain or URL")
+                continue
             typology = _pick(row, TYPOLOGY_COLUMNS)
             entries.append(
                 StateMediaEntry(

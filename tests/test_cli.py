@@ -203,11 +203,15 @@ def test_import_state_media_merges_typology_into_outlets(run_cli, tmp_path, tmp_
         "Name,URL,Country,Typology\n"
         "RT,https://www.rt.com/,Russia,State-controlled media\n"
         "BBC,https://www.bbc.co.uk,United Kingdom,Independent public media\n"
-        ",https://nameless.example.com,X,Y\n",
+        ",https://nameless.example.com,X,Y\n"
+        "Typo TV,not a domain,X,Y\n"
+        'Open Quote,"unterminated,x\nLater TV,later.example.com,X,Y\n',
         encoding="utf-8",
     )
     result = run_cli("registry", "import-state-media", str(csv_path))
     assert "imported 2" in result.stdout and "line 4: no outlet name" in result.stderr
+    assert "line 5: 'not a domain' is not a domain or URL" in result.stderr
+    assert "unreadable CSV record" in result.stderr and result.exit_code == 3, "named rows left out: partial"
     rows = run_cli(
         "query",
         "select name, typology, state_affiliated from outlets where typology is not null order by 1",

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
 
-from pipelines.cli import cli, pass_context
+from pipelines.cli import EXIT_PARTIAL, cli, pass_context
 from pipelines.output import emit, output_options
 from pipelines.registry import load_agencies, load_sources
 from pipelines.store.db import applied_migrations, apply_migrations, migration_files
@@ -176,3 +177,5 @@ def import_state_media(ctx, csv_file: Path) -> None:
             {"imported": len(entries), "skipped": len(problems)},
         )
     click.echo(f"imported {len(entries)} state-media outlets, skipped {len(problems)} rows")
+    if problems:
+        sys.exit(EXIT_PARTIAL)  # as ingest: done, but some rows were named and left out
