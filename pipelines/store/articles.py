@@ -82,6 +82,7 @@ class Outlets:
             row[0]
             for row in self.con.execute("SELECT outlet_id FROM outlets WHERE registry <> 'ingest'").fetchall()
         }
+        self._overlaps: dict[tuple[str, int], bool] = {}  # a million rows may carry the same few names
 
     def resolve(self, name: str | None, url: str) -> int:
         """The outlet of an article: by its given name or alias if any, else by the URL's domain. A
@@ -105,12 +106,14 @@ class Outlets:
 
     def _names_overlap(self, name: str, outlet_id: int) -> bool:
         """Does `name` hold one of the outlet's names as whole words, or one of them hold `name`?"""
-        given = _spaced_words(name)
-        for alias, owner in self.by_alias.items():
-            if owner == outlet_id and (known := _spaced_words(alias)).strip():
-                if known in given or given in known:
-                    return True
-        return False
+        key = (name, outlet_id)
+        if key not in self._overlaps:
+            given = _spaced_words(name)
+            known = [_spaced_words(alias) for alias, owner in self.by_alias.items() if owner == outlet_id]
+            self._overlaps[key] = bool(given.strip()) and any(
+                k.strip() and (k in given or given in k) for k in known
+            )
+        return self._overlaps[key]
 
     def add(self, name: str, *, registry: str, **fields) -> int:
         """Insert an outlet (or find it by name) and record its aliases and domains; fields as in
