@@ -10,6 +10,8 @@ from pathlib import Path
 from pipelines import QUERIES_DIR
 
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+#: `--` comment lines before a statement, the way queries/ files start
+LEADING_COMMENTS = r"(?:\s*--[^\n]*\n)*"
 #: a named query's parameter holding an article's URL: looked up as `provtrack explain` does
 URL_PARAMETER = "url"
 
@@ -52,7 +54,8 @@ def looks_like_sql(text: str) -> bool:
     """A read-only statement, after any leading `--` comment lines (the way queries/ files start)."""
     return bool(
         re.match(
-            r"(?:\s*--[^\n]*\n)*\s*(select|with|from|pivot|unpivot|describe|show|summarize|explain|values)\b",
+            LEADING_COMMENTS
+            + r"\s*(select|with|from|pivot|unpivot|describe|show|summarize|explain|values)\b",
             text,
             re.I,
         )

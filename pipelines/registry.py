@@ -9,6 +9,7 @@ from pathlib import Path
 
 from pipelines import DATA_DIR
 from pipelines.models import Agency
+from pipelines.urls import BadURL, normalize_url
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -95,8 +96,10 @@ def _texts(entry: dict, key: str, here: str, *, urls: bool = False) -> tuple[str
 
 
 def _url(value: str, key: str, here: str) -> str:
-    if not value.startswith(("http://", "https://")) or len(value.split("/")) < 3 or not value.split("/")[2]:
-        raise RegistryError(f"{here}: {key} {value!r} is not an absolute http(s) URL")
+    try:
+        normalize_url(value)
+    except BadURL:
+        raise RegistryError(f"{here}: {key} {value!r} is not an absolute http(s) URL") from None
     return value
 
 

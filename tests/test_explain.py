@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from link_helpers import Row, add_rows, open_db
@@ -12,7 +11,7 @@ from test_link import EDIT, T0, WIRE
 
 from pipelines.explain import explain_article
 from pipelines.link import link_articles
-from tests.conftest import write_jsonl
+from tests.conftest import SHARED, write_jsonl
 
 
 def explained(rows: list[Row], url: str) -> str:
@@ -54,7 +53,7 @@ def test_a_credit_to_the_outlet_whose_own_story_it_copied_is_shown():
     assert "Steppe Times" in out.split("copied from")[1] and "missing" not in out, out
 
 
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "seed-article.txt"
+SEED = SHARED / "seed" / "seed-article.txt"
 
 
 @pytest.mark.parametrize("with_original", [False, True], ids=["republication-alone", "with-sputnik-original"])

@@ -10,7 +10,7 @@ import duckdb
 
 from pipelines import PROJECT_ROOT
 from pipelines.cli import cli, pass_context
-from pipelines.named_queries import bind_parameters, looks_like_sql, named_queries
+from pipelines.named_queries import LEADING_COMMENTS, bind_parameters, looks_like_sql, named_queries
 from pipelines.output import dates_as_dates, emit, output_options
 from pipelines.urls import BadURL
 
@@ -33,7 +33,7 @@ _READING = {
 }  # MULTI: PIVOT
 
 
-_EXPLAIN_ANALYZE = re.compile(r"(?:\s*--[^\n]*\n)*\s*explain\s+analy[sz]e\b", re.I)
+_EXPLAIN_ANALYZE = re.compile(LEADING_COMMENTS + r"\s*explain\s+analy[sz]e\b", re.I)
 
 
 def _one_reading_statement(con: duckdb.DuckDBPyConnection, sql: str) -> None:
