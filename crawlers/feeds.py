@@ -25,6 +25,17 @@ class FeedError(ValueError):
     """A feed or sitemap we cannot read; the message says why in one line."""
 
 
+class CutShort(FeedError):
+    """A feed or sitemap that ends before its root element does: the response was cut off on the
+    way (a server that stops writing, a proxy's size limit). What it listed up to the cut is real and
+    is in `salvaged` (list[Entry] for a feed, Sitemap for a sitemap), as http.client.IncompleteRead
+    keeps its `partial`; the entry the cut fell inside is left out, since its link may be cut too."""
+
+    def __init__(self, message: str, salvaged):
+        super().__init__(message)
+        self.salvaged = salvaged
+
+
 @dataclass(frozen=True)
 class Entry:
     """An article a feed or sitemap lists, with what it says about it."""
@@ -75,6 +86,23 @@ def _xml_root(body: bytes, what: str):
     return root
 
 
+def _ends_unclosed(body: bytes, root) -> bool:
+    """Does the document stop before the closing tag of its root element (`</rss>`, `</urlset>`)?
+    lxml's recovery closes every open element itself, so only the text can tell a cut-off body
+    from a whole one."""
+    return _closed(body, _local(root.tag)) == 0
+
+
+def _closed(body: bytes, element_name: str) -> int:
+    """How many elements of this name the text closes (`</item>`, `</news:news>` not counted)."""
+    return len(re.findall(rb"</(?:[\w.-]+:)?" + re.escape(element_name.encode()) + rb"\s*>", body, re.I))
+
+
+def _cut_short(root, salvaged_count: int) -> str:
+    element = _local(root.tag)
+    return f"cut short: the document ends inside <{element}>; {salvaged_count} entries read up to the cut"
+
+
 def _local(tag) -> str:
     return tag.rsplit("}", 1)[-1].lower() if isinstance(tag, str) else ""
 
@@ -105,12 +133,13 @@ def is_gzip(body: bytes) -> bool:
 
 
 def parse_feed(body: bytes, url: str) -> list[Entry]:
-    """Entries of an RSS 1/2, Atom or JSON Feed document; raises FeedError when it is none of them."""
+    """Entries of an RSS 1/2, Atom or JSON Feed document; raises FeedError when it is none of them,
+    CutShort (with the entries before the cut) when it ends early."""
     stripped = body.lstrip()
     if stripped[:1] in (b"{", b"["):
         return _parse_json_feed(stripped, url)
     root = _xml_root(body, "feed")
-    entries = []
+    found: list[tuple[str, Entry | None]] = []  # (element name, its entry; None without a link)
     for item in root.iter():
         name = _local(item.tag)
         if name == "item":  # RSS 0.9x/1.0/2.0
@@ -123,11 +152,15 @@ def parse_feed(body: bytes, url: str) -> list[Entry]:
             title = _child_text(item, "title")
         else:
             continue
-        if link:
-            entries.append(Entry(join_url(url, link.strip()), title, _date(date)))
-    if not entries and _local(root.tag) not in ("rss", "feed", "rdf"):
+        found.append((name, Entry(join_url(url, link.strip()), title, _date(date)) if link else None))
+    if not found and _local(root.tag) not in ("rss", "feed", "rdf"):
         raise FeedError(f"not a feed (root element <{_local(root.tag)}>)")
-    return entries
+    if _ends_unclosed(body, root):
+        if found and _closed(body, found[-1][0]) < sum(1 for name, _ in found if name == found[-1][0]):
+            found.pop()  # the cut fell inside it
+        entries = [entry for _, entry in found if entry]
+        raise CutShort(_cut_short(root, len(entries)), entries)
+    return [entry for _, entry in found if entry]
 
 
 def _guid_link(item) -> str | None:
@@ -172,7 +205,8 @@ def _parse_json_feed(body: bytes, url: str) -> list[Entry]:
 
 
 def parse_sitemap(body: bytes, url: str) -> Sitemap:
-    """A sitemap or sitemap index, keeping lastmod and the Google News fields."""
+    """A sitemap or sitemap index, keeping lastmod and the Google News fields; raises CutShort (with
+    the entries before the cut) when it ends early."""
     root = _xml_root(body, "sitemap")
     kind = _local(root.tag)
     if kind not in ("urlset", "sitemapindex"):
@@ -195,6 +229,11 @@ def parse_sitemap(body: bytes, url: str) -> Sitemap:
                 title = _child_text(news, "title")
                 published = _date(_child_text(news, "publication_date"))
         entries.append(Entry(join_url(url, loc), title, published, lastmod))
+    if _ends_unclosed(body, root):
+        listed, name = (children, "sitemap") if kind == "sitemapindex" else (entries, "url")
+        if listed and _closed(body, name) < sum(1 for element in root if _local(element.tag) == name):
+            listed.pop()  # the cut fell inside it
+        raise CutShort(_cut_short(root, len(listed)), Sitemap(children, entries))
     return Sitemap(children, entries)
 
 

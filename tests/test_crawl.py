@@ -21,6 +21,7 @@ import duckdb
 import pytest
 
 from crawlers.feeds import (
+    CutShort,
     FeedError,
     discover_feeds,
     gunzip,
@@ -139,8 +140,9 @@ def test_google_news_sitemap_keeps_publication_date_title_and_lastmod():
 
 
 def test_malformed_and_hostile_xml_end_in_one_clear_error():
-    salvaged = parse_feed((FEEDS / "malformed-rss.xml").read_bytes(), "http://wire.test/rss.xml")
-    assert [e.url for e in salvaged] == ["http://wire.test/a.html"], "recover what a broken feed still lists"
+    with pytest.raises(CutShort, match="ends inside <rss>; 1 entries read") as cut:
+        parse_feed((FEEDS / "malformed-rss.xml").read_bytes(), "http://wire.test/rss.xml")
+    assert [e.url for e in cut.value.salvaged] == ["http://wire.test/a.html"], "keep what it still lists"
     with pytest.raises(FeedError, match="malformed XML|not a feed"):
         parse_feed((FEEDS / "garbage.xml").read_bytes(), "http://wire.test/feed")
     with pytest.raises(FeedError, match="not a sitemap"):
@@ -158,6 +160,30 @@ def test_malformed_and_hostile_xml_end_in_one_clear_error():
 
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
+
+
+def test_a_feed_or_sitemap_cut_off_on_the_way_keeps_what_it_listed_but_not_the_entry_the_cut_fell_in():
+    """lxml's recovery closes whatever is open, so a cut-off body parsed as a whole, shorter feed: the
+    run said "ok" while half the feed was missing, and a link cut mid-way was fetched as a URL."""
+    feed = rss([(f"http://c.test/news/{n}.html", "t", "Wed, 18 Nov 2026 10:00:00 GMT") for n in (1, 2, 3)])
+    cut_in_third_link = feed[: feed.index("/news/3.html") + len("/news/3")].encode()
+    with pytest.raises(CutShort, match="ends inside <rss>; 2 entries read") as cut:
+        parse_feed(cut_in_third_link, "http://c.test/rss.xml")
+    assert [e.url for e in cut.value.salvaged] == ["http://c.test/news/1.html", "http://c.test/news/2.html"]
+    assert len(parse_feed(feed.encode(), "http://c.test/rss.xml")) == 3, "the whole feed is no cut"
+    sitemap = (
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+        'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">'
+        "<url><loc>http://c.test/a.html</loc><news:news><news:title>A</news:title></news:news></url>"
+        "<url><loc>http://c.test/b.html</loc></url></urlset>"
+    )
+    with pytest.raises(CutShort, match="ends inside <urlset>; 1 entries") as cut:
+        parse_sitemap(sitemap[: sitemap.index("b.html")].encode(), "http://c.test/sitemap.xml")
+    assert [e.url for e in cut.value.salvaged.entries] == ["http://c.test/a.html"]
+    after_last_url = sitemap[: sitemap.index("</urlset>")].encode()
+    with pytest.raises(CutShort) as cut:
+        parse_sitemap(after_last_url, "http://c.test/sitemap.xml")
+    assert len(cut.value.salvaged.entries) == 2, "an entry closed before the cut is kept"
 
 
 @pytest.mark.parametrize(
@@ -493,6 +519,32 @@ def test_feed_that_never_changes_is_asked_conditionally_and_read_from_the_archiv
         (200, 1),
         (304, 1),
     ]
+
+
+def test_a_feed_cut_off_on_the_way_is_reported_its_listed_articles_stored_and_read_whole_next_run(tmp_path):
+    story = ["Harbour 7 moved 287 containers; firm 91 ordered 9 cranes in the port of Riga."] * 4
+    feed = rss([(f"http://cut.test/news/{n}.html", "t", "Wed, 18 Nov 2026 10:00:00 GMT") for n in (1, 2, 3)])
+    bodies = [feed[: feed.index("/news/3.html")], feed]  # the first answer stops inside the third item
+    routes = {
+        "http://cut.test/rss.xml": lambda hits, headers: Reply(
+            200, bodies[min(hits, 2) - 1], headers={"ETag": '"v1"'}, content_type="application/rss+xml"
+        ),
+        **{f"http://cut.test/news/{n}.html": Reply(200, article_html(f"S{n}", story)) for n in (1, 2, 3)},
+    }
+    db = tmp_path / "cut.duckdb"
+    with MockWeb(routes) as web:
+        first = crawl(db, web.proxy, "--feed", "http://cut.test/rss.xml")
+        stored_first = rows(db, "SELECT url FROM articles ORDER BY url")
+        second = crawl(db, web.proxy, "--feed", "http://cut.test/rss.xml")
+        conditional = [h.get("If-None-Match") for url, h in web.log if url.endswith("/rss.xml")]
+    out = first.stdout + first.stderr
+    line = next(line for line in out.splitlines() if line.startswith("feed:cut.test"))
+    assert first.returncode == 3 and "partial" in line and "cut short" in line, out
+    assert stored_first == [("http://cut.test/news/1.html",), ("http://cut.test/news/2.html",)]
+    assert conditional == [None, None], "a cut copy is no reason to ask 'changed since?'"
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert "(0 unchanged)" in second.stdout + second.stderr
+    assert len(rows(db, "SELECT url FROM articles")) == 3
 
 
 # -- failures: one message per source, the right exit code ----------------------------------------

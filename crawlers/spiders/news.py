@@ -29,6 +29,7 @@ from twisted.internet.defer import CancelledError
 from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTimedOutError, TimeoutError
 
 from crawlers.feeds import (
+    CutShort,
     FeedError,
     discover_feeds,
     gunzip,
@@ -326,10 +327,14 @@ class NewsSpider(scrapy.Spider):
             if body is None:
                 raise FeedError(record.error)
             entries = parse_feed(body, response.url)
+        except CutShort as exc:
+            entries = exc.salvaged
+            self.seed_cut_short(response, record, f"feed {response.url}: {exc}")
         except (ValueError, RecursionError) as exc:  # FeedError, or markup the parser chokes on
             yield from self.seed_error(response, record, f"feed {response.url}: {exc}")
             return
-        self.seed_read(response, record, body)
+        else:
+            self.seed_read(response, record, body)
         for entry in entries:
             candidate = DateCandidate("feed", entry.published) if entry.published else None
             request = self.article_request(source, entry.url, candidate, entry.title)
@@ -350,10 +355,14 @@ class NewsSpider(scrapy.Spider):
             if len(body) > self.sitemap_maxsize:
                 raise FeedError(f"over the {self.sitemap_maxsize / 1_000_000:g} MB sitemap limit")
             sitemap = parse_sitemap(body, response.url)
+        except CutShort as exc:
+            sitemap = exc.salvaged
+            self.seed_cut_short(response, record, f"sitemap {response.url}: {exc}")
         except (ValueError, RecursionError) as exc:  # FeedError, or markup the parser chokes on
             yield from self.seed_error(response, record, f"sitemap {response.url}: {exc}")
             return
-        self.seed_read(response, record, body)
+        else:
+            self.seed_read(response, record, body)
         for child in sitemap.children:
             if depth + 1 > self.sitemap_depth:
                 self.job.reports[source].errors.append(
@@ -394,6 +403,15 @@ class NewsSpider(scrapy.Spider):
             report = self.job.reports[meta["pt_source"]]
             report.seeds += self.job.frontier is not None
             report.seeds_ok += read
+
+    def seed_cut_short(self, response, record: FetchRecord, message: str) -> None:
+        """A feed or sitemap cut off on the way: what it listed before the cut is fetched, and the
+        source reports the cut. No content hash is kept, so the next run reads the whole of it
+        again (no conditional GET, no "unchanged") instead of trusting the cut copy."""
+        self.count_seed(response.meta, read=True)
+        record.error = message
+        self.job.reports[response.meta["pt_source"]].errors.append(message)
+        logger.warning("%s: %s", response.meta["pt_source"], message)
 
     def seed_error(self, response, record: FetchRecord, message: str):
         self.count_seed(response.meta, read=False)
