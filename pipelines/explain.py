@@ -13,6 +13,7 @@ from pipelines.store.db import StoreError, load_query
 from pipelines.urls import BadURL, registered_domain
 
 MAX_HOPS = 20  # a chain longer than this is a cycle in the data; stop walking
+CREDITING = ("credits_intermediary", "credited")  # statuses a credit line to an outlet can explain
 
 
 def _row(con, name: str, params: dict) -> dict | None:
@@ -70,9 +71,9 @@ def explain_article(con: duckdb.DuckDBPyConnection, url: str, passages: int = 3)
     lines += ["", "credits on the page:"]
     lines += [f"  {name:<{width}} {role:<12} {where:<9} “{cue}”" for name, role, where, cue in shown]
     lines += [] if shown else ["  none"]
-    if article["credit_status"] in ("credits_intermediary", "credited") and reuse and len(chain) > 1:
+    source = chain[1] if len(chain) > 1 else None
+    if reuse and source and source["outlet_kind"] != "agency" and article["credit_status"] in CREDITING:
         # a credit to the outlet it copied from names no agency, so it is not in the credits relation
-        source = chain[1]
         names = (source["outlet"], registered_domain(source["article_url"]))
         if line := outlet_credit_line(reuse["target_text"], names):
             lines += ["", "credit to the outlet it copied from (no agency, so not in `credits`):"]

@@ -345,9 +345,21 @@ def _assess_slice(job: tuple[list, dict]) -> list[tuple[int, int, list[Verified]
     return assess(*job)
 
 
+def aligned_first(cands: list[tuple[int, int]], metas: dict[int, ch.ArticleMeta]) -> list[int]:
+    """The TOP_K candidates to align, of (shared fingerprints, article id): the most shared first,
+    ties to agencies, then to the earlier text; plus the best agency text when none made the cut.
+    A story run verbatim by dozens of outlets ties them all with the agency's original: cut by id,
+    the original fell out and the copies chained through each other."""
+    ranked = sorted(cands, key=lambda c: (-c[0], ch.order_key(metas[c[1]])))
+    top = [o for _s, o in ranked[:TOP_K]]
+    if not any(metas[o].is_agency for o in top):
+        top += [o for _s, o in ranked[TOP_K:] if metas[o].is_agency][:1]
+    return top
+
+
 def _judge(con, part, cands, metas, done, sizes, run_id, summary, pool):
     """Align, classify and chain one chunk of targets (in publication order)."""
-    top = {t: [o for _s, o in sorted(cands.get(t, []), reverse=True)[:TOP_K]] for t in part}
+    top = {t: aligned_first(cands.get(t, []), metas) for t in part}
     need = set(part) | {o for os in top.values() for o in os}
     text = store.texts(con, need)
     missing = {o for os in top.values() for o in os} - set(done) - set(part)

@@ -86,6 +86,7 @@ def test_the_seed_article_concludes_what_expected_md_says(with_original, tmp_pat
         assert row["source_url"] == row["origin_url"] == rows[0]["url"]
         assert row["evidence"] == "credit+text" and row["derivation"] == "wholly"
         assert "missing" not in explained_text
+        assert "no agency" not in explained_text, "Sputnik is an agency, and in `credits`"
     else:
         assert row["source_url"] is None and row["origin_url"] is None and row["evidence"] == "credit"
         assert "missing: credit names Sputnik; the Sputnik original is not in the database" in explained_text

@@ -619,3 +619,21 @@ def test_a_copy_citing_the_origin_agency_in_its_own_words_credits_it_but_a_carri
     assert o["https://paper.example/a"][5:] == ("credited", "credit+text")
     assert o["https://blog.example/b"][:3] == ("https://sputnik.example/1",) * 2 + ("Sputnik",)
     assert o["https://blog.example/b"][5:] == ("uncredited", "text"), "the citation came with the copied text"
+
+
+def test_a_story_run_verbatim_by_dozens_of_outlets_is_traced_to_the_agency_from_every_one():
+    """Verbatim copies tie with the original on shared fingerprints; the ten aligned per target were
+    cut by row id, which dropped the agency's original (the oldest row) for every copy after the
+    tenth, and those chained through each other, hops 2, 3, 4."""
+    con = open_db()
+    copies = [
+        Row(f"https://outlet{n:02}.example/a", f"Outlet {n:02}", T0 + timedelta(minutes=30 + 5 * n), WIRE)
+        for n in range(30)
+    ]
+    add_rows(con, [Row("https://wire.example/a", "Wire", T0, WIRE, agency="Wire"), *copies])
+    link_articles(con, 1)
+    o = origins(con)
+    traced = {url: o[url][:4] for url in (c.url for c in copies)}
+    assert set(traced.values()) == {("https://wire.example/a", "https://wire.example/a", "Wire", 1)}, {
+        url: v for url, v in traced.items() if v[3] != 1
+    }
