@@ -116,10 +116,12 @@ def own_origin_credit(m: ArticleMeta) -> str | None:
 
 
 #: a line that hands the story to someone else: "Source: X", "Via: X", "Originally published by X",
-#: "Courtesy of X", German "Quelle: X", Russian "Источник: X" (what follows on the line is searched)
+#: "Courtesy of X", "Based on materials from X", German "Quelle: X", Russian "Источник: X", "По материалам X"
+#: (what follows on the line is searched)
 _CREDIT_LINE = re.compile(
     r"(?:^|[\n.(\[|•—–-])\s*(?:sources?|via|originally\s+(?:published|appeared)\s+(?:by|in|on|at)|"
     r"first\s+(?:published|appeared)\s+(?:by|in|on|at)|republished\s+from|courtesy(?:\s+of)?|"
+    r"по\s+материалам|based\s+on\s+(?:materials|reports?|reporting)\s+(?:from|by|of)|"
     r"quelle|источник|джерело|fuente|fonte)\s*[:\-–—]?\s*([^\n]{1,160})",
     re.I,
 )

@@ -103,7 +103,8 @@ def agency_matcher(registry: AgencyRegistry) -> AgencyMatcher:
     """The matcher for a registry, built once per registry object."""
     by_agency, alias_tokens, glued = {}, {}, []
     for agency in registry:
-        aliases = sorted(set(agency.aliases) | {agency.name}, key=len, reverse=True)
+        # its domains too: "Via: sputnikglobe.com", "Источник: tass.ru" credit the agency by its site
+        aliases = sorted(set(agency.aliases) | {agency.name} | set(agency.domains), key=len, reverse=True)
         alts = [p for a in aliases if (p := _alias_pattern(a))]
         if alts:
             by_agency[agency.name] = "|".join(alts)
@@ -167,12 +168,28 @@ L_DATELINE_DASH = re.compile(r"^[A-ZА-ЯЁІЇЄ][A-ZА-ЯЁІЇЄ\s.\-]{1,40},
 R_DATELINE_DASH = re.compile(r"^\s*[.:,]")
 R_DATELINE_CJK = re.compile(r"^[^\s，。,]{0,16}?电")  # 新华社北京4月24日电
 
-SOURCE_WORDS = (
+LIST_SOURCE_WORDS = (
     r"source|sources|via|quelle|quellen|bron|bronnen|fuente|fuentes|fonte|fontes|kaynak|источник|"
-    r"источники|джерело|źródło|zdroj|kilde|källa|lähde|forrás|sursa|izvor|πηγή|来源|來源|出典|출처|المصدر|"
-    r"text|texte|testo|texto|tekst"
+    r"источники|джерело|źródło|zdroj|kilde|källa|lähde|forrás|sursa|izvor|πηγή|来源|來源|出典|출처|المصدر"
 )
-L_SOURCE = re.compile(rf"(?:^|[|•·\n(\[])\s*(?:{SOURCE_WORDS})\s*[:：]\s*(?:the\s+)?$", _I)
+SOURCE_WORDS = LIST_SOURCE_WORDS + r"|text|texte|testo|texto|tekst"
+L_SOURCE = re.compile(
+    rf"(?:^|[|•·\n(\[])\s*(?:{SOURCE_WORDS})\s*[:：]\s*(?:the\s+)?(?:https?://)?(?:www\.)?$", _I
+)
+#: "Source: Belarusian Defence Ministry, Sputnik": the agency closing a short list after "Source:" (not
+#: "Text:", which starts a shared byline); the line must end with it ("Source: Eurostat, Reuters
+#: calculations" is a chart's)
+L_SOURCE_LIST = re.compile(
+    rf"(?:^|[|•·\n(\[])\s*(?:{LIST_SOURCE_WORDS})\s*[:：]\s*[^\n:;.!?]{{1,60}}?"
+    rf"(?:,|/|\band\b|\bи\b|\bund\b|\bet\b|\by\b)\s*(?:the\s+)?$",
+    _I,
+)
+#: "По материалам ТАСС", "Based on materials from Sputnik": a line of its own that starts so
+L_BASED_ON = re.compile(
+    r"^[\s(\[|•·—–-]*(?:по\s+материалам|based\s+on\s+(?:materials|reports?|reporting)\s+(?:from|by|of))\s+"
+    r"(?:the\s+)?(?:(?:информационного\s+)?агентства\s+|(?:news\s+)?agency\s+)?$",
+    _I,
+)
 L_MORE_SOURCES = re.compile(
     r"(?:weitere\s+quellen|additional\s+sources|autres\s+sources|otras\s+fuentes)\W*$", _I
 )
@@ -183,7 +200,8 @@ R_RIGHTS = re.compile(
     _I,
 )
 L_ORIGINALLY = re.compile(
-    r"(?:originally\s+(?:published|appeared)|first\s+(?:published|appeared))\s+(?:by|in|on|at)\s+(?:the\s+)?$",
+    r"(?:originally\s+(?:published|appeared)|first\s+(?:published|appeared))\s+(?:by|in|on|at)\s+(?:the\s+)?"
+    r"(?:https?://)?(?:www\.)?$",
     _I,
 )
 

@@ -245,10 +245,14 @@ def _role_in_text(text, s, e, ms, me, name, block, matcher, cite):
     short = len(text) <= 80
     if (short or block.tail) and (cc.L_INITIALS.search(left) or cc.R_INITIALS.match(right)):
         return "contributor", None
-    if cc.L_SOURCE.search(left):
+    if cc.L_SOURCE.search(left) or (
+        cc.L_SOURCE_LIST.search(left) and _BARE_PUNCT.match(text[e:].split("\n", 1)[0])
+    ):
         return "origin", "byline" if block.lead and not block.tail else None
     if cc.L_ORIGINALLY.search(left):
         return "origin", None
+    if (short or block.tail) and cc.L_BASED_ON.match(text[:s]) and _BARE_PUNCT.match(text[e:]):
+        return "origin", None  # "По материалам ТАСС" as a line of its own
     if block.tail and cc.L_COURTESY.match(text[:s]) and _BARE_PUNCT.match(text[e:]):
         return "origin", None  # "Courtesy of Sputnik" under the story, not "(courtesy of Reuters)" in it
     if cc.L_MORE_SOURCES.search(left) or cc.L_CONTRIB.search(left) or cc.R_CONTRIB.match(right):

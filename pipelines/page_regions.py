@@ -133,7 +133,7 @@ _SOURCE_START = re.compile(
 _CREDIT_LINE_START = re.compile(
     r"^\(?\s*(?:(?:sources?|via|quelle|bron|fuente|fonte|zdroj|kilde|источник|джерело)\s*[:\-–—]|"
     r"(?:originally|first)\s+(?:published|appeared)\s+(?:by|in|on|at)\b|republished\s+from\b|"
-    r"courtesy(?:\s+of)?\b)",
+    r"courtesy(?:\s+of)?\b|по\s+материалам\b|based\s+on\s+(?:materials|reports?|reporting)\s+(?:from|by|of)\b)",
     re.I,
 )
 #: elements after the article element searched for such a line, and the longest line taken

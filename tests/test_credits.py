@@ -146,6 +146,15 @@ def test_jsonld_author_and_meta_original_source():
         ("This story was originally published by Reuters.", {"Reuters"}),
         ("Courtesy of Sputnik News Agency", {"Sputnik"}),
         ("(Courtesy: TASS)", {"TASS"}),
+        # the agency by its site, the agency closing a list of sources, "based on materials of"
+        ("Via: sputnikglobe.com", {"Sputnik"}),
+        ("Источник: tass.ru", {"TASS"}),
+        ("Source: https://www.belta.by/society/view/123", {"BelTA"}),
+        ("This article was originally published on sputnikglobe.com", {"Sputnik"}),
+        ("Source: Belarusian Defence Ministry, Sputnik", {"Sputnik"}),
+        ("Источник: Министерство обороны, ТАСС", {"TASS"}),
+        ("По материалам ТАСС", {"TASS"}),
+        ("Based on materials from Sputnik", {"Sputnik"}),
     ],
 )
 def test_source_lines_under_the_text_make_origin(line, agencies):
@@ -227,6 +236,10 @@ def test_citations_in_the_body(sentence, agency):
         "AFP journalists were among the wounded, the agency said.",
         "Reuters is a news agency owned by Thomson Reuters.",
         "He works for AP and PA in London.",
+        "Read more on tass.ru and sputnikglobe.com.",
+        "Source: Eurostat, Reuters calculations",
+        "По материалам уголовного дела, ТАСС передал запрос в суд.",
+        "The figures, based on reports from Reuters and others, were disputed.",
     ],
 )
 def test_agency_as_subject_or_bare_mention_is_no_credit(sentence):
