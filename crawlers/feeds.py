@@ -16,7 +16,7 @@ from email.utils import parsedate_to_datetime
 import lxml.etree
 import lxml.html
 
-from pipelines.dates import parse_datetime
+from pipelines.dates import parse_datetime, to_utc
 from pipelines.models import storable
 from pipelines.urls import join_url
 
@@ -66,7 +66,7 @@ def _date(text: str | None) -> datetime | None:
             return None
         if parsed.tzinfo is None:
             parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc)
+    return to_utc(parsed)
 
 
 def _xml_root(body: bytes, what: str):

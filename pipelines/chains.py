@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 #: an outlet page that gives only its day stands for any time of that day, so it is placed this much
-#: later: the wire story of that day precedes it. Papers date by day (or by their edition's hour)
-#: while the wire story carries a time later that day. A page that gives its time is placed at it.
+#: later: the wire story of that day precedes it. Papers date by day while the wire story carries a
+#: time later that day. A page that gives its time is placed at it.
 AGENCY_LEAD = timedelta(hours=24)
 #: an outlet wins over an agency as immediate source only when it explains this much more of the
 #: target (its own edits reappear), otherwise the agency is taken as the direct source
@@ -57,11 +57,12 @@ class Chain:
 
 
 def day_only(t: datetime) -> bool:
-    """Does `t` look like a date without a time of day? A date at local midnight, converted to UTC,
-    lands on the hour or, in India or Nepal, on a quarter hour; so do papers' edition times. A page
-    that gives its minute and second is rarely on one (about 1 in 15 are, and are then treated as
-    before this rule: as dated by day)."""
-    return t.second == 0 and t.microsecond == 0 and t.minute % 15 == 0
+    """Does `t` stand for a date without a time of day? Dates are read as midnight UTC, written as
+    a date alone or at midnight of their own zone (dates.to_utc). A page that gives its time, even on
+    the hour ("10:00:00+02:00", as editors schedule), is placed at it: pushed a day later it came out
+    the copy of everyone who ran its story that day. (Before 2026-12-06 any time on a quarter hour
+    counted, since a local midnight was stored converted, at 21:00 or 05:00 UTC.)"""
+    return (t.hour, t.minute, t.second, t.microsecond) == (0, 0, 0, 0)
 
 
 def order_key(m: ArticleMeta, agency_lead: timedelta = AGENCY_LEAD) -> tuple:

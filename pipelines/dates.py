@@ -25,6 +25,16 @@ def parse_datetime(value: str | None) -> datetime | None:
         return None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=timezone.utc)
+    return to_utc(parsed)
+
+
+def to_utc(parsed: datetime) -> datetime | None:
+    """An aware time in UTC; a date at midnight of its own time zone ("2026-11-17T00:00:00+03:00", how
+    many sites write a date without a time) stays that date, at midnight UTC: the one spelling of
+    "this day, time unknown" (chains.day_only). Converted, it would land at 21:00 the day before, a
+    time of day no page gave."""
+    if parsed.utcoffset() and (parsed.hour, parsed.minute, parsed.second, parsed.microsecond) == (0, 0, 0, 0):
+        return datetime(parsed.year, parsed.month, parsed.day, tzinfo=timezone.utc)
     try:
         return parsed.astimezone(timezone.utc)
     except OverflowError:  # "0001-01-01T00:30:00+01:00", a .NET export's "no date": before year 1 in UTC

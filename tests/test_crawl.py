@@ -124,6 +124,18 @@ def test_rss_atom_and_json_feeds_give_article_urls_titles_and_dates():
     assert json_feed[0].published == datetime(2026, 11, 20, 14, 0, tzinfo=timezone.utc)
 
 
+def test_a_date_at_midnight_of_its_own_zone_is_kept_as_that_date_and_a_time_as_given():
+    """A date written at local midnight stays that day (midnight UTC, what a bare date reads as), not
+    21:00 the day before; a time of day, even on the hour, is converted as it is."""
+    from pipelines.dates import parse_datetime
+
+    day = datetime(2026, 11, 18, tzinfo=timezone.utc)
+    assert parse_datetime("2026-11-18T00:00:00+03:00") == parse_datetime("2026-11-18") == day
+    assert parse_datetime("2026-11-18T10:00:00+02:00") == datetime(2026, 11, 18, 8, 0, tzinfo=timezone.utc)
+    feed = rss([("http://w.test/a.html", "A", "Wed, 18 Nov 2026 00:00:00 -0500")])
+    assert parse_feed(feed.encode(), "http://w.test/rss.xml")[0].published == day
+
+
 def test_google_news_sitemap_keeps_publication_date_title_and_lastmod():
     sitemap = parse_sitemap((FEEDS / "news-sitemap.xml").read_bytes(), "http://wire.test/sitemap.xml")
     first, second = sitemap.entries

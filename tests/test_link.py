@@ -129,7 +129,7 @@ def test_late_agency_story_relinks_earlier_copy_and_credit_only_copy():
     add_rows(
         con,
         [
-            Row("https://paper.example/b", "Paper", T0 + timedelta(hours=1), EDIT),
+            Row("https://paper.example/b", "Paper", T0.replace(hour=0), EDIT),  # dated by day
             Row(
                 "https://aggr.example/x",
                 "Aggr",
@@ -142,7 +142,7 @@ def test_late_agency_story_relinks_earlier_copy_and_credit_only_copy():
     link_articles(con, 1)
     assert origins(con)["https://paper.example/b"][4] == "none"
     assert origins(con)["https://aggr.example/x"][1:] == (None, "Sputnik", 1, "none", "credited", "credit")
-    # the wire original dated the same day arrives later; date-only paper stamps precede it
+    # the wire original of that day arrives later; a paper dated by day only counts as after it
     add_rows(
         con, [Row("https://wire.example/a", "Wire", T0 + timedelta(hours=3), WIRE, agency="Wire")], run_id=2
     )
@@ -637,3 +637,29 @@ def test_a_story_run_verbatim_by_dozens_of_outlets_is_traced_to_the_agency_from_
     assert set(traced.values()) == {("https://wire.example/a", "https://wire.example/a", "Wire", 1)}, {
         url: v for url, v in traced.items() if v[3] != 1
     }
+
+
+def test_an_outlet_story_timed_on_the_hour_is_the_original_and_a_date_at_local_midnight_is_by_day(
+    tmp_path, run_cli
+):
+    """Any time on a quarter hour was taken for a date at local midnight and pushed a day later: an
+    outlet's 10:00 story came out the uncredited copy of the paper that copied it at 13:37. A date
+    written at midnight of its own zone still stands for the whole day, after that day's wire story."""
+    from tests.conftest import write_jsonl
+
+    def row(url, outlet, published_at, text):
+        return {"url": url, "outlet": outlet, "published_at": published_at, "text": text}
+
+    rows = [
+        row("https://scoop.example/a", "Scoop Times", "2026-11-17T10:00:00+02:00", EDIT),
+        row("https://copycat.example/a", "Copycat Daily", "2026-11-17T13:37:12Z", EDIT),
+        row("https://wire.example/w", "TASS", "2026-11-18T09:12:00Z", INDEPENDENT),
+        row("https://paper.example/p", "Paper", "2026-11-18T00:00:00+03:00", INDEPENDENT),
+    ]
+    assert run_cli("ingest", str(write_jsonl(tmp_path / "a.jsonl", rows))).exit_code == 0
+    assert run_cli("link").exit_code == 0
+    answer = run_cli("query", "select article_url, source_url, hops from article_origins", "--format", "csv")
+    got = {url: (src, hops) for url, src, hops in (line.split(",") for line in answer.stdout.split()[1:])}
+    assert got["https://scoop.example/a"] == ("", "0")
+    assert got["https://copycat.example/a"] == ("https://scoop.example/a", "1")
+    assert got["https://paper.example/p"] == ("https://wire.example/w", "1"), "dated by day: after the wire"

@@ -19,9 +19,9 @@
 -- Before `provtrack link` has judged an article, the page's own origin credit decides (evidence
 -- 'credit', hops 1), and any other article is its own origin (hops 0, origin_url itself; credit_status
 -- 'self' on an agency's site): what the link stage concludes for an article without a text source.
--- Who copied whom: the earlier wins, ties to the agency; an outlet page dated by day only (on the
--- hour) counts as later than the wire stories of its day; a page naming the other as where its story
--- came from is never the other's source (pipelines/chains.py).
+-- Who copied whom: the earlier wins, ties to the agency; an outlet page dated by day only (a date
+-- with no time, stored at midnight UTC) counts as later than the wire stories of its day; a page
+-- naming the other as where its story came from is never the other's source (pipelines/chains.py).
 CREATE OR REPLACE VIEW article_origins AS
 WITH latest AS (
     SELECT * FROM articles
