@@ -226,8 +226,9 @@ def build_settings(overrides: dict[str, str], log_file: Path | None, quiet: bool
     return settings
 
 
-#: The names commands.crawl.log_file_for gives: crawl-<UTC time>.log, crawl-<worker>-<UTC time>.log.
-_OWN_LOG = re.compile(r"crawl(-.+)?-\d{8}T\d{6}\.log")
+#: The names commands.crawl.log_file_for gives: crawl-<UTC time>-<pid>.log and
+#: crawl-<worker>-<UTC time>-<pid>.log (before 2026-12-06 without the pid).
+_OWN_LOG = re.compile(r"crawl(-.+)?-\d{8}T\d{6}(-\d+)?\.log")
 
 
 def prune_logs(folder: Path, keep_days: float) -> list[Path]:

@@ -62,18 +62,32 @@ def archive_dir(db_path: str | os.PathLike) -> Path:
     return Path(db_path).resolve().parent / "archive"
 
 
+def _create_new(root: Path, name: str):
+    """(name, handle) of a file created here and now, never one another process writes too: two
+    databases in one folder share the archive, and two runs of theirs can get the same run id in the
+    same second; appending to one file, each stored offsets into the other's records. A taken name
+    gets a counter ("crawl-000002-…-2.warc.gz")."""
+    stem, dot, suffix = name.partition(".")
+    for n in range(1, 1000):
+        candidate = name if n == 1 else f"{stem}-{n}{dot}{suffix}"
+        try:
+            # unbuffered: a write the disk refuses leaves no bytes behind in a buffer for close() to fail on
+            return candidate, open(root / candidate, "xb", buffering=0)
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"{root / name}: this name and 998 numbered ones are taken")
+
+
 class WarcArchive:
-    """Appends response records to one gzipped WARC file per run; `write` returns (file, offset)
+    """Appends response records to one new gzipped WARC file per run; `write` returns (file, offset)
     where `file` is relative to the archive folder. Each record is flushed at once, so a killed
     crawl never stores a pointer to bytes that are not on disk."""
 
     def __init__(self, root: Path, name: str, gzip_level: int = GZIP_LEVEL):
         self.root = Path(root)
         self.root.mkdir(parents=True, exist_ok=True)
-        self.name = name
         self.gzip_level = gzip_level
-        # unbuffered: a write the disk refuses leaves no bytes behind in a buffer for close() to fail on
-        self._handle = open(self.root / name, "ab", buffering=0)
+        self.name, self._handle = _create_new(self.root, name)
         self._buffer = io.BytesIO()
         self._writer = WARCWriter(self._buffer, gzip=False)  # each record is gzipped here, see _append
 

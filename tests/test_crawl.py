@@ -738,17 +738,18 @@ def test_a_crawl_under_cron_logs_to_a_file_and_deletes_its_logs_older_than_30_da
     month_ago = time.time() - 31 * 86400
     old, recent = logs / "crawl-20261001T001700.log", logs / "crawl-20261120T001700.log"
     old_worker = logs / "crawl-host-4242-20261001T001700.log"
+    old_with_pid = logs / "crawl-20261002T001700-31337.log"
     cron = logs / "crawl.log"  # a user's `>> data/logs/crawl.log`: not a name provtrack gives its logs
-    for path in (old, old_worker, recent, cron):
+    for path in (old, old_worker, old_with_pid, recent, cron):
         path.write_text("earlier run\n")
-    for path in (old, old_worker, cron):
+    for path in (old, old_worker, old_with_pid, cron):
         os.utime(path, (month_ago, month_ago))
     db = tmp_path / "cron.duckdb"
     feed = Reply(200, rss([]), content_type="application/rss+xml")
     with MockWeb({"http://quiet.test/rss.xml": feed}) as web:
         result = crawl(db, web.proxy, "--feed", "http://quiet.test/rss.xml")
     assert result.returncode == 0, result.stderr
-    assert not old.exists() and not old_worker.exists(), "logs older than PROVTRACK_LOG_KEEP_DAYS (30) go"
+    assert not any(p.exists() for p in (old, old_worker, old_with_pid)), "older than 30 days (the default)"
     assert recent.exists() and cron.exists(), "newer logs, and files provtrack did not name, stay"
     new = [p for p in logs.glob("crawl-*.log") if p not in (recent, cron)]
     assert len(new) == 1 and "Spider closed" in new[0].read_text(), "stderr is no terminal: a log file"

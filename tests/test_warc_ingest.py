@@ -215,3 +215,25 @@ def test_a_bit_flipped_in_an_archived_page_is_refused_not_returned_garbled(tmp_p
     with pytest.raises(ArchiveError, match="does not decompress"):
         read_response(tmp_path, "a.warc.gz", 7255)
     assert capfd.readouterr().err == ""
+
+
+def test_two_runs_given_the_same_archive_name_write_two_files_each_pointer_finding_its_own_record(tmp_path):
+    """Two databases in one folder share archive/; crawls of theirs with the same run id in the same
+    second got one file name, appended to it together, and each stored offsets into the other's
+    records (reprocess then filed one site's pages under the other's outlet)."""
+    html = [("Content-Type", "text/html; charset=utf-8")]
+    first, second = (
+        WarcArchive(tmp_path, "crawl-000002-x.warc.gz"),
+        WarcArchive(tmp_path, "crawl-000002-x.warc.gz"),
+    )
+    try:
+        pointers = []
+        for n in range(3):  # interleaved, as two crawls write
+            pointers.append(("a", first.write(f"https://a.example/{n}", 200, "OK", html, _page("A", n))))
+            pointers.append(("b", second.write(f"https://b.example/{n}", 200, "OK", html, _page("B", n))))
+    finally:
+        first.close()
+        second.close()
+    assert first.name != second.name and {first.name, second.name} == {p[0] for _, p in pointers}
+    for site, (name, offset) in pointers:
+        assert read_response(tmp_path, name, offset).url.startswith(f"https://{site}.example/")

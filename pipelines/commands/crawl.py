@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 import time
 from datetime import datetime, timezone
@@ -19,9 +20,10 @@ from pipelines.store.runs import abort_run, finish_run, start_run
 
 
 def log_file_for(db_path: Path, command: str) -> Path:
-    """<db dir>/logs/<command>-<UTC time>.log"""
+    """<db dir>/logs/<command>-<UTC time>-<pid>.log: the process id keeps apart the logs of two
+    databases in one folder crawled from cron lines of the same minute."""
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
-    return Path(db_path).resolve().parent / "logs" / f"{command}-{stamp}.log"
+    return Path(db_path).resolve().parent / "logs" / f"{command}-{stamp}-{os.getpid()}.log"
 
 
 def crawl_sources_into(session, run_id: int, sources, *, db_path: Path, overrides: dict, on_skip) -> list:
