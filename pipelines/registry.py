@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import sys
 from dataclasses import dataclass
 from functools import cache
@@ -78,6 +79,20 @@ def _entries(doc: dict, key: str, where: str) -> list[dict]:
     return entries
 
 
+SOURCE_KEYS = ("name", "outlet", "home", "feeds", "sitemaps", "verified", "republishes")
+AGENCY_KEYS = ("name", "full_name", "aliases", "domains", "country", "ownership", "state_affiliated")
+
+
+def _known_keys(table: dict, known: tuple[str, ...], here: str) -> None:
+    """A key the registry does not read is a typo to report, not to skip: `feed = [...]` for `feeds`
+    left a source with nothing to crawl, reported `ok` with 0 articles every hour."""
+    for key in table:
+        if key not in known:
+            close = difflib.get_close_matches(key, known, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else f" (known: {', '.join(known)})"
+            raise RegistryError(f"{here}: unknown key {key!r}{hint}")
+
+
 def _text(entry: dict, key: str, here: str, *, required: bool = False) -> str | None:
     value = _require(entry, key, here) if required else entry.get(key)
     if value is not None and (not isinstance(value, str) or not value.strip()):
@@ -124,10 +139,12 @@ def parse_agencies(text: str, where: str = "agencies.toml") -> list[Agency]:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise RegistryError(f"{where}: not valid TOML: {exc}") from exc
+    _known_keys(doc, ("agency",), where)
     agencies = []
     for i, entry in enumerate(_entries(doc, "agency", where), start=1):
         name = _text(entry, "name", f"{where} agency #{i}", required=True)
         here = f"{where} agency {name!r}"
+        _known_keys(entry, AGENCY_KEYS, here)
         ownership = _require(entry, "ownership", here)
         if ownership not in OWNERSHIP_KINDS:
             raise RegistryError(f"{here}: ownership must be one of {', '.join(OWNERSHIP_KINDS)}")
@@ -153,22 +170,25 @@ def parse_sources(text: str, where: str = "sources.toml") -> list[Source]:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise RegistryError(f"{where}: not valid TOML: {exc}") from exc
+    _known_keys(doc, ("source",), where)
     sources = []
     for i, entry in enumerate(_entries(doc, "source", where), start=1):
         name = _text(entry, "name", f"{where} source #{i}", required=True)
         here = f"{where} source {name!r}"
+        _known_keys(entry, SOURCE_KEYS, here)
         home = _text(entry, "home", here)
-        sources.append(
-            Source(
-                name=name,
-                outlet=_text(entry, "outlet", here, required=True),
-                home=_url(home, "home", here) if home else None,
-                feeds=_texts(entry, "feeds", here, urls=True),
-                sitemaps=_texts(entry, "sitemaps", here, urls=True),
-                verified=_flag(entry, "verified", here, default=False),
-                republishes=_texts(entry, "republishes", here),
-            )
+        source = Source(
+            name=name,
+            outlet=_text(entry, "outlet", here, required=True),
+            home=_url(home, "home", here) if home else None,
+            feeds=_texts(entry, "feeds", here, urls=True),
+            sitemaps=_texts(entry, "sitemaps", here, urls=True),
+            verified=_flag(entry, "verified", here, default=False),
+            republishes=_texts(entry, "republishes", here),
         )
+        if not (source.home or source.feeds or source.sitemaps):
+            raise RegistryError(f"{here}: nothing to crawl; give it feeds, sitemaps or a home page")
+        sources.append(source)
     _unique([s.name for s in sources], "source", where)
     return sources
 

@@ -260,6 +260,15 @@ def test_nameless_entry_error_gives_its_position():
         parse_agencies(text)
 
 
+def test_a_misspelt_agency_key_is_named_not_skipped():
+    good = '[[agency]]\nname = "Wire"\ncountry = "GB"\nownership = "private"\nstate_affiliated = false\n'
+    assert [a.name for a in parse_agencies(good)] == ["Wire"]
+    with pytest.raises(
+        RegistryError, match=re.escape("agency 'Wire': unknown key 'alias' (did you mean 'aliases'")
+    ):
+        parse_agencies(good + 'alias = ["W"]\n')
+
+
 def test_invalid_toml_is_a_registry_error():
     with pytest.raises(RegistryError, match="not valid TOML"):
         parse_agencies('[[agency]]\nname = "Unclosed\n')
@@ -281,6 +290,12 @@ GOOD_SOURCE = '[[source]]\nname = "herald"\noutlet = "Herald"\nfeeds = ["https:/
         (lambda t: t + 'republishes = "Sputnik"\n', "source 'herald': republishes must be a list of text"),
         (lambda t: t + 'verified = "false"\n', "source 'herald': verified must be true or false"),
         (lambda t: t + t, "source 'herald' is defined twice"),
+        # a misspelt key left a source with nothing to crawl, "ok" with 0 articles every hour
+        (lambda t: t.replace("feeds =", "feed ="),
+         "source 'herald': unknown key 'feed' (did you mean 'feeds'?)"),
+        (lambda t: t.replace("[[source]]", "[[sources]]"), "unknown key 'sources' (did you mean 'source'?)"),
+        (lambda t: t.replace('feeds = ["https://herald.example/rss.xml"]', "feeds = []"),
+         "source 'herald': nothing to crawl; give it feeds, sitemaps or a home page"),
     ],
 )  # fmt: skip
 def test_a_sources_file_entry_of_the_wrong_shape_is_named_not_misread(edit, says):
