@@ -164,6 +164,29 @@ def test_counts_that_make_no_sense_are_usage_errors_not_tracebacks(loaded):
     assert link.exit_code == 2 and "Invalid value for '--window-days'" in link.stderr
 
 
+def test_runs_shows_a_crawl_of_many_sources_in_one_line_and_keeps_its_counts_whole_in_json(run_cli, tmp_db):
+    """A crawl of the shipped registry stores ~5 kB of per-source counts: `runs` printed all of it, 147
+    lines for one run, several thousand at the default --limit."""
+    import duckdb
+
+    from pipelines.store.db import apply_migrations
+    from pipelines.store.runs import finish_run, start_run
+
+    per_source = {"new_articles": 3, "new_versions": 1, "requested": 9, "failed": 0, "errors": 0}
+    counts = {f"source-{n:02}": {"status": "failed" if n < 2 else "ok", **per_source} for n in range(32)}
+    con = duckdb.connect(str(tmp_db))
+    apply_migrations(con)
+    finish_run(con, start_run(con, "crawl", "every source"), "partial", counts, "2 failed")
+    finish_run(con, start_run(con, "link", ""), "ok", {"indexed": 40, "derived": 12})
+    con.close()
+    table = run_cli("runs")
+    assert table.exit_code == 0 and "32 sources (30 ok, 2 failed): 96 new, 32 new versions" in table.stdout
+    assert "indexed 40, derived 12" in table.stdout and "source-07" not in table.stdout
+    assert len(table.stdout.splitlines()) < 15, table.stdout
+    whole = [json.loads(line) for line in run_cli("runs", "--format", "json").stdout.splitlines()]
+    assert json.loads(whole[-1]["counts"]) == counts
+
+
 def test_query_on_a_missing_database_says_what_to_do(run_cli, tmp_path):
     result = run_cli("query", "select 1", db=tmp_path / "absent.duckdb")
     assert result.exit_code == 1 and "no database at" in result.stderr

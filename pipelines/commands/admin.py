@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import sys
+from collections import Counter
 from pathlib import Path
 
 import click
@@ -61,7 +63,29 @@ def runs(ctx, limit: int, fmt: str, out: str | None) -> None:
             "FROM runs ORDER BY run_id DESC LIMIT ?",
             [limit],
         ).df()
+    if fmt == "table":  # a crawl of the shipped registry holds ~5 kB of counts: one line on screen
+        frame["counts"] = frame["counts"].map(summarize_counts)
     emit(frame, fmt, out, title="runs")
+
+
+def summarize_counts(counts_json: str | None) -> str:
+    """The counts of a run in a line: per-source statuses and article totals for a crawl (its counts are
+    one object per source), "name value" pairs for other commands. --format csv/json keep them whole."""
+    try:
+        counts = json.loads(counts_json or "{}")
+    except ValueError:
+        return counts_json or ""
+    if not isinstance(counts, dict):
+        return str(counts)
+    per_source = {k: v for k, v in counts.items() if isinstance(v, dict) and "status" in v}
+    if not per_source:
+        return ", ".join(f"{k} {v}" for k, v in counts.items() if not isinstance(v, (dict, list)))
+    statuses = Counter(v["status"] for v in per_source.values())
+    new, versions = (
+        sum(int(v.get(key) or 0) for v in per_source.values()) for key in ("new_articles", "new_versions")
+    )
+    by_status = ", ".join(f"{n} {status}" for status, n in statuses.most_common())
+    return f"{len(per_source)} sources ({by_status}): {new} new, {versions} new versions"
 
 
 @cli.command()
