@@ -38,7 +38,12 @@ if TYPE_CHECKING:  # redis and scrapy-redis load only for a crawl --frontier (pi
 
 
 class CrawlFailed(RuntimeError):
-    """The crawl could not run to its end (the store failed, the reactor could not start)."""
+    """The crawl could not run to its end (the store failed, the reactor could not start); `reports`
+    say what each source stored before it stopped (none when it never started)."""
+
+    def __init__(self, message: str, reports: list | None = None):
+        super().__init__(message)
+        self.reports = reports or []
 
 
 class CrawlInterrupted(KeyboardInterrupt):
@@ -342,14 +347,19 @@ def run_crawl(
             h for h in logging.getLogger().handlers if not isinstance(h, logging.FileHandler)
         ]
     job.record_late_batches()
+    if job.fatal is not None:
+        job.mark_interrupted()  # each source stopped where the failure found it
     if isinstance(job.fatal, BrokenExecutor):
         raise CrawlFailed(
             "a cleaning worker process died (killed from outside, or out of memory); every batch "
-            "stored before is kept and the next run fetches the rest"
+            "stored before is kept and the next run fetches the rest",
+            list(job.reports.values()),
         ) from job.fatal
     if job.fatal is not None:
         why = disk_full_text(job.fatal) or f"{type(job.fatal).__name__}: {job.fatal}"
-        raise CrawlFailed(f"storing failed: {why}; the next run fetches the rest") from job.fatal
+        raise CrawlFailed(
+            f"storing failed: {why}; the next run fetches the rest", list(job.reports.values())
+        ) from job.fatal
     if start_failures or process.bootstrap_failed:
         why = start_failures[0] if start_failures else None
         detail = f"{why.type.__name__}: {why.getErrorMessage()}" if why is not None else "see the log"

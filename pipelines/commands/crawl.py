@@ -189,7 +189,10 @@ def crawl(
                 session, run_id, sources, db_path=ctx.db.path, overrides=settings, on_skip=on_skip
             )
         except CrawlFailed as exc:
-            _record_end(session, finish_run, run_id, "failed", None, str(exc))
+            counts = {r.name: {"status": r.status, **_counts(r)} for r in exc.reports}
+            _record_end(session, finish_run, run_id, "failed", counts, str(exc))
+            for report in exc.reports:  # what each source stored before the failure stays stored
+                click.echo(report.line(), err=True)
             raise click.ClickException(str(exc)) from None
         except CrawlInterrupted as exc:
             _stop_interrupted(session, run_id, exc.reports)
@@ -273,6 +276,9 @@ def _crawl_as_worker(ctx, sources, settings, frontier_url, name, shards, on_skip
             shards=folder,
         )
     except CrawlFailed as exc:
+        for report in exc.reports:  # what each source wrote to the shards before the failure stays
+            if report.seeds or report.requested or report.cleaned:
+                click.echo(report.line(), err=True)
         raise click.ClickException(str(exc)) from None
     for report in reports:
         if report.seeds or report.requested or report.cleaned:
