@@ -4,6 +4,7 @@ A Twisted reactor starts once per process: call run_crawl at most once (the CLI 
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import logging
 import os
@@ -347,25 +348,35 @@ def run_crawl(
             h for h in logging.getLogger().handlers if not isinstance(h, logging.FileHandler)
         ]
     job.record_late_batches()
-    if job.fatal is not None:
-        job.mark_interrupted()  # each source stopped where the failure found it
+    if job.fatal is not None or stopper.received is not None:
+        job.mark_interrupted()  # each source stopped where the failure or the signal found it
+    reports = list(job.reports.values())
+    if log_file is not None:
+        append_summary(log_file, run_id, reports)
     if isinstance(job.fatal, BrokenExecutor):
         raise CrawlFailed(
             "a cleaning worker process died (killed from outside, or out of memory); every batch "
             "stored before is kept and the next run fetches the rest",
-            list(job.reports.values()),
+            reports,
         ) from job.fatal
     if job.fatal is not None:
         why = disk_full_text(job.fatal) or f"{type(job.fatal).__name__}: {job.fatal}"
-        raise CrawlFailed(
-            f"storing failed: {why}; the next run fetches the rest", list(job.reports.values())
-        ) from job.fatal
+        raise CrawlFailed(f"storing failed: {why}; the next run fetches the rest", reports) from job.fatal
     if start_failures or process.bootstrap_failed:
         why = start_failures[0] if start_failures else None
         detail = f"{why.type.__name__}: {why.getErrorMessage()}" if why is not None else "see the log"
         hint = " (check the -s values)" if overrides else ""
         raise CrawlFailed(f"the crawler could not start: {detail}{hint}")
     if stopper.received is not None:
-        job.mark_interrupted()
-        raise CrawlInterrupted(list(job.reports.values()))
-    return list(job.reports.values())
+        raise CrawlInterrupted(reports)
+    return reports
+
+
+def append_summary(log_file: Path, run_id: int | None, reports: list) -> None:
+    """Each source's summary line at the end of the run's log, stamped with the time and the run, so
+    that months of logs answer `grep -h ': failed' logs/crawl-*.log` (the cron mail's copy of the
+    lines has neither). A log the disk refuses loses them, as it loses its other lines."""
+    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+    run = f"run {run_id}" if run_id is not None else "worker"
+    with contextlib.suppress(OSError), open(log_file, "a", encoding="utf-8") as log:
+        log.writelines(f"{stamp} [provtrack] {run}: {report.line()}\n" for report in reports)

@@ -753,6 +753,10 @@ def test_a_crawl_under_cron_logs_to_a_file_and_deletes_its_logs_older_than_30_da
     assert recent.exists() and cron.exists(), "newer logs, and files provtrack did not name, stay"
     new = [p for p in logs.glob("crawl-*.log") if p not in (recent, cron)]
     assert len(new) == 1 and "Spider closed" in new[0].read_text(), "stderr is no terminal: a log file"
+    summary = new[0].read_text().splitlines()[-1]  # greppable over months: time, run and the source's line
+    assert re.fullmatch(
+        r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \[provtrack\] run 1: feed:quiet\.test: ok - .*", summary
+    ), summary
 
 
 def test_misspelt_settings_are_caught_before_the_crawl(tmp_path):
@@ -821,7 +825,7 @@ def test_crawl_killed_with_sigkill_resumes_and_stores_every_page_once(tmp_path):
                 ]
                 * 5,
             ),
-            delay=0.1,
+            delay=0.1 if i < n - 10 else 0.6,  # the last pages slow: the kill cannot come after them all
         )
     db = tmp_path / "kill.duckdb"
     command = [
