@@ -103,11 +103,13 @@ class WarcArchive:
         offset = self._handle.tell()
         try:
             self._write_records(url, status, reason, headers, body, request_headers)
-        except OSError:
+        except OSError as exc:
             # a full disk: no half record is left for the next write (or the next run) to follow
             with contextlib.suppress(OSError):
                 self._handle.truncate(offset)
                 self._handle.seek(offset)
+            if exc.filename is None:  # say which disk: the database's may be on another
+                raise OSError(exc.errno, exc.strerror, str(self.root / self.name)) from exc
             raise
         return self.name, offset
 

@@ -354,7 +354,7 @@ small = archive.write("http://a.example/1", 404, "Not Found", [], b"gone")
 try:
     archive.write("http://a.example/2", 200, "OK", [("Content-Type", "text/html")], os.urandom(100_000))
 except OSError as exc:
-    print("refused:", exc.strerror)
+    print("refused:", exc.strerror, "in", os.path.basename(exc.filename))
 tiny = archive.write("http://a.example/3", 404, "Not Found", [], b"gone too")
 archive.close()
 print([read_response({str(tmp_path)!r}, *p).url for p in (small, tiny)])
@@ -362,7 +362,7 @@ print([read_response({str(tmp_path)!r}, *p).url for p in (small, tiny)])
     result = subprocess.run([sys.executable, "-c", script], cwd=PROJECT_ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.splitlines() == [
-        "refused: File too large",
+        "refused: File too large in full.warc.gz",
         "['http://a.example/1', 'http://a.example/3']",
     ], result.stdout
 
