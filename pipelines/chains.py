@@ -6,13 +6,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 #: an outlet page that gives only its day stands for any time of that day, so it is placed this much
 #: later: the wire story of that day precedes it. Papers date by day while the wire story carries a
 #: time later that day. A page that gives its time is placed at it.
 AGENCY_LEAD = timedelta(hours=24)
+#: a copy that credits an agency's story it shares text with, stamped at most this much before it, was
+#: stamped by a clock or time zone that disagrees (a local time read as UTC is up to 14 h off): the
+#: story is placed just before the copy (see skew_corrected)
+CLOCK_SKEW = timedelta(hours=14)
 #: an outlet wins over an agency as immediate source only when it explains this much more of the
 #: target (its own edits reappear), otherwise the agency is taken as the direct source
 INTERMEDIARY_MARGIN = 0.03
@@ -71,6 +75,31 @@ def order_key(m: ArticleMeta, agency_lead: timedelta = AGENCY_LEAD) -> tuple:
     sources can never form a cycle."""
     later = not m.is_agency and day_only(m.time)
     return (m.time + agency_lead if later else m.time, not m.is_agency, m.article_id)
+
+
+def skew_corrected(metas: dict[int, ArticleMeta], pairs: Iterable[tuple[int, int]]) -> None:
+    """Place an agency's story just before the earliest copy that credits that agency as its origin
+    and was stamped up to CLOCK_SKEW before it (`pairs`: ids sharing text, either way round). By the
+    clocks the copy came first, so the credited story could not be its source, and the agency's own
+    original came out a copy of the outlets that ran it. A copy dated by day only is no clock error.
+    Changes `metas` in place. In a later run an uncredited copy stamped before the story makes the
+    story "judged before its source" (link._judged_before_their_source): it is judged again with its
+    pairs, the crediting copy's among them, and placed so again."""
+    earliest: dict[int, datetime] = {}
+    for a, b in pairs:
+        for story, copy in ((a, b), (b, a)):
+            s, c = metas[story], metas[copy]
+            if (
+                s.is_agency
+                and not c.is_agency
+                and (s.agency, "origin") in c.credits
+                and not day_only(c.time)
+                and timedelta(0) < s.time - c.time <= CLOCK_SKEW
+            ):
+                placed = c.time - timedelta(seconds=1)
+                earliest[story] = min(earliest.get(story, placed), placed)
+    for story, time in earliest.items():
+        metas[story] = replace(metas[story], time=time)
 
 
 def precedes(a: ArticleMeta, b: ArticleMeta, agency_lead: timedelta = AGENCY_LEAD) -> bool:

@@ -208,6 +208,7 @@ def _link(con, batch, run_id, summary, workers, window_days, progress, agency_le
 
     pairs = _pairs(con, batch_ids, window_s)
     metas = _meta(con, set(pairs["other_id"].tolist()) | batch_ids)
+    ch.skew_corrected(metas, zip(pairs["target_id"], pairs["other_id"]))
     late = _judged_before_their_source(con, batch_ids, metas, window_s, agency_lead)
     # their copies, and the copies of those: origin, agency and hops came down the chain
     late |= store.descendants(con, late | batch_ids) - batch_ids
@@ -216,6 +217,7 @@ def _link(con, batch, run_id, summary, workers, window_days, progress, agency_le
         more = _pairs(con, late, window_s)
         metas.update(_meta(con, (late | set(more["other_id"].tolist())) - set(metas)))
         pairs = pd.concat([pairs, more], ignore_index=True)
+        ch.skew_corrected(metas, zip(pairs["target_id"], pairs["other_id"]))
         summary.relinked = len(late)
     targets = sorted(batch_ids | late, key=lambda a: ch.order_key(metas[a], agency_lead))
 

@@ -663,3 +663,46 @@ def test_an_outlet_story_timed_on_the_hour_is_the_original_and_a_date_at_local_m
     assert got["https://scoop.example/a"] == ("", "0")
     assert got["https://copycat.example/a"] == ("https://scoop.example/a", "1")
     assert got["https://paper.example/p"] == ("https://wire.example/w", "1"), "dated by day: after the wire"
+
+
+SPUTNIK_AT = datetime(2026, 11, 17, 8, 3, 17)
+
+
+def _skewed_copies() -> list[Row]:
+    """Sputnik's story, and copies of it whose clocks disagree: one crediting Sputnik stamped two
+    hours before it (a local time read as UTC), one uncredited in between, one at the same second."""
+    return [
+        Row("https://sputnik.example/s", "Sputnik", SPUTNIK_AT, WIRE, agency="Sputnik"),
+        Row("https://early.example/c", "Early", SPUTNIK_AT - timedelta(hours=2, minutes=1), WIRE,
+            credits=[("Sputnik", "origin", "Via: Sputnik News Agency")]),
+        Row("https://quiet.example/u", "Quiet", SPUTNIK_AT - timedelta(minutes=41), WIRE),
+        Row("https://same.example/x", "Same", SPUTNIK_AT, WIRE),
+    ]  # fmt: skip
+
+
+def test_a_copy_crediting_the_agency_but_stamped_before_it_is_traced_to_it_and_the_agency_stays_the_origin():
+    """By the clocks the crediting copy came first: it was an original whose credited Sputnik story was
+    "not in the database", and Sputnik's own story came out a copy of the uncredited outlet, hops 3."""
+    o = linked(_skewed_copies())
+    sputnik = ("https://sputnik.example/s", "https://sputnik.example/s", "Sputnik", 1)
+    assert o["https://sputnik.example/s"][:4] == (None, "https://sputnik.example/s", "Sputnik", 0)
+    assert o["https://sputnik.example/s"][5] == "self"
+    assert o["https://early.example/c"][:4] == sputnik and o["https://early.example/c"][5] == "credited"
+    assert o["https://quiet.example/u"][:4] == sputnik and o["https://quiet.example/u"][5] == "uncredited"
+    assert o["https://same.example/x"][:4] == sputnik
+
+
+def test_a_skewed_story_keeps_its_place_in_later_runs_as_link_all_gives_it():
+    """The story is placed before the crediting copy in the run that links them; a copy arriving in a
+    later run, with no credit and stamped before the story, must find it there too."""
+    rows = _skewed_copies()
+    con = open_db()
+    add_rows(con, rows[:2])
+    link_articles(con, 1)
+    add_rows(con, rows[2:], run_id=2)
+    link_articles(con, 2)
+    nightly = origins(con)
+    link_articles(con, 3, rebuild=True)
+    assert nightly == origins(con)
+    assert nightly["https://quiet.example/u"][:4] == ("https://sputnik.example/s", "https://sputnik.example/s",
+                                                      "Sputnik", 1)  # fmt: skip

@@ -21,7 +21,8 @@
 -- 'self' on an agency's site): what the link stage concludes for an article without a text source.
 -- Who copied whom: the earlier wins, ties to the agency; an outlet page dated by day only (a date
 -- with no time, stored at midnight UTC) counts as later than the wire stories of its day; a page
--- naming the other as where its story came from is never the other's source (pipelines/chains.py).
+-- naming the other as where its story came from is never the other's source, and an agency story is
+-- placed before a copy crediting it that a clock up to 14 h off stamped earlier (pipelines/chains.py).
 CREATE OR REPLACE VIEW article_origins AS
 WITH latest AS (
     SELECT * FROM articles
