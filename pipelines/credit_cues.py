@@ -110,7 +110,13 @@ def agency_matcher(registry: AgencyRegistry) -> AgencyMatcher:
             by_agency[agency.name] = "|".join(alts)
         for alias in aliases:
             folded = alias.casefold().strip()
-            if _NO_WORD_SCRIPTS.search(alias) or _INDIC_SCRIPTS.search(alias):
+            if alias in agency.domains:
+                # keyed by its name part alone: "it" of ansa.it or "com" would wake the pattern for
+                # nearly every paragraph (measured: +80 % credits time)
+                alias_tokens[(agency.name, folded)] = _TOKEN.findall(
+                    folded.removeprefix("www.").split(".")[0]
+                )
+            elif _NO_WORD_SCRIPTS.search(alias) or _INDIC_SCRIPTS.search(alias):
                 glued.append((folded, agency.name))
             elif tokens := _TOKEN.findall(folded):
                 alias_tokens[(agency.name, folded)] = tokens
