@@ -152,7 +152,10 @@ PHOTO_WORDS = (
     r"picture|pictures|pic|bild|bilder|bildrechte|bildquelle|credit|credits|caption|фото|фотография|"
     r"світлина|照片|图|圖|사진|写真|صورة|imagen|immagine|illustration|video|film|grafik|kuva|zdjęcie"
 )
-L_PHOTO = re.compile(rf"(?:\b(?:{PHOTO_WORDS})\b[^.!?\n]{{0,60}}|©[^.!?\n]{{0,40}}|\bvia\s+|=\s*)$", _I)
+#: "=" only glued to its word ("사진=연합뉴스"): "AAH = AA" is an equation
+L_PHOTO = re.compile(
+    rf"(?:\b(?:{PHOTO_WORDS})\b[^.!?\n]{{0,60}}|©[^.!?\n]{{0,40}}|\bvia\s+|(?<!\s)=\s*)$", _I
+)
 R_PHOTO = re.compile(
     r"^(?:[\s-]*(?:photo|foto|images?|pictures?|bild|scanpix|bildfunk|wire|tv|video)\b"
     r"|[^.\n]{0,25}\b(?:getty|picture[\s-]alliance|imago|shutterstock|scanpix|zuma|sipa|pool|handout)\b)",

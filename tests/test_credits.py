@@ -240,6 +240,7 @@ def test_citations_in_the_body(sentence, agency):
         "Source: Eurostat, Reuters calculations",
         "По материалам уголовного дела, ТАСС передал запрос в суд.",
         "The figures, based on reports from Reuters and others, were disputed.",
+        "Proof: A = AH, so AAH = AA = AHA.",  # an equation, not "사진=AA"
     ],
 )
 def test_agency_as_subject_or_bare_mention_is_no_credit(sentence):
