@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
+from scrapy.settings import default_settings as scrapy_defaults
 
 from crawlers import settings as default_settings
 from crawlers.job import CrawlJob, SourceReport
@@ -193,12 +194,20 @@ def setting_value_problems(overrides: dict[str, str]) -> list[str]:
     found before the crawl starts: `-s PROVTRACK_WARC_GZIP_LEVEL=42` failed every source one by one."""
     errors = []
     for name, value in overrides.items():
-        default = getattr(default_settings, name, None) if name.startswith("PROVTRACK_") else None
+        default = getattr(default_settings, name, getattr(scrapy_defaults, name, None))
         if isinstance(default, bool):
             if str(value).strip() not in ("1", "0", "True", "true", "False", "false"):  # as Scrapy reads them
                 errors.append(f"-s {name}={value}: want 1 or 0 (true or false)")
             continue
         if not isinstance(default, (int, float)):
+            continue
+        if not name.startswith("PROVTRACK_"):
+            # Scrapy's own: a number (`-s DOWNLOAD_DELAY=abc` failed the run after it had started);
+            # its range is Scrapy's to judge (DEPTH_PRIORITY may be negative)
+            try:
+                float(value)
+            except ValueError:
+                errors.append(f"-s {name}={value}: want a number")
             continue
         kind = "a number" if isinstance(default, float) else "a whole number"
         low, high = _SETTING_RANGES.get(name, (0, None))

@@ -776,11 +776,24 @@ def test_misspelt_settings_are_caught_before_the_crawl(tmp_path):
     )
     assert scrapys.returncode == 1, "an add-on may read it: warned about, then the crawl runs"
     with MockWeb({}) as web:
-        bad_value = crawl(
-            tmp_path / "v.duckdb", web.proxy, "--feed", "http://a.test/rss", "-s", "DOWNLOAD_DELAY=abc"
+        not_a_number = crawl(
+            tmp_path / "x.duckdb", web.proxy, "--feed", "http://a.test/rss", "-s", "DOWNLOAD_DELAY=abc"
         )
+        bad_value = crawl(
+            tmp_path / "v.duckdb",
+            web.proxy,
+            "--feed",
+            "http://a.test/rss",
+            "-s",
+            "SCHEDULER=no.such.Scheduler",
+        )
+    # a Scrapy number is checked before anything starts too: it failed the run after it had begun
+    assert (
+        not_a_number.returncode == 2
+        and not_a_number.stderr.strip() == "Error: -s DOWNLOAD_DELAY=abc: want a number"
+    )
     assert bad_value.returncode == 1, bad_value.stderr
-    assert "the crawler could not start: ValueError" in bad_value.stderr and "-s values" in bad_value.stderr
+    assert "the crawler could not start:" in bad_value.stderr and "-s values" in bad_value.stderr
     assert rows(tmp_path / "v.duckdb", "SELECT status FROM runs") == [("failed",)], "a failure, not a stop"
     assert rows(tmp_path / "x.duckdb", "SELECT count(*) FROM runs") == [(1,)], "the refused crawl left no run"
     utf16 = tmp_path / "urls.txt"
