@@ -189,8 +189,11 @@ def _caption_credit(text: str, s: int, e: int) -> bool:
     return False
 
 
-def _classify(block: Block, matcher: cc.AgencyMatcher, found: _Found, *, cite: bool):
+def _classify(block: Block, matcher: cc.AgencyMatcher, found: _Found, *, cite: bool, domains=None):
     text = block.text
+    if domains is not None and block.kind in ("para", "text") and (block.tail or len(text) <= 200):
+        for agency, cue in domains.finditer(text):  # "Via: sputnikglobe.com": a line under the story
+            found.add(agency, "origin", cue, "footer" if block.tail else "body")
     chains = _chains(matcher, text)
     if not chains:
         return
@@ -300,7 +303,7 @@ def find_credits(
 
     `regions` is page_regions of `html` when the caller has parsed the page already (cleaning has)."""
     registry = registry if registry is not None else load_agencies()
-    matcher = cc.agency_matcher(registry)
+    matcher, domains = cc.agency_matcher(registry), cc.domain_credits(registry)
     found = _Found()
     for name, domain in _own_site(url, registry):
         found.add(name, "origin", f"own site {domain}", "metadata")
@@ -336,7 +339,7 @@ def find_credits(
             for p, b in zip(person[max(0, i - 2) : i + 3], blocks[max(0, i - 2) : i + 3], strict=True)
         ):
             block = Block(block.text, "shared_byline")
-        _classify(block, matcher, found, cite=cite_in_html)
+        _classify(block, matcher, found, cite=cite_in_html, domains=domains)
     for block in text_blocks:
-        _classify(block, matcher, found, cite=True)
+        _classify(block, matcher, found, cite=True, domains=domains)
     return sorted(found.by_agency.values(), key=lambda c: (_RANK[c.role], c.agency))

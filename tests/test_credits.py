@@ -237,6 +237,11 @@ def test_citations_in_the_body(sentence, agency):
         "Reuters is a news agency owned by Thomson Reuters.",
         "He works for AP and PA in London.",
         "Read more on tass.ru and sputnikglobe.com.",
+        "Read also: https://tass.ru/politika/123",  # a link in the lead looked like a "/" dateline
+        "Moscow officials said, citing https://tass.ru/politika/123, that talks would resume.",
+        "Source: tass.ru.example.com",
+        "Source: https://tass.ru.mirror.example/123",
+        "Write to press@tass.ru for accreditation.",
         "Source: Eurostat, Reuters calculations",
         "По материалам уголовного дела, ТАСС передал запрос в суд.",
         "The figures, based on reports from Reuters and others, were disputed.",
