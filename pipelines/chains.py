@@ -34,6 +34,7 @@ class ArticleMeta:
     credits: tuple[tuple[str, str], ...] = ()  # (agency, role) found on the page
     outlet_names: tuple[str, ...] = ()  # its outlet's name, aliases and domain, lower-cased
     cited: tuple[tuple[str, str], ...] = ()  # (agency, cue) named as the source of a statement
+    stamped: datetime | None = None  # the time as stored, when skew_corrected placed it earlier
 
 
 @dataclass(frozen=True)
@@ -89,17 +90,19 @@ def skew_corrected(metas: dict[int, ArticleMeta], pairs: Iterable[tuple[int, int
     for a, b in pairs:
         for story, copy in ((a, b), (b, a)):
             s, c = metas[story], metas[copy]
+            stamped = s.stamped or s.time  # measured from the story's own stamp, however often called
             if (
                 s.is_agency
                 and not c.is_agency
                 and (s.agency, "origin") in c.credits
                 and not day_only(c.time)
-                and timedelta(0) < s.time - c.time <= CLOCK_SKEW
+                and timedelta(0) < stamped - c.time <= CLOCK_SKEW
             ):
                 placed = c.time - timedelta(seconds=1)
                 earliest[story] = min(earliest.get(story, placed), placed)
     for story, time in earliest.items():
-        metas[story] = replace(metas[story], time=time)
+        m = metas[story]
+        metas[story] = replace(m, time=min(time, m.time), stamped=m.stamped or m.time)
 
 
 def precedes(a: ArticleMeta, b: ArticleMeta, agency_lead: timedelta = AGENCY_LEAD) -> bool:
@@ -134,6 +137,19 @@ def hands_story_to(source: ArticleMeta, source_text: str, target: ArticleMeta) -
     if target.is_agency and any(agency == target.agency for agency, _role in source.credits):
         return True
     return not target.is_agency and credits_outlet(source_text, target.outlet_names)
+
+
+def traces_to(target: ArticleMeta, source: ArticleMeta, source_chain: Chain | None) -> bool:
+    """Is the would-be source an outlet's text whose chain names the target's own agency as its
+    origin? Then it came from that agency (a copy crediting it, stamped before the story by a clock
+    far off, or a copy of such a copy), and the agency's story is no copy of it. (The agency's own
+    earlier stories stay sources of its follow-ups.)"""
+    return (
+        target.is_agency
+        and not source.is_agency
+        and source_chain is not None
+        and source_chain.origin_agency == target.agency
+    )
 
 
 def own_origin_credit(m: ArticleMeta) -> str | None:

@@ -393,6 +393,7 @@ def _judge(con, part, cands, metas, done, sizes, run_id, summary, pool):
             for v in verified
             if v.derivation != "none"
             and not ch.hands_story_to(metas[v.source_id], text.get(v.source_id, ""), m)
+            and not ch.traces_to(m, metas[v.source_id], done.get(v.source_id))
         ]
         # outlets carrying the text that the page names as its source ("Source: Herald")
         named = frozenset(

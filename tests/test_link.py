@@ -706,3 +706,28 @@ def test_a_skewed_story_keeps_its_place_in_later_runs_as_link_all_gives_it():
     assert nightly == origins(con)
     assert nightly["https://quiet.example/u"][:4] == ("https://sputnik.example/s", "https://sputnik.example/s",
                                                       "Sputnik", 1)  # fmt: skip
+
+
+def test_an_agency_story_never_copies_an_outlet_text_that_traces_back_to_that_agency():
+    """A copy crediting Sputnik a day before Sputnik's stamp (beyond any clock error), an uncredited copy
+    of it, then a crediting copy 12 h before: the second run placed the story 12 h back, the rebuild
+    measured the 14 h from that moved time and went back further, and Sputnik's own story came out a
+    copy of the uncredited outlet, hops 3, one way in nightly runs and another in `link --all`."""
+    story_at, via = datetime(2026, 11, 17, 12, 0, 7), [("Sputnik", "origin", "Via: Sputnik")]
+    rows = [
+        Row("https://sputnik.example/s", "Sputnik", story_at, WIRE, agency="Sputnik"),
+        Row("https://c3.example/a", "C3", story_at - timedelta(hours=24, minutes=3), WIRE, credits=via),
+        Row("https://c.example/a", "C", story_at - timedelta(hours=12, minutes=5), WIRE, credits=via),
+        Row("https://x.example/a", "X", story_at - timedelta(hours=16, minutes=9), WIRE),
+    ]
+    con = open_db()
+    add_rows(con, rows[:2])
+    link_articles(con, 1)
+    add_rows(con, rows[2:], run_id=2)
+    link_articles(con, 2)
+    nightly = origins(con)
+    link_articles(con, 3, rebuild=True)
+    assert nightly == origins(con)
+    assert nightly["https://sputnik.example/s"][:4] == (None, "https://sputnik.example/s", "Sputnik", 0)
+    assert nightly["https://c.example/a"][:4] == ("https://sputnik.example/s", "https://sputnik.example/s",
+                                                  "Sputnik", 1)  # fmt: skip
