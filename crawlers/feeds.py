@@ -89,13 +89,26 @@ def _xml_root(body: bytes, what: str):
 def _ends_unclosed(body: bytes, root) -> bool:
     """Does the document stop before the closing tag of its root element (`</rss>`, `</urlset>`)?
     lxml's recovery closes every open element itself, so only the text can tell a cut-off body
-    from a whole one."""
-    return _closed(body, _local(root.tag)) == 0
+    from a whole one; a root closed on itself (`<urlset …/>`, an empty sitemap) is whole."""
+    text = _document_text(body, root)
+    name = re.escape(_local(root.tag))
+    closed = re.search(rf"</(?:[\w.-]+:)?{name}\s*>|<(?:[\w.-]+:)?{name}\b[^<>]*/>", text, re.I)
+    return closed is None
 
 
-def _closed(body: bytes, element_name: str) -> int:
+def _document_text(body: bytes, root) -> str:
+    """The document as text in the encoding lxml read it in (a UTF-16 feed has no `</rss>` in bytes)."""
+    encoding = root.getroottree().docinfo.encoding or "utf-8"
+    try:
+        return body.decode(encoding, errors="replace")
+    except LookupError:  # an encoding name Python does not know: the tags are ASCII in all that matter
+        return body.decode("latin-1")
+
+
+def _closed(body: bytes, root, element_name: str) -> int:
     """How many elements of this name the text closes (`</item>`, `</news:news>` not counted)."""
-    return len(re.findall(rb"</(?:[\w.-]+:)?" + re.escape(element_name.encode()) + rb"\s*>", body, re.I))
+    pattern = rf"</(?:[\w.-]+:)?{re.escape(element_name)}\s*>"
+    return len(re.findall(pattern, _document_text(body, root), re.I))
 
 
 def _cut_short(root, salvaged_count: int) -> str:
@@ -156,7 +169,7 @@ def parse_feed(body: bytes, url: str) -> list[Entry]:
     if not found and _local(root.tag) not in ("rss", "feed", "rdf"):
         raise FeedError(f"not a feed (root element <{_local(root.tag)}>)")
     if _ends_unclosed(body, root):
-        if found and _closed(body, found[-1][0]) < sum(1 for name, _ in found if name == found[-1][0]):
+        if found and _closed(body, root, found[-1][0]) < sum(1 for name, _ in found if name == found[-1][0]):
             found.pop()  # the cut fell inside it
         entries = [entry for _, entry in found if entry]
         raise CutShort(_cut_short(root, len(entries)), entries)
@@ -231,7 +244,7 @@ def parse_sitemap(body: bytes, url: str) -> Sitemap:
         entries.append(Entry(join_url(url, loc), title, published, lastmod))
     if _ends_unclosed(body, root):
         listed, name = (children, "sitemap") if kind == "sitemapindex" else (entries, "url")
-        if listed and _closed(body, name) < sum(1 for element in root if _local(element.tag) == name):
+        if listed and _closed(body, root, name) < sum(1 for element in root if _local(element.tag) == name):
             listed.pop()  # the cut fell inside it
         raise CutShort(_cut_short(root, len(listed)), Sitemap(children, entries))
     return Sitemap(children, entries)

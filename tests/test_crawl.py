@@ -196,6 +196,16 @@ def test_a_feed_or_sitemap_cut_off_on_the_way_keeps_what_it_listed_but_not_the_e
     with pytest.raises(CutShort) as cut:
         parse_sitemap(after_last_url, "http://c.test/sitemap.xml")
     assert len(cut.value.salvaged.entries) == 2, "an entry closed before the cut is kept"
+    # whole documents the check must not call cut: an empty root closed on itself, a UTF-16 feed
+    assert (
+        parse_sitemap(
+            b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"/>', "http://c.test/s"
+        ).entries
+        == []
+    )
+    assert parse_feed(b'<feed xmlns="http://www.w3.org/2005/Atom"/>\n', "http://c.test/atom") == []
+    utf16 = feed.replace('encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16")
+    assert len(parse_feed(utf16, "http://c.test/rss.xml")) == 3
 
 
 @pytest.mark.parametrize(
