@@ -360,32 +360,48 @@ def run_crawl(
     if job.fatal is not None or stopper.received is not None:
         job.mark_interrupted()  # each source stopped where the failure or the signal found it
     reports = list(job.reports.values())
+    failure = _failure(job, start_failures, process.bootstrap_failed, overrides)
+    if failure is not None and not failure.reports:
+        reports = []  # never started: no source has a line to give
     if log_file is not None:
-        append_summary(log_file, run_id, reports)
-    if isinstance(job.fatal, BrokenExecutor):
-        raise CrawlFailed(
-            "a cleaning worker process died (killed from outside, or out of memory); every batch "
-            "stored before is kept and the next run fetches the rest",
-            reports,
-        ) from job.fatal
-    if job.fatal is not None:
-        why = disk_full_text(job.fatal) or f"{type(job.fatal).__name__}: {job.fatal}"
-        raise CrawlFailed(f"storing failed: {why}; the next run fetches the rest", reports) from job.fatal
-    if start_failures or process.bootstrap_failed:
-        why = start_failures[0] if start_failures else None
-        detail = f"{why.type.__name__}: {why.getErrorMessage()}" if why is not None else "see the log"
-        hint = " (check the -s values)" if overrides else ""
-        raise CrawlFailed(f"the crawler could not start: {detail}{hint}")
+        ending = f"failed: {failure}" if failure else ("interrupted" if stopper.received else None)
+        append_summary(log_file, run_id, reports, ending)
+    if failure is not None:
+        raise failure from job.fatal
     if stopper.received is not None:
         raise CrawlInterrupted(reports)
     return reports
 
 
-def append_summary(log_file: Path, run_id: int | None, reports: list) -> None:
-    """Each source's summary line at the end of the run's log, stamped with the time and the run, so
-    that months of logs answer `grep -h ': failed' logs/crawl-*.log` (the cron mail's copy of the
-    lines has neither). A log the disk refuses loses them, as it loses its other lines."""
+def _failure(
+    job: CrawlJob, start_failures: list, bootstrap_failed: bool, overrides: dict
+) -> CrawlFailed | None:
+    """Why the crawl could not run to its end, or None."""
+    reports = list(job.reports.values())
+    if isinstance(job.fatal, BrokenExecutor):
+        return CrawlFailed(
+            "a cleaning worker process died (killed from outside, or out of memory); every batch "
+            "stored before is kept and the next run fetches the rest",
+            reports,
+        )
+    if job.fatal is not None:
+        why = disk_full_text(job.fatal) or f"{type(job.fatal).__name__}: {job.fatal}"
+        return CrawlFailed(f"storing failed: {why}; the next run fetches the rest", reports)
+    if start_failures or bootstrap_failed:
+        why = start_failures[0] if start_failures else None
+        detail = f"{why.type.__name__}: {why.getErrorMessage()}" if why is not None else "see the log"
+        hint = " (check the -s values)" if overrides else ""
+        return CrawlFailed(f"the crawler could not start: {detail}{hint}")
+    return None
+
+
+def append_summary(log_file: Path, run_id: int | None, reports: list, ending: str | None = None) -> None:
+    """Each source's summary line at the end of the run's log, then how the run ended when it did not
+    finish (failed: why / interrupted), stamped with the time and the run, so that months of logs
+    answer `grep -hE ': (failed|interrupted)' logs/crawl-*.log` (the cron mail's copy of the lines has
+    neither). A log the disk refuses loses them, as it loses its other lines."""
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
     run = f"run {run_id}" if run_id is not None else "worker"
+    lines = [report.line() for report in reports] + ([ending] if ending else [])
     with contextlib.suppress(OSError), open(log_file, "a", encoding="utf-8") as log:
-        log.writelines(f"{stamp} [provtrack] {run}: {report.line()}\n" for report in reports)
+        log.writelines(f"{stamp} [provtrack] {run}: {line}\n" for line in lines)

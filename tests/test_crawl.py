@@ -804,6 +804,9 @@ def test_misspelt_settings_are_caught_before_the_crawl(tmp_path):
     )
     assert bad_value.returncode == 1, bad_value.stderr
     assert "the crawler could not start:" in bad_value.stderr and "-s values" in bad_value.stderr
+    log = next(p for p in (tmp_path / "logs").glob("crawl-*.log") if "could not start" in p.read_text())
+    ending = [line for line in log.read_text().splitlines() if "[provtrack]" in line]
+    assert len(ending) == 1 and "run 1: failed: the crawler could not start" in ending[0], "no source ran"
     assert rows(tmp_path / "v.duckdb", "SELECT status FROM runs") == [("failed",)], "a failure, not a stop"
     assert rows(tmp_path / "x.duckdb", "SELECT count(*) FROM runs") == [(1,)], "the refused crawl left no run"
     utf16 = tmp_path / "urls.txt"
