@@ -35,6 +35,7 @@ class ArticleMeta:
     outlet_names: tuple[str, ...] = ()  # its outlet's name, aliases and domain, lower-cased
     cited: tuple[tuple[str, str], ...] = ()  # (agency, cue) named as the source of a statement
     stamped: datetime | None = None  # the time as stored, when skew_corrected placed it earlier
+    legacy_dates: bool = False  # stored before 2026-12-06: read by the old day_only rule
 
 
 @dataclass(frozen=True)
@@ -61,12 +62,15 @@ class Chain:
     cluster_id: int
 
 
-def day_only(t: datetime) -> bool:
+def day_only(t: datetime, legacy: bool = False) -> bool:
     """Does `t` stand for a date without a time of day? Dates are read as midnight UTC, written as
     a date alone or at midnight of their own zone (dates.to_utc). A page that gives its time, even on
     the hour ("10:00:00+02:00", as editors schedule), is placed at it: pushed a day later it came out
-    the copy of everyone who ran its story that day. (Before 2026-12-06 any time on a quarter hour
-    counted, since a local midnight was stored converted, at 21:00 or 05:00 UTC.)"""
+    the copy of everyone who ran its story that day. `legacy`: stored before 2026-12-06, when a local
+    midnight was stored converted (21:00 or 05:00 UTC), and any time on a quarter hour still counts
+    (queries/schema/005_legacy_dates.sql)."""
+    if legacy and (t.second, t.microsecond) == (0, 0) and t.minute % 15 == 0:
+        return True
     return (t.hour, t.minute, t.second, t.microsecond) == (0, 0, 0, 0)
 
 
@@ -74,7 +78,7 @@ def order_key(m: ArticleMeta, agency_lead: timedelta = AGENCY_LEAD) -> tuple:
     """A total order on articles: earlier first, an outlet page dated by day only placed
     `agency_lead` later (see AGENCY_LEAD), ties to the agency then to the older row. Total, so
     sources can never form a cycle."""
-    later = not m.is_agency and day_only(m.time)
+    later = not m.is_agency and day_only(m.time, m.legacy_dates)
     return (m.time + agency_lead if later else m.time, not m.is_agency, m.article_id)
 
 
@@ -95,7 +99,7 @@ def skew_corrected(metas: dict[int, ArticleMeta], pairs: Iterable[tuple[int, int
                 s.is_agency
                 and not c.is_agency
                 and (s.agency, "origin") in c.credits
-                and not day_only(c.time)
+                and not day_only(c.time, c.legacy_dates)
                 and timedelta(0) < stamped - c.time <= CLOCK_SKEW
             ):
                 placed = c.time - timedelta(seconds=1)

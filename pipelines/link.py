@@ -86,10 +86,12 @@ def agency_names() -> dict[str, tuple[str, ...]]:
 
 def _meta(con: duckdb.DuckDBPyConnection, ids) -> dict[int, ch.ArticleMeta]:
     out = {}
-    for aid, t, is_agency, agency, credits, names, cited in store.meta(con, ids):
+    for aid, t, is_agency, agency, credits, names, cited, legacy in store.meta(con, ids):
         cr = tuple((c["agency"], c["role"]) for c in credits or ())
         cites = tuple((c["agency"], c["cue"]) for c in cited or ())
-        out[aid] = ch.ArticleMeta(aid, t, bool(is_agency), agency, cr, tuple(names or ()), cites)
+        out[aid] = ch.ArticleMeta(
+            aid, t, bool(is_agency), agency, cr, tuple(names or ()), cites, legacy_dates=bool(legacy)
+        )
     return out
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import duckdb
 from link_helpers import Row, add_rows, open_db
 
 from pipelines.align import align
@@ -731,3 +732,34 @@ def test_an_agency_story_never_copies_an_outlet_text_that_traces_back_to_that_ag
     assert nightly["https://sputnik.example/s"][:4] == (None, "https://sputnik.example/s", "Sputnik", 0)
     assert nightly["https://c.example/a"][:4] == ("https://sputnik.example/s", "https://sputnik.example/s",
                                                   "Sputnik", 1)  # fmt: skip
+
+
+def test_dates_stored_before_the_upgrade_keep_their_reading_and_later_ones_get_the_new(monkeypatch):
+    """Before 2026-12-06 a paper's date at local midnight was stored converted (21:00 the day before),
+    and any quarter-hour time read as a date. Read by the new rule those rows became times, and
+    that day's wire story the paper's copy; rows stored since are read by the new rule."""
+    from pipelines.store import db
+    from pipelines.store.runs import start_run
+
+    con = duckdb.connect(":memory:")
+    shipped = db.migration_files()
+    monkeypatch.setattr(db, "migration_files", lambda: [m for m in shipped if m[0] < 5])
+    db.apply_migrations(con)  # a database of before the upgrade
+    old_run = start_run(con, "ingest")
+    paper_at = datetime(2024, 2, 29, 21, 0)  # the 1 March paper of a +03:00 site, as it was stored
+    wire_at = datetime(2024, 3, 1, 9, 12)
+    add_rows(con, [Row("https://paper.example/old", "Paper", paper_at, WIRE)], run_id=old_run)
+    monkeypatch.setattr(db, "migration_files", lambda: shipped)
+    db.apply_migrations(con)  # the upgrade
+    new_run = start_run(con, "ingest")
+    rows = [
+        Row("https://wire.example/w", "Wire", wire_at, WIRE, agency="Wire"),
+        Row("https://paper.example/new", "Paper", paper_at, INDEPENDENT),  # 21:00 given since: a time
+        Row("https://wire.example/i", "Wire", wire_at, INDEPENDENT, agency="Wire"),
+    ]
+    add_rows(con, rows, run_id=new_run)
+    link_articles(con, new_run)
+    o = origins(con)
+    assert o["https://paper.example/old"][0] == "https://wire.example/w", "read as a date: after the wire"
+    assert o["https://paper.example/new"][0] is None, "read as 21:00: before the wire, the original"
+    assert o["https://wire.example/i"][0] == "https://paper.example/new"

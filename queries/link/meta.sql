@@ -2,6 +2,7 @@
 -- names of the versions in wanted_ids.
 --   cited: (agency, cue) the page names as the source of a statement ("…, TASS reported.")
 --   outlet_names: the outlet's name, aliases and domain, lower-cased (to spot "Source: <outlet>").
+--   legacy_dates: stored before 2026-12-06, when local midnights were stored converted (005_legacy_dates).
 WITH cr AS (
     -- in credit_rank order: the first one not of the article's own agency names its origin
     SELECT c.article_id,
@@ -26,7 +27,8 @@ names AS (
     ) GROUP BY outlet_id
 )
 SELECT a.article_id, coalesce(a.published_at, a.first_seen_at) AS t, o.kind = 'agency' AS is_agency, o.agency,
-       cr.credits, names.outlet_names, cit.cited
+       cr.credits, names.outlet_names, cit.cited,
+       a.run_id <= (SELECT max(last_run) FROM legacy_dates) AS legacy_dates
 FROM articles a
 JOIN wanted_ids USING (article_id)
 JOIN outlets o USING (outlet_id)
