@@ -1,6 +1,6 @@
 -- 005 legacy dates: which articles were dated by the rule before 2026-12-06.
 
--- Until then a date written at local midnight ("2026-11-17T00:00:00+03:00") was stored converted to
+-- Before 2026-12-06 a date written at local midnight ("2026-11-17T00:00:00+03:00") was stored converted to
 -- UTC (21:00 the day before), and the link stage took any time on a quarter hour for such a date.
 -- Since, it is stored as the date itself (midnight UTC) and only midnight counts: a time on the hour is
 -- a time. Rows stored before keep the old reading (queries/link/meta.sql, chains.day_only), since their
