@@ -76,10 +76,11 @@ def day_only(t: datetime, legacy: bool = False) -> bool:
 
 def order_key(m: ArticleMeta, agency_lead: timedelta = AGENCY_LEAD) -> tuple:
     """A total order on articles: earlier first, an outlet page dated by day only placed
-    `agency_lead` later (see AGENCY_LEAD), ties to the agency then to the older row. Total, so
+    `agency_lead` later (see AGENCY_LEAD), ties to the agency, then to the earlier stamp (stories
+    skew_corrected placed at one instant keep their own order), then to the older row. Total, so
     sources can never form a cycle."""
     later = not m.is_agency and day_only(m.time, m.legacy_dates)
-    return (m.time + agency_lead if later else m.time, not m.is_agency, m.article_id)
+    return (m.time + agency_lead if later else m.time, not m.is_agency, m.stamped or m.time, m.article_id)
 
 
 def skew_corrected(metas: dict[int, ArticleMeta], pairs: Iterable[tuple[int, int]]) -> None:

@@ -763,3 +763,21 @@ def test_dates_stored_before_the_upgrade_keep_their_reading_and_later_ones_get_t
     assert o["https://paper.example/old"][0] == "https://wire.example/w", "read as a date: after the wire"
     assert o["https://paper.example/new"][0] is None, "read as 21:00: before the wire, the original"
     assert o["https://wire.example/i"][0] == "https://paper.example/new"
+
+
+def test_two_stories_of_an_agency_placed_before_one_crediting_copy_keep_their_own_order():
+    """Both stories share text with a copy crediting Sputnik stamped before them, so both were placed
+    at the same instant, and the row id decided which copied which: with the follow-up stored first,
+    the original came out its copy."""
+    story_at, via = datetime(2026, 11, 17, 12, 0, 7), [("Sputnik", "origin", "Via: Sputnik")]
+    o = linked(
+        [
+            Row("https://sputnik.example/follow-up", "Sputnik", story_at + timedelta(hours=8),
+                WIRE + " " + INDEPENDENT, agency="Sputnik"),
+            Row("https://sputnik.example/story", "Sputnik", story_at, WIRE, agency="Sputnik"),
+            Row("https://outlet.example/c", "Outlet", story_at - timedelta(hours=1), WIRE, credits=via),
+        ]
+    )  # fmt: skip
+    assert o["https://sputnik.example/story"][:4] == (None, "https://sputnik.example/story", "Sputnik", 0)
+    assert o["https://sputnik.example/follow-up"][0] == "https://sputnik.example/story"
+    assert o["https://outlet.example/c"][0] == "https://sputnik.example/story"
