@@ -1135,6 +1135,9 @@ def test_a_signal_during_the_link_stage_after_a_crawl_still_stops_it(tmp_path):
     assert process.returncode == 130, err[-2000:]
     assert rows(db, "SELECT status FROM runs") == [("interrupted",)]
     assert rows(db, "SELECT count(*) FROM articles") == [(len(urls),)], "the crawl's articles stay stored"
+    (log,) = (tmp_path / "logs").glob("crawl-*.log")
+    ending = log.read_text().splitlines()[-1]  # the sources' lines said ok: the log must not end there
+    assert ending.endswith("run 1: interrupted while linking"), ending
 
 
 def _slow_news_web(n: int, delay: float) -> tuple[list[str], dict]:

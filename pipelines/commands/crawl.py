@@ -16,7 +16,7 @@ from pipelines.cli import EXIT_INTERRUPTED, EXIT_PARTIAL, UserError, cli, pass_c
 from pipelines.files import remove_stale_partials
 from pipelines.progress import progress
 from pipelines.store import StoreError
-from pipelines.store.runs import abort_run, finish_run, start_run
+from pipelines.store.runs import abort_run, finish_run, is_interrupt, start_run
 
 
 def log_file_for(db_path: Path, command: str) -> Path:
@@ -26,12 +26,20 @@ def log_file_for(db_path: Path, command: str) -> Path:
     return Path(db_path).resolve().parent / "logs" / f"{command}-{stamp}-{os.getpid()}.log"
 
 
-def crawl_sources_into(session, run_id: int, sources, *, db_path: Path, overrides: dict, on_skip) -> list:
+def run_log_file(db_path: Path) -> Path | None:
+    """The log a crawl writes: none on a terminal (it shows a progress bar), else a new file."""
+    return None if sys.stderr.isatty() else log_file_for(db_path, "crawl")
+
+
+def crawl_sources_into(
+    session, run_id: int, sources, *, db_path: Path, overrides: dict, on_skip, log_file: Path | None = None
+) -> list:
     """Run the crawler over `sources` (progress bar on a terminal, log file otherwise); returns the
-    per-source reports. Shared by `crawl` and `demo`."""
+    per-source reports. Shared by `crawl` and `demo`; `log_file` defaults to run_log_file(db_path)."""
     from crawlers.runner import run_crawl
 
     terminal = sys.stderr.isatty()
+    log_file = log_file or run_log_file(db_path)
     with progress("crawl", total=0, enabled=terminal) as update:
         expected = [0]
 
@@ -48,7 +56,7 @@ def crawl_sources_into(session, run_id: int, sources, *, db_path: Path, override
             sources,
             db_path=db_path,
             overrides=overrides,
-            log_file=None if terminal else log_file_for(db_path, "crawl"),
+            log_file=log_file,
             quiet=terminal,
             on_progress=on_progress,
             on_skip=on_skip,
@@ -138,6 +146,7 @@ def crawl(
     from crawlers.runner import (
         CrawlFailed,
         CrawlInterrupted,
+        append_summary,
         parse_overrides,
         setting_name_problems,
         setting_value_problems,
@@ -184,9 +193,16 @@ def crawl(
         with session.connection() as con:
             ensure_registries(con)
             run_id = start_run(con, "crawl", args)
+        log_file = run_log_file(ctx.db.path)
         try:
             reports = crawl_sources_into(
-                session, run_id, sources, db_path=ctx.db.path, overrides=settings, on_skip=on_skip
+                session,
+                run_id,
+                sources,
+                db_path=ctx.db.path,
+                overrides=settings,
+                on_skip=on_skip,
+                log_file=log_file,
             )
         except CrawlFailed as exc:
             counts = {r.name: {"status": r.status, **_counts(r)} for r in exc.reports}
@@ -211,6 +227,9 @@ def crawl(
                     linked = link_showing_progress(con, run_id)
                 except BaseException as exc:  # the crawl is stored; the next run links what is left
                     abort_run(con, run_id, exc)
+                    if log_file is not None:  # its source lines said ok: the run did not end so
+                        how = "interrupted" if is_interrupt(exc) else f"failed: {str(exc).splitlines()[0]}"
+                        append_summary(log_file, run_id, [], f"{how} while linking")
                     raise
             finish_run(con, run_id, status, counts, message)
     for report in reports:
