@@ -4,6 +4,7 @@ Scrapy's own sitemap helper drops the news: fields, which carry the publication 
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import io
 import json
@@ -99,6 +100,13 @@ def _ends_unclosed(body: bytes, root) -> bool:
 def _document_text(body: bytes, root) -> str:
     """The document as text in the encoding lxml read it in (a UTF-16 feed has no `</rss>` in bytes)."""
     encoding = root.getroottree().docinfo.encoding or "utf-8"
+    for bom, name in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if body.startswith(bom):  # lxml reads a byte-order mark without a declaration, and reports UTF-8
+            encoding = name
     try:
         return body.decode(encoding, errors="replace")
     except LookupError:  # an encoding name Python does not know: the tags are ASCII in all that matter
@@ -224,29 +232,32 @@ def parse_sitemap(body: bytes, url: str) -> Sitemap:
     kind = _local(root.tag)
     if kind not in ("urlset", "sitemapindex"):
         raise FeedError(f"not a sitemap (root element <{kind}>)")
-    children, entries = [], []
+    found: list[tuple[str, Entry | None]] = []  # (element name, its entry; None without a <loc>)
     for element in root:
         name = _local(element.tag)
         if name not in ("url", "sitemap"):
             continue
         loc = _child_text(element, "loc")
         if not loc:
+            found.append((name, None))
             continue
         lastmod = _date(_child_text(element, "lastmod"))
         if name == "sitemap":
-            children.append(Entry(join_url(url, loc), lastmod=lastmod))
+            found.append((name, Entry(join_url(url, loc), lastmod=lastmod)))
             continue
         title = published = None
         for news in element:
             if _local(news.tag) == "news":
                 title = _child_text(news, "title")
                 published = _date(_child_text(news, "publication_date"))
-        entries.append(Entry(join_url(url, loc), title, published, lastmod))
-    if _ends_unclosed(body, root):
-        listed, name = (children, "sitemap") if kind == "sitemapindex" else (entries, "url")
-        if listed and _closed(body, root, name) < sum(1 for element in root if _local(element.tag) == name):
-            listed.pop()  # the cut fell inside it
-        raise CutShort(_cut_short(root, len(listed)), Sitemap(children, entries))
+        found.append((name, Entry(join_url(url, loc), title, published, lastmod)))
+    cut = _ends_unclosed(body, root)
+    if cut and found and _closed(body, root, found[-1][0]) < sum(1 for n, _ in found if n == found[-1][0]):
+        found.pop()  # the cut fell inside it
+    children = [entry for name, entry in found if entry and name == "sitemap"]
+    entries = [entry for name, entry in found if entry and name == "url"]
+    if cut:
+        raise CutShort(_cut_short(root, len(children) + len(entries)), Sitemap(children, entries))
     return Sitemap(children, entries)
 
 

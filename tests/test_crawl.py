@@ -206,6 +206,14 @@ def test_a_feed_or_sitemap_cut_off_on_the_way_keeps_what_it_listed_but_not_the_e
     assert parse_feed(b'<feed xmlns="http://www.w3.org/2005/Atom"/>\n', "http://c.test/atom") == []
     utf16 = feed.replace('encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16")
     assert len(parse_feed(utf16, "http://c.test/rss.xml")) == 3
+    bom_only = sitemap.encode("utf-16")  # a byte-order mark and no declaration: lxml reads it as such
+    assert len(parse_sitemap(bom_only, "http://c.test/sitemap.xml").entries) == 2
+    # cut inside an entry before its <loc>: the whole entries before it stay
+    with pytest.raises(CutShort) as cut:
+        parse_sitemap(
+            (sitemap[: sitemap.index("</urlset>")] + "<url><lastmod>2026").encode(), "http://c.test/s"
+        )
+    assert len(cut.value.salvaged.entries) == 2
 
 
 @pytest.mark.parametrize(
