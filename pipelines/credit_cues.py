@@ -193,11 +193,13 @@ _DOTTED_WORD = re.compile(r"(?<![\w-])[\w-]+(?=\.[^\W\d_])")
 @dataclass(frozen=True)
 class DomainCredits:
     """An agency credited by its site after a source cue: "Via: sputnikglobe.com", "Источник: tass.ru",
-    "Source: https://www.belta.by/…", "originally published on sputnikglobe.com". Apart from the
-    name matcher, so that a link to an agency's site anywhere else (a dateline-like "https://tass.ru/…",
-    "Read also: …") credits nobody."""
+    "Source: https://www.belta.by/…", "Source: tass.ru, ria.ru", "originally published on
+    sputnikglobe.com", and as a line of its own "По материалам tass.ru". Apart from the name matcher,
+    so that a link to an agency's site anywhere else (a dateline-like "https://tass.ru/…", "Read also:
+    …", "tass.ru@evil.example") credits nobody."""
 
-    pattern: re.Pattern  # group "domain": the agency domain named right after the cue
+    pattern: re.Pattern  # group "domain": the agency domain right after the cue; group "line": a line cue
+    more: re.Pattern  # the next domain of a list ("…, ria.ru"), matched where the last one ended
     owner: dict[str, str]  # lower-cased domain -> canonical agency
     labels: frozenset[str]  # the domains' first labels ("tass", "sputnikglobe"): a cheap first test
 
@@ -206,7 +208,18 @@ class DomainCredits:
         if self.labels.isdisjoint(w.lower() for w in _DOTTED_WORD.findall(text)):
             return  # most paragraphs name no agency site; the full pattern costs 20 % of the stage
         for m in self.pattern.finditer(text):
-            yield self.owner[m.group("domain").lower()], m.group(0).strip(" (\n")
+            found, end = [m.group("domain")], m.end()
+            while more := self.more.match(text, end):
+                found.append(more.group("domain"))
+                end = more.end()
+            if m.group("line") and not _REST_OF_LINE.match(text, end):
+                continue  # "Based on reports from tass.ru, officials said …": a sentence, not a credit line
+            for domain in found:
+                yield self.owner[domain.lower()], text[m.start() : end].strip(" (\n")
+
+
+#: what may follow a credit line's last domain on its line: a path, closing marks
+_REST_OF_LINE = re.compile(r"(?:/\S*)?[\s.,;:)\]]*(?:\n|$)")
 
 
 @lru_cache(maxsize=8)
@@ -216,14 +229,19 @@ def domain_credits(registry: AgencyRegistry) -> DomainCredits | None:
     if not owner:
         return None
     domains = "|".join(re.escape(d) for d in sorted(owner, key=len, reverse=True))
+    site = rf"(?:https?://)?(?:www\.)?(?P<domain>{domains})(?![\w@]|[.-]\w)"
     cue = (
         rf"(?:^|[|•·\n(\[])\s*(?:{LIST_SOURCE_WORDS})\s*[:：]\s*"
         r"|(?:originally|first)\s+(?:published|appeared)\s+(?:by|in|on|at)\s+"
-        r"|^[\s(\[|•·—–-]*(?:по\s+материалам|based\s+on\s+(?:materials|reports?|reporting)\s+(?:from|by|of)"
-        r"|courtesy(?:\s+of|\s*[:：]))\s*"
+        r"|(?P<line>(?:^|\n)[\s(\[|•·—–-]*(?:по\s+материалам|based\s+on\s+(?:materials|reports?|reporting)\s+"
+        r"(?:from|by|of)|courtesy(?:\s+of|\s*[:：]))\s*)"
     )
-    pattern = rf"(?:{cue})(?:https?://)?(?:www\.)?(?P<domain>{domains})(?![\w]|[.-]\w)"
-    return DomainCredits(re.compile(pattern, re.I), owner, frozenset(d.split(".")[0] for d in owner))
+    return DomainCredits(
+        re.compile(rf"(?:{cue}){site}", re.I),
+        re.compile(rf"\s*(?:,|/|;|&|\band\b|\bи\b)\s*{site}", re.I),
+        owner,
+        frozenset(d.split(".")[0] for d in owner),
+    )
 
 
 #: "По материалам ТАСС", "Based on materials from Sputnik": a line of its own that starts so

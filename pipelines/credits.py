@@ -49,6 +49,9 @@ _BYLINE_END = re.compile(
     re.I,
 )
 _COPY_ONLY = frozenset({"Bloomberg"})
+#: blocks where an agency's site after a source cue is a credit, and the location it is given
+#: (None: footer under the story, else body); captions are photo credits, read by the name rules
+_DOMAIN_KINDS = {"para": None, "text": None, "byline": "byline", "meta": "metadata"}
 
 
 class _Found:
@@ -191,9 +194,11 @@ def _caption_credit(text: str, s: int, e: int) -> bool:
 
 def _classify(block: Block, matcher: cc.AgencyMatcher, found: _Found, *, cite: bool, domains=None):
     text = block.text
-    if domains is not None and block.kind in ("para", "text") and (block.tail or len(text) <= 200):
+    if domains is not None and block.kind in _DOMAIN_KINDS and (block.tail or len(text) <= 200):
         for agency, cue in domains.finditer(text):  # "Via: sputnikglobe.com": a line under the story
-            found.add(agency, "origin", cue, "footer" if block.tail else "body")
+            found.add(
+                agency, "origin", cue, _DOMAIN_KINDS[block.kind] or ("footer" if block.tail else "body")
+            )
     chains = _chains(matcher, text)
     if not chains:
         return

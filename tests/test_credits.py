@@ -155,6 +155,8 @@ def test_jsonld_author_and_meta_original_source():
         ("Источник: Министерство обороны, ТАСС", {"TASS"}),
         ("По материалам ТАСС", {"TASS"}),
         ("Based on materials from Sputnik", {"Sputnik"}),
+        ("Source: tass.ru, ria.ru", {"TASS", "RIA Novosti"}),
+        ("По материалам tass.ru", {"TASS"}),
     ],
 )
 def test_source_lines_under_the_text_make_origin(line, agencies):
@@ -162,6 +164,14 @@ def test_source_lines_under_the_text_make_origin(line, agencies):
     assert {c.agency for c in credits} == agencies
     assert {c.role for c in credits} == {"origin"}
     assert {c.location for c in credits} == {"footer"}
+
+
+def test_an_agency_site_in_a_source_meta_tag_or_source_line_element_is_the_origin():
+    html = page(f'<article><p>{LONG}</p><div class="source-line">Источник: tass.ru</div></article>')
+    assert roles(html, LONG) == {"TASS": "origin"}
+    assert roles(
+        page(f"<article><p>{LONG}</p></article>", '<meta name="source" content="belta.by">'), LONG
+    ) == {"BelTA": "origin"}
 
 
 def test_source_line_in_the_raw_page_that_the_cleaner_dropped():
@@ -242,6 +252,10 @@ def test_citations_in_the_body(sentence, agency):
         "Source: tass.ru.example.com",
         "Source: https://tass.ru.mirror.example/123",
         "Write to press@tass.ru for accreditation.",
+        "Source: http://tass.ru@evil.example/x",
+        "Based on reports from tass.ru, officials said the talks had failed.",
+        "По материалам tass.ru, в Минске прошли учения.",
+        "Courtesy: tass.ru photo archive",
         "Source: Eurostat, Reuters calculations",
         "По материалам уголовного дела, ТАСС передал запрос в суд.",
         "The figures, based on reports from Reuters and others, were disputed.",
