@@ -544,6 +544,18 @@ def compare_with_rebuild(con) -> None:
     assert nightly == origins(con)
 
 
+def linked_in_two_runs(first: list[Row], later: list[Row]) -> dict:
+    """article_origins after linking `first`, then `later` in a second nightly run; checked to be what
+    `link --all` gives."""
+    con = open_db()
+    add_rows(con, first)
+    link_articles(con, 1)
+    add_rows(con, later, run_id=2)
+    link_articles(con, 2)
+    compare_with_rebuild(con)
+    return origins(con)
+
+
 def test_a_short_copy_linked_before_its_long_source_arrived_is_judged_again():
     con = open_db()
     excerpt = " ".join(WIRE.split()[:30])
@@ -697,14 +709,7 @@ def test_a_skewed_story_keeps_its_place_in_later_runs_as_link_all_gives_it():
     """The story is placed before the crediting copy in the run that links them; a copy arriving in a
     later run, with no credit and stamped before the story, must find it there too."""
     rows = _skewed_copies()
-    con = open_db()
-    add_rows(con, rows[:2])
-    link_articles(con, 1)
-    add_rows(con, rows[2:], run_id=2)
-    link_articles(con, 2)
-    nightly = origins(con)
-    link_articles(con, 3, rebuild=True)
-    assert nightly == origins(con)
+    nightly = linked_in_two_runs(rows[:2], rows[2:])
     assert nightly["https://quiet.example/u"][:4] == ("https://sputnik.example/s", "https://sputnik.example/s",
                                                       "Sputnik", 1)  # fmt: skip
 
@@ -721,14 +726,7 @@ def test_an_agency_story_never_copies_an_outlet_text_that_traces_back_to_that_ag
         Row("https://c.example/a", "C", story_at - timedelta(hours=12, minutes=5), WIRE, credits=via),
         Row("https://x.example/a", "X", story_at - timedelta(hours=16, minutes=9), WIRE),
     ]
-    con = open_db()
-    add_rows(con, rows[:2])
-    link_articles(con, 1)
-    add_rows(con, rows[2:], run_id=2)
-    link_articles(con, 2)
-    nightly = origins(con)
-    link_articles(con, 3, rebuild=True)
-    assert nightly == origins(con)
+    nightly = linked_in_two_runs(rows[:2], rows[2:])
     assert nightly["https://sputnik.example/s"][:4] == (None, "https://sputnik.example/s", "Sputnik", 0)
     assert nightly["https://c.example/a"][:4] == ("https://sputnik.example/s", "https://sputnik.example/s",
                                                   "Sputnik", 1)  # fmt: skip
