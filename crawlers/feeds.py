@@ -87,14 +87,22 @@ def _xml_root(body: bytes, what: str):
     return root
 
 
-def _ends_unclosed(body: bytes, root) -> bool:
+def _cut_off(body: bytes, root, found: list[tuple[str, Entry | None]]) -> bool:
     """Does the document stop before the closing tag of its root element (`</rss>`, `</urlset>`)?
     lxml's recovery closes every open element itself, so only the text can tell a cut-off body
-    from a whole one; a root closed on itself (`<urlset …/>`, an empty sitemap) is whole."""
+    from a whole one; a root closed on itself (`<urlset …/>`, an empty sitemap) is whole. When it is
+    cut, the last of `found` ((element name, entry) in document order) is dropped if the cut fell
+    inside it: the text closes fewer elements of its name than were read."""
     text = _document_text(body, root)
     name = re.escape(_local(root.tag))
-    closed = re.search(rf"</(?:[\w.-]+:)?{name}\s*>|<(?:[\w.-]+:)?{name}\b[^<>]*/>", text, re.I)
-    return closed is None
+    if re.search(rf"</(?:[\w.-]+:)?{name}\s*>|<(?:[\w.-]+:)?{name}\b[^<>]*/>", text, re.I):
+        return False
+    if found:
+        last = found[-1][0]
+        closed = len(re.findall(rf"</(?:[\w.-]+:)?{re.escape(last)}\s*>", text, re.I))
+        if closed < sum(1 for element, _ in found if element == last):
+            found.pop()
+    return True
 
 
 def _document_text(body: bytes, root) -> str:
@@ -111,12 +119,6 @@ def _document_text(body: bytes, root) -> str:
         return body.decode(encoding, errors="replace")
     except LookupError:  # an encoding name Python does not know: the tags are ASCII in all that matter
         return body.decode("latin-1")
-
-
-def _closed(body: bytes, root, element_name: str) -> int:
-    """How many elements of this name the text closes (`</item>`, `</news:news>` not counted)."""
-    pattern = rf"</(?:[\w.-]+:)?{re.escape(element_name)}\s*>"
-    return len(re.findall(pattern, _document_text(body, root), re.I))
 
 
 def _cut_short(root, salvaged_count: int) -> str:
@@ -176,12 +178,11 @@ def parse_feed(body: bytes, url: str) -> list[Entry]:
         found.append((name, Entry(join_url(url, link.strip()), title, _date(date)) if link else None))
     if not found and _local(root.tag) not in ("rss", "feed", "rdf"):
         raise FeedError(f"not a feed (root element <{_local(root.tag)}>)")
-    if _ends_unclosed(body, root):
-        if found and _closed(body, root, found[-1][0]) < sum(1 for name, _ in found if name == found[-1][0]):
-            found.pop()  # the cut fell inside it
-        entries = [entry for _, entry in found if entry]
+    cut = _cut_off(body, root, found)
+    entries = [entry for _, entry in found if entry]
+    if cut:
         raise CutShort(_cut_short(root, len(entries)), entries)
-    return [entry for _, entry in found if entry]
+    return entries
 
 
 def _guid_link(item) -> str | None:
@@ -251,9 +252,7 @@ def parse_sitemap(body: bytes, url: str) -> Sitemap:
                 title = _child_text(news, "title")
                 published = _date(_child_text(news, "publication_date"))
         found.append((name, Entry(join_url(url, loc), title, published, lastmod)))
-    cut = _ends_unclosed(body, root)
-    if cut and found and _closed(body, root, found[-1][0]) < sum(1 for n, _ in found if n == found[-1][0]):
-        found.pop()  # the cut fell inside it
+    cut = _cut_off(body, root, found)
     children = [entry for name, entry in found if entry and name == "sitemap"]
     entries = [entry for name, entry in found if entry and name == "url"]
     if cut:
