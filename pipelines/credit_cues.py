@@ -170,6 +170,11 @@ L_DATELINE_DASH = re.compile(r"^[A-ZА-ЯЁІЇЄ][A-ZА-ЯЁІЇЄ\s.\-]{1,40},
 R_DATELINE_DASH = re.compile(r"^\s*[.:,]")
 R_DATELINE_CJK = re.compile(r"^[^\s，。,]{0,16}?电")  # 新华社北京4月24日电
 
+#: words that hand the story on: "originally published by", "first appeared in" (the agency follows)
+ORIGINALLY = r"(?:originally|first)\s+(?:published|appeared)\s+(?:by|in|on|at)"
+#: "По материалам ТАСС", "Based on materials from Sputnik" (the agency follows)
+BASED_ON = r"по\s+материалам|based\s+on\s+(?:materials|reports?|reporting)\s+(?:from|by|of)"
+
 LIST_SOURCE_WORDS = (
     r"source|sources|via|quelle|quellen|bron|bronnen|fuente|fuentes|fonte|fontes|kaynak|источник|"
     r"источники|джерело|źródło|zdroj|kilde|källa|lähde|forrás|sursa|izvor|πηγή|来源|來源|出典|출처|المصدر"
@@ -232,9 +237,8 @@ def domain_credits(registry: AgencyRegistry) -> DomainCredits | None:
     site = rf"(?:https?://)?(?:www\.)?(?P<domain>{domains})(?![\w@]|[.-]\w)"
     cue = (
         rf"(?:^|[|•·\n(\[])\s*(?:{LIST_SOURCE_WORDS})\s*[:：]\s*"
-        r"|(?:originally|first)\s+(?:published|appeared)\s+(?:by|in|on|at)\s+"
-        r"|(?P<line>(?:^|\n)[\s(\[|•·—–-]*(?:по\s+материалам|based\s+on\s+(?:materials|reports?|reporting)\s+"
-        r"(?:from|by|of)|courtesy(?:\s+of|\s*[:：]))\s*)"
+        rf"|{ORIGINALLY}\s+"
+        rf"|(?P<line>(?:^|\n)[\s(\[|•·—–-]*(?:{BASED_ON}|courtesy(?:\s+of|\s*[:：]))\s*)"
     )
     return DomainCredits(
         re.compile(rf"(?:{cue}){site}", re.I),
@@ -246,7 +250,7 @@ def domain_credits(registry: AgencyRegistry) -> DomainCredits | None:
 
 #: "По материалам ТАСС", "Based on materials from Sputnik": a line of its own that starts so
 L_BASED_ON = re.compile(
-    r"^[\s(\[|•·—–-]*(?:по\s+материалам|based\s+on\s+(?:materials|reports?|reporting)\s+(?:from|by|of))\s+"
+    rf"^[\s(\[|•·—–-]*(?:{BASED_ON})\s+"
     r"(?:the\s+)?(?:(?:информационного\s+)?агентства\s+|(?:news\s+)?agency\s+)?$",
     _I,
 )
@@ -259,10 +263,7 @@ R_RIGHTS = re.compile(
     r"tutti\s+i\s+diritti|все\s+права|may\s+not\s+be\s+published|-infocom|dpa:\d)",
     _I,
 )
-L_ORIGINALLY = re.compile(
-    r"(?:originally\s+(?:published|appeared)|first\s+(?:published|appeared))\s+(?:by|in|on|at)\s+(?:the\s+)?$",
-    _I,
-)
+L_ORIGINALLY = re.compile(rf"{ORIGINALLY}\s+(?:the\s+)?$", _I)
 
 # "Courtesy of Sputnik", "(Courtesy: TASS)": a line of its own that starts so (the whole text before the
 # agency); "Photo courtesy of" is a photo credit, caught before this is tried.

@@ -15,6 +15,8 @@ from functools import lru_cache
 import lxml.html
 from lxml import etree
 
+from pipelines.credit_cues import BASED_ON, ORIGINALLY
+
 BLOCK_KINDS = ("para", "byline", "caption", "meta", "meta_byline", "photo_meta")
 
 
@@ -132,8 +134,7 @@ _SOURCE_START = re.compile(
 #: a line that hands the story to someone else, as sites print it below the article element
 _CREDIT_LINE_START = re.compile(
     r"^\(?\s*(?:(?:sources?|via|quelle|bron|fuente|fonte|zdroj|kilde|источник|джерело)\s*[:\-–—]|"
-    r"(?:originally|first)\s+(?:published|appeared)\s+(?:by|in|on|at)\b|republished\s+from\b|"
-    r"courtesy(?:\s+of)?\b|по\s+материалам\b|based\s+on\s+(?:materials|reports?|reporting)\s+(?:from|by|of)\b)",
+    rf"{ORIGINALLY}\b|republished\s+from\b|courtesy(?:\s+of)?\b|(?:{BASED_ON})\b)",
     re.I,
 )
 #: elements after the article element searched for such a line, and the longest line taken
