@@ -360,7 +360,7 @@ def run_crawl(
     if job.fatal is not None or stopper.received is not None:
         job.mark_interrupted()  # each source stopped where the failure or the signal found it
     reports = list(job.reports.values())
-    failure = _failure(job, start_failures, process.bootstrap_failed, overrides)
+    failure = _failure(job, reports, start_failures, process.bootstrap_failed, overrides)
     if failure is not None and not failure.reports:
         reports = []  # never started: no source has a line to give
     if log_file is not None:
@@ -374,10 +374,9 @@ def run_crawl(
 
 
 def _failure(
-    job: CrawlJob, start_failures: list, bootstrap_failed: bool, overrides: dict
+    job: CrawlJob, reports: list, start_failures: list, bootstrap_failed: bool, overrides: dict
 ) -> CrawlFailed | None:
-    """Why the crawl could not run to its end, or None."""
-    reports = list(job.reports.values())
+    """Why the crawl could not run to its end, or None; `reports` go with a failure after it started."""
     if isinstance(job.fatal, BrokenExecutor):
         return CrawlFailed(
             "a cleaning worker process died (killed from outside, or out of memory); every batch "

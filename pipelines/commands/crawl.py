@@ -205,8 +205,7 @@ def crawl(
                 log_file=log_file,
             )
         except CrawlFailed as exc:
-            counts = {r.name: {"status": r.status, **_counts(r)} for r in exc.reports}
-            _record_end(session, finish_run, run_id, "failed", counts, str(exc))
+            _record_end(session, finish_run, run_id, "failed", _run_counts(exc.reports), str(exc))
             for report in exc.reports:  # what each source stored before the failure stays stored
                 click.echo(report.line(), err=True)
             raise click.ClickException(str(exc)) from None
@@ -218,7 +217,7 @@ def crawl(
         failed = [r for r in reports if r.status == "failed"]
         bad = [r for r in reports if r.status != "ok"]
         status = "failed" if len(failed) == len(reports) else ("partial" if bad else "ok")
-        counts = {r.name: {"status": r.status, **_counts(r)} for r in reports}
+        counts = _run_counts(reports)
         message = "; ".join(f"{r.name}: {r.status}" for r in bad)
         linked = None
         with session.connection() as con:
@@ -256,7 +255,7 @@ def _record_end(session, record, *args) -> None:
 def _stop_interrupted(session, run_id: int, reports: list) -> None:
     """A crawl stopped by Ctrl-C or SIGTERM: what it stored is kept and the run is marked interrupted;
     linking is left to the next run, which also fetches what this one did not get to. Exits 130."""
-    counts = {r.name: {"status": r.status, **_counts(r)} for r in reports}
+    counts = _run_counts(reports)
     not_fetched = sum(r.not_fetched for r in reports)
     message = f"stopped by a signal; {not_fetched} articles left for the next run"
     _record_end(session, finish_run, run_id, "interrupted", counts, message)
@@ -295,13 +294,9 @@ def _crawl_as_worker(ctx, sources, settings, frontier_url, name, shards, on_skip
             shards=folder,
         )
     except CrawlFailed as exc:
-        for report in exc.reports:  # what each source wrote to the shards before the failure stays
-            if report.seeds or report.requested or report.cleaned:
-                click.echo(report.line(), err=True)
+        _echo_worker_lines(exc.reports)  # what each source wrote to the shards before the failure stays
         raise click.ClickException(str(exc)) from None
-    for report in reports:
-        if report.seeds or report.requested or report.cleaned:
-            click.echo(report.line(), err=report.status != "ok")
+    _echo_worker_lines(reports)
     sent = sum(r.saved.new_articles for r in reports)
     click.echo(
         f"worker {frontier.worker}: {sent} articles written to {folder}; "
@@ -438,6 +433,19 @@ def _merge_dates_shard(con, run_id: int, path: Path, totals: dict, bad: list) ->
         )
     else:
         totals["waiting"] += 1
+
+
+def _echo_worker_lines(reports) -> None:
+    """A distributed worker's source lines, for the sources it had anything of (any worker may take
+    a queued request, so most sources never reach most workers)."""
+    for report in reports:
+        if report.seeds or report.requested or report.cleaned:
+            click.echo(report.line(), err=report.status != "ok")
+
+
+def _run_counts(reports) -> dict:
+    """A crawl run's counts as the runs table keeps them: per source, its status and numbers."""
+    return {r.name: {"status": r.status, **_counts(r)} for r in reports}
 
 
 def _counts(report) -> dict:
