@@ -28,7 +28,7 @@ from crawlers.shards import ShardSink
 from crawlers.sources import CrawlSource
 from crawlers.spiders.news import NewsSpider
 from pipelines import __version__
-from pipelines.archive import WarcArchive
+from pipelines.archive import WarcArchive, archive_dir
 from pipelines.clean import clean_or_skip
 from pipelines.models import Page
 from pipelines.store.crawl_state import KnownArticles, known_articles, seed_states
@@ -302,7 +302,6 @@ def run_crawl(
     With a `frontier` (distributed crawl) there is no database: articles go to Parquet `shards` and the
     shared Redis queue decides what this worker fetches."""
     settings = build_settings(overrides, log_file, quiet)
-    archive_root = Path(db_path).resolve().parent / "archive"
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
     jobs = settings.getint("PROVTRACK_JOBS") or os.cpu_count() or 1
     gzip_level = settings.getint("PROVTRACK_WARC_GZIP_LEVEL")
@@ -319,7 +318,7 @@ def run_crawl(
         archive = WarcArchive(shards, f"{frontier.worker}-{stamp}.warc.gz", gzip_level)
         known, seeds = KnownArticles(), {}  # the shared duplicate filter remembers what any worker fetched
     else:
-        archive = WarcArchive(archive_root, f"crawl-{run_id:06d}-{stamp}.warc.gz", gzip_level)
+        archive = WarcArchive(archive_dir(db_path), f"crawl-{run_id:06d}-{stamp}.warc.gz", gzip_level)
         with session.connection() as con:
             known, seeds = known_articles(con), seed_states(con)
     job = CrawlJob(

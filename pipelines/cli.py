@@ -12,7 +12,7 @@ import duckdb
 
 from pipelines import DEFAULT_DB, __version__
 from pipelines.store import Database, DatabaseLocked, StoreError
-from pipelines.store.db import disk_full_text
+from pipelines.store.db import damaged_text, disk_full_text
 from pipelines.store.runs import STOP_SIGNALLED, is_interrupt
 
 EXIT_PARTIAL = 3  # the command finished, but some inputs or sources failed (each was named)
@@ -78,6 +78,8 @@ class ProvtrackGroup(click.Group):
             if isinstance(exc, duckdb.IOException):  # a file DuckDB could not read or write
                 first_line = str(exc).splitlines()[0][:300]
                 db_path = ctx.obj.db.path if isinstance(ctx.obj, Context) else None
+                if db_path is not None and damaged_text(db_path, exc):  # found mid-query
+                    raise UserError(damaged_text(db_path, exc)) from None
                 if db_path is not None and Path(db_path).name in first_line:  # the database itself
                     raise UserError(
                         f"{db_path} could not be read (is it damaged? restore it from a copy): {first_line}"

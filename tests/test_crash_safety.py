@@ -506,3 +506,50 @@ def test_link_stopped_by_sigterm_to_its_process_group_exits_at_once_and_a_rerun_
         assert set(_broken_invariants(db)) <= {"judged but not indexed"}
     assert _run(db, "link").returncode == 0
     assert _snapshot(db, ORIGINS) == _snapshot(reference, ORIGINS), "the rerun ends where a clean run ends"
+
+
+def test_a_damaged_database_file_says_how_to_rebuild_it_from_the_archive_and_that_works(tmp_path):
+    """A database file whose blocks fail DuckDB's checksums (a bad disk, a copy taken mid-write) must not
+    fail an hourly cron job the same opaque way forever: one line says how to rebuild it from the WARC
+    archive, and doing what it says brings back every crawled article."""
+    import shlex
+
+    from tests.fixtures.crawl.mockweb import MockWeb, Reply, rss
+
+    rng = random.Random(3)
+    urls = [f"http://damaged.test/news/2026/11/18/story-{i}.html" for i in range(8)]
+    routes = {
+        "http://damaged.test/rss.xml": Reply(
+            200,
+            rss([(u, f"s{i}", "Wed, 18 Nov 2026 10:00:00 GMT") for i, u in enumerate(urls)]),
+            content_type="application/rss+xml",
+        )
+    }
+    for i, url in enumerate(urls):
+        routes[url] = Reply(200, article_html(f"Story {i}", [_words(rng, 40) + "." for _ in range(4)]))
+    db = tmp_path / "crawl.duckdb"
+    with MockWeb(routes) as web:
+        crawled = _run(db, "crawl", "--feed", "http://damaged.test/rss.xml", "-s", "DOWNLOAD_DELAY=0",
+                       "-s", "AUTOTHROTTLE_ENABLED=False", "-s", f"PROVTRACK_PROXY={web.proxy}")  # fmt: skip
+    assert crawled.returncode == 0, crawled.stderr[-2000:]
+    articles = "SELECT url, text FROM articles"
+    before = _snapshot(db, articles)
+    assert len(before) == len(urls)
+
+    with open(db, "r+b") as handle:  # the first block after DuckDB's three headers
+        handle.seek(3 * 4096 + 100)
+        handle.write(b"\xff" * 64)
+    damaged = _run(db, "runs")
+    assert damaged.returncode == 1
+    message = damaged.stderr.strip()
+    assert message.count("\n") == 0 and "is damaged" in message and "Traceback" not in message, message
+
+    db.rename(tmp_path / "damaged.duckdb")  # "move the file aside"
+    shell = {**os.environ, "PATH": f"{Path(PROVTRACK).parent}{os.pathsep}{os.environ['PATH']}"}
+    for command in message.split("`")[1::2]:  # then run the commands it names, as a shell would
+        rebuilt = subprocess.run(
+            command, shell=True, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120, env=shell
+        )
+        assert rebuilt.returncode == 0, (command, rebuilt.stderr[-2000:])
+    assert shlex.split(message.split("`")[1])[2] == str(db)
+    assert _snapshot(db, articles) == before

@@ -7,6 +7,7 @@ import contextlib
 import fcntl
 import os
 import re
+import shlex
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -43,6 +44,24 @@ def disk_full_text(exc: BaseException) -> str | None:
     if not any(marker in text for marker in _REFUSED_WRITE):
         return None
     return f"{text} (free some disk space; everything stored before is kept)"
+
+
+def damaged_text(db_path: str | os.PathLike, exc: BaseException) -> str | None:
+    """One line for a database file that fails DuckDB's block checksums, saying how to rebuild it
+    from the crawl's WARC archive (which holds every page fetched); None for any other error. A kill
+    cannot do this to a DuckDB file by design, but a disk, a copy taken mid-write or a DuckDB bug can,
+    and a cron job must then say what to do rather than fail the same way every hour."""
+    text = str(exc).splitlines()[0] if str(exc) else ""
+    if "Corrupt database file" not in text:
+        return None
+    from pipelines.archive import archive_dir  # warcio is not needed to open a database
+
+    archive, db = archive_dir(db_path), shlex.quote(str(db_path))
+    return (
+        f"{db_path} is damaged ({text[:200]}); every crawled page is kept in {archive}: move the file "
+        f"aside, then `provtrack --db {db} ingest {shlex.quote(str(archive))}/*.warc.gz` and "
+        f"`provtrack --db {db} link` rebuild it"
+    )
 
 
 def rollback(con: duckdb.DuckDBPyConnection) -> None:
@@ -198,7 +217,8 @@ class Database:
                 return con
             except duckdb.IOException as exc:
                 if "lock" not in str(exc).lower():
-                    raise StoreError(f"cannot open {self.path}: {exc}") from exc
+                    damaged = damaged_text(self.path, exc)
+                    raise StoreError(damaged or f"cannot open {self.path}: {exc}") from exc
                 if give_up is not None and give_up():
                     raise StoppedWaiting(f"{self.path} is open in another process; stopped waiting") from exc
                 if time.monotonic() >= deadline:
@@ -207,7 +227,8 @@ class Database:
                     ) from exc
                 time.sleep(0.2)
             except duckdb.Error as exc:
-                raise StoreError(f"cannot open {self.path}: {str(exc).splitlines()[0]}") from exc
+                damaged = damaged_text(self.path, exc)
+                raise StoreError(damaged or f"cannot open {self.path}: {str(exc).splitlines()[0]}") from exc
 
 
 class WriteSession:
