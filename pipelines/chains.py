@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from pipelines.credit_cues import BASED_ON, ORIGINALLY
+from pipelines.credit_cues import BASED_ON, LIST_SOURCE_WORDS, ORIGINALLY
 
 #: an outlet page that gives only its day stands for any time of that day, so it is placed this much
 #: later: the wire story of that day precedes it. Papers date by day while the wire story carries a
@@ -172,8 +172,8 @@ def own_origin_credit(m: ArticleMeta) -> str | None:
 #: "Courtesy of X", "Based on materials from X", German "Quelle: X", Russian "Источник: X", "По материалам X"
 #: (what follows on the line is searched)
 _CREDIT_LINE = re.compile(
-    rf"(?:^|[\n.(\[|•—–-])\s*(?:sources?|via|{ORIGINALLY}|republished\s+from|courtesy(?:\s+of)?|"
-    rf"{BASED_ON}|quelle|источник|джерело|fuente|fonte)\s*[:\-–—]?\s*([^\n]{{1,160}})",
+    rf"(?:^|[\n.(\[|•—–-])\s*(?:{LIST_SOURCE_WORDS}|{ORIGINALLY}|republished\s+from|courtesy(?:\s+of)?|"
+    rf"{BASED_ON})\s*[:\-–—]?\s*([^\n]{{1,160}})",
     re.I,
 )
 

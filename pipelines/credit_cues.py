@@ -294,7 +294,8 @@ BYLINE_FILLER = re.compile(
     r"^(?:the|staff|writers?|reporters?|agency|news|ajansı|ajans[ıi]|nachrichtenagentur|agence|agencia|"
     r"agenzia|with|in|at|aus|en|à|a|a\.|\d+|[A-ZÀ-Ý\-]{2,}|[,/|•·:\-—–()&.]+)$"
 )
-BYLINE_JOIN = re.compile(r"(?:^|\s)(?:and|und|et|y|e|mit|with|avec|con|&|\+|и|та|ve)(?:\s|$)", _I)
+#: words that join two names in a byline ("Adam Vidler and AP", "Par Le Figaro et AFP")
+BYLINE_JOIN_WORDS = r"and|und|et|y|e|mit|with|avec|con|&|\+|и|та|ve"
 
 CITE_L_EN = (
     r"according\s+to|citing|cited\s+by|quoted\s+by|quoted\s+as\s+saying\s+by|as\s+reported\s+by|"

@@ -31,8 +31,9 @@ _WORD = re.compile(r"[^\s,/|•·:()&]+")
 _TITLE_WORD = re.compile(r"^[A-ZÀ-ÝА-ЯЁ][\w.'’-]+$")
 _BARE_PUNCT = re.compile(r"^[\s()\[\]\-—–.,:|/•]*$")
 _AFTER_SENTENCE = re.compile(r"[.!?।\"”»]\s*[(\[]?\s*$")
-_JOIN_NEXT = re.compile(r"(?:^|\s)(?:and|und|et|y|e|mit|with|avec|con|&|\+|и|та|ve)\s*$", re.I)
-_JOIN_AFTER = re.compile(r"^\s*(?:and|und|et|y|e|mit|with|avec|con|&|\+|и|та|ve)\s", re.I)
+# A join word, or the "; " trafilatura puts between a page's authors ("Adam Vidler; AP").
+_JOIN_NEXT = re.compile(rf"(?:(?:^|\s)(?:{cc.BYLINE_JOIN_WORDS})\s*|;\s*)$", re.I)
+_JOIN_AFTER = re.compile(rf"^\s*(?:(?:{cc.BYLINE_JOIN_WORDS})\s|;)", re.I)
 # "Petra Lerchbaumer", "Mehr Infos": a capitalised word glued to the name makes it a person or a phrase.
 _NAME_GOES_ON = re.compile(
     r"^\s(?!(?:Photo|Foto|Images?|News|Agency|Staff|Writer|Wire|Scanpix|Monday|Tuesday|Wednesday|Thursday|"

@@ -11,11 +11,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import trafilatura
-from trafilatura.utils import decode_file
-
-from pipelines.credits import find_credits
-from pipelines.models import ROLES
+from pipelines.archive import decode_body
+from pipelines.clean import CleanError, clean_page
+from pipelines.models import ROLES, Credit, Page
 from pipelines.registry import AgencyRegistry, load_agencies
 
 LABELS = Path("credits") / "credits-dev.jsonl"
@@ -69,6 +67,7 @@ class CreditsEvaluation:
     confusion: Counter  # (gold role, predicted role) -> count, "none" where absent
     errors: list[CreditError] = field(default_factory=list)
     photo_as_origin: int = 0
+    unstored: int = 0  # pages cleaning would not store (no article text): their credits count as missed
 
     @property
     def origin(self) -> Score:
@@ -76,16 +75,23 @@ class CreditsEvaluation:
 
 
 def read_html(path: Path) -> str:
-    """The page's HTML as text, whatever its encoding."""
+    """The page's HTML as text, decoded as a crawl or `ingest` decodes a body without headers."""
     raw = path.read_bytes()
     if path.suffix == ".gz":
         raw = gzip.decompress(raw)
-    return decode_file(raw)
+    return decode_body(raw, None)
 
 
-def extract_text(html: str) -> str:
-    """The cleaned text the pipeline hands the credits stage (trafilatura, plain text)."""
-    return trafilatura.extract(html, output_format="txt") or ""
+def stored_credits(page: LabelledPage, registry: AgencyRegistry) -> list[Credit] | None:
+    """The credits provtrack stores for the page: cleaning as a crawl cleans it (its text, author and
+    regions feed the credits stage), so the score is the one users get. None when the page would not be
+    stored at all (no article text, or not readable): its credits are lost to users, and count so."""
+    try:
+        return clean_page(
+            Page(url=page.url or "https://page.invalid/", html=read_html(page.path)), registry
+        ).credits
+    except CleanError:
+        return None
 
 
 def _fundus_urls(corpora_dir: Path) -> dict[str, str]:
@@ -119,10 +125,11 @@ def evaluate_credits(corpora_dir: Path, registry: AgencyRegistry | None = None) 
     pages = labelled_pages(corpora_dir)
     confusion: Counter = Counter()
     errors: list[CreditError] = []
+    unstored = 0
     for page in pages:
-        html = read_html(page.path)
-        credits = find_credits(html, extract_text(html), url=page.url, registry=registry)
-        pred = {c.agency: c for c in credits if c.agency not in page.unsure}
+        credits = stored_credits(page, registry)
+        unstored += credits is None
+        pred = {c.agency: c for c in credits or [] if c.agency not in page.unsure}
         gold = {a: r for a, r in page.gold.items() if a not in page.unsure}
         for agency in sorted(set(gold) | set(pred)):
             g = gold.get(agency, NONE)
@@ -142,13 +149,16 @@ def evaluate_credits(corpora_dir: Path, registry: AgencyRegistry | None = None) 
         fp=sum(n for (g, p), n in confusion.items() if p in strong and g not in strong),
         fn=sum(n for (g, p), n in confusion.items() if g in strong and p not in strong),
     )
-    return CreditsEvaluation(len(pages), per_role, oc, confusion, errors, confusion[("photo", "origin")])
+    return CreditsEvaluation(
+        len(pages), per_role, oc, confusion, errors, confusion[("photo", "origin")], unstored
+    )
 
 
 def format_report(ev: CreditsEvaluation) -> str:
     """A plain-text report: scores per role, the confusion table and every error."""
     lines = [
-        f"credits evaluation over {ev.pages} labelled pages",
+        f"credits evaluation over {ev.pages} labelled pages, cleaned as a crawl cleans them "
+        f"({ev.unstored} not stored: no article text)",
         "",
         f"{'role':<22}{'P':>7}{'R':>7}{'tp':>6}{'fp':>6}{'fn':>6}",
     ]

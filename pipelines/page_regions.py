@@ -15,7 +15,7 @@ from functools import lru_cache
 import lxml.html
 from lxml import etree
 
-from pipelines.credit_cues import BASED_ON, ORIGINALLY
+from pipelines.credit_cues import BASED_ON, LIST_SOURCE_WORDS, ORIGINALLY
 
 BLOCK_KINDS = ("para", "byline", "caption", "meta", "meta_byline", "photo_meta")
 
@@ -133,7 +133,7 @@ _SOURCE_START = re.compile(
 
 #: a line that hands the story to someone else, as sites print it below the article element
 _CREDIT_LINE_START = re.compile(
-    r"^\(?\s*(?:(?:sources?|via|quelle|bron|fuente|fonte|zdroj|kilde|источник|джерело)\s*[:\-–—]|"
+    rf"^\(?\s*(?:(?:{LIST_SOURCE_WORDS})\s*[:\-–—]|"
     rf"{ORIGINALLY}\b|republished\s+from\b|courtesy(?:\s+of)?\b|(?:{BASED_ON})\b)",
     re.I,
 )

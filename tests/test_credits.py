@@ -117,6 +117,12 @@ def test_author_from_the_extractor_counts_as_byline():
     assert roles(None, LONG, author="Reuters") == {"Reuters": "origin"}
 
 
+def test_a_person_and_an_agency_listed_as_authors_make_the_agency_a_contributor():
+    """trafilatura joins a page's authors with "; " (JSON-LD author lists): a staff writer and AP are a
+    shared byline, not AP copy."""
+    assert roles(None, LONG, author="Adam Vidler; AP") == {"AP": "contributor"}
+
+
 def test_jsonld_author_and_meta_original_source():
     head = (
         '<script type="application/ld+json">{"@type": "NewsArticle", "author": {"@type": "Organization",'
@@ -367,16 +373,17 @@ REAL_PAGES = {
 
 
 def test_real_labelled_pages():
+    """Pages cleaned as a crawl cleans them (text, author and regions feed the credits stage)."""
     corpora = SHARED / "corpora"
     if not (corpora / "credits" / "credits-dev.jsonl").exists():
         pytest.skip(f"real corpora not found under {corpora}")
-    from pipelines.eval_credits import extract_text, labelled_pages, read_html
+    from pipelines.eval_credits import labelled_pages, stored_credits
+    from pipelines.registry import load_agencies
 
     pages = {p.id: p for p in labelled_pages(corpora)}
     for prefix, expected in REAL_PAGES.items():
         p = next(v for k, v in pages.items() if k.startswith(prefix))
-        html = read_html(p.path)
-        got = {c.agency: c.role for c in find_credits(html, extract_text(html), url=p.url)}
+        got = {c.agency: c.role for c in stored_credits(p, load_agencies()) or []}
         assert got == expected, f"{p.id}: expected {expected}, got {got}; rerun pipelines/eval_credits.py"
         assert json.dumps(expected) and p.gold == expected
 
@@ -438,6 +445,15 @@ def test_a_credit_line_printed_below_the_article_element_is_the_origin(after_art
     assert {(c.agency, c.role) for c in article.credits} == {("Sputnik", "origin"), ("BelTA", "cited")}
 
 
+@pytest.mark.parametrize("word", ["Källa", "Kaynak", "Źródło", "Lähde", "Izvor"])
+def test_a_source_line_below_the_article_credits_its_agency_in_every_language_a_line_inside_does(word):
+    """Swedish, Turkish, Polish... "Source:" lines credit inside the text; printed below the <article>
+    element they must too (the two lists of cue words had drifted apart)."""
+    paragraph = "<p>Riga port handled a record tonnage of grain this autumn, the port authority said.</p>"
+    html = f"<html><body><main><article>{paragraph * 12}</article><p>{word}: Reuters</p></main></body></html>"
+    assert roles(html, "") == {"Reuters": "origin"}
+
+
 @pytest.mark.parametrize(
     "chrome",
     [
@@ -465,3 +481,32 @@ def test_a_source_line_of_a_teaser_far_below_the_article_is_not_its_credit():
         + f"</article>{teasers}<div class='card'><p>Source: Reuters</p></div></main></body></html>"
     )
     assert find_credits(html, "", url="https://paper.example/a") == []
+
+
+def test_the_credits_evaluation_scores_the_credits_a_crawl_stores(tmp_path):
+    """`provtrack eval credits` must measure what users get: a page's comments section citing Reuters
+    is left out by cleaning, so it is no Reuters credit in the score either; and a page without article
+    text is stored by no crawl, so its credit counts as missed."""
+    import gzip
+
+    from pipelines.eval_credits import evaluate_credits
+
+    body = "The minister said the talks in Geneva would continue next week, officials confirmed. " * 6
+    commented = (
+        f"<html><body><article><h1>Talks go on</h1><p>{body}</p><p>{body}</p></article>"
+        "<div class='comments'><div class='comment'><p>According to Reuters this is all wrong.</p></div>"
+        "</div></body></html>"
+    )
+    empty = "<html><head><meta name='author' content='AFP'></head><body><img src='a.jpg'></body></html>"
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "credits").mkdir()
+    rows = []
+    for i, html in enumerate([commented, empty]):
+        (tmp_path / "pages" / f"{i}.html.gz").write_bytes(gzip.compress(html.encode()))
+        rows.append({"id": f"p{i}", "page": f"pages/{i}.html.gz", "url": f"https://paper.example/{i}"})
+    rows[1]["origin"] = ["AFP"]
+    (tmp_path / "credits" / "credits-dev.jsonl").write_text("\n".join(json.dumps(r) for r in rows))
+
+    ev = evaluate_credits(tmp_path)
+    assert ev.per_role["cited"].fp == 0, ev.errors
+    assert ev.unstored == 1 and ev.origin.fn == 1

@@ -9,9 +9,11 @@ import sys
 import time
 from pathlib import Path
 
+import trafilatura
+
 from pipelines import PROJECT_ROOT
 from pipelines.credits import find_credits
-from pipelines.eval_credits import evaluate_credits, extract_text, format_report, labelled_pages, read_html
+from pipelines.eval_credits import evaluate_credits, format_report, labelled_pages, read_html
 from pipelines.registry import load_agencies
 
 
@@ -54,7 +56,7 @@ def main(corpora: Path) -> int:
     find_credits("<p>warm-up</p>", "warm-up", url="https://example.com/", registry=registry)
 
     started = time.perf_counter()
-    texts = [extract_text(html) for _, html in htmls]
+    texts = [trafilatura.extract(html, output_format="txt") or "" for _, html in htmls]
     clean_s = time.perf_counter() - started
 
     started = time.perf_counter()
