@@ -215,6 +215,7 @@ def _link(con, batch, run_id, summary, workers, window_days, progress, agency_le
     # their copies, and the copies of those: origin, agency and hops came down the chain
     late |= store.descendants(con, late | batch_ids) - batch_ids
     if late:
+        sizes.update(store.index_sizes(con, late))  # their postings stay; only their verdict is redone
         store.unjudge(con, late)  # a link cut short before they are judged judges them next time
         more = _pairs(con, late, window_s)
         metas.update(_meta(con, (late | set(more["other_id"].tolist())) - set(metas)))
@@ -422,8 +423,7 @@ def _judge(con, part, cands, metas, done, sizes, run_id, summary, pool):
         done[t] = chain
         summary.by_derivation[chain.derivation] = summary.by_derivation.get(chain.derivation, 0) + 1
         chain_rows.append((*vars(chain).values(), run_id))
-        n_tok, n_fp = sizes.get(t, (verified[0].aln.target_len if verified else 0, 0))
-        state_rows.append((t, n_tok, n_fp, SCHEME, now, run_id))
+        state_rows.append((t, *sizes[t], SCHEME, now, run_id))
     summary.links += len(link_rows)
     chain_cols = [*ch.Chain.__dataclass_fields__, "run_id"]
     link_cols = [

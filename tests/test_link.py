@@ -147,9 +147,33 @@ def test_late_agency_story_relinks_earlier_copy_and_credit_only_copy():
     add_rows(
         con, [Row("https://wire.example/a", "Wire", T0 + timedelta(hours=3), WIRE, agency="Wire")], run_id=2
     )
+    sizes = "SELECT a.url, s.n_tokens, s.n_fps FROM link_state s JOIN articles a USING (article_id)"
+    before = dict((url, rest) for url, *rest in con.execute(sizes).fetchall())
     summary = link_articles(con, 2)
     assert summary.relinked == 1
     assert origins(con)["https://paper.example/b"][:2] == ("https://wire.example/a", "https://wire.example/a")
+    # judged again, indexed once: its sizes stay those of its postings (later_neighbours compares with them)
+    after = dict((url, rest) for url, *rest in con.execute(sizes).fetchall())
+    assert after["https://paper.example/b"] == before["https://paper.example/b"]
+    assert after["https://paper.example/b"][1] > 0
+
+
+def test_upgrading_a_database_gives_back_the_index_size_of_articles_judged_again():
+    """Migration 006: databases where a relinked article was stored with n_fps 0 get the count of its
+    postings back, and only those rows change."""
+    from pipelines.store.db import apply_migrations
+
+    con = open_db()
+    add_rows(con, [Row("https://wire.example/a", "Wire", T0, WIRE, agency="Wire")])
+    add_rows(con, [Row("https://paper.example/b", "Paper", T0 + timedelta(hours=2), EDIT)], run_id=2)
+    link_articles(con, 1)
+    sizes = "SELECT article_id, n_tokens, n_fps FROM link_state ORDER BY 1"
+    right = con.execute(sizes).fetchall()
+    assert all(n_fps > 0 for _, _, n_fps in right)
+    con.execute("UPDATE link_state SET n_fps = 0 WHERE article_id = (SELECT max(article_id) FROM link_state)")
+    con.execute("DELETE FROM schema_migrations WHERE version = 6")  # a database of before
+    assert apply_migrations(con) == ["006_index_sizes"]
+    assert con.execute(sizes).fetchall() == right
 
 
 def test_copy_crediting_the_intermediary_outlet_is_credits_intermediary():

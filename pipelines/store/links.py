@@ -43,6 +43,15 @@ def drop_unjudged(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(load_query("link/drop_unjudged"))
 
 
+def index_sizes(con: duckdb.DuckDBPyConnection, ids: Iterable[int]) -> dict[int, tuple[int, int]]:
+    """article_id -> (n_tokens, n_fps) of judged articles, as link_state holds them."""
+    _with_ids(con, ids)
+    return {
+        aid: (n_tokens, n_fps)
+        for aid, n_tokens, n_fps in con.execute(load_query("link/index_sizes")).fetchall()
+    }
+
+
 def unjudge(con: duckdb.DuckDBPyConnection, ids: Iterable[int]) -> None:
     """Mark judged articles unjudged: the next link judges them again."""
     _with_ids(con, ids)
