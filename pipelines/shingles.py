@@ -31,8 +31,17 @@ def tokenise(text: str) -> list[str]:
 
 
 def token_offsets(text: str) -> list[tuple[int, int]]:
-    """Character (start, end) of each token of `tokenise(text)`, for showing spans to a user."""
-    return [m.span() for m in _WORD.finditer(text.lower())]
+    """Character (start, end) in `text` of each token of `tokenise(text)`, for showing spans to a user.
+
+    Tokens are found in the lower-cased text, which is one character longer for every Turkish "İ"
+    ("i" and a combining dot, where the dot also ends the token: "İzmir" is "i", "zmir"). Positions
+    there are mapped back, or every passage after an "İ" would be shown shifted."""
+    lowered = text.lower()
+    spans = [m.span() for m in _WORD.finditer(lowered)]
+    if len(lowered) == len(text):
+        return spans  # lower() maps no other character to more than one
+    source = [i for i, char in enumerate(text) for _ in char.lower()]
+    return [(source[start], source[end - 1] + 1) for start, end in spans]
 
 
 def token_hashes(tokens: list[str], cache: dict[str, int] | None = None) -> np.ndarray:

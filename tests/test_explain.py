@@ -53,6 +53,28 @@ def test_a_credit_to_the_outlet_whose_own_story_it_copied_is_shown():
     assert "Steppe Times" in out.split("copied from")[1] and "missing" not in out, out
 
 
+def test_the_passages_of_a_turkish_copy_are_its_own_words_not_shifted_by_each_capital_i():
+    """Lower-casing makes "İ" two characters; the passages shown were cut that many characters late."""
+    wire = (
+        "İzmir'de İstanbul'dan gelen İHA haberine göre, Ankara'daki toplantıda bakan yeni bütçeyi açıkladı "
+        "ve İçişleri Bakanlığı ile İletişim Başkanlığı ortak bir açıklama yaptı. Bütçe gelecek yıl "
+        "yürürlüğe girecek ve belediyelere ayrılan pay yüzde on artacak, dedi bakan gazetecilere."
+    )
+    copy = "Son dakika. " + wire + " Haberin devamı için sitemizi izleyin."
+    out = explained(
+        [
+            Row("https://wire.example/tr", "Wire", T0, wire, agency="Wire"),
+            Row("https://gazete.example/tr", "Gazete", T0 + timedelta(hours=1), copy),
+        ],
+        "https://gazete.example/tr",
+    )
+    passages = [line.removeprefix("  » ") for line in out.splitlines() if line.startswith("  » ")]
+    assert passages, out
+    for passage in passages:
+        assert passage in " ".join(copy.split()) and passage.startswith("İzmir"), passage
+        assert passage.rstrip(".").endswith("gazetecilere"), passage
+
+
 SEED = SHARED / "seed" / "seed-article.txt"
 
 
