@@ -2,10 +2,11 @@
 one request queue and one duplicate filter for any number of worker processes on any number of machines.
 
 scrapy-redis forgets a request the moment a worker pops it, so a killed worker would lose what it was
-fetching. Here a popped article request is also kept in the worker's in-flight hash until its result is
-stored in a shard; every worker sends a heartbeat, and a worker whose heartbeat lapsed has its in-flight
-requests put back on the queue by whoever notices first. Politeness is per domain across workers: a
-request waits for the domain's slot key in Redis (SET NX with the delay as expiry).
+fetching. Here a popped article, feed, sitemap or site request (TRACKED_KINDS) is also kept in the
+worker's in-flight hash until its result is stored in a shard; every worker sends a heartbeat, and a
+worker whose heartbeat lapsed has its in-flight requests put back on the queue by whoever notices first.
+Politeness is per domain across workers: a request waits for the domain's slot key in Redis (SET NX
+with the delay as expiry).
 """
 
 from __future__ import annotations
@@ -187,8 +188,8 @@ def request_id(url: str) -> str:
 
 
 class FrontierScheduler(Scheduler):
-    """scrapy-redis's scheduler, plus in-flight tracking of article requests and reclaiming of the
-    work of dead workers."""
+    """scrapy-redis's scheduler, plus in-flight tracking of the requests of TRACKED_KINDS and reclaiming
+    of the work of dead workers."""
 
     @classmethod
     def from_crawler(cls, crawler):

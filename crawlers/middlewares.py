@@ -20,7 +20,8 @@ from pipelines.urls import normalize_url
 
 logger = logging.getLogger(__name__)
 
-SEED_KINDS = ("feed", "sitemap")
+#: the seeds fetched with a conditional GET (ETag / Last-Modified) and a content hash
+CONDITIONAL_GET_KINDS = ("feed", "sitemap")
 
 
 class RoutingMiddleware:
@@ -67,7 +68,7 @@ class ConditionalGetMiddleware:
         return middleware
 
     def process_request(self, request):
-        if request.meta.get("pt_kind") not in SEED_KINDS:
+        if request.meta.get("pt_kind") not in CONDITIONAL_GET_KINDS:
             return None
         state = self.crawler.spider.job.seed_state.get(normalize_url(request.url))
         if state and state.warc_file:  # only if the old body can be read back on a 304

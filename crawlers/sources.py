@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from pipelines.registry import RegistryError, Source, load_sources
 
+#: what a seed can be; crawlers.spiders.news.NewsSpider starts from each
 SEED_KINDS = ("feed", "sitemap", "site", "url")
 
 

@@ -16,10 +16,8 @@ import numpy as np
 from pipelines.shingles import shingle_hashes
 
 #: shortest run that counts as reuse; 3-word runs capture edited copy, chance runs are discounted
-#: by the derivation features (longest run, long-run containment)
+#: by the derivation features (longest run, containment in runs of 5+ words)
 MIN_MATCH = 3
-#: runs at least this long are "long" (near-certain reuse, not shared names or stock phrases)
-LONG_RUN = 8
 
 
 @dataclass(frozen=True)
@@ -31,7 +29,6 @@ class Alignment:
     target_len: int
     source_len: int
     containment: float  # share of target tokens covered by the source
-    long_containment: float  # the same, counting only runs >= LONG_RUN
     longest_run: int
     order_score: float  # share of aligned tokens whose spans keep the source's order
     source_coverage: float  # share of source tokens reused by the target
@@ -181,7 +178,6 @@ def align(target, source, mml: int = MIN_MATCH) -> Alignment:
         target_len=len(t),
         source_len=len(s),
         containment=covered / n,
-        long_containment=sum(x for x in lengths if x >= LONG_RUN) / n,
         longest_run=max(lengths, default=0),
         order_score=_order_score(spans),
         source_coverage=covered / m,

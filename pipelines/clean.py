@@ -12,7 +12,7 @@ import trafilatura
 from htmldate import find_date
 
 from pipelines.credits import find_credits
-from pipelines.dates import choose_published_at, first_seen_of, is_plausible, parse_datetime
+from pipelines.dates import DATE_PRIORITY, choose_published_at, first_seen_of, is_plausible, parse_datetime
 from pipelines.models import Article, DateCandidate, Page
 from pipelines.page_metadata import page_metadata
 from pipelines.page_regions import parse_html, regions_of_tree
@@ -20,7 +20,7 @@ from pipelines.registry import AgencyRegistry, load_agencies
 from pipelines.urls import normalize_url, registered_domain
 
 #: htmldate's guess is asked only when none of these claims exist: each of them would win over it.
-_BETTER_THAN_HTMLDATE = ("input", "metadata", "feed", "sitemap")
+_BETTER_THAN_HTMLDATE = DATE_PRIORITY[: DATE_PRIORITY.index("htmldate")]
 MAX_PAGE_CHARS = 20_000_000  # trafilatura on a larger page costs minutes; such a page is not an article
 #: control characters (not tab, line or form feeds) beyond this share of a page's first 64 KB: bytes that
 #: are no text at all (a PDF, or a body still compressed, served as HTML). Text has none, even text
@@ -65,8 +65,9 @@ def no_text_warning(no_text: int, pages_read: int) -> str | None:
 
 
 def metadata_dates(tree) -> list[DateCandidate]:
-    """datePublished from JSON-LD and article:published_time-style meta tags, with their time of day
-    (trafilatura's own date keeps only the day)."""
+    """The page's own publication time: the first datePublished in JSON-LD, else the first
+    article:published_time-style meta tag, that parses; with its time of day (trafilatura's own date
+    keeps only the day). At most one claim."""
     found: list[str] = []
     for script in tree.xpath('//script[@type="application/ld+json"]/text()'):
         try:

@@ -171,7 +171,8 @@ def _place(prefix: str) -> bool:
     return len(words) <= 8 and not any(w[0].islower() for w in words)
 
 
-def _is_photo(text: str, s: int, e: int, ms: int, me: int) -> bool:
+def _is_photo(text: str, s: int, e: int) -> bool:
+    """Is the agency name at text[s:e] a photo credit ("Photo: AP", "(Manu Fernandez/AP)")?"""
     left, right = text[max(0, s - _CONTEXT) : s], text[e : e + _CONTEXT]
     if cc.L_PHOTO.search(left) or cc.R_PHOTO.match(right) or cc.R_PHOTOGRAPHER.match(right):
         return True
@@ -240,7 +241,7 @@ def _role_in_text(text, s, e, ms, me, name, block, matcher, cite):
     left, right = text[max(0, s - _CONTEXT) : s], text[e : e + _CONTEXT]
     if cc.L_COPYRIGHT.search(left) and (cc.R_RIGHTS.match(right) or (block.tail and len(right.strip()) < 3)):
         return "origin", "footer"
-    if _is_photo(text, s, e, ms, me):
+    if _is_photo(text, s, e):
         return "photo", "caption"
     if block.lead and s < 160:
         if cc.L_DATELINE_PAREN.match(left) and cc.R_DATELINE_PAREN.match(right) and _place(left[:-1]):

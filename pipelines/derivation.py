@@ -39,7 +39,7 @@ class DerivationFeatures:
     unquoted_containment: float  # containment among tokens outside quotation marks
     unigram_containment: float  # word types of the target found in the source (rewording)
     bigram_containment: float  # tiles of runs >= 2 words
-    long_containment: float  # runs >= 5 words only
+    run5_containment: float  # runs >= 5 words only
     quote_share: float  # share of the target inside quotation marks
     log_length: float  # log target length in tokens
 
@@ -82,7 +82,7 @@ def features(target, source, aln: Alignment, quoted, union_covered=None) -> Deri
         unquoted_containment=uq,
         unigram_containment=uni,
         bigram_containment=bigram,
-        long_containment=long5,
+        run5_containment=long5,
         quote_share=int(q.sum()) / n,
         log_length=math.log(n),
     )
@@ -95,8 +95,8 @@ def scores(f: DerivationFeatures) -> dict[str, float]:
 
 
 #: guards around the model where METER dev has few examples (short texts, small overlaps): a
-#: derived verdict needs a run of LONG_RUN words or MIN_DERIVED containment; wholly needs MIN_WHOLLY
-LONG_RUN = 7
+#: derived verdict needs a run of MIN_DERIVED_RUN words or MIN_DERIVED containment; wholly needs MIN_WHOLLY
+MIN_DERIVED_RUN = 7
 MIN_DERIVED = 0.2
 MIN_WHOLLY = 0.3
 #: below this share one chance run (a stock phrase, a shared quote) is all there is
@@ -112,7 +112,7 @@ def guard(label: str, f: DerivationFeatures, longest_run: int) -> str:
     aligned_words = round(f.containment * math.exp(f.log_length))  # share of the text x its length
     if f.containment < MIN_ANY or aligned_words < MIN_ALIGNED_WORDS:
         return "none"
-    if longest_run < LONG_RUN and f.containment < MIN_DERIVED:
+    if longest_run < MIN_DERIVED_RUN and f.containment < MIN_DERIVED:
         return "none"
     if label == "wholly" and f.containment < MIN_WHOLLY:
         return "partially"

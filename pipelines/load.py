@@ -20,7 +20,8 @@ BATCH_SIZE = 200
 
 @dataclass
 class LoadSummary:
-    """Counts for the closing summary line of ingest and crawl."""
+    """Counts for the closing summary line of ingest and reprocess (a crawl counts per source:
+    crawlers.job.SourceReport)."""
 
     saved: SaveResult = field(default_factory=SaveResult)
     no_text: int = 0  # pages without article text (an index, gallery or video page)

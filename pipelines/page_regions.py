@@ -25,7 +25,7 @@ class Block:
     """A piece of text from one region of the page."""
 
     text: str
-    kind: str  # one of BLOCK_KINDS
+    kind: str  # one of BLOCK_KINDS, or a kind credits.py gives a block it reads ("text", "shared_byline")
     lead: bool = False  # among the first paragraphs of the article
     tail: bool = False  # among the last paragraphs of the article
 

@@ -2,9 +2,8 @@
 URLs (feed entries, sitemap entries with their Google News fields, site links that look like articles),
 skips those already stored, and yields article pages with every date claim for the store pipeline.
 
-One spider serves every kind of seed so that one scheduler keeps the per-domain politeness of all of a
-site's requests together; FeedSpider, SitemapSpider, SiteSpider and UrlListSpider are the same machine
-started from one kind of seed."""
+One spider serves every kind of seed (crawlers.sources.SEED_KINDS: feed, sitemap, site, URL list) so
+that one scheduler keeps the per-domain politeness of all of a site's requests together."""
 
 from __future__ import annotations
 
@@ -138,7 +137,6 @@ def decode_html(response) -> str:
 
 class NewsSpider(scrapy.Spider):
     name = "news"
-    seed_kinds = ("feed", "sitemap", "site", "url")
 
     def __init__(self, job=None, **kwargs):
         super().__init__(**kwargs)
@@ -177,8 +175,6 @@ class NewsSpider(scrapy.Spider):
             return
         for source in self.job.sources.values():
             for seed in source.seeds:
-                if seed.kind not in self.seed_kinds:
-                    continue
                 for request in self.seed_requests(source.name, seed):
                     yield request
 
@@ -688,23 +684,3 @@ class NewsSpider(scrapy.Spider):
             error=message,
             frontier_id=request.meta.get("pt_frontier_id"),
         )
-
-
-class FeedSpider(NewsSpider):
-    name = "feed"
-    seed_kinds = ("feed",)
-
-
-class SitemapSpider(NewsSpider):
-    name = "sitemap"
-    seed_kinds = ("sitemap",)
-
-
-class SiteSpider(NewsSpider):
-    name = "site"
-    seed_kinds = ("site",)
-
-
-class UrlListSpider(NewsSpider):
-    name = "urls"
-    seed_kinds = ("url",)

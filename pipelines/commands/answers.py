@@ -1,4 +1,4 @@
-"""Commands that answer questions: query, explain, eval."""
+"""Commands that answer questions or hand the answers out: query, explain, eval, export."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Commands that crawl and re-run the stages from the archive: crawl, reprocess."""
+"""Commands that crawl, merge a distributed crawl's shards and re-run the stages from the archive: crawl,
+merge, reprocess."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Commands that write articles and links: ingest, link."""
+"""Commands that write articles and links: ingest, link, and demo (which does both on the sample web)."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ def ensure_registries(con) -> None:
 
 def link_showing_progress(con, run_id: int, **options):
     """link_articles with a progress bar on a terminal: linking a large batch takes minutes. Every
-    command that links (link, crawl, merge, reprocess) goes through here."""
+    command that links (link, crawl, merge, reprocess) goes through here; the demo links quietly."""
     from pipelines.link import link_articles
 
     with progress("link") as update:

@@ -293,6 +293,7 @@ def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def create_views(con: duckdb.DuckDBPyConnection) -> None:
-    """(Re)create every view in queries/views; each file is one self-contained CREATE OR REPLACE VIEW."""
+    """(Re)create every view in queries/views; each file is one self-contained CREATE OR REPLACE VIEW,
+    or MACRO for the files named _*.sql that views share (sorted first, so they exist before)."""
     for path in sorted(VIEWS_DIR.glob("*.sql")):
         con.execute(path.read_text(encoding="utf-8"))

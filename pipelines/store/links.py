@@ -66,7 +66,7 @@ def texts(con: duckdb.DuckDBPyConnection, ids: Iterable[int]) -> dict[int, str]:
 
 def meta(con: duckdb.DuckDBPyConnection, ids: Iterable[int]) -> list[tuple]:
     """(article_id, t, is_agency, agency, [{agency, role}, ...], [outlet name, aliases, domains],
-    [{agency, cue} cited, ...]) per id."""
+    [{agency, cue} cited, ...], legacy_dates) per id: queries/link/meta.sql says what each is."""
     _with_ids(con, ids)
     return con.execute(load_query("link/meta")).fetchall()
 
