@@ -57,13 +57,22 @@ def _text_file(out: str):
         yield handle
 
 
-def dates_as_dates(frame: pd.DataFrame, description) -> pd.DataFrame:
-    """DuckDB DATE columns arrive in pandas as midnight timestamps: give them back as dates, so that a
-    week prints as 2026-11-16 (JSON said 2026-11-16T00:00:00.000). `description`: the result's."""
+#: integers pandas holds exactly as floats: a HUGEINT sum beyond this was rounded by DuckDB's .df() already
+_EXACT_IN_FLOAT = 2**53
+
+
+def as_typed_in_duckdb(frame: pd.DataFrame, description) -> pd.DataFrame:
+    """Give back the types DuckDB's .df() loses, by the result's `description`: DATE columns arrive as
+    midnight timestamps (a week printed as 2026-11-16T00:00:00.000 in JSON), and HUGEINT ones, which
+    is what sum() of integers is, as floats (a researcher's count of credited copies printed as 12.0)."""
     for position, (_, type_code, *_) in enumerate(description or ()):
         column = frame.iloc[:, position]  # by position: two columns may share a name
         if str(type_code) == "DATE" and str(column.dtype).startswith("datetime64"):
             frame.isetitem(position, column.dt.date)
+        elif str(type_code) == "HUGEINT" and column.dtype.kind == "f":
+            values = column.dropna()
+            if ((values % 1 == 0) & (values.abs() < _EXACT_IN_FLOAT)).all():
+                frame.isetitem(position, column.astype("Int64"))
     return frame
 
 

@@ -289,6 +289,10 @@ def test_merge_adds_late_feed_dates_once_their_article_is_stored_and_gives_up_af
     second = run_cli("merge", str(shards), "--no-link")
     assert second.exit_code == 0 and "1 new articles, " in second.stdout
     assert "1 feed/sitemap dates added" in second.stdout, second.stdout
+    # the runs table counts a merge's articles under the names ingest and crawl use
+    counts = run_cli("query", "SELECT sum((counts->>'new_articles')::INT) FROM runs WHERE command = 'merge'",
+                     "--format", "csv")  # fmt: skip
+    assert [float(n) for n in counts.stdout.splitlines()[1:]] == [1], counts.stdout
 
     reader.save({}, {never: [DateCandidate("feed", feed_date)]})
     waiting = run_cli("merge", str(shards), "--no-link")
@@ -438,6 +442,15 @@ def test_a_date_is_a_date_in_every_format(loaded, tmp_path):
         "d": "2026-11-16",
         "d_1": "2026-11-17",
     }
+
+
+def test_a_sum_of_counts_is_a_whole_number_in_every_format(loaded):
+    """DuckDB's sum() of integers is a HUGEINT, which pandas turned into a float: "how many credited
+    copies per outlet" printed 12.0."""
+    sql = "select sum(x) as total, sum(x) filter (where x > 9) as none_such from range(1, 5) t(x)"
+    assert loaded("query", sql, "--format", "csv").stdout.splitlines()[1] == "10,"
+    assert json.loads(loaded("query", sql, "--format", "json").stdout) == {"total": 10, "none_such": None}
+    assert "10.0" not in loaded("query", sql).stdout
 
 
 def test_sources_lists_the_registry_a_crawl_is_given(run_cli):

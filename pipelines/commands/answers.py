@@ -11,7 +11,7 @@ import duckdb
 from pipelines import PROJECT_ROOT
 from pipelines.cli import cli, pass_context
 from pipelines.named_queries import LEADING_COMMENTS, bind_parameters, looks_like_sql, named_queries
-from pipelines.output import dates_as_dates, emit, output_options
+from pipelines.output import as_typed_in_duckdb, emit, output_options
 from pipelines.urls import BadURL
 
 
@@ -142,7 +142,7 @@ def query(
             _one_reading_statement(con, sql)
         try:
             result = con.execute(sql, bound or None)
-            frame = dates_as_dates(result.df(), result.description)
+            frame = as_typed_in_duckdb(result.df(), result.description)
         except duckdb.Error as exc:
             if ctx.debug:
                 raise

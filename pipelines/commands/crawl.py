@@ -339,7 +339,7 @@ def merge(ctx, folder: Path | None, no_link: bool) -> None:
         todo = [p for p in found if not p.name.endswith(DATES_SUFFIX)]
         dates_todo = [p for p in found if p.name.endswith(DATES_SUFFIX)]
         run_id = start_run(con, "merge", str(folder))
-        totals, bad = {"new": 0, "versions": 0, "unchanged": 0, "dates": 0, "waiting": 0}, []
+        totals, bad = {"new_articles": 0, "new_versions": 0, "unchanged": 0, "dates": 0, "waiting": 0}, []
         try:
             linked = _merge_shards(con, run_id, todo, dates_todo, totals, bad, link=not no_link)
         except BaseException as exc:
@@ -348,7 +348,8 @@ def merge(ctx, folder: Path | None, no_link: bool) -> None:
         finish_run(con, run_id, "partial" if bad else "ok", totals)
     click.echo(
         f"merge: {len(todo) + len(dates_todo) - len(bad) - totals['waiting']} shards, "
-        f"{totals['new']} new articles, {totals['versions']} new versions, {totals['unchanged']} unchanged, "
+        f"{totals['new_articles']} new articles, {totals['new_versions']} new versions, "
+        f"{totals['unchanged']} unchanged, "
         f"{totals['dates']} feed/sitemap dates added, {len(bad)} unreadable"
         + (f", {totals['waiting']} dates shards waiting for their articles" if totals["waiting"] else "")
         + f" (run {run_id})"
@@ -403,8 +404,8 @@ def _merge_shard(con, run_id: int, path: Path, totals: dict, bad: list) -> None:
         "INSERT INTO merged_shards VALUES (?, ?, current_timestamp::TIMESTAMP, ?)",
         [path.name, len(articles), run_id],
     )
-    totals["new"] += saved.new_articles
-    totals["versions"] += saved.new_versions
+    totals["new_articles"] += saved.new_articles
+    totals["new_versions"] += saved.new_versions
     totals["unchanged"] += saved.unchanged
 
 

@@ -181,7 +181,7 @@ def link(ctx, rebuild: bool, window_days: int) -> None:
         except BaseException as exc:
             abort_run(con, run_id, exc)
             raise
-        finish_run(con, run_id, "ok", summary.as_counts() if hasattr(summary, "as_counts") else vars(summary))
+        finish_run(con, run_id, "ok", vars(summary))
     click.echo(f"link: {summary} (run {run_id})")
 
 

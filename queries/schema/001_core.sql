@@ -15,7 +15,7 @@ CREATE TABLE runs (
     started_at          TIMESTAMP NOT NULL,  -- start (UTC)
     finished_at         TIMESTAMP,  -- end (UTC); null while running or when the process died
     status              VARCHAR NOT NULL,  -- running / ok / partial / failed / interrupted
-    counts              JSON,  -- JSON counts (new_articles, new_versions, unchanged, no_text, skipped, ...)
+    counts              JSON,  -- JSON counts, by command: ingest, reprocess and merge new_articles, new_versions, unchanged, ... (merge before 2026-12-06: new, versions); crawl one object per source with its status; link indexed, relinked, candidates, links, derived, by_derivation
     message             VARCHAR,  -- why it failed or was partial
     pid                 INTEGER,  -- process id, to detect runs whose process died
     provtrack_version   VARCHAR,  -- version of provtrack
