@@ -115,6 +115,8 @@ def test_parameters_are_bound_never_interpolated(loaded):
 def test_named_query_parameters_are_checked_and_an_empty_answer_repeats_the_question(loaded):
     typo = loaded("query", "credit_honesty", "-p", "agency=TASS")
     assert typo.exit_code == 2 and "query credit_honesty takes no parameters; not -p agency" in typo.stderr
+    blank = loaded("query", "story_chain", "-p", " =https://wire.example.com/9")
+    assert blank.exit_code == 2 and "want NAME=VALUE" in blank.stderr, blank.stderr
     nothing = loaded("query", "story_chain", "-p", "url=https://wire.example.com/9", "--format", "csv")
     assert nothing.exit_code == 0 and nothing.stdout.startswith("step,article_url")
     assert "no rows for url='https://wire.example.com/9'" in nothing.stderr

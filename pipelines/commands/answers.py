@@ -19,7 +19,7 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
     params = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
-        if not sep or not name:
+        if not sep or not name.strip():  # " =1" too: the same rule as crawl's -s NAME=VALUE
             raise click.BadParameter(f"{pair!r}: want NAME=VALUE", param_hint="-p")
         params[name.strip()] = value
     return params
