@@ -16,7 +16,7 @@ import duckdb
 from pipelines.cli import EXIT_INTERRUPTED, EXIT_PARTIAL, UserError, cli, pass_context
 from pipelines.files import remove_stale_partials
 from pipelines.progress import progress
-from pipelines.store import StoreError
+from pipelines.store import StoreError, load_query
 from pipelines.store.runs import abort_run, finish_run, is_interrupt, start_run
 
 
@@ -400,10 +400,7 @@ def _merge_shard(con, run_id: int, path: Path, totals: dict, bad: list) -> None:
         reason = str(exc).splitlines()[0][:200]
         click.echo(f"skipped {path}: a row could not be stored ({type(exc).__name__}: {reason})", err=True)
         return
-    con.execute(
-        "INSERT INTO merged_shards VALUES (?, ?, current_timestamp::TIMESTAMP, ?)",
-        [path.name, len(articles), run_id],
-    )
+    con.execute(load_query("crawl/mark_merged"), [path.name, len(articles), run_id])
     totals["new_articles"] += saved.new_articles
     totals["new_versions"] += saved.new_versions
     totals["unchanged"] += saved.unchanged
@@ -429,10 +426,7 @@ def _merge_dates_shard(con, run_id: int, path: Path, totals: dict, bad: list) ->
     totals["dates"] += con.execute("SELECT count(*) FROM article_dates").fetchone()[0] - before
     written_at = written.timestamp() if written else path.stat().st_mtime
     if len(found) == len(dates) or time.time() - written_at > DATES_WAIT_SECONDS:
-        con.execute(
-            "INSERT INTO merged_shards VALUES (?, ?, current_timestamp::TIMESTAMP, ?)",
-            [path.name, sum(len(c) for c in dates.values()), run_id],
-        )
+        con.execute(load_query("crawl/mark_merged"), [path.name, sum(len(c) for c in dates.values()), run_id])
     else:
         totals["waiting"] += 1
 

@@ -273,10 +273,7 @@ def save_articles(
             latest = {
                 url: (version, digest, article_id)
                 for url, version, digest, article_id in con.execute(
-                    "SELECT url, version, text_hash, article_id FROM articles "
-                    "WHERE url IN (SELECT unnest(?::VARCHAR[])) "
-                    "QUALIFY row_number() OVER (PARTITION BY url ORDER BY version DESC) = 1",
-                    [sorted({a.url for a in articles})],
+                    load_query("store/latest_versions"), [sorted({a.url for a in articles})]
                 ).fetchall()
             }
             rows, dates, credits = [], [], []

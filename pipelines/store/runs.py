@@ -11,7 +11,7 @@ from importlib.metadata import PackageNotFoundError, version
 import duckdb
 
 from pipelines import __version__
-from pipelines.store.db import rollback
+from pipelines.store.db import load_query, rollback
 
 
 def _version(package: str) -> str | None:
@@ -45,12 +45,7 @@ def start_run(con: duckdb.DuckDBPyConnection, command: str, args: str = "") -> i
                 [run_id],
             )
     row = con.execute(
-        """
-        INSERT INTO runs (command, args, started_at, status, pid, provtrack_version,
-                          trafilatura_version, scrapy_version, duckdb_version)
-        VALUES (?, ?, current_timestamp::TIMESTAMP, 'running', ?, ?, ?, ?, ?)
-        RETURNING run_id
-        """,
+        load_query("store/start_run"),
         [
             command,
             args,
