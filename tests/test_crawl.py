@@ -481,14 +481,20 @@ def test_reprocess_and_its_link_show_progress_on_a_terminal_and_keep_stdout_for_
 # -- incremental: versions, conditional GET, re-check window ---------------------------------------
 
 
-def test_credit_line_added_later_becomes_a_new_version_on_recheck(tmp_path):
+@pytest.mark.parametrize("where", ["dateline", "line-below-the-article"])
+def test_credit_line_added_later_becomes_a_new_version_on_recheck(tmp_path, where):
+    """Credits are often added after publication: in the text (a dateline), or as a line below the
+    article element, which changes no cleaned text but must still be a new version."""
     story = [
         "The port of Riga handled a record 412,000 containers in the first ten months of the year, "
         "officials said on Tuesday, as rail links to the east recovered from last year's disruption."
     ] * 3
+    first = article_html("Riga port record", story)
     pages = {
-        1: article_html("Riga port record", story),
-        2: article_html("Riga port record", ["RIGA, Nov 17 (Reuters) - " + story[0], *story[1:]]),
+        1: first,
+        2: article_html("Riga port record", ["RIGA, Nov 17 (Reuters) - " + story[0], *story[1:]])
+        if where == "dateline"
+        else first.replace("</article>", "</article><div class='post-source'><p>Via: Reuters</p></div>"),
     }
     routes = {
         "http://late.test/rss.xml": Reply(

@@ -262,8 +262,8 @@ def _utc_naive(value: datetime | None) -> datetime | None:
 def save_articles(
     con: duckdb.DuckDBPyConnection, run_id: int, articles: list[Article], outlets: Outlets
 ) -> SaveResult:
-    """Store a batch of cleaned articles in one transaction: new URLs as version 1, changed text
-    as a new version, identical text as nothing. Dates and credits are stored with each version."""
+    """Store a batch of cleaned articles in one transaction: new URLs as version 1, changed text or
+    credits as a new version, both identical as nothing. Dates and credits are stored with each version."""
     result = SaveResult()
     if not articles:
         return result
@@ -271,8 +271,8 @@ def save_articles(
     try:
         with transaction(con):
             latest = {
-                url: (version, digest, article_id)
-                for url, version, digest, article_id in con.execute(
+                url: (version, (digest, credited), article_id)
+                for url, version, digest, article_id, credited in con.execute(
                     load_query("store/latest_versions"), [sorted({a.url for a in articles})]
                 ).fetchall()
             }
@@ -285,12 +285,13 @@ def save_articles(
             )
             for article in articles:
                 digest = text_hash(article.text)
-                version, previous_digest, previous_id = latest.get(article.url, (0, None, None))
-                if digest == previous_digest:
+                content = (digest, sorted({f"{c.agency}/{c.role}" for c in article.credits}))
+                version, previous_content, previous_id = latest.get(article.url, (0, None, None))
+                if content == previous_content:
                     result.unchanged += 1
                     continue
                 article_id = next(ids)
-                latest[article.url] = (version + 1, digest, article_id)
+                latest[article.url] = (version + 1, content, article_id)
                 if version:
                     result.new_versions += 1
                 else:
