@@ -53,6 +53,11 @@ TOP_K = 10
 MIN_LINK_CONTAINMENT = 0.05
 #: texts tokenised and aligned per round trip to the database
 CHUNK = 5000
+#: the link rules' date: bump it with any change to candidates, alignment, derivation or chains that
+#: changes verdicts. Each verdict stores SCHEME/RULES; `link` counts the stored verdicts of other rules
+#: and says to run `provtrack link --all`, so that an upgrade is never silently half applied.
+RULES = "2026-12-06"
+VERDICT_SCHEME = f"{SCHEME}/{RULES}"
 #: processes that fingerprint and align (this one included); below PARALLEL_MIN texts one does it all
 WORKERS = max(1, min(4, os.cpu_count() or 1))
 PARALLEL_MIN = 2000
@@ -64,6 +69,7 @@ class LinkSummary:
 
     indexed: int = 0  # versions added to the index
     relinked: int = 0  # already-linked versions judged again because an earlier source arrived
+    other_rules: int = 0  # stored verdicts an older provtrack made by other rules (link --all redoes them)
     candidates: int = 0  # candidate pairs aligned
     links: int = 0  # reuse_links rows written
     derived: int = 0  # articles with a text source (wholly or partially)
@@ -171,6 +177,7 @@ def link_articles(
         workers.close()
     if rebuild:
         store.drop_unjudged(con)
+    summary.other_rules = store.verdicts_of_other_rules(con, VERDICT_SCHEME)
     return summary
 
 
@@ -423,7 +430,7 @@ def _judge(con, part, cands, metas, done, sizes, run_id, summary, pool):
         done[t] = chain
         summary.by_derivation[chain.derivation] = summary.by_derivation.get(chain.derivation, 0) + 1
         chain_rows.append((*vars(chain).values(), run_id))
-        state_rows.append((t, *sizes[t], SCHEME, now, run_id))
+        state_rows.append((t, *sizes[t], VERDICT_SCHEME, now, run_id))
     summary.links += len(link_rows)
     chain_cols = [*ch.Chain.__dataclass_fields__, "run_id"]
     link_cols = [

@@ -206,6 +206,21 @@ def test_migrate_is_idempotent_and_lists_versions(run_cli):
     assert "001_core  applied" in run_cli("migrate", "--list").stdout
 
 
+def test_migrate_list_reads_while_a_crawl_writes_and_names_a_newer_provtracks_migration(run_cli, tmp_db):
+    """`--list` changes nothing, so it must not wait for the writer lock a crawl holds for hours; on a
+    database a newer provtrack upgraded it shows that migration too."""
+    from pipelines.store import Database
+
+    assert run_cli("--wait", "0", "migrate", "--list").stdout.splitlines()[0].endswith("pending")
+    with Database(tmp_db).writer() as con:
+        con.execute("INSERT INTO schema_migrations VALUES (99, 'future', now()::TIMESTAMP)")
+    with Database(tmp_db).write_session(migrate=False):  # a crawl: the lock held, the file closed
+        listed = run_cli("--wait", "0", "migrate", "--list")
+    assert listed.exit_code == 0, listed.stderr
+    assert "001_core  applied" in listed.stdout
+    assert "099  applied" in listed.stdout and "by a newer provtrack" in listed.stdout
+
+
 def test_a_second_writer_waits_then_exits_75_with_one_line(run_cli, tmp_db):
     from pipelines.store import Database
 
@@ -453,6 +468,23 @@ def test_a_sum_of_counts_is_a_whole_number_in_every_format(loaded):
     assert loaded("query", sql, "--format", "csv").stdout.splitlines()[1] == "10,"
     assert json.loads(loaded("query", sql, "--format", "json").stdout) == {"total": 10, "none_such": None}
     assert "10.0" not in loaded("query", sql).stdout
+
+
+def test_link_says_when_stored_verdicts_were_made_by_an_older_provtracks_rules(loaded, tmp_db):
+    """An upgrade that changes the link rules is not silently half applied: old verdicts stay until
+    `link --all`, and every link says so (on stderr, which cron mails) until then."""
+    import duckdb
+
+    assert loaded("link").stderr == ""
+    with duckdb.connect(str(tmp_db)) as con:  # what an older provtrack stored
+        ends = "SELECT min(article_id) FROM link_state UNION ALL SELECT max(article_id) FROM link_state"
+        con.execute(f"UPDATE link_state SET scheme = 'w3m4-crc32-v1' WHERE article_id IN ({ends})")
+    nightly = loaded("link")
+    assert nightly.exit_code == 0
+    assert "note: 2 stored verdicts were made by an older provtrack's link rules" in nightly.stderr
+    assert "provtrack link --all" in nightly.stderr
+    assert loaded("link", "--all").stderr == ""
+    assert loaded("link").stderr == ""
 
 
 def test_sources_lists_the_registry_a_crawl_is_given(run_cli):

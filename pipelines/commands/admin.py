@@ -12,7 +12,7 @@ import click
 from pipelines.cli import EXIT_PARTIAL, cli, pass_context
 from pipelines.output import emit, output_options
 from pipelines.registry import load_agencies, load_sources
-from pipelines.store.db import applied_migrations, apply_migrations, migration_files
+from pipelines.store.db import apply_migrations, load_query, migration_files
 from pipelines.store.runs import finish_run, start_run
 
 
@@ -28,13 +28,10 @@ def migrate(ctx, list_only: bool) -> None:
     Example:
         provtrack migrate --list
     """
+    if list_only:
+        _list_migrations(ctx.db)
+        return
     with ctx.db.writer(migrate=False) as con:
-        if list_only:
-            done = applied_migrations(con)
-            for version, name, _ in migration_files():
-                state = f"applied {done[version]}" if version in done else "pending"
-                click.echo(f"{version:03d}_{name}  {state}")
-            return
         applied = apply_migrations(con)
         from pipelines.commands.loading import ensure_registries
 
@@ -42,6 +39,23 @@ def migrate(ctx, list_only: bool) -> None:
     click.echo(
         f"applied {len(applied)} migration(s): {', '.join(applied)}" if applied else "schema is up to date"
     )
+
+
+def _list_migrations(db) -> None:
+    """Applied and pending migrations, read-only (a running crawl holds the writer lock for hours);
+    one a newer provtrack applied is listed too."""
+    done: dict[int, str] = {}
+    if db.path.exists():
+        with db.reader() as con:
+            if con.execute(load_query("store/has_migrations")).fetchone()[0]:
+                done = dict(con.execute(load_query("store/applied_migrations")).fetchall())
+    shipped = {version: name for version, name, _ in migration_files()}
+    for version in sorted(set(shipped) | set(done)):
+        if version not in shipped:
+            click.echo(f"{version:03d}  applied {done[version]} by a newer provtrack")
+        else:
+            state = f"applied {done[version]}" if version in done else "pending"
+            click.echo(f"{version:03d}_{shipped[version]}  {state}")
 
 
 @cli.command()

@@ -38,12 +38,19 @@ def link_showing_progress(con, run_id: int, **options):
     from pipelines.link import link_articles
 
     with progress("link") as update:
-        return link_articles(
+        summary = link_articles(
             con,
             run_id,
             progress=lambda done, total: update(advance=0, completed=done, total=total),
             **options,
         )
+    if summary.other_rules:
+        click.echo(
+            f"note: {summary.other_rules} stored verdicts were made by an older provtrack's link rules; "
+            "run `provtrack link --all` once to judge them by this one's (README: Upgrading)",
+            err=True,
+        )
+    return summary
 
 
 def _pages(paths: list[Path], refuse, keep: WarcFilter, counts: WarcCounts, unreadable: list):

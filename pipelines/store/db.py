@@ -256,8 +256,7 @@ def applied_migrations(con: duckdb.DuckDBPyConnection) -> dict[int, str]:
         "CREATE TABLE IF NOT EXISTS schema_migrations "
         "(version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
     )
-    rows = con.execute("SELECT version, CAST(applied_at AS VARCHAR) FROM schema_migrations").fetchall()
-    return dict(rows)
+    return dict(con.execute(load_query("store/applied_migrations")).fetchall())
 
 
 def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:

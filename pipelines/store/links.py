@@ -52,6 +52,11 @@ def index_sizes(con: duckdb.DuckDBPyConnection, ids: Iterable[int]) -> dict[int,
     }
 
 
+def verdicts_of_other_rules(con: duckdb.DuckDBPyConnection, scheme: str) -> int:
+    """Stored verdicts whose scheme is not `scheme` (made by an older provtrack)."""
+    return con.execute(load_query("link/other_rules"), {"scheme": scheme}).fetchone()[0]
+
+
 def unjudge(con: duckdb.DuckDBPyConnection, ids: Iterable[int]) -> None:
     """Mark judged articles unjudged: the next link judges them again."""
     _with_ids(con, ids)

@@ -15,7 +15,7 @@ CREATE TABLE link_state (
     article_id BIGINT PRIMARY KEY,  -- the article version
     n_tokens   INTEGER NOT NULL,  -- tokens in its text
     n_fps      INTEGER NOT NULL,  -- fingerprints it put in the index
-    scheme     VARCHAR NOT NULL,  -- shingling scheme of its postings (a new one needs link --all)
+    scheme     VARCHAR NOT NULL,  -- shingling scheme and link rules of its verdict (others: link --all)
     linked_at  TIMESTAMP NOT NULL,  -- when it was judged
     run_id     BIGINT NOT NULL  -- run that judged it
 );

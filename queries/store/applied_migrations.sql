@@ -1,0 +1,2 @@
+-- The migrations applied to this database: version, and when (UTC, as text).
+SELECT version, CAST(applied_at AS VARCHAR) FROM schema_migrations
