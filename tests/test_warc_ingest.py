@@ -237,3 +237,30 @@ def test_two_runs_given_the_same_archive_name_write_two_files_each_pointer_findi
     assert first.name != second.name and {first.name, second.name} == {p[0] for _, p in pointers}
     for site, (name, offset) in pointers:
         assert read_response(tmp_path, name, offset).url.startswith(f"https://{site}.example/")
+
+
+def test_a_crawls_archive_ingested_with_its_sources_registry_files_pages_under_its_outlets(tmp_path, run_cli):
+    """Rebuilding a database from the archive of a crawl run with `--sources FILE`: its pages carry no
+    outlet, and the crawl had filed them under the registry's outlets (an agency's demo site is that
+    agency's own); by host name instead, an agency's own story became a copy crediting it."""
+    from pipelines import DATA_DIR
+
+    archive = WarcArchive(tmp_path, "crawl.warc.gz")
+    html = [("Content-Type", "text/html; charset=utf-8")]
+    archive.write("http://tass-demo.example/news/2026/11/18/s400.html", 200, "OK", html, _page("S-400", 1))
+    archive.write("http://unlisted.example/news/metro.html", 200, "OK", html, _page("Metro", 2))
+    archive.close()
+    registry = DATA_DIR / "demo" / "sources.toml"
+    result = run_cli("ingest", str(tmp_path / "crawl.warc.gz"), "--sources", str(registry))
+    assert result.exit_code == 0, result.output
+    con = duckdb.connect(str(tmp_path / "test.duckdb"), read_only=True)
+    try:
+        outlets = dict(con.execute("SELECT article_url, outlet FROM article_origins").fetchall())
+    finally:
+        con.close()
+    assert outlets == {
+        "http://tass-demo.example/news/2026/11/18/s400.html": "TASS",
+        "http://unlisted.example/news/metro.html": "unlisted.example",
+    }
+    missing = run_cli("ingest", str(tmp_path / "crawl.warc.gz"), "--sources", str(tmp_path / "nope.toml"))
+    assert missing.exit_code == 2 and "nope.toml" in missing.stderr

@@ -53,6 +53,35 @@ def link_showing_progress(con, run_id: int, **options):
     return summary
 
 
+def _outlets_by_site(registry: Path) -> dict[str, str]:
+    """registered domain -> outlet, from the sites (home, feeds, sitemaps) of a sources registry."""
+    from pipelines.registry import RegistryError
+    from pipelines.urls import registered_domain
+
+    try:
+        sources = load_sources(registry)
+    except RegistryError as exc:
+        raise click.ClickException(str(exc)) from None
+    return {
+        registered_domain(url): source.outlet
+        for source in sources
+        for url in (source.home, *source.feeds, *source.sitemaps)
+        if url
+    }
+
+
+def _filed_by_site(pages, outlet_of_site: dict[str, str]):
+    """Pages without an outlet get the outlet of the registered source whose site they are on."""
+    from dataclasses import replace
+
+    from pipelines.urls import registered_domain
+
+    for label, page in pages:
+        if page.outlet is None and (outlet := outlet_of_site.get(registered_domain(page.url))):
+            page = replace(page, outlet=outlet)
+        yield label, page
+
+
 def _pages(paths: list[Path], refuse, keep: WarcFilter, counts: WarcCounts, unreadable: list):
     """(label, Page) for every usable row of every file; refuse(label, reason) for the others; a file
     that cannot be read (on) goes to `unreadable` as (path, reason), and the next file is read."""
@@ -86,8 +115,16 @@ def _pages(paths: list[Path], refuse, keep: WarcFilter, counts: WarcCounts, unre
 )
 @click.option("--since", type=click.DateTime(), help="WARC: keep records captured at or after this UTC time.")
 @click.option("--until", type=click.DateTime(), help="WARC: keep records captured before this UTC time.")
+@click.option(
+    "--sources",
+    "registry",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    default=None,
+    help="A crawl's sources registry: a page with no outlet (a WARC record) on a source's site is filed "
+    "under that source's outlet, as the crawl with `--sources FILE` filed it.",
+)
 @pass_context
-def ingest(ctx, paths: tuple[Path, ...], jobs: int | None, domains, since, until) -> None:
+def ingest(ctx, paths: tuple[Path, ...], jobs: int | None, domains, since, until, registry) -> None:
     """Load articles from JSONL, CSV or Parquet files: rows {url, outlet?, published_at?, title?,
     text?, html?, language?}, or from WARC/ARC files (CC-NEWS and the like: every HTML response).
     html is cleaned by trafilatura (and wins over text); bad rows are named by line (WARC: byte
@@ -97,7 +134,9 @@ def ingest(ctx, paths: tuple[Path, ...], jobs: int | None, domains, since, until
     Example:
         provtrack ingest ../shared/corpora/meter/meter-dev.jsonl
         provtrack ingest CC-NEWS-*.warc.gz --domain sputnikglobe.com --since 2026-11-01
+        provtrack ingest data/archive/*.warc.gz --sources my-sources.toml   # a crawl's archive
     """
+    outlet_of_site = _outlets_by_site(registry) if registry else {}
     for path in paths:
         if not path.exists():
             raise click.ClickException(f"{path}: no such file")
@@ -135,6 +174,8 @@ def ingest(ctx, paths: tuple[Path, ...], jobs: int | None, domains, since, until
 
                 unreadable: list[tuple[str, str]] = []
                 pages = _pages(list(paths), refuse, keep, warc_counts, unreadable)
+                if outlet_of_site:
+                    pages = _filed_by_site(pages, outlet_of_site)
                 summary = loader.load(pages, on_skip, on_batch)
         except BaseException as exc:
             abort_run(con, run_id, exc)
