@@ -198,8 +198,9 @@ _DOTTED_WORD = re.compile(r"(?<![\w-])[\w-]+(?=\.[^\W\d_])")
 @dataclass(frozen=True)
 class DomainCredits:
     """An agency credited by its site after a source cue: "Via: sputnikglobe.com", "Источник: tass.ru",
-    "Source: https://www.belta.by/…", "Source: tass.ru, ria.ru", "originally published on
-    sputnikglobe.com", and as a line of its own "По материалам tass.ru". Apart from the name matcher,
+    "Source: https://www.belta.by/…", "Source: tass.ru, ria.ru", "Source: Reuters, tass.ru",
+    "originally published on sputnikglobe.com", and as a line of its own "По материалам tass.ru".
+    Apart from the name matcher,
     so that a link to an agency's site anywhere else (a dateline-like "https://tass.ru/…", "Read also:
     …", "tass.ru@evil.example") credits nobody."""
 
@@ -240,8 +241,11 @@ def domain_credits(registry: AgencyRegistry) -> DomainCredits | None:
         rf"|{ORIGINALLY}\s+"
         rf"|(?P<line>(?:^|\n)[\s(\[|•·—–-]*(?:{BASED_ON}|courtesy(?:\s+of|\s*[:：]))\s*)"
     )
+    # the site may close a short list of other sources: "Source: Reuters, tass.ru" (each item short and
+    # no sentence: "Source: the ministry. More on tass.ru" names no source there)
+    before = r"(?:(?:[^,;:\n.]|\.(?=\S)){1,40}[,;]\s*){0,3}?"
     return DomainCredits(
-        re.compile(rf"(?:{cue}){site}", re.I),
+        re.compile(rf"(?:{cue}){before}{site}", re.I),
         re.compile(rf"\s*(?:,|/|;|&|\band\b|\bи\b)\s*{site}", re.I),
         owner,
         frozenset(d.split(".")[0] for d in owner),

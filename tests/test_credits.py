@@ -162,6 +162,8 @@ def test_jsonld_author_and_meta_original_source():
         ("По материалам ТАСС", {"TASS"}),
         ("Based on materials from Sputnik", {"Sputnik"}),
         ("Source: tass.ru, ria.ru", {"TASS", "RIA Novosti"}),
+        ("Source: Reuters, tass.ru", {"Reuters", "TASS"}),
+        ("Sources: Interfax; ria.ru; tass.ru", {"Interfax", "RIA Novosti", "TASS"}),
         ("По материалам tass.ru", {"TASS"}),
     ],
 )
@@ -263,6 +265,8 @@ def test_citations_in_the_body(sentence, agency):
         "По материалам tass.ru, в Минске прошли учения.",
         "Courtesy: tass.ru photo archive",
         "Source: Eurostat, Reuters calculations",
+        "Source: the ministry. More on tass.ru and sputnikglobe.com.",
+        "Source: ministry data, see tass.ru for the full list",
         "По материалам уголовного дела, ТАСС передал запрос в суд.",
         "The figures, based on reports from Reuters and others, were disputed.",
         "Proof: A = AH, so AAH = AA = AHA.",  # an equation, not "사진=AA"
