@@ -28,7 +28,7 @@ from crawlers.shards import ShardSink
 from crawlers.sources import CrawlSource
 from crawlers.spiders.news import NewsSpider
 from pipelines import __version__
-from pipelines.archive import WarcArchive, archive_dir
+from pipelines.archive import WarcArchive, archive_dir, crawl_warc_name
 from pipelines.clean import clean_or_skip
 from pipelines.models import Page
 from pipelines.store.crawl_state import KnownArticles, known_articles, seed_states
@@ -318,7 +318,7 @@ def run_crawl(
         archive = WarcArchive(shards, f"{frontier.worker}-{stamp}.warc.gz", gzip_level)
         known, seeds = KnownArticles(), {}  # the shared duplicate filter remembers what any worker fetched
     else:
-        archive = WarcArchive(archive_dir(db_path), f"crawl-{run_id:06d}-{stamp}.warc.gz", gzip_level)
+        archive = WarcArchive(archive_dir(db_path), crawl_warc_name(db_path, run_id, stamp), gzip_level)
         with session.connection() as con:
             known, seeds = known_articles(con), seed_states(con)
     job = CrawlJob(

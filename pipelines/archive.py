@@ -62,11 +62,22 @@ def archive_dir(db_path: str | os.PathLike) -> Path:
     return Path(db_path).resolve().parent / "archive"
 
 
+def crawl_warc_name(db_path: str | os.PathLike, run_id: int, stamp: str) -> str:
+    """A crawl run's WARC file, named after its database: databases in one folder share `archive/`,
+    and a rebuild of one must find its own files (see store.db.damaged_text)."""
+    return f"{Path(db_path).stem}-crawl-{run_id:06d}-{stamp}.warc.gz"
+
+
+def own_warc_pattern(db_path: str | os.PathLike) -> str:
+    """The glob of the WARC files crawl_warc_name gives a database."""
+    return f"{Path(db_path).stem}-crawl-[0-9]*.warc.gz"
+
+
 def _create_new(root: Path, name: str):
     """(name, handle) of a file created here and now, never one another process writes too: two
     databases in one folder share the archive, and two runs of theirs can get the same run id in the
     same second; appending to one file, each stored offsets into the other's records. A taken name
-    gets a counter ("crawl-000002-…-2.warc.gz")."""
+    gets a counter ("provenance-crawl-000002-…-2.warc.gz")."""
     stem, dot, suffix = name.partition(".")
     for n in range(1, 1000):
         candidate = name if n == 1 else f"{stem}-{n}{dot}{suffix}"

@@ -70,6 +70,9 @@ class ProvtrackGroup(click.Group):
                 raise _interrupted() from None
             if disk_full_text(exc):
                 raise UserError(disk_full_text(exc)) from None
+            db_path = ctx.obj.db.path if isinstance(ctx.obj, Context) else None
+            if db_path is not None and damaged_text(db_path, exc):  # found mid-query: a plain duckdb.Error
+                raise UserError(damaged_text(db_path, exc)) from None
             if isinstance(exc, BrokenExecutor):
                 raise UserError(
                     "a worker process died (killed from outside, or out of memory); everything stored "
@@ -77,9 +80,6 @@ class ProvtrackGroup(click.Group):
                 ) from None
             if isinstance(exc, duckdb.IOException):  # a file DuckDB could not read or write
                 first_line = str(exc).splitlines()[0][:300]
-                db_path = ctx.obj.db.path if isinstance(ctx.obj, Context) else None
-                if db_path is not None and damaged_text(db_path, exc):  # found mid-query
-                    raise UserError(damaged_text(db_path, exc)) from None
                 if db_path is not None and Path(db_path).name in first_line:  # the database itself
                     raise UserError(
                         f"{db_path} could not be read (is it damaged? restore it from a copy): {first_line}"

@@ -511,30 +511,33 @@ def test_link_stopped_by_sigterm_to_its_process_group_exits_at_once_and_a_rerun_
 def test_a_damaged_database_file_says_how_to_rebuild_it_from_the_archive_and_that_works(tmp_path):
     """A database file whose blocks fail DuckDB's checksums (a bad disk, a copy taken mid-write) must not
     fail an hourly cron job the same opaque way forever: one line says how to rebuild it from the WARC
-    archive, and doing what it says brings back every crawled article."""
+    archive, and doing what it says brings back every crawled article, and no other database's: two
+    databases in one folder share its archive."""
     import shlex
 
     from tests.fixtures.crawl.mockweb import MockWeb, Reply, rss
 
     rng = random.Random(3)
-    urls = [f"http://damaged.test/news/2026/11/18/story-{i}.html" for i in range(8)]
-    routes = {
-        "http://damaged.test/rss.xml": Reply(
+    routes = {}
+    for site in ("damaged", "neighbour"):
+        urls = [f"http://{site}.test/news/2026/11/18/story-{i}.html" for i in range(8)]
+        routes[f"http://{site}.test/rss.xml"] = Reply(
             200,
             rss([(u, f"s{i}", "Wed, 18 Nov 2026 10:00:00 GMT") for i, u in enumerate(urls)]),
             content_type="application/rss+xml",
         )
-    }
-    for i, url in enumerate(urls):
-        routes[url] = Reply(200, article_html(f"Story {i}", [_words(rng, 40) + "." for _ in range(4)]))
-    db = tmp_path / "crawl.duckdb"
+        for i, url in enumerate(urls):
+            routes[url] = Reply(200, article_html(f"Story {i}", [_words(rng, 40) + "." for _ in range(4)]))
+    db, neighbour = tmp_path / "crawl.duckdb", tmp_path / "neighbour.duckdb"
     with MockWeb(routes) as web:
-        crawled = _run(db, "crawl", "--feed", "http://damaged.test/rss.xml", "-s", "DOWNLOAD_DELAY=0",
-                       "-s", "AUTOTHROTTLE_ENABLED=False", "-s", f"PROVTRACK_PROXY={web.proxy}")  # fmt: skip
-    assert crawled.returncode == 0, crawled.stderr[-2000:]
+        for path, site in ((db, "damaged"), (neighbour, "neighbour")):
+            polite_off = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False"]
+            feed = f"http://{site}.test/rss.xml"
+            crawled = _run(path, "crawl", "--feed", feed, *polite_off, "-s", f"PROVTRACK_PROXY={web.proxy}")
+            assert crawled.returncode == 0, crawled.stderr[-2000:]
     articles = "SELECT url, text FROM articles"
     before = _snapshot(db, articles)
-    assert len(before) == len(urls)
+    assert len(before) == 8
 
     with open(db, "r+b") as handle:  # the first block after DuckDB's three headers
         handle.seek(3 * 4096 + 100)
@@ -553,3 +556,37 @@ def test_a_damaged_database_file_says_how_to_rebuild_it_from_the_archive_and_tha
         assert rebuilt.returncode == 0, (command, rebuilt.stderr[-2000:])
     assert shlex.split(message.split("`")[1])[2] == str(db)
     assert _snapshot(db, articles) == before
+
+
+def _damage_a_data_block(db: Path, table: str, column: str) -> None:
+    """Overwrite part of a block holding `column` of `table`: DuckDB finds it only when a query reads it."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        blocks = con.execute(
+            f"SELECT DISTINCT block_id FROM pragma_storage_info('{table}') "
+            f"WHERE column_name = '{column}' AND block_id >= 0 ORDER BY 1"
+        ).fetchall()
+        (block_size,) = con.execute("SELECT current_setting('default_block_size')").fetchone()
+    finally:
+        con.close()
+    with open(db, "r+b") as handle:  # blocks follow DuckDB's three 4 KB headers
+        handle.seek(3 * 4096 + blocks[len(blocks) // 2][0] * int(block_size) + 5000)
+        handle.write(b"\xff" * 64)
+
+
+def test_damage_a_query_comes_upon_is_one_line_naming_the_remedy_in_every_command(tmp_path):
+    """DuckDB reads blocks lazily: damage in article text shows only when a command reads it, as a
+    plain error. Each command says the file is damaged in one line; a database that was only
+    ingested has no crawl archive, and the line says so instead of naming files that do not exist."""
+    rng = random.Random(9)
+    rows = [
+        {"url": f"https://paper.example/{i}", "outlet": "Paper", "text": _words(rng, 800)} for i in range(300)
+    ]
+    db = tmp_path / "ingested.duckdb"
+    assert _run(db, "ingest", str(write_jsonl(tmp_path / "rows.jsonl", rows))).returncode == 0
+    _damage_a_data_block(db, "articles", "text")
+    for command in (["link"], ["query", "SELECT sum(length(text)) FROM articles"]):
+        result = _run(db, *command)
+        line = result.stderr.strip()
+        assert result.returncode == 1, (command, result.stderr[-2000:])
+        assert line.count("\n") == 0 and "is damaged" in line and "no crawl archive of it" in line, line

@@ -264,3 +264,30 @@ def test_a_crawls_archive_ingested_with_its_sources_registry_files_pages_under_i
     }
     missing = run_cli("ingest", str(tmp_path / "crawl.warc.gz"), "--sources", str(tmp_path / "nope.toml"))
     assert missing.exit_code == 2 and "nope.toml" in missing.stderr
+
+
+def test_two_sources_on_one_domain_each_keep_their_pages_when_an_archive_is_ingested(tmp_path, run_cli):
+    """DW English and DW Russian share dw.com: by domain alone, every page went to whichever came last."""
+    registry = tmp_path / "sources.toml"
+    registry.write_text(
+        '[[source]]\nname = "dw-en"\noutlet = "DW English"\nhome = "https://www.dw.com/en/"\n\n'
+        '[[source]]\nname = "dw-ru"\noutlet = "DW Russian"\nhome = "https://www.dw.com/ru/"\n',
+        encoding="utf-8",
+    )
+    archive = WarcArchive(tmp_path, "crawl.warc.gz")
+    html = [("Content-Type", "text/html; charset=utf-8")]
+    archive.write("https://www.dw.com/en/s400/a-1", 200, "OK", html, _page("S-400", 1))
+    archive.write("https://www.dw.com/ru/metro/a-2", 200, "OK", html, _page("Metro", 2))
+    archive.write("https://amp.dw.com/en/potash/a-3", 200, "OK", html, _page("Potash", 3))
+    archive.close()
+    assert run_cli("ingest", str(tmp_path / "crawl.warc.gz"), "--sources", str(registry)).exit_code == 0
+    con = duckdb.connect(str(tmp_path / "test.duckdb"), read_only=True)
+    try:
+        outlets = dict(con.execute("SELECT article_url, outlet FROM article_origins").fetchall())
+    finally:
+        con.close()
+    assert outlets == {
+        "https://www.dw.com/en/s400/a-1": "DW English",
+        "https://www.dw.com/ru/metro/a-2": "DW Russian",
+        "https://amp.dw.com/en/potash/a-3": "DW English",  # another host of the domain: its first source
+    }

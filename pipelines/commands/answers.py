@@ -12,6 +12,7 @@ from pipelines import PROJECT_ROOT
 from pipelines.cli import cli, pass_context
 from pipelines.named_queries import LEADING_COMMENTS, bind_parameters, looks_like_sql, named_queries
 from pipelines.output import as_typed_in_duckdb, emit, output_options
+from pipelines.store.db import damaged_text
 from pipelines.urls import BadURL
 
 
@@ -146,7 +147,8 @@ def query(
         except duckdb.Error as exc:
             if ctx.debug:
                 raise
-            raise click.ClickException(f"query failed: {str(exc).splitlines()[0]}") from None
+            damaged = damaged_text(ctx.db.path, exc)
+            raise click.ClickException(damaged or f"query failed: {str(exc).splitlines()[0]}") from None
     if frame.empty and bound:
         given = ", ".join(f"{key}={value!r}" for key, value in bound.items())
         click.echo(f"no rows for {given}", err=True)

@@ -53,8 +53,11 @@ def link_showing_progress(con, run_id: int, **options):
     return summary
 
 
-def _outlets_by_site(registry: Path) -> dict[str, str]:
-    """registered domain -> outlet, from the sites (home, feeds, sitemaps) of a sources registry."""
+def _outlets_by_site(registry: Path) -> tuple[list[tuple[str, str]], dict[str, str]]:
+    """(site, outlet) from a sources registry's home, feed and sitemap URLs, the most specific site
+    first: a site is a host and folder ("dw.com/en/"), so that two sources on one domain (DW English,
+    DW Russian) each keep their pages; then each registered domain ("dw.com"), for pages on another
+    host of it."""
     from pipelines.registry import RegistryError
     from pipelines.urls import registered_domain
 
@@ -62,23 +65,39 @@ def _outlets_by_site(registry: Path) -> dict[str, str]:
         sources = load_sources(registry)
     except RegistryError as exc:
         raise click.ClickException(str(exc)) from None
-    return {
-        registered_domain(url): source.outlet
-        for source in sources
-        for url in (source.home, *source.feeds, *source.sitemaps)
-        if url
-    }
+    sites: dict[str, str] = {}
+    domains: dict[str, str] = {}
+    for source in sources:
+        for url in (source.home, *source.feeds, *source.sitemaps):
+            if url:  # the first source of a site or domain wins, as in the outlets table
+                sites.setdefault(_site(url), source.outlet)
+                domains.setdefault(registered_domain(url), source.outlet)
+    return sorted(sites.items(), key=lambda item: len(item[0]), reverse=True), domains
 
 
-def _filed_by_site(pages, outlet_of_site: dict[str, str]):
-    """Pages without an outlet get the outlet of the registered source whose site they are on."""
+def _site(url: str) -> str:
+    """Host (without www.) and folder of a URL: "https://www.dw.com/en/rss.xml" -> "dw.com/en/"."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    host = (parts.hostname or "").removeprefix("www.")
+    return host + parts.path[: parts.path.rfind("/") + 1] if "/" in parts.path else host + "/"
+
+
+def _filed_by_site(pages, outlet_of_site: tuple[list[tuple[str, str]], dict[str, str]]):
+    """Pages without an outlet get the outlet of the registered source whose site holds them."""
     from dataclasses import replace
 
     from pipelines.urls import registered_domain
 
+    sites, domains = outlet_of_site
     for label, page in pages:
-        if page.outlet is None and (outlet := outlet_of_site.get(registered_domain(page.url))):
-            page = replace(page, outlet=outlet)
+        if page.outlet is None:
+            where = _site(page.url)
+            outlet = next((o for site, o in sites if where.startswith(site)), None)
+            outlet = outlet or domains.get(registered_domain(page.url))
+            if outlet:
+                page = replace(page, outlet=outlet)
         yield label, page
 
 
@@ -136,7 +155,7 @@ def ingest(ctx, paths: tuple[Path, ...], jobs: int | None, domains, since, until
         provtrack ingest CC-NEWS-*.warc.gz --domain sputnikglobe.com --since 2026-11-01
         provtrack ingest data/archive/*.warc.gz --sources my-sources.toml   # a crawl's archive
     """
-    outlet_of_site = _outlets_by_site(registry) if registry else {}
+    outlet_of_site = _outlets_by_site(registry) if registry else None
     for path in paths:
         if not path.exists():
             raise click.ClickException(f"{path}: no such file")

@@ -1,6 +1,6 @@
 """Writing outlets and article versions, and finding an article's URL as stored. Loads are idempotent:
-the same article twice changes nothing; the same URL with new text becomes a new version linked to the
-previous one."""
+the same article twice changes nothing; the same URL with new text or new credits becomes a new version
+linked to the previous one."""
 
 from __future__ import annotations
 

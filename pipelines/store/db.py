@@ -46,21 +46,40 @@ def disk_full_text(exc: BaseException) -> str | None:
     return f"{text} (free some disk space; everything stored before is kept)"
 
 
-def damaged_text(db_path: str | os.PathLike, exc: BaseException) -> str | None:
-    """One line for a database file that fails DuckDB's block checksums, saying how to rebuild it
-    from the crawl's WARC archive (which holds every page fetched); None for any other error. A kill
-    cannot do this to a DuckDB file by design, but a disk, a copy taken mid-write or a DuckDB bug can,
-    and a cron job must then say what to do rather than fail the same way every hour."""
-    text = str(exc).splitlines()[0] if str(exc) else ""
-    if "Corrupt database file" not in text:
-        return None
-    from pipelines.archive import archive_dir  # warcio is not needed to open a database
+#: DuckDB's words for a file whose blocks fail their checksums, or that ends before its blocks do
+_DAMAGED = ("Corrupt database file", "Could not read enough bytes from file")
+#: DuckDB's words for a file another process holds (any other IO error is not a wait)
+_LOCKED = ("Could not set lock", "Conflicting lock")
 
-    archive, db = archive_dir(db_path), shlex.quote(str(db_path))
+
+def damaged_text(db_path: str | os.PathLike, exc: BaseException) -> str | None:
+    """One line for a damaged database file, saying how to rebuild it; None for any other error. A
+    kill cannot damage a DuckDB file by design, but a disk, a copy taken mid-write or a DuckDB bug can,
+    and a cron job must then say what to do rather than fail the same way every hour. The rebuild
+    reads the crawl archive: this database's own WARC files (named after it since 0.2.0), and the
+    unnamed ones of before, which other databases in the folder may have written too."""
+    text = str(exc).splitlines()[0] if str(exc) else ""
+    if not any(marker in text for marker in _DAMAGED):
+        return None
+    from pipelines.archive import archive_dir, own_warc_pattern  # warcio is not needed otherwise
+
+    path, folder = Path(db_path), archive_dir(db_path)
+    damaged = f"{path} is damaged ({text[:200]})"
+    own, older = own_warc_pattern(path), "crawl-[0-9]*.warc.gz"  # older: "crawl-000001-<stamp>.warc.gz"
+    patterns = [pattern for pattern in (own, older) if any(folder.glob(pattern))]
+    if not patterns:
+        return (
+            f"{damaged}; no crawl archive of it is in {folder}: restore a copy, or ingest again what it held"
+        )
+    db, where = shlex.quote(str(path)), shlex.quote(str(folder))
+    files = " ".join(f"{where}/{pattern}" for pattern in patterns)
+    shared = (
+        f" ({older} was written before 0.2.0, by any database in the folder)" if older in patterns else ""
+    )
     return (
-        f"{db_path} is damaged ({text[:200]}); every crawled page is kept in {archive}: move the file "
-        f"aside, then `provtrack --db {db} ingest {shlex.quote(str(archive))}/*.warc.gz` and "
-        f"`provtrack --db {db} link` rebuild it"
+        f"{damaged}; move it aside and rebuild it from its crawl archive: "
+        f"`provtrack --db {db} ingest {files}`{shared} (with --sources FILE if the crawls used one), "
+        f"then `provtrack --db {db} link`; ingest again any files you ingested, and merged shards' WARC files"
     )
 
 
@@ -216,7 +235,7 @@ class Database:
                 con.execute("SET TimeZone = 'UTC'")
                 return con
             except duckdb.IOException as exc:
-                if "lock" not in str(exc).lower():
+                if not any(marker in str(exc) for marker in _LOCKED):
                     damaged = damaged_text(self.path, exc)
                     raise StoreError(damaged or f"cannot open {self.path}: {exc}") from exc
                 if give_up is not None and give_up():

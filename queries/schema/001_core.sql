@@ -15,7 +15,7 @@ CREATE TABLE runs (
     started_at          TIMESTAMP NOT NULL,  -- start (UTC)
     finished_at         TIMESTAMP,  -- end (UTC); null while running or when the process died
     status              VARCHAR NOT NULL,  -- running / ok / partial / failed / interrupted
-    counts              JSON,  -- JSON counts, by command: ingest, reprocess and merge new_articles, new_versions, unchanged, ... (merge before 2026-12-06: new, versions); crawl one object per source with its status; link indexed, relinked, candidates, links, derived, by_derivation
+    counts              JSON,  -- JSON counts, by command: ingest, reprocess and merge new_articles, new_versions, unchanged, ... (merge before 2026-12-06: new, versions); crawl one object per source with its status; link indexed, relinked, other_rules, candidates, links, derived, by_derivation
     message             VARCHAR,  -- why it failed or was partial
     pid                 INTEGER,  -- process id, to detect runs whose process died
     provtrack_version   VARCHAR,  -- version of provtrack
@@ -70,11 +70,11 @@ CREATE TABLE fetches (
     error          VARCHAR  -- why it failed
 );
 
--- One row per version of an article: the same URL with new text is a new version (version 1, 2, ...).
+-- One row per version of an article: the same URL with new text or credits is a new version (1, 2, ...).
 CREATE TABLE articles (
     article_id       BIGINT PRIMARY KEY DEFAULT nextval('article_id_seq'),  -- id of this version
     url              VARCHAR NOT NULL,  -- normalised article URL
-    version          INTEGER NOT NULL,  -- 1 for the first text seen, +1 for each changed text
+    version          INTEGER NOT NULL,  -- 1 for the first text seen, +1 for each changed text or credits
     previous_id      BIGINT,  -- the version this one replaced
     outlet_id        BIGINT NOT NULL,  -- outlet that published it
     published_at     TIMESTAMP,  -- chosen publication time (UTC; rule in README)
