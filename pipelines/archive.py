@@ -78,9 +78,10 @@ def _create_new(root: Path, name: str):
     databases in one folder share the archive, and two runs of theirs can get the same run id in the
     same second; appending to one file, each stored offsets into the other's records. A taken name
     gets a counter ("provenance-crawl-000002-…-2.warc.gz")."""
-    stem, dot, suffix = name.partition(".")
+    cut = name.find(".warc") if ".warc" in name else name.find(".")  # "my.db-crawl-…": the counter goes last
+    stem, suffix = (name[:cut], name[cut:]) if cut > 0 else (name, "")
     for n in range(1, 1000):
-        candidate = name if n == 1 else f"{stem}-{n}{dot}{suffix}"
+        candidate = name if n == 1 else f"{stem}-{n}{suffix}"
         try:
             # unbuffered: a write the disk refuses leaves no bytes behind in a buffer for close() to fail on
             return candidate, open(root / candidate, "xb", buffering=0)
