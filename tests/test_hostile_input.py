@@ -164,7 +164,7 @@ def test_a_database_file_damaged_past_its_header_is_one_line_for_every_command(t
         result = run_cli(*command)
         assert result.exit_code == 1, (command, result.stderr)
         assert result.stderr.strip().splitlines() == [result.stderr.strip()], (command, result.stderr)
-        assert "could not be read (is it damaged? restore it from a copy)" in result.stderr, command
+        assert "is damaged" in result.stderr and "restore a copy" in result.stderr, (command, result.stderr)
 
 
 def test_a_file_duckdb_cannot_write_is_named_without_blaming_the_database(tmp_path, run_cli):
