@@ -144,34 +144,10 @@ def crawl(
         provtrack crawl --feed https://example.org/rss.xml -s DOWNLOAD_DELAY=5
         provtrack crawl --urls urls.txt --no-link
     """
-    from crawlers.runner import (
-        CrawlFailed,
-        CrawlInterrupted,
-        append_summary,
-        parse_overrides,
-        setting_name_problems,
-        setting_value_problems,
-    )
-    from crawlers.sources import SourceError, select_sources
-    from pipelines.commands.loading import ensure_registries, link_showing_progress
+    from crawlers.runner import CrawlFailed, CrawlInterrupted
+    from pipelines.commands.loading import ensure_registries
 
-    try:
-        sources = select_sources(
-            list(names), feeds=feeds, sitemaps=sitemaps, sites=sites, url_files=url_files, registry=registry
-        )
-        settings = parse_overrides(list(overrides))
-    except (SourceError, ValueError, OSError) as exc:  # what was asked for cannot be crawled: usage
-        raise UserError(str(exc), 2) from None
-    errors, warnings = setting_name_problems(settings)
-    errors += setting_value_problems(settings)
-    if errors:
-        raise UserError("; ".join(errors), 2)
-    for warning in warnings:
-        click.echo(warning, err=True)
-    if not sources:
-        raise click.ClickException(
-            "nothing to crawl: the sources registry is empty and no --feed/--sitemap/--site/--urls"
-        )
+    sources, settings = _sources_and_settings(names, feeds, sitemaps, sites, url_files, registry, overrides)
     args = " ".join(
         [
             *names,
@@ -215,34 +191,74 @@ def crawl(
         except BaseException as exc:
             _record_end(session, abort_run, run_id, exc)
             raise
-        failed = [r for r in reports if r.status == "failed"]
-        bad = [r for r in reports if r.status != "ok"]
-        status = "failed" if len(failed) == len(reports) else ("partial" if bad else "ok")
-        counts = _run_counts(reports)
-        message = "; ".join(f"{r.name}: {r.status}" for r in bad)
-        linked = None
-        with session.connection() as con:
-            if not no_link and status != "failed":
-                try:
-                    linked = link_showing_progress(con, run_id)
-                except BaseException as exc:  # the crawl is stored; the next run links what is left
-                    abort_run(con, run_id, exc)
-                    if log_file is not None:  # its source lines said ok: the run did not end so
-                        how = "interrupted" if is_interrupt(exc) else f"failed: {str(exc).splitlines()[0]}"
-                        append_summary(log_file, run_id, [], f"{how} while linking")
-                    raise
-            finish_run(con, run_id, status, counts, message)
+        status, linked = _link_and_finish(session, run_id, reports, link=not no_link, log_file=log_file)
+    _print_summary(reports, run_id, linked)
+    if status == "failed":
+        sys.exit(1)
+    if status == "partial":
+        sys.exit(EXIT_PARTIAL)
+
+
+def _sources_and_settings(names, feeds, sitemaps, sites, url_files, registry, overrides):
+    """What `crawl` was asked to crawl, and its -s settings, checked: a usage error (exit 2) names
+    what cannot be crawled or set; an unknown setting of an add-on is only a warning."""
+    from crawlers.runner import parse_overrides, setting_name_problems, setting_value_problems
+    from crawlers.sources import SourceError, select_sources
+
+    try:
+        sources = select_sources(
+            list(names), feeds=feeds, sitemaps=sitemaps, sites=sites, url_files=url_files, registry=registry
+        )
+        settings = parse_overrides(list(overrides))
+    except (SourceError, ValueError, OSError) as exc:  # what was asked for cannot be crawled: usage
+        raise UserError(str(exc), 2) from None
+    errors, warnings = setting_name_problems(settings)
+    errors += setting_value_problems(settings)
+    if errors:
+        raise UserError("; ".join(errors), 2)
+    for warning in warnings:
+        click.echo(warning, err=True)
+    if not sources:
+        raise click.ClickException(
+            "nothing to crawl: the sources registry is empty and no --feed/--sitemap/--site/--urls"
+        )
+    return sources, settings
+
+
+def _link_and_finish(session, run_id: int, reports, *, link: bool, log_file):
+    """Link what the crawl stored (unless every source failed) and close the run: (status, the link
+    summary or None). A link that fails leaves the crawl stored; the next run links what is left."""
+    from crawlers.runner import append_summary
+    from pipelines.commands.loading import link_showing_progress
+
+    failed = [r for r in reports if r.status == "failed"]
+    bad = [r for r in reports if r.status != "ok"]
+    status = "failed" if len(failed) == len(reports) else ("partial" if bad else "ok")
+    linked = None
+    with session.connection() as con:
+        if link and status != "failed":
+            try:
+                linked = link_showing_progress(con, run_id)
+            except BaseException as exc:
+                abort_run(con, run_id, exc)
+                if log_file is not None:  # its source lines said ok: the run did not end so
+                    how = "interrupted" if is_interrupt(exc) else f"failed: {str(exc).splitlines()[0]}"
+                    append_summary(log_file, run_id, [], f"{how} while linking")
+                raise
+        finish_run(con, run_id, status, _run_counts(reports), "; ".join(f"{r.name}: {r.status}" for r in bad))
+    return status, linked
+
+
+def _print_summary(reports, run_id: int, linked) -> None:
+    """One line per source (on stderr when not ok), then the run's totals."""
     for report in reports:
         click.echo(report.line(), err=report.status != "ok")
+    bad = sum(r.status != "ok" for r in reports)
     total = sum(r.saved.new_articles for r in reports), sum(r.saved.new_versions for r in reports)
     click.echo(
         f"crawl: {total[0]} new articles, {total[1]} new versions from {len(reports)} sources "
-        f"({len(bad)} not ok) (run {run_id})" + (f"; {linked}" if linked is not None else "")
+        f"({bad} not ok) (run {run_id})" + (f"; {linked}" if linked is not None else "")
     )
-    if status == "failed":
-        sys.exit(1)
-    if bad:
-        sys.exit(EXIT_PARTIAL)
 
 
 def _record_end(session, record, *args) -> None:
