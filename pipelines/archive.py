@@ -30,6 +30,21 @@ _DROP_HEADERS = {"transfer-encoding"}
 GZIP_LEVEL = 1
 
 
+#: the content types of an HTML page; a response without one is HTML when its body starts as HTML does
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+_HTML_STARTS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<!--")
+
+
+def is_html(content_type: str | None, body: bytes) -> bool:
+    """Is a response an HTML page? One rule for the crawler and WARC ingest, so that rebuilding a
+    database from its crawl archive keeps the pages the crawl kept: by Content-Type, or without one
+    by how the body starts (a JSON or image body served without a type is no page)."""
+    kind = (content_type or "").split(";")[0].strip().lower()
+    if kind:
+        return kind in HTML_TYPES
+    return body[:300].lstrip(b"\xef\xbb\xbf \t\r\n").lower().startswith(_HTML_STARTS)
+
+
 def decode_body(body: bytes, content_type: str | None) -> str:
     """An HTML body as text, the same way wherever it comes from (crawl, reprocess, WARC ingest).
 

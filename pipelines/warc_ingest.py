@@ -18,6 +18,7 @@ from pipelines.archive import (
     checked_span,
     damage_reported,
     decode_body,
+    is_html,
     warcio_complaints,
 )
 from pipelines.dates import parse_datetime
@@ -25,7 +26,6 @@ from pipelines.ingest import BadRow
 from pipelines.models import DateCandidate, Page
 from pipelines.urls import BadURL, registered_domain
 
-HTML_TYPES = ("text/html", "application/xhtml+xml")
 MAX_RECORD_BYTES = 20 * 1024 * 1024  # as the crawler's page limit: larger is not an article
 
 
@@ -145,14 +145,14 @@ def _page(path: Path, record, keep: WarcFilter) -> Page | None:
     url = record.rec_headers.get_header("WARC-Target-URI") or ""
     if record.http_headers.get_statuscode() != "200" or not keep.wants_domain(url):
         return None
-    kind = (record.http_headers.get_header("Content-Type") or "").split(";")[0].strip().lower()
-    if kind and kind not in HTML_TYPES:
+    content_type = record.http_headers.get_header("Content-Type")
+    if content_type and not is_html(content_type, b""):  # typed: decided before the body is read
         return None
     captured = parse_datetime(record.rec_headers.get_header("WARC-Date"))
     if not keep.wants_date(captured):
         return None
     body = record.content_stream().read(MAX_RECORD_BYTES + 1)
-    if len(body) > MAX_RECORD_BYTES or not body.strip():
+    if len(body) > MAX_RECORD_BYTES or not body.strip() or not is_html(content_type, body):
         return None
     return Page(
         url=url,

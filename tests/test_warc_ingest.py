@@ -291,3 +291,19 @@ def test_two_sources_on_one_domain_each_keep_their_pages_when_an_archive_is_inge
         "https://www.dw.com/ru/metro/a-2": "DW Russian",
         "https://amp.dw.com/en/potash/a-3": "DW English",  # another host of the domain: its first source
     }
+
+
+def test_a_response_without_a_content_type_is_a_page_only_when_its_body_is_html(tmp_path, run_cli):
+    """The crawler and WARC ingest decide "is this a page?" by one rule: a JSON body served without a
+    Content-Type was stored by ingest (and came back as an article in a rebuild from the archive)."""
+    archive = WarcArchive(tmp_path, "typeless.warc.gz")
+    archive.write(
+        "https://sputnikglobe.com/api/latest", 200, "OK", [], b'{"items": [' + b'"x",' * 400 + b'"y"]}'
+    )
+    archive.write(
+        "https://sputnikglobe.com/20261118/s400.html", 200, "OK", [], b"\xef\xbb\xbf\n" + _page("S-400", 1)
+    )
+    archive.close()
+    result = run_cli("ingest", str(tmp_path / "typeless.warc.gz"))
+    assert result.exit_code == 0, result.output
+    assert _urls(tmp_path / "test.duckdb") == ["https://sputnikglobe.com/20261118/s400.html"]

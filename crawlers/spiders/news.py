@@ -40,7 +40,7 @@ from crawlers.feeds import (
 )
 from crawlers.items import STOPPED_BEFORE_SENT, ArticlePage, FetchItem, ListingDate
 from crawlers.sources import Seed
-from pipelines.archive import ArchiveError, decode_body, read_response
+from pipelines.archive import ArchiveError, decode_body, is_html, read_response
 from pipelines.dates import parse_datetime
 from pipelines.models import DateCandidate, Page
 from pipelines.store.crawl_state import FetchRecord
@@ -48,7 +48,6 @@ from pipelines.urls import BadURL, join_url, normalize_url, registered_domain
 
 logger = logging.getLogger(__name__)
 
-HTML_TYPES = ("text/html", "application/xhtml+xml")
 SKIP_EXTENSIONS = (
     ".jpg",
     ".jpeg",
@@ -509,10 +508,7 @@ class NewsSpider(scrapy.Spider):
     # -- articles ------------------------------------------------------------------------------------
 
     def is_html(self, response) -> bool:
-        kind = response.headers.get(b"Content-Type", b"").decode("latin-1").split(";")[0].strip().lower()
-        if kind:
-            return kind in HTML_TYPES
-        return response.body.lstrip()[:200].lower().startswith((b"<!doctype html", b"<html"))
+        return is_html(response.headers.get(b"Content-Type", b"").decode("latin-1"), response.body)
 
     def parse_article(self, response):
         key = response.meta["pt_key"]
