@@ -32,7 +32,7 @@ from pipelines.archive import WarcArchive, archive_dir, crawl_warc_name
 from pipelines.clean import clean_or_skip
 from pipelines.models import Page
 from pipelines.store.crawl_state import KnownArticles, known_articles, seed_states
-from pipelines.store.db import WriteSession, disk_full_text
+from pipelines.store.db import WriteSession, damaged_text, disk_full_text
 from pipelines.workers import die_with_parent
 
 if TYPE_CHECKING:  # redis and scrapy-redis load only for a crawl --frontier (pipelines.commands.crawl)
@@ -359,7 +359,7 @@ def run_crawl(
     if job.fatal is not None or stopper.received is not None:
         job.mark_interrupted()  # each source stopped where the failure or the signal found it
     reports = list(job.reports.values())
-    failure = _failure(job, reports, start_failures, process.bootstrap_failed, overrides)
+    failure = _failure(job, reports, start_failures, process.bootstrap_failed, overrides, db_path)
     if failure is not None and not failure.reports:
         reports = []  # never started: no source has a line to give
     if log_file is not None:
@@ -373,7 +373,7 @@ def run_crawl(
 
 
 def _failure(
-    job: CrawlJob, reports: list, start_failures: list, bootstrap_failed: bool, overrides: dict
+    job: CrawlJob, reports: list, start_failures: list, bootstrap_failed: bool, overrides: dict, db_path
 ) -> CrawlFailed | None:
     """Why the crawl could not run to its end, or None; `reports` go with a failure after it started."""
     if isinstance(job.fatal, BrokenExecutor):
@@ -382,6 +382,8 @@ def _failure(
             "stored before is kept and the next run fetches the rest",
             reports,
         )
+    if job.fatal is not None and db_path is not None and (damaged := damaged_text(db_path, job.fatal)):
+        return CrawlFailed(damaged, reports)  # no next run can store into it: the rebuild is the way on
     if job.fatal is not None:
         why = disk_full_text(job.fatal) or f"{type(job.fatal).__name__}: {job.fatal}"
         return CrawlFailed(f"storing failed: {why}; the next run fetches the rest", reports)

@@ -78,14 +78,15 @@ def archive_dir(db_path: str | os.PathLike) -> Path:
 
 
 def crawl_warc_name(db_path: str | os.PathLike, run_id: int, stamp: str) -> str:
-    """A crawl run's WARC file, named after its database: databases in one folder share `archive/`,
-    and a rebuild of one must find its own files (see store.db.damaged_text)."""
-    return f"{Path(db_path).stem}-crawl-{run_id:06d}-{stamp}.warc.gz"
+    """A crawl run's WARC file, named after its database (its real file, not a symlink to it):
+    databases in one folder share `archive/`, and a rebuild of one must find its own files (see
+    store.db.damaged_text)."""
+    return f"{own_warc_prefix(db_path)}{run_id:06d}-{stamp}.warc.gz"
 
 
-def own_warc_pattern(db_path: str | os.PathLike) -> str:
-    """The glob of the WARC files crawl_warc_name gives a database."""
-    return f"{Path(db_path).stem}-crawl-[0-9]*.warc.gz"
+def own_warc_prefix(db_path: str | os.PathLike) -> str:
+    """What the name of each of a database's crawl WARC files starts with; digits follow."""
+    return f"{Path(db_path).resolve().stem}-crawl-"
 
 
 def _create_new(root: Path, name: str):
@@ -93,7 +94,7 @@ def _create_new(root: Path, name: str):
     databases in one folder share the archive, and two runs of theirs can get the same run id in the
     same second; appending to one file, each stored offsets into the other's records. A taken name
     gets a counter ("provenance-crawl-000002-…-2.warc.gz")."""
-    cut = name.find(".warc") if ".warc" in name else name.find(".")  # "my.db-crawl-…": the counter goes last
+    cut = name.rfind(".warc") if ".warc" in name else name.find(".")  # "my.db-crawl-…": the counter goes last
     stem, suffix = (name[:cut], name[cut:]) if cut > 0 else (name, "")
     for n in range(1, 1000):
         candidate = name if n == 1 else f"{stem}-{n}{suffix}"

@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from pipelines import PROJECT_ROOT
 from pipelines.store.db import migration_files
@@ -508,11 +509,13 @@ def test_link_stopped_by_sigterm_to_its_process_group_exits_at_once_and_a_rerun_
     assert _snapshot(db, ORIGINS) == _snapshot(reference, ORIGINS), "the rerun ends where a clean run ends"
 
 
-def test_a_damaged_database_file_says_how_to_rebuild_it_from_the_archive_and_that_works(tmp_path):
+@pytest.mark.parametrize("name", ["crawl.duckdb", "bob's news [1].duckdb"])
+def test_a_damaged_database_file_says_how_to_rebuild_it_from_the_archive_and_that_works(tmp_path, name):
     """A database file whose blocks fail DuckDB's checksums (a bad disk, a copy taken mid-write) must not
     fail an hourly cron job the same opaque way forever: one line says how to rebuild it from the WARC
-    archive, and doing what it says brings back every crawled article, and no other database's: two
-    databases in one folder share its archive."""
+    archive, and doing what it says in a shell brings back every crawled article version, in order
+    (one fetched before 0.2.0 named its WARC files otherwise), and no other database's: two databases
+    in one folder share its archive."""
     import shlex
 
     from tests.fixtures.crawl.mockweb import MockWeb, Reply, rss
@@ -528,16 +531,33 @@ def test_a_damaged_database_file_says_how_to_rebuild_it_from_the_archive_and_tha
         )
         for i, url in enumerate(urls):
             routes[url] = Reply(200, article_html(f"Story {i}", [_words(rng, 40) + "." for _ in range(4)]))
-    db, neighbour = tmp_path / "crawl.duckdb", tmp_path / "neighbour.duckdb"
+    versions = [article_html("Story 0", [_words(rng, 40) + "." for _ in range(4)]) for _ in range(2)]
+    routes["http://damaged.test/news/2026/11/18/story-0.html"] = lambda hits, headers: Reply(
+        200, versions[min(hits, 2) - 1]
+    )
+    db, neighbour = tmp_path / name, tmp_path / "neighbour.duckdb"
+    archive = tmp_path / "archive"
     with MockWeb(routes) as web:
-        for path, site in ((db, "damaged"), (neighbour, "neighbour")):
-            polite_off = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False"]
-            feed = f"http://{site}.test/rss.xml"
-            crawled = _run(path, "crawl", "--feed", feed, *polite_off, "-s", f"PROVTRACK_PROXY={web.proxy}")
+        polite_off = [
+            "-s",
+            "DOWNLOAD_DELAY=0",
+            "-s",
+            "AUTOTHROTTLE_ENABLED=False",
+            "-s",
+            f"PROVTRACK_PROXY={web.proxy}",
+        ]
+        for path, site, more in ((db, "damaged", []), (neighbour, "neighbour", []),
+                                 (db, "damaged", ["-s", "PROVTRACK_RECHECK_MIN_AGE_HOURS=0"])):  # fmt: skip
+            crawled = _run(path, "crawl", "--feed", f"http://{site}.test/rss.xml", *polite_off, *more)
             assert crawled.returncode == 0, crawled.stderr[-2000:]
-    articles = "SELECT url, text FROM articles"
+            if path == db and not more:  # the first crawl as 0.1.0 named its file
+                (first,) = [p for p in archive.iterdir() if p.name.startswith(f"{db.stem}-crawl-")]
+                first.rename(archive / first.name.removeprefix(f"{db.stem}-"))
+    articles = "SELECT url, version, text FROM articles"
     before = _snapshot(db, articles)
-    assert len(before) == 8
+    assert len(before) == 9 and ("http://damaged.test/news/2026/11/18/story-0.html", 2) in [
+        r[:2] for r in before
+    ]
 
     with open(db, "r+b") as handle:  # the first block after DuckDB's three headers
         handle.seek(3 * 4096 + 100)
@@ -555,23 +575,29 @@ def test_a_damaged_database_file_says_how_to_rebuild_it_from_the_archive_and_tha
         )
         assert rebuilt.returncode == 0, (command, rebuilt.stderr[-2000:])
     assert shlex.split(message.split("`")[1])[2] == str(db)
-    assert _snapshot(db, articles) == before
+    rows = _snapshot(db, articles)
+    assert {r[0] for r in rows} == {r[0] for r in before}, "every crawled article, and no neighbour's"
+    assert rows == before, "the versions in the order they were fetched"
 
 
 def _damage_a_data_block(db: Path, table: str, column: str) -> None:
-    """Overwrite part of a block holding `column` of `table`: DuckDB finds it only when a query reads it."""
+    """Overwrite bytes of a segment holding `column` of `table`: DuckDB finds it only when a query reads
+    it. (Bytes past the used part of a block are outside its checksum: the damage goes into the data.)"""
     con = duckdb.connect(str(db), read_only=True)
     try:
-        blocks = con.execute(
-            f"SELECT DISTINCT block_id FROM pragma_storage_info('{table}') "
-            f"WHERE column_name = '{column}' AND block_id >= 0 ORDER BY 1"
+        segments = con.execute(
+            f"SELECT block_id, block_offset FROM pragma_storage_info('{table}') "
+            f"WHERE column_name = '{column}' AND block_id >= 0 ORDER BY 1, 2"
         ).fetchall()
         (block_size,) = con.execute("SELECT current_setting('default_block_size')").fetchone()
     finally:
         con.close()
-    with open(db, "r+b") as handle:  # blocks follow DuckDB's three 4 KB headers
-        handle.seek(3 * 4096 + blocks[len(blocks) // 2][0] * int(block_size) + 5000)
-        handle.write(b"\xff" * 64)
+    block, offset = segments[len(segments) // 2]
+    with open(
+        db, "r+b"
+    ) as handle:  # blocks follow DuckDB's three 4 KB headers; each starts with its checksum
+        handle.seek(3 * 4096 + block * int(block_size) + 8 + offset + 8)
+        handle.write(b"\xff" * 16)
 
 
 def test_damage_a_query_comes_upon_is_one_line_naming_the_remedy_in_every_command(tmp_path):
@@ -590,3 +616,33 @@ def test_damage_a_query_comes_upon_is_one_line_naming_the_remedy_in_every_comman
         line = result.stderr.strip()
         assert result.returncode == 1, (command, result.stderr[-2000:])
         assert line.count("\n") == 0 and "is damaged" in line and "no crawl archive of it" in line, line
+
+
+def test_a_crawl_whose_batch_finds_the_database_damaged_says_so_not_that_the_next_run_will_do(tmp_path):
+    """Storing a re-checked page reads its stored credits (has it changed?): damage there failed the
+    crawl with "storing failed: …; the next run fetches the rest", which every hourly run repeated."""
+    from tests.fixtures.crawl.mockweb import MockWeb, Reply, rss
+
+    rng = random.Random(4)
+    urls = [f"http://hourly.test/news/2026/11/18/story-{i}.html" for i in range(30)]
+    routes = {
+        "http://hourly.test/rss.xml": Reply(
+            200,
+            rss([(u, "s", "Wed, 18 Nov 2026 10:00:00 GMT") for u in urls]),
+            content_type="application/rss+xml",
+        )
+    }
+    for i, url in enumerate(urls):
+        paragraphs = [_words(rng, 200) + "." for _ in range(4)] + ["Source: Reuters"]
+        routes[url] = Reply(200, article_html(f"Story {i}", paragraphs))
+    db = tmp_path / "hourly.duckdb"
+    args = ["crawl", "--feed", "http://hourly.test/rss.xml", "--no-link", "-s", "DOWNLOAD_DELAY=0",
+            "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "PROVTRACK_RECHECK_MIN_AGE_HOURS=0"]  # fmt: skip
+    with MockWeb(routes) as web:
+        assert _run(db, *args, "-s", f"PROVTRACK_PROXY={web.proxy}").returncode == 0
+        assert _snapshot(db, "SELECT count(*) FROM article_credits") == [(30,)]
+        _damage_a_data_block(db, "article_credits", "agency")
+        recheck = _run(db, *args, "-s", f"PROVTRACK_PROXY={web.proxy}")
+    last = recheck.stderr.strip().splitlines()[-1] if recheck.stderr.strip() else ""
+    assert recheck.returncode == 1 and "Traceback" not in recheck.stderr, recheck.stderr[-3000:]
+    assert "is damaged" in last and "next run" not in last, last

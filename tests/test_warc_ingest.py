@@ -266,19 +266,31 @@ def test_a_crawls_archive_ingested_with_its_sources_registry_files_pages_under_i
     assert missing.exit_code == 2 and "nope.toml" in missing.stderr
 
 
-def test_two_sources_on_one_domain_each_keep_their_pages_when_an_archive_is_ingested(tmp_path, run_cli):
-    """DW English and DW Russian share dw.com: by domain alone, every page went to whichever came last."""
+@pytest.mark.parametrize(
+    "en, ru",
+    [
+        ("https://www.dw.com/en/", "https://www.dw.com/ru/"),
+        ("https://www.dw.com/en", "https://www.dw.com/ru"),  # as data/sources.toml writes homes
+        ("https://www.dw.com/en/top-stories/s-9097", "https://www.dw.com/ru/novosti/s-9119"),  # section pages
+    ],
+    ids=["folders", "no-trailing-slash", "section-pages"],
+)
+def test_two_sources_on_one_domain_each_keep_their_pages_when_an_archive_is_ingested(
+    tmp_path, run_cli, en, ru
+):
+    """DW English and DW Russian share dw.com: by domain alone, every page went to one of them."""
     registry = tmp_path / "sources.toml"
     registry.write_text(
-        '[[source]]\nname = "dw-en"\noutlet = "DW English"\nhome = "https://www.dw.com/en/"\n\n'
-        '[[source]]\nname = "dw-ru"\noutlet = "DW Russian"\nhome = "https://www.dw.com/ru/"\n',
+        f'[[source]]\nname = "dw-en"\noutlet = "DW English"\nhome = "{en}"\n\n'
+        f'[[source]]\nname = "dw-ru"\noutlet = "DW Russian"\nhome = "{ru}"\n',
         encoding="utf-8",
     )
     archive = WarcArchive(tmp_path, "crawl.warc.gz")
     html = [("Content-Type", "text/html; charset=utf-8")]
     archive.write("https://www.dw.com/en/s400/a-1", 200, "OK", html, _page("S-400", 1))
     archive.write("https://www.dw.com/ru/metro/a-2", 200, "OK", html, _page("Metro", 2))
-    archive.write("https://amp.dw.com/en/potash/a-3", 200, "OK", html, _page("Potash", 3))
+    archive.write("https://amp.dw.com/ru/potash/a-3", 200, "OK", html, _page("Potash", 3))
+    archive.write("https://www.dw.com/about", 200, "OK", html, _page("About", 4))
     archive.close()
     assert run_cli("ingest", str(tmp_path / "crawl.warc.gz"), "--sources", str(registry)).exit_code == 0
     con = duckdb.connect(str(tmp_path / "test.duckdb"), read_only=True)
@@ -289,7 +301,8 @@ def test_two_sources_on_one_domain_each_keep_their_pages_when_an_archive_is_inge
     assert outlets == {
         "https://www.dw.com/en/s400/a-1": "DW English",
         "https://www.dw.com/ru/metro/a-2": "DW Russian",
-        "https://amp.dw.com/en/potash/a-3": "DW English",  # another host of the domain: its first source
+        "https://amp.dw.com/ru/potash/a-3": "DW Russian",  # another host of the domain, the same folder
+        "https://www.dw.com/about": "DW English",  # no folder in common: the registry's first
     }
 
 

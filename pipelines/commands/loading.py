@@ -53,11 +53,9 @@ def link_showing_progress(con, run_id: int, **options):
     return summary
 
 
-def _outlets_by_site(registry: Path) -> tuple[list[tuple[str, str]], dict[str, str]]:
-    """(site, outlet) from a sources registry's home, feed and sitemap URLs, the most specific site
-    first: a site is a host and folder ("dw.com/en/"), so that two sources on one domain (DW English,
-    DW Russian) each keep their pages; then each registered domain ("dw.com"), for pages on another
-    host of it."""
+def _outlets_by_site(registry: Path) -> dict[str, list[tuple[list[str], str]]]:
+    """registered domain -> (folder, outlet) of every home, feed and sitemap URL of a sources registry
+    on it, in the registry's order; a folder is a URL's path segments ("dw.com/en/" -> ["en"])."""
     from pipelines.registry import RegistryError
     from pipelines.urls import registered_domain
 
@@ -65,39 +63,48 @@ def _outlets_by_site(registry: Path) -> tuple[list[tuple[str, str]], dict[str, s
         sources = load_sources(registry)
     except RegistryError as exc:
         raise click.ClickException(str(exc)) from None
-    sites: dict[str, str] = {}
-    domains: dict[str, str] = {}
+    sites: dict[str, list[tuple[list[str], str]]] = {}
     for source in sources:
         for url in (source.home, *source.feeds, *source.sitemaps):
-            if url:  # the first source of a site or domain wins, as in the outlets table
-                sites.setdefault(_site(url), source.outlet)
-                domains.setdefault(registered_domain(url), source.outlet)
-    return sorted(sites.items(), key=lambda item: len(item[0]), reverse=True), domains
+            if url:
+                sites.setdefault(registered_domain(url), []).append((_folder(url), source.outlet))
+    return sites
 
 
-def _site(url: str) -> str:
-    """Host (without www.) and folder of a URL: "https://www.dw.com/en/rss.xml" -> "dw.com/en/"."""
+def _segments(url: str) -> list[str]:
+    """A URL's path segments, lower-cased."""
     from urllib.parse import urlsplit
 
-    parts = urlsplit(url)
-    host = (parts.hostname or "").removeprefix("www.")
-    return host + parts.path[: parts.path.rfind("/") + 1] if "/" in parts.path else host + "/"
+    return [segment.lower() for segment in urlsplit(url).path.split("/") if segment]
 
 
-def _filed_by_site(pages, outlet_of_site: tuple[list[tuple[str, str]], dict[str, str]]):
-    """Pages without an outlet get the outlet of the registered source whose site holds them."""
+def _folder(url: str) -> list[str]:
+    """A registry URL's path segments without a last one naming a file ("rss.xml", "sitemap.xml")."""
+    segments = _segments(url)
+    return segments[:-1] if segments and "." in segments[-1] else segments
+
+
+def _filed_by_site(pages, sites: dict[str, list[tuple[list[str], str]]]):
+    """Pages without an outlet get the outlet of the registered source on their domain whose folder
+    shares the most leading path segments with them ("dw.com/ru/metro/…" is DW Russian's, whose home
+    is "dw.com/ru/novosti/s-9119"); on a tie, or none shared, the first of the registry, as in the
+    outlets table."""
     from dataclasses import replace
 
-    from pipelines.urls import registered_domain
+    from pipelines.urls import BadURL, registered_domain
 
-    sites, domains = outlet_of_site
+    def shared(folder: list[str], path: list[str]) -> int:
+        return next((n for n, (a, b) in enumerate(zip(folder, path)) if a != b), min(len(folder), len(path)))
+
     for label, page in pages:
         if page.outlet is None:
-            where = _site(page.url)
-            outlet = next((o for site, o in sites if where.startswith(site)), None)
-            outlet = outlet or domains.get(registered_domain(page.url))
-            if outlet:
-                page = replace(page, outlet=outlet)
+            try:
+                candidates = sites.get(registered_domain(page.url))
+            except (BadURL, ValueError):
+                candidates = None
+            if candidates:
+                path = _segments(page.url)
+                page = replace(page, outlet=max(candidates, key=lambda site: shared(site[0], path))[1])
         yield label, page
 
 
@@ -153,7 +160,7 @@ def ingest(ctx, paths: tuple[Path, ...], jobs: int | None, domains, since, until
     Example:
         provtrack ingest ../shared/corpora/meter/meter-dev.jsonl
         provtrack ingest CC-NEWS-*.warc.gz --domain sputnikglobe.com --since 2026-11-01
-        provtrack ingest data/archive/*.warc.gz --sources my-sources.toml   # a crawl's archive
+        provtrack ingest data/archive/provenance-crawl-*.warc.gz --sources my.toml  # a crawl's archive
     """
     outlet_of_site = _outlets_by_site(registry) if registry else None
     for path in paths:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import glob
 import os
 import re
 import shlex
@@ -61,25 +62,29 @@ def damaged_text(db_path: str | os.PathLike, exc: BaseException) -> str | None:
     text = str(exc).splitlines()[0] if str(exc) else ""
     if not any(marker in text for marker in _DAMAGED):
         return None
-    from pipelines.archive import archive_dir, own_warc_pattern  # warcio is not needed otherwise
+    from pipelines.archive import archive_dir, own_warc_prefix  # warcio is not needed otherwise
 
     path, folder = Path(db_path), archive_dir(db_path)
     damaged = f"{path} is damaged ({text[:200]})"
-    own, older = own_warc_pattern(path), "crawl-[0-9]*.warc.gz"  # older: "crawl-000001-<stamp>.warc.gz"
-    patterns = [pattern for pattern in (own, older) if any(folder.glob(pattern))]
-    if not patterns:
+    # older names first: ingest numbers versions in the order it reads, and those files came first
+    older, own = "crawl-", own_warc_prefix(path)
+    found = [prefix for prefix in (older, own) if any(folder.glob(f"{glob.escape(prefix)}[0-9]*.warc.gz"))]
+    if not found:
         return (
             f"{damaged}; no crawl archive of it is in {folder}: restore a copy, or ingest again what it held"
         )
-    db, where = shlex.quote(str(path)), shlex.quote(str(folder))
-    files = " ".join(f"{where}/{pattern}" for pattern in patterns)
-    shared = (
-        f" ({older} was written before 0.2.0, by any database in the folder)" if older in patterns else ""
-    )
+    db = shlex.quote(str(path))
+    files = " ".join(f"{shlex.quote(str(folder / prefix))}[0-9]*.warc.gz" for prefix in found)
+    if found == [older]:  # only names of before: which database wrote them is not known
+        how = f"move it aside; if it crawled before 0.2.0, its pages are in {folder} among others': "
+        shared = ""
+    else:
+        how = "move it aside and rebuild it from its crawl archive: "
+        shared = f" ({older}0… files: before 0.2.0, by any database in the folder)" if older in found else ""
     return (
-        f"{damaged}; move it aside and rebuild it from its crawl archive: "
-        f"`provtrack --db {db} ingest {files}`{shared} (with --sources FILE if the crawls used one), "
-        f"then `provtrack --db {db} link`; ingest again any files you ingested, and merged shards' WARC files"
+        f"{damaged}; {how}`provtrack --db {db} ingest {files}`{shared} (with --sources FILE if the crawls "
+        f"used one), then `provtrack --db {db} link`; ingest again any files you ingested, and merged "
+        "shards' WARC files"
     )
 
 
