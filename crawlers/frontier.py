@@ -63,6 +63,8 @@ class Frontier:
             self.redis.ping()
         except (redis.RedisError, ValueError) as exc:
             raise FrontierError(f"cannot reach the frontier at {url}: {exc}") from None
+        self._queue_unseen = self.redis.register_script(_QUEUE_UNSEEN)
+        self._pop_and_track = self.redis.register_script(_POP_AND_TRACK)
 
     def key(self, *parts: str) -> str:
         return ":".join((self.name, *parts))
@@ -75,6 +77,7 @@ class Frontier:
             "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
             "SCHEDULER_PERSIST": True,
             "SCHEDULER_QUEUE_KEY": self.key("requests"),
+            "SCHEDULER_QUEUE_CLASS": "scrapy_redis.queue.PriorityQueue",  # a sorted set: _QUEUE_UNSEEN
             "SCHEDULER_DUPEFILTER_KEY": self.key("dupefilter"),
             "REDIS_URL": self.url,
             "PROVTRACK_FRONTIER_NAME": self.name,
@@ -92,6 +95,20 @@ class Frontier:
 
     def track(self, request_id: str, encoded: bytes) -> None:
         self.redis.hset(self.key("inflight", self.worker), request_id, encoded)
+
+    def pop_tracked(self, queue_key: str) -> bytes | None:
+        """The queue's next request, already in this worker's in-flight hash under the SHA-1 of its
+        bytes: taken and recorded in one step (a Redis script), since a worker killed between a pop
+        and its record would lose the request for good."""
+        return self._pop_and_track(keys=[queue_key, self.key("inflight", self.worker)]) or None
+
+    def queue_unseen(
+        self, seen_key: str, fingerprint: str, queue_key: str, score: int, encoded: bytes
+    ) -> bool:
+        """Mark a request seen and queue it, in one step (a Redis script); False when it was seen
+        already. Two steps, as scrapy-redis takes them, lose the request to a worker killed between:
+        seen for good, queued never."""
+        return bool(self._queue_unseen(keys=[seen_key, queue_key], args=[fingerprint, score, encoded]))
 
     def done(self, request_ids: list[str]) -> None:
         if request_ids:
@@ -183,8 +200,24 @@ class FrontierError(RuntimeError):
     """The frontier cannot be used; one line."""
 
 
-def request_id(url: str) -> str:
-    return hashlib.sha1(url.encode()).hexdigest()
+#: scrapy-redis's duplicate filter (a set of fingerprints) and its priority queue (a sorted set), as
+#: one atomic step
+_QUEUE_UNSEEN = """
+if redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+return 1
+"""
+
+
+#: scrapy-redis's priority queue pop (the best-scored request off the sorted set) and the record of it
+#: in the in-flight hash, as one atomic step
+_POP_AND_TRACK = """
+local popped = redis.call('ZRANGE', KEYS[1], 0, 0)
+if #popped == 0 then return false end
+redis.call('ZREMRANGEBYRANK', KEYS[1], 0, 0)
+redis.call('HSET', KEYS[2], redis.sha1hex(popped[1]), popped[1])
+return popped[1]
+"""
 
 
 class FrontierScheduler(Scheduler):
@@ -224,17 +257,34 @@ class FrontierScheduler(Scheduler):
         # A redirect or retry copies the meta of the request it replaces: that one is done once its
         # successor is queued (or dropped as a duplicate), and the successor gets its own id when taken.
         replaced = request.meta.pop("pt_frontier_id", None)
-        queued = super().enqueue_request(request)
+        if request.dont_filter:
+            queued = super().enqueue_request(request)
+        else:
+            fingerprint = self.df.request_fingerprint(request)
+            encoded = self.queue._encode_request(request)
+            queued = self.frontier.queue_unseen(
+                self.df.key, fingerprint, self.queue.key, -request.priority, encoded
+            )
+            if not queued:
+                self.df.log(request, self.spider)
+            elif self.stats:
+                self.stats.inc_value("scheduler/enqueued/redis", spider=self.spider)
         if replaced:
             self.frontier.done([replaced])
         return queued
 
     def next_request(self):
-        request = super().next_request()
-        if request is not None and request.meta.get("pt_kind") in TRACKED_KINDS:
-            rid = request_id(f"{request.meta['pt_kind']} {request.url}")
+        encoded = self.frontier.pop_tracked(self.queue.key)
+        if encoded is None:
+            return None
+        rid = hashlib.sha1(encoded).hexdigest()
+        request = self.queue._decode_request(encoded)
+        if request.meta.get("pt_kind") in TRACKED_KINDS:
             request.meta["pt_frontier_id"] = rid
-            self.frontier.track(rid, self.queue._encode_request(request))
+        else:
+            self.frontier.done([rid])  # robots.txt: nothing a stopped worker would need to hand back
+        if self.stats:
+            self.stats.inc_value("scheduler/dequeued/redis", spider=self.spider)
         return request
 
     def _beat(self) -> None:
