@@ -93,9 +93,6 @@ class Frontier:
     def heartbeat(self) -> None:
         self.redis.set(self.key("alive", self.worker), 1, px=int(DEAD_AFTER_SECONDS * 1000))
 
-    def track(self, request_id: str, encoded: bytes) -> None:
-        self.redis.hset(self.key("inflight", self.worker), request_id, encoded)
-
     def pop_tracked(self, queue_key: str) -> bytes | None:
         """The queue's next request, already in this worker's in-flight hash under the SHA-1 of its
         bytes: taken and recorded in one step (a Redis script), since a worker killed between a pop

@@ -71,8 +71,8 @@ class ProvtrackGroup(click.Group):
             if disk_full_text(exc):
                 raise UserError(disk_full_text(exc)) from None
             db_path = ctx.obj.db.path if isinstance(ctx.obj, Context) else None
-            if db_path is not None and damaged_text(db_path, exc):  # found mid-query: a plain duckdb.Error
-                raise UserError(damaged_text(db_path, exc)) from None
+            if db_path is not None and (damaged := damaged_text(db_path, exc)):  # found mid-query
+                raise UserError(damaged) from None
             if isinstance(exc, BrokenExecutor):
                 raise UserError(
                     "a worker process died (killed from outside, or out of memory); everything stored "

@@ -380,7 +380,9 @@ def test_a_heartbeat_drops_a_request_it_cannot_read_back_and_survives_redis_goin
     from crawlers.frontier import Frontier, FrontierScheduler
 
     survivor = Frontier(redis_url, name="beat", worker="survivor")
-    Frontier(redis_url, name="beat", worker="dead").track("r1", b"not a request any more")
+    dead = Frontier(redis_url, name="beat", worker="dead")
+    dead.redis.zadd("beat:requests", {b"not a request any more": 0})
+    assert dead.pop_tracked("beat:requests") == b"not a request any more"  # in its in-flight hash now
     scheduler = FrontierScheduler.__new__(FrontierScheduler)  # its parts, without a crawl around it
     scheduler.frontier = survivor
     scheduler.queue = PriorityQueue(survivor.redis, Spider(name="beat"), "beat:requests")

@@ -239,26 +239,31 @@ def test_two_runs_given_the_same_archive_name_write_two_files_each_pointer_findi
         assert read_response(tmp_path, name, offset).url.startswith(f"https://{site}.example/")
 
 
+def _outlets_ingested_with(tmp_path: Path, run_cli, urls: list[str], registry: Path) -> dict[str, str]:
+    """Ingest a crawl archive of one HTML page per URL with `--sources registry`: article URL -> outlet."""
+    archive = WarcArchive(tmp_path, "crawl.warc.gz")
+    html = [("Content-Type", "text/html; charset=utf-8")]
+    for n, url in enumerate(urls, 1):
+        archive.write(url, 200, "OK", html, _page(f"Story {n}", n))
+    archive.close()
+    result = run_cli("ingest", str(tmp_path / "crawl.warc.gz"), "--sources", str(registry))
+    assert result.exit_code == 0, result.output
+    con = duckdb.connect(str(tmp_path / "test.duckdb"), read_only=True)
+    try:
+        return dict(con.execute("SELECT article_url, outlet FROM article_origins").fetchall())
+    finally:
+        con.close()
+
+
 def test_a_crawls_archive_ingested_with_its_sources_registry_files_pages_under_its_outlets(tmp_path, run_cli):
     """Rebuilding a database from the archive of a crawl run with `--sources FILE`: its pages carry no
     outlet, and the crawl had filed them under the registry's outlets (an agency's demo site is that
     agency's own); by host name instead, an agency's own story became a copy crediting it."""
     from pipelines import DATA_DIR
 
-    archive = WarcArchive(tmp_path, "crawl.warc.gz")
-    html = [("Content-Type", "text/html; charset=utf-8")]
-    archive.write("http://tass-demo.example/news/2026/11/18/s400.html", 200, "OK", html, _page("S-400", 1))
-    archive.write("http://unlisted.example/news/metro.html", 200, "OK", html, _page("Metro", 2))
-    archive.close()
+    urls = ["http://tass-demo.example/news/2026/11/18/s400.html", "http://unlisted.example/news/metro.html"]
     registry = DATA_DIR / "demo" / "sources.toml"
-    result = run_cli("ingest", str(tmp_path / "crawl.warc.gz"), "--sources", str(registry))
-    assert result.exit_code == 0, result.output
-    con = duckdb.connect(str(tmp_path / "test.duckdb"), read_only=True)
-    try:
-        outlets = dict(con.execute("SELECT article_url, outlet FROM article_origins").fetchall())
-    finally:
-        con.close()
-    assert outlets == {
+    assert _outlets_ingested_with(tmp_path, run_cli, urls, registry) == {
         "http://tass-demo.example/news/2026/11/18/s400.html": "TASS",
         "http://unlisted.example/news/metro.html": "unlisted.example",
     }
@@ -285,20 +290,13 @@ def test_two_sources_on_one_domain_each_keep_their_pages_when_an_archive_is_inge
         f'[[source]]\nname = "dw-ru"\noutlet = "DW Russian"\nhome = "{ru}"\n',
         encoding="utf-8",
     )
-    archive = WarcArchive(tmp_path, "crawl.warc.gz")
-    html = [("Content-Type", "text/html; charset=utf-8")]
-    archive.write("https://www.dw.com/en/s400/a-1", 200, "OK", html, _page("S-400", 1))
-    archive.write("https://www.dw.com/ru/metro/a-2", 200, "OK", html, _page("Metro", 2))
-    archive.write("https://amp.dw.com/ru/potash/a-3", 200, "OK", html, _page("Potash", 3))
-    archive.write("https://www.dw.com/about", 200, "OK", html, _page("About", 4))
-    archive.close()
-    assert run_cli("ingest", str(tmp_path / "crawl.warc.gz"), "--sources", str(registry)).exit_code == 0
-    con = duckdb.connect(str(tmp_path / "test.duckdb"), read_only=True)
-    try:
-        outlets = dict(con.execute("SELECT article_url, outlet FROM article_origins").fetchall())
-    finally:
-        con.close()
-    assert outlets == {
+    urls = [
+        "https://www.dw.com/en/s400/a-1",
+        "https://www.dw.com/ru/metro/a-2",
+        "https://amp.dw.com/ru/potash/a-3",
+        "https://www.dw.com/about",
+    ]
+    assert _outlets_ingested_with(tmp_path, run_cli, urls, registry) == {
         "https://www.dw.com/en/s400/a-1": "DW English",
         "https://www.dw.com/ru/metro/a-2": "DW Russian",
         "https://amp.dw.com/ru/potash/a-3": "DW Russian",  # another host of the domain, the same folder
