@@ -235,6 +235,15 @@ def check_read_whole(record, complaints: str) -> None:
         raise DamagedRecord(damage or "the record is shorter than it says")
 
 
+def check_decompressing(records: ArchiveIterator, gzipped: bool) -> None:
+    """Raise DamagedRecord if warcio, reading a .warc.gz, has stopped decompressing: a member whose
+    data fails in warcio's first block of it is taken for the start of an uncompressed file, and the
+    compressed bytes are read as a record (sometimes as an ARC header whose length runs to the end of
+    the file), with no warning and the records after it lost."""
+    if gzipped and records.reader.decompressor is None:
+        raise DamagedRecord("its compressed data does not decompress")
+
+
 def checked_span(records: ArchiveIterator, probe, gzipped: bool) -> tuple[int, int]:
     """(offset, end) in the file of the record `records` has just read whole. Raises DamagedRecord when
     a .warc.gz record does not end where its gzip member does: bytes flipped in its compressed data
@@ -243,6 +252,7 @@ def checked_span(records: ArchiveIterator, probe, gzipped: bool) -> tuple[int, i
     with warcio_complaints():  # warcio reads to the record's end to answer, printing on damage
         offset = records.get_record_offset()
         end = offset + records.get_record_length()
+    check_decompressing(records, gzipped)
     if gzipped and not ends_its_member(probe, end):
         raise DamagedRecord("its compressed data does not decompress")
     return offset, end
@@ -258,6 +268,7 @@ def read_response(root: Path, warc_file: str, offset: int) -> ArchivedResponse:
             handle.seek(offset)
             records = ArchiveIterator(handle)
             for record in records:
+                check_decompressing(records, gzipped)
                 if record.rec_type != "response":
                     break
                 status = int(record.http_headers.get_statuscode() or 0)

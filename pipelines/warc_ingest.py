@@ -14,6 +14,7 @@ from warcio.archiveiterator import ArchiveIterator
 from pipelines.archive import (
     GZIP_MAGIC,
     DamagedRecord,
+    check_decompressing,
     check_read_whole,
     checked_span,
     damage_reported,
@@ -83,8 +84,10 @@ def _pages_from(path: Path, start: int, keep: WarcFilter, counts: WarcCounts):
             records = iter(archive)
             while True:
                 with warcio_complaints() as complaints:
-                    record = next(records, None)
-                    page = None if record is None else _kept_page(path, record, keep, counts)
+                    page = None
+                    if (record := next(records, None)) is not None:
+                        check_decompressing(archive, gzipped)  # before the record is believed
+                        page = _kept_page(path, record, keep, counts)
                 if record is None:
                     if damage := damage_reported(complaints.getvalue()):
                         raise DamagedRecord(damage)
