@@ -340,6 +340,50 @@ def test_a_link_no_parser_can_read_costs_only_itself_and_a_relative_robots_sitem
     ]
 
 
+def _story(n: int) -> str:
+    return article_html(
+        f"Story {n}", [f"Harbour {n}7 moved {n}87 containers; firm {n}1 ordered {n} cranes."] * 4
+    )
+
+
+def test_a_link_no_parser_can_read_on_a_home_page_costs_only_itself(tmp_path):
+    """The site spider read "http://[::1/x" outside its guard: the home page's links stopped there,
+    with a traceback in the log, the article after it was never fetched, and the source said "ok"."""
+    links = ["/news/first.html", "http://[::1/x", "/news/second.html"]
+    routes = {
+        "http://s.test/": Reply(200, home_html(links)),
+        "http://s.test/rss.xml": Reply(200, rss([]), content_type="application/rss+xml"),
+        "http://s.test/news/first.html": Reply(200, _story(1)),
+        "http://s.test/news/second.html": Reply(200, _story(2)),
+    }
+    db = tmp_path / "s.duckdb"
+    with MockWeb(routes) as web:
+        result = crawl(db, web.proxy, "--site", "http://s.test/")
+    assert result.returncode == 0, result.stdout + result.stderr[-2000:]
+    assert rows(db, "SELECT url FROM articles ORDER BY url") == [
+        ("http://s.test/news/first.html",),
+        ("http://s.test/news/second.html",),
+    ]
+
+
+def test_a_story_linked_twice_costs_one_page_of_the_site_budget(tmp_path):
+    """The headline and the picture of a story link one URL: each link was counted against
+    PROVTRACK_SITE_MAX_PAGES though the scheduler drops the second, so a budget of 3 fetched 2 pages."""
+    links = [f"/news/story-{n}.html" for n in (1, 1, 2, 2, 3)]
+    routes = {
+        "http://b.test/": Reply(200, home_html(links)),
+        "http://b.test/rss.xml": Reply(200, rss([]), content_type="application/rss+xml"),
+        **{f"http://b.test/news/story-{n}.html": Reply(200, _story(n)) for n in (1, 2, 3)},
+    }
+    with MockWeb(routes) as web:
+        result = crawl(
+            tmp_path / "b.duckdb", web.proxy, "--site", "http://b.test/", "-s", "PROVTRACK_SITE_MAX_PAGES=3"
+        )
+        fetched = web.requested(lambda url: "/news/" in url)
+    assert result.returncode == 0, result.stdout + result.stderr[-2000:]
+    assert sorted(fetched) == [f"http://b.test/news/story-{n}.html" for n in (1, 2, 3)]
+
+
 def test_a_feed_a_stopped_run_never_sent_is_reported_unread_not_ok(tmp_path):
     """CLOSESPIDER_TIMEOUT ends the run while the first feed is still loading, one request at a time:
     the second feed was never sent, and its source must not read "ok" with exit 0."""

@@ -478,18 +478,19 @@ class NewsSpider(scrapy.Spider):
         domain = registered_domain(response.url)
         for href in tree.xpath("//a/@href"):
             url = join_url(response.url, href.strip()).split("#")[0]
-            parts = urlsplit(url)
-            if parts.scheme not in ("http", "https") or registered_domain(url) != domain:
+            try:
+                parts = urlsplit(url)
+                if parts.scheme not in ("http", "https") or registered_domain(url) != domain:
+                    continue
+                key = normalize_url(url)
+            except (BadURL, ValueError):  # ValueError: urlsplit on a mangled host ("http://[::1/x")
                 continue
             if parts.path.lower().endswith(SKIP_EXTENSIONS):
-                continue
-            try:
-                key = normalize_url(url)
-            except BadURL:
                 continue
             if (
                 key in self.pending
                 or key in self.site_seeds
+                or key in self.site_links  # linked twice (headline and picture): one page of the budget
                 or key in self.requested
                 or key in self.job.known
                 or self.site_pages.get(source, 0) >= self.site_max_pages
