@@ -22,6 +22,7 @@ logger = logging.getLogger(__name__)
 
 #: the seeds fetched with a conditional GET (ETag / Last-Modified) and a content hash
 CONDITIONAL_GET_KINDS = ("feed", "sitemap")
+CONDITIONAL_HEADERS = ("If-None-Match", "If-Modified-Since")
 
 
 class RoutingMiddleware:
@@ -59,7 +60,13 @@ def _is_private_ip(host: str) -> bool:
 
 
 class ConditionalGetMiddleware:
-    """Adds If-None-Match / If-Modified-Since to feed and sitemap requests from the last good fetch."""
+    """Adds If-None-Match / If-Modified-Since to feed and sitemap requests from the last good fetch of
+    that very URL.
+
+    A redirect copies the request, headers and all: a feed that moved would ask its new address
+    "changed since?" with the old address's validators, and a 304 there has no copy of its own to
+    read back. So the headers are set afresh for the URL each request goes to, and a request the
+    spider sends again unconditionally (`pt_unconditional`, after a 304 it could not use) gets none."""
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -70,12 +77,16 @@ class ConditionalGetMiddleware:
     def process_request(self, request):
         if request.meta.get("pt_kind") not in CONDITIONAL_GET_KINDS:
             return None
+        for header in CONDITIONAL_HEADERS:
+            request.headers.pop(header, None)
+        if request.meta.get("pt_unconditional"):
+            return None
         state = self.crawler.spider.job.seed_state.get(normalize_url(request.url))
         if state and state.warc_file:  # only if the old body can be read back on a 304
             if state.etag:
-                request.headers.setdefault("If-None-Match", state.etag)
+                request.headers["If-None-Match"] = state.etag
             if state.last_modified:
-                request.headers.setdefault("If-Modified-Since", state.last_modified)
+                request.headers["If-Modified-Since"] = state.last_modified
         return None
 
 

@@ -601,6 +601,66 @@ def test_feed_that_never_changes_is_asked_conditionally_and_read_from_the_archiv
     ]
 
 
+def _etag_feed(feed: str):
+    """A feed route that answers 304 to the ETag it hands out."""
+
+    def route(hits, headers):
+        if headers.get("If-None-Match") == '"v1"':
+            return Reply(304, headers={"ETag": '"v1"'})
+        return Reply(200, feed, headers={"ETag": '"v1"'}, content_type="application/rss+xml")
+
+    return route
+
+
+def test_a_304_with_no_copy_to_read_back_is_asked_again_whole_not_failed_every_night(tmp_path):
+    """The WARC file of the feed's last good copy was pruned: every later run asked "changed since?",
+    got 304, could not read the copy, failed the source (exit 1), and never renewed the copy."""
+    story = article_html("A", ["Harbour cranes were replaced at the container terminal this week."] * 5)
+    routes = {
+        "http://p.test/rss.xml": _etag_feed(
+            rss([("http://p.test/a.html", "A", "Wed, 18 Nov 2026 10:00:00 GMT")])
+        ),
+        "http://p.test/a.html": Reply(200, story),
+    }
+    db = tmp_path / "p.duckdb"
+    with MockWeb(routes) as web:
+        assert crawl(db, web.proxy, "--feed", "http://p.test/rss.xml").returncode == 0
+        for warc in (tmp_path / "archive").glob("*.warc.gz"):
+            warc.unlink()
+        runs = [crawl(db, web.proxy, "--feed", "http://p.test/rss.xml") for _ in range(2)]
+        asked = [h.get("If-None-Match") for url, h in web.log if url.endswith("/rss.xml")]
+    assert [run.returncode for run in runs] == [0, 0], runs[0].stdout + runs[0].stderr[-2000:]
+    assert asked == [None, '"v1"', None, '"v1"'], "asked whole once, then conditionally from the new copy"
+    assert "(1 unchanged)" in runs[1].stdout, runs[1].stdout
+
+
+def test_a_feed_that_moved_asks_its_new_address_with_that_addresses_own_validators(tmp_path):
+    """The redirect copied the old address's If-None-Match onto the request for the new one, which
+    answered 304: no copy had ever been kept under the new address, and the source failed every run."""
+    moved = {"now": False}
+    feed = rss([("http://m.test/a.html", "A", "Wed, 18 Nov 2026 10:00:00 GMT")])
+    new_address = _etag_feed(feed)
+
+    def old_address(hits, headers):
+        if moved["now"]:
+            return Reply(301, "", headers={"Location": "http://m.test/feed/"})
+        return new_address(hits, headers)
+
+    routes = {
+        "http://m.test/rss.xml": old_address,
+        "http://m.test/feed/": new_address,
+        "http://m.test/a.html": Reply(200, article_html("A", ["Cranes were replaced at the terminal."] * 6)),
+    }
+    db = tmp_path / "m.duckdb"
+    with MockWeb(routes) as web:
+        assert crawl(db, web.proxy, "--feed", "http://m.test/rss.xml").returncode == 0
+        moved["now"] = True
+        runs = [crawl(db, web.proxy, "--feed", "http://m.test/rss.xml") for _ in range(2)]
+        asked = [h.get("If-None-Match") for url, h in web.log if url.endswith("/feed/")]
+    assert [run.returncode for run in runs] == [0, 0], runs[0].stdout + runs[0].stderr[-2000:]
+    assert asked == [None, '"v1"'], "the new address: whole the first time, then with its own ETag"
+
+
 def test_a_feed_cut_off_on_the_way_is_reported_its_listed_articles_stored_and_read_whole_next_run(tmp_path):
     story = ["Harbour 7 moved 287 containers; firm 91 ordered 9 cranes in the port of Riga."] * 4
     feed = rss([(f"http://cut.test/news/{n}.html", "t", "Wed, 18 Nov 2026 10:00:00 GMT") for n in (1, 2, 3)])

@@ -314,10 +314,23 @@ class NewsSpider(scrapy.Spider):
             record.error = f"304 Not Modified, and the archived copy is unreadable: {exc}"
             return None
 
+    def whole_again(self, response, body: bytes | None) -> scrapy.Request | None:
+        """The seed asked for once more without "changed since?", when a 304 left nothing to read (its
+        last good copy's WARC file pruned or moved, or no copy under the URL a redirect led to).
+        Only a 200 renews what the next run asks with: without this, the seed would fail every night."""
+        if body is not None or response.status != 304 or response.meta.get("pt_unconditional"):
+            return None
+        logger.info("%s: 304, but no copy to read back; asking for the whole of it", response.url)
+        return response.request.replace(dont_filter=True, meta={**response.meta, "pt_unconditional": True})
+
     def parse_feed(self, response):
         source = response.meta["pt_source"]
         record = self.fetch_record(response, "feed")
         body = self.seed_body(response, record)
+        if again := self.whole_again(response, body):
+            yield again
+            yield FetchItem(record)  # the 304, with why it was not used
+            return
         try:
             if body is None:
                 raise FeedError(record.error)
@@ -342,6 +355,10 @@ class NewsSpider(scrapy.Spider):
         source, depth = response.meta["pt_source"], response.meta.get("pt_depth", 0)
         record = self.fetch_record(response, "sitemap")
         body = self.seed_body(response, record)
+        if again := self.whole_again(response, body):
+            yield again
+            yield FetchItem(record)  # the 304, with why it was not used
+            return
         try:
             if body is None:
                 raise FeedError(record.error)
