@@ -506,6 +506,34 @@ def test_reprocess_rebuilds_from_the_archive_without_network(tmp_path, run_cli, 
     assert rows(db, "SELECT count(*), count(DISTINCT url), max(version) FROM articles") == [(14, 7, 2)]
 
 
+def test_reprocess_keeps_the_outlet_and_dates_of_a_page_that_redirected(tmp_path, run_cli):
+    """The fetch log keeps the URL the feed listed, the article the URL it landed on: reprocess matched
+    the two by URL, so a redirected page's new version lost its feed date and first sight (published_at
+    NULL). The outlet is now read from the stored version too, where it fell back to the domain's."""
+    story = ["The port of Riga handled a record 412,000 containers in ten months, officials said."] * 3
+    routes = {
+        "http://r.test/rss.xml": Reply(
+            200,
+            rss([("http://r.test/old.html", "Riga", "Tue, 17 Nov 2026 10:00:00 GMT")]),
+            content_type="application/rss+xml",
+        ),
+        "http://r.test/old.html": Reply(301, "", headers={"Location": "http://r.test/new.html"}),
+        "http://r.test/new.html": Reply(200, article_html("Riga port record", story)),
+    }
+    db = tmp_path / "r.duckdb"
+    with MockWeb(routes) as web:
+        assert crawl(db, web.proxy, "--feed", "http://r.test/rss.xml").returncode == 0
+    with duckdb.connect(str(db)) as con:  # a better extractor: the text changes
+        con.execute("UPDATE articles SET text = 'an older extraction', text_hash = 'old'")
+    assert run_cli("reprocess", "--no-link", db=db).exit_code == 0
+    kept = """SELECT a.version, a.url, a.outlet_id, a.published_at,
+                     list(d.source ORDER BY d.source) FILTER (WHERE d.source <> 'metadata')
+              FROM articles a LEFT JOIN article_dates d USING (article_id) GROUP BY ALL ORDER BY 1"""
+    (_, url, outlet, published, claims), second = rows(db, kept)
+    assert url == "http://r.test/new.html" and claims == ["feed", "first_seen"]
+    assert second == (2, url, outlet, published, claims)
+
+
 def test_reprocess_and_its_link_show_progress_on_a_terminal_and_keep_stdout_for_the_answer(tmp_path):
     """Reprocessing a year of archives takes hours: a researcher at a terminal sees how far it is, on
     stderr, while stdout (a file, a pipe) gets the summary line alone."""

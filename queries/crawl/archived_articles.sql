@@ -1,11 +1,20 @@
 -- One row per article URL with an archived response: the latest successful fetch (warc_file,
 -- warc_offset), the outlet of the latest stored version, and the date claims that do not come from
 -- the page itself (feed, sitemap, first_seen, input), as [{source, value}], for `provtrack reprocess`.
+-- The fetch log keeps the URL a listing named; a page that redirected is stored under the URL it
+-- landed on, read off a version stored from one of that URL's fetches (same WARC record).
 WITH latest_fetch AS (
     SELECT url, warc_file, warc_offset, fetched_at
     FROM fetches
     WHERE kind = 'article' AND status = 200 AND warc_file IS NOT NULL
     QUALIFY row_number() OVER (PARTITION BY url ORDER BY fetched_at DESC, fetch_id DESC) = 1
+),
+landed AS (
+    SELECT f.url, any_value(a.url) AS stored_url
+    FROM fetches f
+    JOIN articles a ON a.warc_file = f.warc_file AND a.warc_offset = f.warc_offset
+    WHERE f.kind = 'article' AND f.status = 200 AND a.url <> f.url
+    GROUP BY f.url
 ),
 latest_version AS (
     SELECT article_id, url, outlet_id
@@ -17,6 +26,7 @@ SELECT f.url, f.warc_file, f.warc_offset, f.fetched_at, o.name AS outlet,
           FROM article_dates d
          WHERE d.article_id = v.article_id AND d.source IN ('feed', 'sitemap', 'first_seen', 'input')) AS dates
 FROM latest_fetch f
-LEFT JOIN latest_version v USING (url)
+LEFT JOIN landed l USING (url)
+LEFT JOIN latest_version v ON v.url = coalesce(l.stored_url, f.url)
 LEFT JOIN outlets o ON o.outlet_id = v.outlet_id
 ORDER BY f.url
