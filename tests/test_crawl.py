@@ -534,6 +534,35 @@ def test_reprocess_keeps_the_outlet_and_dates_of_a_page_that_redirected(tmp_path
     assert second == (2, url, outlet, published, claims)
 
 
+def test_a_date_a_recheck_brings_for_an_unchanged_page_is_kept_and_chosen(tmp_path):
+    """A feed lists a page without a date; the re-check run finds it in a news sitemap with its
+    publication date and fetches it again, unchanged. The unchanged page was skipped whole, its new
+    date with it: published_at stayed the first sight."""
+    url = "http://d.test/news/riga.html"
+    feed = f'<?xml version="1.0"?><rss version="2.0"><channel><item><link>{url}</link></item></channel></rss>'
+    sitemap = (
+        '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+        'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">'
+        f"<url><loc>{url}</loc><news:news><news:publication_date>2026-11-17T08:00:00Z"
+        "</news:publication_date><news:title>Riga</news:title></news:news></url></urlset>"
+    )
+    story = ["The port of Riga handled a record 412,000 containers in ten months, officials said."] * 3
+    routes = {
+        "http://d.test/rss.xml": Reply(200, feed, content_type="application/rss+xml"),
+        "http://d.test/sitemap.xml": Reply(200, sitemap, content_type="application/xml"),
+        url: Reply(200, article_html("Riga", story)),
+    }
+    db = tmp_path / "d.duckdb"
+    with MockWeb(routes) as web:
+        assert crawl(db, web.proxy, "--feed", "http://d.test/rss.xml").returncode == 0
+        recheck_now = ("-s", "PROVTRACK_RECHECK_MIN_AGE_HOURS=0")
+        again = crawl(db, web.proxy, "--sitemap", "http://d.test/sitemap.xml", *recheck_now)
+        assert web.hits[url] == 2, "fetched again inside the re-check window"
+    assert again.returncode == 0 and "1 unchanged" in again.stdout, again.stdout + again.stderr[-2000:]
+    assert rows(db, "SELECT version, published_at FROM articles") == [(1, datetime(2026, 11, 17, 8, 0))]
+    assert rows(db, "SELECT source FROM article_dates WHERE source = 'sitemap'") == [("sitemap",)]
+
+
 def test_reprocess_and_its_link_show_progress_on_a_terminal_and_keep_stdout_for_the_answer(tmp_path):
     """Reprocessing a year of archives takes hours: a researcher at a terminal sees how far it is, on
     stderr, while stdout (a file, a pipe) gets the summary line alone."""

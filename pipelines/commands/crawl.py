@@ -481,8 +481,8 @@ def _counts(report) -> dict:
 def reprocess(ctx, no_link: bool, jobs: int | None) -> None:
     """Re-run clean, credits, store and link on every crawled article from the WARC archive, without
     the network: a better extractor or credit rule becomes a re-run, not a re-crawl. Pages whose text
-    or credits change become new versions; the rest change nothing (their dates included: a page's
-    publication time is chosen when its version is stored).
+    or credits change become new versions; the rest keep their versions and dates, gaining only a kind
+    of date claim they lacked (their publication time is then chosen again).
 
     \b
     Example:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -263,7 +264,8 @@ def save_articles(
     con: duckdb.DuckDBPyConnection, run_id: int, articles: list[Article], outlets: Outlets
 ) -> SaveResult:
     """Store a batch of cleaned articles in one transaction: new URLs as version 1, changed text or
-    credits as a new version, both identical as nothing. Dates and credits are stored with each version."""
+    credits as a new version, both identical as nothing new: such a version only gains a kind of date
+    claim it lacked. Dates and credits are stored with each version."""
     result = SaveResult()
     if not articles:
         return result
@@ -277,6 +279,7 @@ def save_articles(
                 ).fetchall()
             }
             rows, dates, credits = [], [], []
+            unchanged_dates: dict[int, list[DateCandidate]] = defaultdict(list)
             ids = iter(
                 row[0]
                 for row in con.execute(
@@ -289,6 +292,7 @@ def save_articles(
                 version, previous_content, previous_id = latest.get(article.url, (0, None, None))
                 if content == previous_content:
                     result.unchanged += 1
+                    unchanged_dates[previous_id] += article.date_candidates
                     continue
                 article_id = next(ids)
                 latest[article.url] = (version + 1, content, article_id)
@@ -332,6 +336,7 @@ def save_articles(
             insert_rows(con, "articles", ARTICLE_COLUMNS, rows)
             insert_rows(con, "article_dates", ("article_id", "source", "value"), dates)
             insert_rows(con, "article_credits", CREDIT_COLUMNS, credits)
+            _add_new_kinds_of_claim(con, unchanged_dates)
     except BaseException:
         # ids it cached may have been rolled back; inside a caller's transaction (not rolled back
         # yet, perhaps aborted) the caller, which rolls back, discards `outlets` itself
@@ -355,24 +360,40 @@ def add_listing_dates(con: duckdb.DuckDBPyConnection, dates: dict[str, list[Date
             ).fetchall()
             if not latest:
                 continue
-            article_id = latest[0][0]
             found.append(url)
-            for candidate in candidates:
-                con.execute(
-                    "INSERT INTO article_dates VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                    [article_id, candidate.source, _utc_naive(candidate.value)],
-                )
-            claims = [
-                DateCandidate(source, value.replace(tzinfo=timezone.utc))
-                for source, value in con.execute(
-                    "SELECT source, value FROM article_dates WHERE article_id = ?", [article_id]
-                ).fetchall()
-            ]
-            chosen = _utc_naive(choose_published_at(claims, first_seen_of(claims)))
-            (before,) = con.execute(
-                "SELECT published_at FROM articles WHERE article_id = ?", [article_id]
-            ).fetchone()
-            if before != chosen:
-                con.execute("UPDATE articles SET published_at = ? WHERE article_id = ?", [chosen, article_id])
-                con.execute(load_query("link/judge_again"), [article_id])
+            _add_claims(con, latest[0][0], candidates)
     return found
+
+
+def _add_new_kinds_of_claim(con: duckdb.DuckDBPyConnection, dates: dict[int, list[DateCandidate]]) -> None:
+    """Date claims that came with unchanged pages (a re-check), added to the stored version where it
+    has none of their kind: a news sitemap's date for a page first listed by a feed without one. The
+    stored versions' kinds are read in one query: a reprocess of a year passes a million pages."""
+    if not dates:
+        return
+    query = "SELECT article_id, source FROM article_dates WHERE article_id IN (SELECT unnest(?))"
+    stored = set(con.execute(query, [list(dates)]).fetchall())
+    for article_id, candidates in dates.items():
+        if new := [c for c in candidates if (article_id, c.source) not in stored]:
+            _add_claims(con, article_id, new)
+
+
+def _add_claims(con: duckdb.DuckDBPyConnection, article_id: int, candidates: list[DateCandidate]) -> None:
+    """Add date claims to one stored version (one per kind: a kind it has keeps its value) and choose
+    its publication time again; if that moved, `link` judges it and its copies again."""
+    for candidate in candidates:
+        con.execute(
+            "INSERT INTO article_dates VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+            [article_id, candidate.source, _utc_naive(candidate.value)],
+        )
+    claims = [
+        DateCandidate(source, value.replace(tzinfo=timezone.utc))
+        for source, value in con.execute(
+            "SELECT source, value FROM article_dates WHERE article_id = ?", [article_id]
+        ).fetchall()
+    ]
+    chosen = _utc_naive(choose_published_at(claims, first_seen_of(claims)))
+    (before,) = con.execute("SELECT published_at FROM articles WHERE article_id = ?", [article_id]).fetchone()
+    if before != chosen:
+        con.execute("UPDATE articles SET published_at = ? WHERE article_id = ?", [chosen, article_id])
+        con.execute(load_query("link/judge_again"), [article_id])
