@@ -130,6 +130,21 @@ def test_ingesting_the_same_file_twice_changes_nothing(tmp_path, tmp_db, run_cli
     assert _count(tmp_db, "SELECT count(*) FROM articles") == 30
 
 
+def test_a_file_holding_two_versions_of_a_page_ingested_twice_changes_nothing(tmp_path, tmp_db, run_cli):
+    """Each row was compared with its URL's latest version only: a second ingest of a file holding a
+    page's two texts stored them both again, as versions 3 and 4, and every further one two more."""
+    url = "https://b.example.org/riga"
+    path = write_jsonl(
+        tmp_path / "v.jsonl", [{"url": url, "text": STORY}, {"url": url, "text": f"RIGA - {STORY}"}]
+    )
+    first = run_cli("ingest", str(path))
+    assert first.exit_code == 0 and "1 new articles, 1 new versions" in first.stdout, first.stdout
+    for _ in range(2):
+        again = run_cli("ingest", str(path))
+        assert "0 new articles, 0 new versions, 2 unchanged" in again.stdout, again.stdout
+    assert _count(tmp_db, "SELECT count(*) FROM articles") == 2
+
+
 def test_csv_and_parquet_rows_resolve_outlets_by_alias_and_domain(tmp_path, tmp_db, run_cli):
     csv_path = tmp_path / "rows.csv"
     with open(csv_path, "w", newline="", encoding="utf-8") as handle:

@@ -163,6 +163,24 @@ def test_a_damaged_member_that_warcio_takes_for_uncompressed_data_is_refused(tmp
     assert capfd.readouterr().err == ""
 
 
+def test_a_warc_capturing_a_page_twice_ingested_twice_changes_nothing_but_a_revert_is_a_version(
+    tmp_path, run_cli
+):
+    """CC-NEWS fetches some pages twice in a month: the second ingest of such a file compared each
+    capture with the latest version only, and stored both captures again. A page whose text went
+    back (A, B, A) in later captures is still a new version: each capture is its own record."""
+    html = [("Content-Type", "text/html; charset=utf-8")]
+    url = "https://sputnikglobe.com/20261118/s400.html"
+    archive = WarcArchive(tmp_path, "twice.warc.gz")
+    for title, n in (("S-400", 1), ("S-400 updated", 2), ("S-400", 1)):
+        archive.write(url, 200, "OK", html, _page(title, n))
+    archive.close()
+    first = run_cli("ingest", str(tmp_path / "twice.warc.gz"))
+    assert "1 new articles, 2 new versions" in first.output, first.output
+    again = run_cli("ingest", str(tmp_path / "twice.warc.gz"))
+    assert "0 new articles, 0 new versions, 3 unchanged" in again.output, again.output
+
+
 def test_the_stored_pointer_leads_back_to_the_record(tmp_path, run_cli):
     from pipelines.archive import read_response
 

@@ -272,12 +272,12 @@ def save_articles(
     now = datetime.now(timezone.utc).replace(tzinfo=None)
     try:
         with transaction(con):
-            latest = {
-                url: (version, (digest, credited), article_id)
-                for url, version, digest, article_id, credited in con.execute(
-                    load_query("store/latest_versions"), [sorted({a.url for a in articles})]
-                ).fetchall()
-            }
+            latest, recorded = {}, set()
+            for url, version, digest, article_id, warc_file, offset, credited in con.execute(
+                load_query("store/stored_versions"), [sorted({a.url for a in articles})]
+            ).fetchall():  # in version order: the last one of a URL is its latest
+                latest[url] = (version, (digest, credited), article_id)
+                recorded.add((url, warc_file, offset, digest, tuple(credited)))
             rows, dates, credits = [], [], []
             unchanged_dates: dict[int, list[DateCandidate]] = defaultdict(list)
             ids = iter(
@@ -294,8 +294,13 @@ def save_articles(
                     result.unchanged += 1
                     unchanged_dates[previous_id] += article.date_candidates
                     continue
+                record = (article.url, article.warc_file, article.warc_offset, digest, tuple(content[1]))
+                if record in recorded:  # an older version read again from its record: a file ingested twice
+                    result.unchanged += 1
+                    continue
                 article_id = next(ids)
                 latest[article.url] = (version + 1, content, article_id)
+                recorded.add(record)
                 if version:
                     result.new_versions += 1
                 else:

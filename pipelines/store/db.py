@@ -127,7 +127,7 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
 
 
 def load_query(name: str) -> str:
-    """The SQL text of queries/<name>.sql (name may contain a sub-folder, e.g. "store/latest_versions")."""
+    """The SQL text of queries/<name>.sql (name may contain a sub-folder, e.g. "store/stored_versions")."""
     path = QUERIES_DIR / f"{name}.sql"
     if not path.is_file():
         raise StoreError(f"no SQL file {path}")
