@@ -33,6 +33,7 @@ from pipelines.clean import clean_or_skip
 from pipelines.models import Page
 from pipelines.store.crawl_state import KnownArticles, known_articles, seed_states
 from pipelines.store.db import WriteSession, damaged_text, disk_full_text
+from pipelines.store.runs import STOP_SIGNALLED
 from pipelines.workers import die_with_parent
 
 if TYPE_CHECKING:  # redis and scrapy-redis load only for a crawl --frontier (pipelines.commands.crawl)
@@ -356,18 +357,22 @@ def run_crawl(
             h for h in logging.getLogger().handlers if not isinstance(h, logging.FileHandler)
         ]
     job.record_late_batches()
-    if job.fatal is not None or stopper.received is not None:
+    # a signal after the crawl's own handler was put away (while the last batches were stored) comes
+    # as the command line's KeyboardInterrupt, which Python swallows when it lands in a garbage
+    # collection callback: the flag it sets still says the user asked to stop
+    stopped = stopper.received is not None or STOP_SIGNALLED.is_set()
+    if job.fatal is not None or stopped:
         job.mark_interrupted()  # each source stopped where the failure or the signal found it
     reports = list(job.reports.values())
     failure = _failure(job, reports, start_failures, process.bootstrap_failed, overrides, db_path)
     if failure is not None and not failure.reports:
         reports = []  # never started: no source has a line to give
     if log_file is not None:
-        ending = f"failed: {failure}" if failure else ("interrupted" if stopper.received else None)
+        ending = f"failed: {failure}" if failure else ("interrupted" if stopped else None)
         append_summary(log_file, run_id, reports, ending)
     if failure is not None:
         raise failure from job.fatal
-    if stopper.received is not None:
+    if stopped:
         raise CrawlInterrupted(reports)
     return reports
 

@@ -1166,6 +1166,25 @@ def test_a_signal_while_scrapy_builds_the_crawler_stops_the_crawl_before_it_fetc
     assert rows(db, "SELECT count(DISTINCT url), count(*) FROM articles") == [(len(urls), len(urls))]
 
 
+def test_a_ctrl_c_whose_exception_python_swallowed_still_stops_the_run_before_linking(tmp_path):
+    """A Ctrl-C as the crawl stored its last pages raised the command line's KeyboardInterrupt inside a
+    garbage-collection callback, where Python only prints "Exception ignored": the run linked, said
+    ok and exited 0. The flag the handler sets is now read when the crawl ends."""
+    _, routes = _slow_news_web(3, delay=0)
+    swallowed = ["-s", 'EXTENSIONS={"tests.fixtures.crawl.swallowed_signal.SwallowedSignal": 0}']
+    db = tmp_path / "swallowed.duckdb"
+    with MockWeb(routes) as web:
+        command = [*PROVTRACK, "--db", str(db), "crawl", "--feed", "http://slow.test/rss.xml", *FAST]
+        result = subprocess.run(
+            [*command, "-s", f"PROVTRACK_PROXY={web.proxy}", *swallowed], cwd=PROJECT_ROOT,
+            capture_output=True, text=True, timeout=90, env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
+        )  # fmt: skip
+    assert result.returncode == 130, result.stdout + result.stderr[-2000:]
+    assert "crawl interrupted: 3 new articles and versions stored" in result.stderr, result.stderr[-2000:]
+    assert rows(db, "SELECT status FROM runs") == [("interrupted",)]
+    assert rows(db, "SELECT count(*) FROM link_state") == [(0,)], "linking is left to the next run"
+
+
 def test_ctrl_c_under_a_download_delay_sends_nothing_more_and_leaves_the_rest_for_the_next_run(tmp_path):
     """With politeness on, Scrapy holds the site's next requests back for the download delay and, on a
     stop, still sent them one per delay before exiting (20 s and more for a Ctrl-C at 5 s a page)."""
