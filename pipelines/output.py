@@ -156,11 +156,13 @@ def _print_table(frame: pd.DataFrame, out: str | None, title: str | None) -> Non
     shown = frame.head(TABLE_ROWS) if on_screen and len(frame) > TABLE_ROWS else frame
     for row in shown.itertuples(index=False):
         table.add_row(*("" if _missing(v) else str(v) for v in row))
+    # cells are data, not Rich markup: a title holding "[Video]" or "[/]", or "3:x:1" (an emoji code)
+    plain = {"markup": False, "emoji": False}
     if out:
         with _text_file(out) as handle:
-            Console(file=handle, width=200).print(table)
+            Console(file=handle, width=200, **plain).print(table)
     else:
-        Console(width=None if sys.stdout.isatty() else 200).print(table)
+        Console(width=None if sys.stdout.isatty() else 200, **plain).print(table)
     if len(shown) < len(frame):
         click.echo(
             f"showing the first {len(shown):,} of {len(frame):,} rows; "

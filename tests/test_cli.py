@@ -157,6 +157,21 @@ def test_query_is_read_only_and_bad_sql_is_one_line(loaded, tmp_path):
     assert victim.read_text() == "keep me" and not (tmp_path / "dump").exists()
     bad = loaded("query", "select nope from article_origins")
     assert bad.exit_code == 1 and bad.stderr.count("\n") == 1
+    assert 'Candidate bindings: "' in bad.stderr, "DuckDB's hint is kept in the one line"
+    typo = loaded("query", "select * from article_origin")
+    assert typo.stderr.count("\n") == 1 and 'Did you mean "article_origins"?' in typo.stderr, typo.stderr
+
+
+def test_a_table_on_screen_shows_cells_as_they_are_not_as_rich_markup(loaded, tmp_path):
+    """Titles and credit cues are scraped text: "[Video]" vanished, ":x:" became an emoji, and a
+    cell "[/]" ended the command with a traceback."""
+    sql = "select '[bold]Breaking[/bold] [Video]' as title, 'ratio 3:x:1' as note, '[/]' as \"[odd]\""
+    out = tmp_path / "table.txt"
+    result = loaded("query", sql, "--out", str(out))
+    assert result.exit_code == 0, result.output
+    table = out.read_text()
+    assert "[bold]Breaking[/bold] [Video]" in table and "ratio 3:x:1" in table and "[/]" in table
+    assert "[odd]" in table
 
 
 def test_counts_that_make_no_sense_are_usage_errors_not_tracebacks(loaded):

@@ -63,6 +63,14 @@ def _read_sql_file(path: Path) -> str:
         raise click.ClickException(f"{path}: cannot be read: {exc}") from None
 
 
+def sql_error_line(exc: duckdb.Error) -> str:
+    """DuckDB's error in one line: its first paragraph, which holds the hint that follows the error
+    ('Did you mean "article_origins"?', 'Candidate bindings: "origin_url", ...'), without the
+    quoted statement and its caret below."""
+    paragraph = str(exc).split("\n\n", 1)[0]
+    return " ".join(line.strip() for line in paragraph.splitlines() if line.strip())
+
+
 @cli.command()
 @click.argument("name_or_sql", required=False)
 @click.option(
@@ -148,7 +156,7 @@ def query(
             if ctx.debug:
                 raise
             damaged = damaged_text(ctx.db.path, exc)
-            raise click.ClickException(damaged or f"query failed: {str(exc).splitlines()[0]}") from None
+            raise click.ClickException(damaged or f"query failed: {sql_error_line(exc)}") from None
     if frame.empty and bound:
         given = ", ".join(f"{key}={value!r}" for key, value in bound.items())
         click.echo(f"no rows for {given}", err=True)
