@@ -175,3 +175,30 @@ def test_a_file_duckdb_cannot_write_is_named_without_blaming_the_database(tmp_pa
     result = run_cli("export", str(tmp_path / "out"))
     assert result.exit_code == 1 and len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert "damaged" not in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet", ".jsonl"])
+def test_a_data_file_given_as_the_database_is_refused_and_left_as_it_was(tmp_path, run_cli, suffix):
+    """DuckDB 2 opens a CSV, Parquet or JSON file as an in-memory database reading it: `migrate`
+    "applied" its migrations to memory and exited 0, and `ingest` ended in a traceback."""
+    import pandas as pd
+
+    data = tmp_path / f"rows{suffix}"
+    frame = pd.DataFrame({"url": ["https://a.example/1"], "text": ["Alpha beta gamma delta epsilon."]})
+    if suffix == ".csv":
+        frame.to_csv(data, index=False)
+    elif suffix == ".parquet":
+        frame.to_parquet(data)
+    else:
+        frame.to_json(data, orient="records", lines=True)
+    before = data.read_bytes()
+    rows = tmp_path / "more.jsonl"
+    rows.write_text('{"url": "https://a.example/2", "text": "Alpha beta gamma delta epsilon."}\n')
+    for command in (["migrate"], ["ingest", str(rows)], ["query", "select 1"], ["runs"]):
+        result = run_cli(*command, db=data)
+        assert result.exit_code == 1, (command, result.output)
+        assert result.stderr.strip() == (
+            f"Error: {data} is a data file, not a DuckDB database: name a database with --db "
+            "(such as provenance.duckdb) and give data files to `provtrack ingest`"
+        ), command
+    assert data.read_bytes() == before

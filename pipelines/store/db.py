@@ -235,6 +235,7 @@ class Database:
         while True:
             try:
                 con = duckdb.connect(str(self.path), read_only=read_only)
+                _check_a_database_file(con, self.path)
                 # every stored time is UTC: current_timestamp::TIMESTAMP and Python's aware datetimes
                 # would otherwise become the machine's local time, hours off on a non-UTC server
                 con.execute("SET TimeZone = 'UTC'")
@@ -251,8 +252,27 @@ class Database:
                     ) from exc
                 time.sleep(0.2)
             except duckdb.Error as exc:
+                if "in-memory database in read-only mode" in str(exc):  # a data file, opened to read
+                    raise StoreError(_data_file_text(self.path)) from exc
                 damaged = damaged_text(self.path, exc)
                 raise StoreError(damaged or f"cannot open {self.path}: {str(exc).splitlines()[0]}") from exc
+
+
+def _check_a_database_file(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Raise StoreError (closing `con`) unless DuckDB opened `path` as a database file. Given a CSV,
+    Parquet or JSON file, DuckDB 2 opens an in-memory database that reads it as a table: `migrate`
+    then "applied" its migrations to memory and exited 0, and `ingest` failed with a traceback."""
+    query = "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+    if con.execute(query).fetchall() == [(None,)]:
+        con.close()
+        raise StoreError(_data_file_text(path))
+
+
+def _data_file_text(path: Path) -> str:
+    return (
+        f"{path} is a data file, not a DuckDB database: name a database with --db "
+        "(such as provenance.duckdb) and give data files to `provtrack ingest`"
+    )
 
 
 class WriteSession:
