@@ -68,6 +68,21 @@ def test_domain_and_capture_date_filters(tmp_path, run_cli):
     assert "0 HTML pages kept" in future.output, "every record was captured before 2100"
 
 
+def test_a_domain_filter_given_as_a_url_or_subdomain_means_its_registered_domain(tmp_path, run_cli):
+    """Records are compared by registered domain: "--domain https://www.belta.by/" or "news.belta.by"
+    kept nothing, and "--domain belta" (no dot) quietly kept nothing too; rows of a JSONL file are not
+    filtered at all, which the user is told."""
+    warc, _ = _warc(tmp_path)
+    for given in ("https://www.belta.by/", "news.belta.by"):
+        assert "1 HTML pages kept" in run_cli("ingest", str(warc), "--domain", given).output, given
+    word = run_cli("ingest", str(warc), "--domain", "belta")
+    assert word.exit_code == 2 and "--domain 'belta': not a domain name" in word.stderr
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text('{"url": "https://a.example/1", "text": "Alpha beta gamma delta epsilon zeta."}\n')
+    mixed = run_cli("ingest", str(rows), "--domain", "belta.by")
+    assert mixed.exit_code == 0 and "filter WARC records; other files are read whole" in mixed.stderr
+
+
 def test_a_warc_cut_off_mid_record_keeps_what_came_before_and_names_the_break(tmp_path, run_cli):
     warc, pointers = _warc(tmp_path)
     cut = tmp_path / "killed.warc.gz"

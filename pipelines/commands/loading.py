@@ -53,6 +53,21 @@ def link_showing_progress(con, run_id: int, **options):
     return summary
 
 
+def _registered_domains(given) -> set[str]:
+    """--domain values as records are compared: by registered domain, so a URL or a subdomain given
+    (news.bbc.co.uk) means its registered domain (bbc.co.uk), where it matched nothing; a name with
+    no dot is a usage error, not a filter that quietly keeps nothing."""
+    from pipelines.urls import registered_domain
+
+    domains = set()
+    for value in given:
+        domain = registered_domain(value.strip())
+        if "." not in domain:
+            raise UserError(f"--domain {value!r}: not a domain name (such as sputnikglobe.com)", 2)
+        domains.add(domain)
+    return domains
+
+
 def _outlets_by_site(registry: Path) -> dict[str, list[tuple[list[str], str]]]:
     """registered domain -> (folder, outlet) of every home, feed and sitemap URL of a sources registry
     on it, in the registry's order; a folder is a URL's path segments ("dw.com/en/" -> ["en"])."""
@@ -163,15 +178,20 @@ def ingest(ctx, paths: tuple[Path, ...], jobs: int | None, domains, since, until
         provtrack ingest data/archive/provenance-crawl-*.warc.gz --sources my.toml  # a crawl's archive
     """
     outlet_of_site = _outlets_by_site(registry) if registry else None
+    formats = set()
     for path in paths:
         if not path.exists():
             raise click.ClickException(f"{path}: no such file")
         try:
-            detect_format(path)
+            formats.add(detect_format(path))
         except IngestError as exc:
             raise click.ClickException(str(exc)) from None
+    if (domains or since or until) and formats != {"warc"}:
+        click.echo(
+            "note: --domain, --since and --until filter WARC records; other files are read whole", err=True
+        )
     keep = WarcFilter(
-        {d.lower().removeprefix("www.") for d in domains},
+        _registered_domains(domains),
         since.replace(tzinfo=timezone.utc) if since else None,
         until.replace(tzinfo=timezone.utc) if until else None,
     )
