@@ -25,6 +25,7 @@ def replaced_when_done(path: str | os.PathLike) -> Iterator[Path]:
     - It is flushed to disk before the rename (os.replace is atomic within one file system), so a power
       cut cannot leave an empty file under the final name.
     - A symlink keeps pointing where it did: its target is what gets replaced.
+    - Missing folders on the way are made, as `export` makes its own.
     - What is not a regular file (/dev/stdout, a FIFO, a shell's `>(…)`) is written in place: there is
       nothing to replace, and a reader may be waiting on it.
     """
@@ -33,6 +34,7 @@ def replaced_when_done(path: str | os.PathLike) -> Iterator[Path]:
         yield path  # /dev/stdout may be a shell's `>> file`: never replaced
         return
     path = Path(os.path.realpath(path))
+    path.parent.mkdir(parents=True, exist_ok=True)  # as `export` makes its folder
     mode = _mode_for(path)
     handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=PARTIAL_SUFFIX)
     os.close(handle)

@@ -71,6 +71,16 @@ def test_a_symlinked_output_stays_a_symlink_and_its_target_gets_the_new_file(tmp
     assert link.is_symlink() and link.read_text() == "new" and real.read_text() == "new"
 
 
+def test_query_out_into_a_folder_not_made_yet_makes_it_as_export_does(tmp_path, run_cli):
+    """The error named the hidden temporary file: "No such file or directory: .../.x.csv.g5xz.partial"."""
+    rows = [{"url": "https://a.example/1", "outlet": "a", "text": "story number one " * 20}]
+    assert run_cli("ingest", str(write_jsonl(tmp_path / "a.jsonl", rows))).exit_code == 0
+    out = tmp_path / "reports" / "2026" / "urls.csv"
+    result = run_cli("query", "select url from articles", "--format", "csv", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert out.read_text() == "url\nhttps://a.example/1\n"
+
+
 def test_query_out_to_a_fifo_streams_into_it(tmp_path, run_cli):
     """`--out /dev/stdout`, `--out >(gzip > f)` and named pipes are not files to replace: the rows go
     into them, and the pipe is still a pipe afterwards (before, it became a plain file nobody read)."""
