@@ -35,12 +35,19 @@ def _pick(row: dict[str, str], names: tuple[str, ...]) -> str | None:
     return None
 
 
+_NOT_UTF8 = "{path}: not UTF-8 text (save it as UTF-8 and import it again)"
+
+
 def read_state_media(path: Path) -> tuple[list[StateMediaEntry], list[str]]:
     """Entries and, for rows that could not be used, 'line N: reason' strings."""
     entries, problems = [], []
     with open(path, encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle, strict=True)
-        if not reader.fieldnames:
+        try:
+            header = reader.fieldnames
+        except UnicodeDecodeError:
+            raise ValueError(_NOT_UTF8.format(path=path)) from None  # the first block is decoded here
+        if not header:
             raise ValueError(f"{path}: empty CSV")
         reader.fieldnames = [name.strip().lower() for name in reader.fieldnames]
         if not any(name in reader.fieldnames for name in NAME_COLUMNS):
@@ -51,6 +58,8 @@ def read_state_media(path: Path) -> tuple[list[StateMediaEntry], list[str]]:
                 row = next(rows)
             except StopIteration:
                 break
+            except UnicodeDecodeError:
+                raise ValueError(_NOT_UTF8.format(path=path)) from None
             except csv.Error as exc:  # a quote never closed swallows the rest of the file
                 problems.append(f"line {reader.line_num}: unreadable CSV record ({exc}); the rest not read")
                 break

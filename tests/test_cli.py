@@ -281,6 +281,20 @@ def test_import_state_media_merges_typology_into_outlets(run_cli, tmp_path, tmp_
     assert again.splitlines() == ["typology", "State-controlled media"]
 
 
+def test_a_state_media_list_not_in_utf8_is_named_in_one_line_and_imports_nothing(run_cli, tmp_path, tmp_db):
+    """A Latin-1 list gave "'utf-8' codec can't decode byte 0xe9 in position 37", naming no file."""
+    assert run_cli("migrate").exit_code == 0
+    latin1 = tmp_path / "latin1.csv"
+    latin1.write_bytes("Name,URL\nRT,https://rt.com/\nTélé Québec,https://telequebec.tv/\n".encode("latin-1"))
+    result = run_cli("registry", "import-state-media", str(latin1))
+    assert result.exit_code == 1 and result.stderr.count("\n") == 1, result.stderr
+    assert f"{latin1}: not UTF-8 text (save it as UTF-8" in result.stderr
+    typed = run_cli(
+        "query", "select count(*) as n from outlets where typology is not null", "--format", "csv"
+    )
+    assert typed.stdout.splitlines() == ["n", "0"]
+
+
 def test_merge_before_any_worker_wrote_is_nothing_to_do_but_a_wrong_folder_is_an_error(run_cli, tmp_path):
     hourly = run_cli("merge")  # the default <db dir>/shards, not there yet
     assert hourly.exit_code == 0 and "nothing to merge" in hourly.stdout
