@@ -32,7 +32,7 @@ from pipelines.archive import WarcArchive, archive_dir, crawl_warc_name
 from pipelines.clean import clean_or_skip
 from pipelines.models import Page
 from pipelines.store.crawl_state import KnownArticles, known_articles, seed_states
-from pipelines.store.db import WriteSession, damaged_text, disk_full_text
+from pipelines.store.db import StoreError, WriteSession, damaged_text, disk_full_text
 from pipelines.store.runs import STOP_SIGNALLED
 from pipelines.workers import die_with_parent
 
@@ -390,7 +390,13 @@ def _failure(
     if job.fatal is not None and db_path is not None and (damaged := damaged_text(db_path, job.fatal)):
         return CrawlFailed(damaged, reports)  # no next run can store into it: the rebuild is the way on
     if job.fatal is not None:
-        why = disk_full_text(job.fatal) or f"{type(job.fatal).__name__}: {job.fatal}"
+        # provtrack's own errors are written for the user; another's needs its name to be read
+        named = (
+            str(job.fatal)
+            if isinstance(job.fatal, StoreError)
+            else f"{type(job.fatal).__name__}: {job.fatal}"
+        )
+        why = disk_full_text(job.fatal) or named
         return CrawlFailed(f"storing failed: {why}; the next run fetches the rest", reports)
     if start_failures or bootstrap_failed:
         why = start_failures[0] if start_failures else None

@@ -1406,10 +1406,11 @@ def test_a_crawl_whose_batch_waits_out_a_reader_fails_in_one_line_and_the_next_r
     """A notebook left open on the database all night: the crawl's next batch waits for it, then
     gives up. It exited 75 with --wait's "another run holds it" line (the run looked locked out, and
     the crawl's own error was lost) and left its run `running`; then each batch queued behind the
-    failed one waited out the reader again, writer lock held."""
+    failed one waited out the reader again, writer lock held. Then the failure waited --wait (60 s by
+    default) more to be recorded, and its line read "storing failed: DatabaseLocked: ..."."""
     urls, routes = _slow_news_web(12, delay=0.05)
     db = tmp_path / "held.duckdb"
-    command = ["--wait", "1", "crawl", "--feed", "http://slow.test/rss.xml", "--no-link", *FAST]
+    command = ["crawl", "--feed", "http://slow.test/rss.xml", "--no-link", *FAST]  # the default --wait
     command += [
         "-s",
         "PROVTRACK_BATCH_SIZE=2",
@@ -1443,6 +1444,7 @@ def test_a_crawl_whose_batch_waits_out_a_reader_fails_in_one_line_and_the_next_r
         assert (
             error.startswith("Error: storing failed:") and "raise -s PROVTRACK_BATCH_WAIT_SECONDS" in err
         ), err
+        assert "DatabaseLocked" not in error, error
         rerun = subprocess.run([*PROVTRACK, "--db", str(db), *command], cwd=PROJECT_ROOT, capture_output=True,
                                text=True, timeout=120)  # fmt: skip
     assert rerun.returncode == 0, rerun.stderr[-2000:]

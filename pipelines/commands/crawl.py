@@ -17,6 +17,7 @@ from pipelines.cli import EXIT_INTERRUPTED, EXIT_PARTIAL, UserError, cli, pass_c
 from pipelines.files import remove_stale_partials
 from pipelines.progress import progress
 from pipelines.store import StoreError, load_query
+from pipelines.store.db import DatabaseLocked
 from pipelines.store.runs import abort_run, finish_run, is_interrupt, start_run
 
 
@@ -182,7 +183,10 @@ def crawl(
                 log_file=log_file,
             )
         except CrawlFailed as exc:
-            _record_end(session, finish_run, run_id, "failed", _run_counts(exc.reports), str(exc))
+            # a reader the last batch waited out for PROVTRACK_BATCH_WAIT_SECONDS holds the file still:
+            # no second wait of --wait to record the failure (the next run marks the run interrupted)
+            wait = 2 if isinstance(exc.__cause__, DatabaseLocked) else None
+            _record_end(session, finish_run, run_id, "failed", _run_counts(exc.reports), str(exc), wait=wait)
             for report in exc.reports:  # what each source stored before the failure stays stored
                 click.echo(report.line(), err=True)
             raise click.ClickException(str(exc)) from None
@@ -261,11 +265,12 @@ def _print_summary(reports, run_id: int, linked) -> None:
     )
 
 
-def _record_end(session, record, *args) -> None:
-    """Record how a run that did not finish ended (`record(con, *args)`), if the database lets us: a full
-    disk, or a reader that kept the file open past --wait, may refuse this too. The run then stays
-    `running` until the next command marks it interrupted; the user reads the crawl's own error."""
-    with contextlib.suppress(duckdb.Error, OSError, StoreError), session.connection() as con:
+def _record_end(session, record, *args, wait: float | None = None) -> None:
+    """Record how a run that did not finish ended (`record(con, *args)`), if the database lets us within
+    `wait` seconds (default --wait): a full disk, or a reader that kept the file open, may refuse this
+    too. The run then stays `running` until the next command marks it interrupted; the user reads the
+    crawl's own error."""
+    with contextlib.suppress(duckdb.Error, OSError, StoreError), session.connection(wait=wait) as con:
         record(con, *args)
 
 
