@@ -44,6 +44,10 @@ TRACKING_PARAMS = frozenset(
     }
 )
 TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hsa_", "__twitter", "_hs")
+# Names some sites also give the parameter that selects the article (news.php?cid=48213) or the page
+# of a listing (?from=40): tracking only when the value is not a number ("cid=nl_1206", "from=rss").
+# Dropped whatever their value, every article of such a site was one URL, and only the first stored.
+AMBIGUOUS_PARAMS = frozenset({"cid", "from", "src", "ref"})
 
 
 class BadURL(ValueError):
@@ -78,10 +82,16 @@ def normalize_url(url: str) -> str:
     query = [
         (key, value)
         for key, value in parse_qsl(parts.query, keep_blank_values=True)
-        if key.lower() not in TRACKING_PARAMS and not key.lower().startswith(TRACKING_PREFIXES)
+        if not _is_tracking(key.lower(), value)
     ]
     path = parts.path or "/"
     return urlunsplit((scheme, host, path, urlencode(query, doseq=True), ""))
+
+
+def _is_tracking(key: str, value: str) -> bool:
+    if key in AMBIGUOUS_PARAMS and value.isascii() and value.isdigit():
+        return False
+    return key in TRACKING_PARAMS or key.startswith(TRACKING_PREFIXES)
 
 
 @cache

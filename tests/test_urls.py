@@ -14,10 +14,22 @@ from pipelines.urls import BadURL, normalize_url, registered_domain
         ("http://example.com:80/x?fbclid=1&gclid=2", "http://example.com/x"),
         ("https://example.com", "https://example.com/"),
         ("https://example.com:8443/p?q=1&ref=rss", "https://example.com:8443/p?q=1"),
+        ("https://example.com/a?cid=nl_1206&from=rss&src=tw", "https://example.com/a"),
     ],
 )
 def test_tracking_parameters_fragments_and_default_ports_are_dropped(raw, expected):
     assert normalize_url(raw) == expected
+
+
+def test_a_parameter_named_like_tracking_but_numbered_selects_the_article_and_is_kept():
+    """Some sites number their articles with ?cid= (or page listings with ?from=): dropped, every
+    article of the site was one URL, and the crawl stored the first and skipped the rest as known."""
+    first, second = (
+        normalize_url("http://x.test/news.php?cid=48213"),
+        normalize_url("http://x.test/news.php?cid=48214"),
+    )
+    assert first == "http://x.test/news.php?cid=48213" and first != second
+    assert normalize_url("http://x.test/list?from=40&utm_source=rss") == "http://x.test/list?from=40"
 
 
 @pytest.mark.parametrize(
