@@ -49,6 +49,25 @@ def test_demo_matches_expected_chains(run_cli, tmp_db):
     assert not wrong, "demo verdicts differ from data/demo/expected.jsonl:\n" + "\n".join(wrong)
 
 
+def test_a_demo_run_again_keeps_one_archive_of_its_own_and_the_archives_of_others(tmp_path):
+    """Each demo deleted its database but not its crawl's WARC file: the archive grew by one per run,
+    and a rebuild from it (the damaged-database recipe) read every old demo's pages."""
+    db, archive = tmp_path / "demo.duckdb", tmp_path / "archive"
+    archive.mkdir()
+    others = [archive / "notebook-crawl-000001-20261201T000000.warc.gz", archive / "crawl-000001-x.warc.gz"]
+    for other in others:
+        other.write_bytes(b"")
+    for _ in range(2):  # in processes of their own: a Twisted reactor runs once per process
+        demo = subprocess.run(
+            [sys.executable, "-m", "pipelines.cli", "--db", str(db), "demo"], cwd=PROJECT_ROOT,
+            capture_output=True, text=True, timeout=180, env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
+        )  # fmt: skip
+        assert demo.returncode == 0, demo.stderr[-2000:]
+    own = sorted(archive.glob("demo-crawl-*.warc.gz"))
+    assert len(own) == 1, own
+    assert all(other.exists() for other in others)
+
+
 def test_demo_refuses_a_database_it_did_not_make(run_cli, tmp_db, tmp_path):
     rows = [{"url": "http://paper.test/a", "outlet": "Paper", "text": "A story of our own. " * 20}]
     assert run_cli("ingest", str(write_jsonl(tmp_path / "rows.jsonl", rows))).exit_code == 0
