@@ -46,6 +46,9 @@ def explain_article(con: duckdb.DuckDBPyConnection, url: str, passages: int = 3)
             f'{key} is not in the database (see `provtrack query "select article_url from article_origins"`)'
         )
     lines = [f"{article['title'] or '(untitled)'}", f"  {_describe(article)}", ""]
+    judged = con.execute("SELECT count(*) FROM link_state WHERE article_id = ?", [article["article_id"]])
+    if not judged.fetchone()[0]:  # its verdict below is only the default for an article on its own
+        lines += ["not linked yet: run `provtrack link` for its source, chain and derivation", ""]
     lines.append(
         f"origin agency: {article['origin_agency'] or 'none found'} · hops {article['hops']} · "
         f"derivation {article['derivation']} · credit {article['credit_status'] or '-'} · "

@@ -112,3 +112,14 @@ def test_the_seed_article_concludes_what_expected_md_says(with_original, tmp_pat
     else:
         assert row["source_url"] is None and row["origin_url"] is None and row["evidence"] == "credit"
         assert "missing: credit names Sputnik; the Sputnik original is not in the database" in explained_text
+
+
+def test_an_article_not_linked_yet_says_so_instead_of_passing_for_a_story_of_its_own(tmp_path, run_cli):
+    """After `ingest` without `link`, explain showed "hops 0 · derivation none · credit self", a
+    verdict the link stage had not made."""
+    rows = [{"url": "https://paper.example/a", "outlet": "Paper", "text": "A story of our own. " * 20}]
+    assert run_cli("ingest", str(write_jsonl(tmp_path / "rows.jsonl", rows))).exit_code == 0
+    before = run_cli("explain", "https://paper.example/a").stdout
+    assert "not linked yet: run `provtrack link`" in before
+    assert run_cli("link").exit_code == 0
+    assert "not linked yet" not in run_cli("explain", "https://paper.example/a").stdout
