@@ -148,6 +148,38 @@ def test_three_workers_fetch_every_page_once_and_merge_stores_each_once(tmp_path
     assert _merge(tmp_path) == sorted((u, 1) for u in urls), "merging again changes nothing"
 
 
+def test_reprocess_reads_a_distributed_crawls_pages_from_the_workers_archive(tmp_path, redis_url):
+    """Workers keep no fetch log and merge stored the WARC file's bare name, which lies in the shards
+    folder: reprocess saw none of a distributed crawl's pages ("0 archived pages"). Migration 007
+    gives the rows merged before their full path."""
+    from pipelines.store.db import apply_migrations
+
+    urls, routes = _web(6, delay=0.0)
+    with MockWeb(routes) as web:
+        _finish(_worker(tmp_path, redis_url, web.proxy))
+    assert len(_merge(tmp_path)) == len(urls)
+    db = tmp_path / "db.duckdb"
+    with duckdb.connect(str(db)) as con:  # a database merged before: bare names, migration 007 not applied
+        con.execute("UPDATE articles SET warc_file = regexp_extract(warc_file, '[^/]+$')")
+        con.execute("DELETE FROM schema_migrations WHERE version = 7")
+        assert apply_migrations(con) == ["007_merged_warc_paths"]
+        con.execute(
+            "UPDATE articles SET text = 'an older extraction', text_hash = 'old'"
+        )  # a better extractor
+    reprocess = subprocess.run(
+        [PROVTRACK, "--db", str(db), "reprocess", "--no-link"], cwd=PROJECT_ROOT, capture_output=True,
+        text=True, timeout=120,
+    )  # fmt: skip
+    assert reprocess.returncode == 0, reprocess.stderr[-2000:]
+    assert f"{len(urls)} archived pages: 0 new articles, {len(urls)} new versions" in reprocess.stdout
+    with duckdb.connect(str(db), read_only=True) as con:
+        kept = con.execute(
+            "SELECT count(*) FROM articles a JOIN article_dates d USING (article_id) "
+            "WHERE a.version = 2 AND d.source = 'feed'"
+        ).fetchone()[0]
+    assert kept == len(urls), "each new version keeps the feed's date"
+
+
 def test_a_killed_worker_loses_nothing_and_a_restarted_one_resumes(tmp_path, redis_url):
     urls, routes = _web(60, delay=0.2)
     with MockWeb(routes) as web:

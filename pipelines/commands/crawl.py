@@ -410,6 +410,9 @@ def _merge_shard(con, run_id: int, path: Path, totals: dict, bad: list) -> None:
 
     try:
         articles = from_frame(pd.read_parquet(path))
+        for article in articles:  # the worker's WARC file lies beside its shards: where reprocess finds it
+            if article.warc_file and not Path(article.warc_file).is_absolute():
+                article.warc_file = str((path.parent / article.warc_file).resolve())
     except Exception as exc:  # a damaged shard is named, the others are loaded
         bad.append(path.name)
         click.echo(f"skipped {path}: unreadable shard ({type(exc).__name__}: {exc})", err=True)

@@ -3,11 +3,25 @@
 -- the page itself (feed, sitemap, first_seen, input), as [{source, value}], for `provtrack reprocess`.
 -- The fetch log keeps the URL a listing named; a page that redirected is stored under the URL it
 -- landed on, read off a version stored from one of that URL's fetches (same WARC record).
-WITH latest_fetch AS (
+-- A distributed crawl's workers keep no fetch log: for a URL `merge` stored, its latest version's
+-- own record is read (pages ingested from WARC files are not reprocessed: those files are the user's).
+WITH crawled AS (
     SELECT url, warc_file, warc_offset, fetched_at
     FROM fetches
     WHERE kind = 'article' AND status = 200 AND warc_file IS NOT NULL
     QUALIFY row_number() OVER (PARTITION BY url ORDER BY fetched_at DESC, fetch_id DESC) = 1
+),
+merged AS (
+    SELECT a.url, a.warc_file, a.warc_offset, a.first_seen_at AS fetched_at
+    FROM articles a
+    JOIN runs r USING (run_id)
+    WHERE r.command = 'merge' AND a.warc_file IS NOT NULL
+    QUALIFY row_number() OVER (PARTITION BY a.url ORDER BY a.version DESC) = 1
+),
+latest_fetch AS (
+    SELECT * FROM crawled
+    UNION ALL
+    SELECT * FROM merged WHERE url NOT IN (SELECT url FROM crawled)
 ),
 landed AS (
     SELECT f.url, any_value(a.url) AS stored_url
