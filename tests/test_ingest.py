@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import json
+from datetime import datetime
 
+import duckdb
 import pandas as pd
 
 from pipelines.cli import EXIT_PARTIAL
@@ -143,6 +145,22 @@ def test_a_file_holding_two_versions_of_a_page_ingested_twice_changes_nothing(tm
         again = run_cli("ingest", str(path))
         assert "0 new articles, 0 new versions, 2 unchanged" in again.stdout, again.stdout
     assert _count(tmp_db, "SELECT count(*) FROM articles") == 2
+
+
+def test_a_new_version_keeps_the_articles_date(tmp_path, tmp_db, run_cli):
+    """A later row of a page with a changed text and no date stored a version without a publication
+    time: `link` placed it when it was ingested, days after the story it is, a copy of its own copies."""
+    url = "https://b.example.org/riga"
+    dated = {"url": url, "text": STORY, "published_at": "2026-11-17T08:00:00Z"}
+    assert run_cli("ingest", str(write_jsonl(tmp_path / "1.jsonl", [dated]))).exit_code == 0
+    later = write_jsonl(tmp_path / "2.jsonl", [{"url": url, "text": f"RIGA - {STORY}"}])
+    assert "1 new versions" in run_cli("ingest", str(later)).stdout
+    versions = """SELECT a.version, a.published_at, d.value FROM articles a LEFT JOIN article_dates d
+                   ON d.article_id = a.article_id AND d.source = 'input' ORDER BY 1"""
+    with duckdb.connect(str(tmp_db), read_only=True) as con:
+        stored = con.execute(versions).fetchall()
+    when = datetime(2026, 11, 17, 8, 0)
+    assert stored == [(1, when, when), (2, when, when)]
 
 
 def test_csv_and_parquet_rows_resolve_outlets_by_alias_and_domain(tmp_path, tmp_db, run_cli):

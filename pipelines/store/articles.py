@@ -8,7 +8,7 @@ import contextlib
 import hashlib
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 
 import duckdb
@@ -280,6 +280,7 @@ def save_articles(
                 recorded.add((url, warc_file, offset, digest, tuple(credited)))
             rows, dates, credits = [], [], []
             unchanged_dates: dict[int, list[DateCandidate]] = defaultdict(list)
+            claims_of = _claims_to_inherit(con, [article_id for _, _, article_id in latest.values()])
             ids = iter(
                 row[0]
                 for row in con.execute(
@@ -301,6 +302,9 @@ def save_articles(
                 article_id = next(ids)
                 latest[article.url] = (version + 1, content, article_id)
                 recorded.add(record)
+                if previous_id is not None:
+                    article = _inheriting(article, claims_of.get(previous_id, []))
+                claims_of[article_id] = [c for c in article.date_candidates if c.source in INHERITED_CLAIMS]
                 if version:
                     result.new_versions += 1
                 else:
@@ -368,6 +372,45 @@ def add_listing_dates(con: duckdb.DuckDBPyConnection, dates: dict[str, list[Date
             found.append(url)
             _add_claims(con, latest[0][0], candidates)
     return found
+
+
+#: date claims about the article rather than its page: a new version keeps those of the version before
+#: that it has none of (the earlier first sight; a feed's date a re-check's listing did not repeat, or
+#: that arrived while the version before was stored; an input row's date a later row leaves out)
+INHERITED_CLAIMS = ("feed", "sitemap", "input", "first_seen")
+
+
+def _claims_to_inherit(
+    con: duckdb.DuckDBPyConnection, article_ids: list[int]
+) -> dict[int, list[DateCandidate]]:
+    """The INHERITED_CLAIMS of stored versions, in one query."""
+    claims: dict[int, list[DateCandidate]] = defaultdict(list)
+    if article_ids:
+        query = "SELECT article_id, source, value FROM article_dates WHERE article_id IN (SELECT unnest(?))"
+        for article_id, source, value in con.execute(query, [article_ids]).fetchall():
+            if source in INHERITED_CLAIMS:
+                claims[article_id].append(DateCandidate(source, value.replace(tzinfo=timezone.utc)))
+    return claims
+
+
+def _inheriting(article: Article, before: list[DateCandidate]) -> Article:
+    """`article` with the claims of the version before that it lacks, its first sight the earlier
+    of the two, and its publication time chosen again if they changed its claims."""
+    mine = {c.source: c for c in article.date_candidates}
+    added = [c for c in before if c.source not in mine]
+    seen = mine.get("first_seen")
+    earlier = [
+        c
+        for c in before
+        if c.source == "first_seen" and seen and _utc_naive(c.value) < _utc_naive(seen.value)
+    ]
+    if not added and not earlier:
+        return article
+    kept = [c for c in article.date_candidates if not (earlier and c.source == "first_seen")]
+    dates = [*kept, *earlier, *added]
+    return replace(
+        article, date_candidates=dates, published_at=choose_published_at(dates, first_seen_of(dates))
+    )
 
 
 def _add_new_kinds_of_claim(con: duckdb.DuckDBPyConnection, dates: dict[int, list[DateCandidate]]) -> None:
