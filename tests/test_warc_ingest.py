@@ -194,6 +194,10 @@ def test_a_warc_capturing_a_page_twice_ingested_twice_changes_nothing_but_a_reve
     assert "1 new articles, 2 new versions" in first.output, first.output
     again = run_cli("ingest", str(tmp_path / "twice.warc.gz"))
     assert "0 new articles, 0 new versions, 3 unchanged" in again.output, again.output
+    moved = tmp_path / "kept" / "twice.warc.gz"  # the same file, from the folder it was moved to
+    moved.parent.mkdir()
+    moved.write_bytes((tmp_path / "twice.warc.gz").read_bytes())
+    assert "0 new articles, 0 new versions, 3 unchanged" in run_cli("ingest", str(moved)).output
 
 
 def test_the_stored_pointer_leads_back_to_the_record(tmp_path, run_cli):

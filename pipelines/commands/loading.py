@@ -170,7 +170,8 @@ def ingest(ctx, paths: tuple[Path, ...], jobs: int | None, domains, since, until
     """Load articles from JSONL, CSV or Parquet files: rows {url, outlet?, published_at?, title?,
     text?, html?, language?}, or from WARC/ARC files (CC-NEWS and the like: every HTML response).
     html is cleaned by trafilatura (and wins over text); bad rows are named by line (WARC: byte
-    offset) and skipped; the same file twice changes nothing.
+    offset) and skipped; the same file twice changes nothing (but for a JSONL, CSV or Parquet file
+    holding several texts of one page: see the README).
 
     \b
     Example:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
@@ -277,7 +278,8 @@ def save_articles(
                 load_query("store/stored_versions"), [sorted({a.url for a in articles})]
             ).fetchall():  # in version order: the last one of a URL is its latest
                 latest[url] = (version, (digest, credited), article_id)
-                recorded.add((url, warc_file, offset, digest, tuple(credited)))
+                if warc_file:
+                    recorded.add((url, _record_key(warc_file, offset), digest, tuple(credited)))
             rows, dates, credits = [], [], []
             unchanged_dates: dict[int, list[DateCandidate]] = defaultdict(list)
             claims_of = _claims_to_inherit(con, [article_id for _, _, article_id in latest.values()])
@@ -295,13 +297,15 @@ def save_articles(
                     result.unchanged += 1
                     unchanged_dates[previous_id] += article.date_candidates
                     continue
-                record = (article.url, article.warc_file, article.warc_offset, digest, tuple(content[1]))
-                if record in recorded:  # an older version read again from its record: a file ingested twice
+                record_key = _record_key(article.warc_file, article.warc_offset)
+                record = (article.url, record_key, digest, tuple(content[1]))
+                if article.warc_file and record in recorded:  # an older version read again from its record
                     result.unchanged += 1
                     continue
                 article_id = next(ids)
                 latest[article.url] = (version + 1, content, article_id)
-                recorded.add(record)
+                if article.warc_file:
+                    recorded.add(record)
                 if previous_id is not None:
                     article = _inheriting(article, claims_of.get(previous_id, []))
                 claims_of[article_id] = [c for c in article.date_candidates if c.source in INHERITED_CLAIMS]
@@ -372,6 +376,12 @@ def add_listing_dates(con: duckdb.DuckDBPyConnection, dates: dict[str, list[Date
             found.append(url)
             _add_claims(con, latest[0][0], candidates)
     return found
+
+
+def _record_key(warc_file: str | None, offset: int | None) -> tuple[str, int | None]:
+    """A WARC record by its file's name and offset: a crawl stores the name, an ingest the full path,
+    and a file ingested again from another folder holds the same records."""
+    return (os.path.basename(warc_file or ""), offset)
 
 
 #: date claims about the article rather than its page: a new version keeps those of the version before
