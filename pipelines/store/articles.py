@@ -9,14 +9,14 @@ import hashlib
 import os
 import re
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import duckdb
 
-from pipelines.dates import choose_published_at, first_seen_of
 from pipelines.models import Agency, Article, DateCandidate
 from pipelines.registry import Source
+from pipelines.store.claims import add_claims, inheriting, stored_claims, utc_naive
 from pipelines.store.db import load_query, transaction
 from pipelines.store.rows import insert_rows
 from pipelines.urls import normalize_url, registered_domain
@@ -255,12 +255,6 @@ ARTICLE_COLUMNS = (
 CREDIT_COLUMNS = ("article_id", "agency", "role", "cue", "location", "run_id")
 
 
-def _utc_naive(value: datetime | None) -> datetime | None:
-    if value is None or value.tzinfo is None:
-        return value
-    return value.astimezone(timezone.utc).replace(tzinfo=None)
-
-
 def save_articles(
     con: duckdb.DuckDBPyConnection, run_id: int, articles: list[Article], outlets: Outlets
 ) -> SaveResult:
@@ -282,7 +276,7 @@ def save_articles(
                     recorded.add((url, _record_key(warc_file, offset), digest, tuple(credited)))
             rows, dates, credits = [], [], []
             unchanged_dates: dict[int, list[DateCandidate]] = defaultdict(list)
-            claims_of = _claims_to_inherit(con, [article_id for _, _, article_id in latest.values()])
+            claims_of = stored_claims(con, [article_id for _, _, article_id in latest.values()])
             ids = iter(
                 row[0]
                 for row in con.execute(
@@ -307,8 +301,8 @@ def save_articles(
                 if article.warc_file:
                     recorded.add(record)
                 if previous_id is not None:
-                    article = _inheriting(article, claims_of.get(previous_id, []))
-                claims_of[article_id] = [c for c in article.date_candidates if c.source in INHERITED_CLAIMS]
+                    article = inheriting(article, claims_of.get(previous_id, []))
+                claims_of[article_id] = article.date_candidates
                 if version:
                     result.new_versions += 1
                 else:
@@ -320,7 +314,7 @@ def save_articles(
                         version + 1,
                         previous_id,
                         outlets.resolve(article.outlet, article.url),
-                        _utc_naive(article.published_at),
+                        utc_naive(article.published_at),
                         now,
                         article.title,
                         article.author,
@@ -338,7 +332,7 @@ def save_articles(
                 for candidate in article.date_candidates:
                     if candidate.source not in seen_sources:
                         seen_sources.add(candidate.source)
-                        dates.append((article_id, candidate.source, _utc_naive(candidate.value)))
+                        dates.append((article_id, candidate.source, utc_naive(candidate.value)))
                 seen_credits = set()
                 for credit in article.credits:
                     if (credit.agency, credit.role) not in seen_credits:
@@ -349,7 +343,7 @@ def save_articles(
             insert_rows(con, "articles", ARTICLE_COLUMNS, rows)
             insert_rows(con, "article_dates", ("article_id", "source", "value"), dates)
             insert_rows(con, "article_credits", CREDIT_COLUMNS, credits)
-            _add_new_kinds_of_claim(con, unchanged_dates)
+            add_claims(con, unchanged_dates)  # a re-check's sitemap date for a page a feed gave none
     except BaseException:
         # ids it cached may have been rolled back; inside a caller's transaction (not rolled back
         # yet, perhaps aborted) the caller, which rolls back, discards `outlets` itself
@@ -365,93 +359,13 @@ def add_listing_dates(con: duckdb.DuckDBPyConnection, dates: dict[str, list[Date
 
     An article whose publication time changes after `link` judged it is judged again by the next
     link, and so is every article judged a copy of it: who copied whom may have turned round."""
-    found = []
     with transaction(con):
-        for url, candidates in dates.items():
-            latest = con.execute(
-                "SELECT article_id FROM articles WHERE url = ? ORDER BY version DESC LIMIT 1", [url]
-            ).fetchall()
-            if not latest:
-                continue
-            found.append(url)
-            _add_claims(con, latest[0][0], candidates)
-    return found
+        latest = dict(con.execute(load_query("store/latest_ids"), [sorted(dates)]).fetchall())
+        add_claims(con, {latest[url]: candidates for url, candidates in dates.items() if url in latest})
+    return [url for url in dates if url in latest]
 
 
 def _record_key(warc_file: str | None, offset: int | None) -> tuple[str, int | None]:
     """A WARC record by its file's name and offset: a crawl stores the name, an ingest the full path,
     and a file ingested again from another folder holds the same records."""
     return (os.path.basename(warc_file or ""), offset)
-
-
-#: date claims about the article rather than its page: a new version keeps those of the version before
-#: that it has none of (the earlier first sight; a feed's date a re-check's listing did not repeat, or
-#: that arrived while the version before was stored; an input row's date a later row leaves out)
-INHERITED_CLAIMS = ("feed", "sitemap", "input", "first_seen")
-
-
-def _claims_to_inherit(
-    con: duckdb.DuckDBPyConnection, article_ids: list[int]
-) -> dict[int, list[DateCandidate]]:
-    """The INHERITED_CLAIMS of stored versions, in one query."""
-    claims: dict[int, list[DateCandidate]] = defaultdict(list)
-    if article_ids:
-        query = "SELECT article_id, source, value FROM article_dates WHERE article_id IN (SELECT unnest(?))"
-        for article_id, source, value in con.execute(query, [article_ids]).fetchall():
-            if source in INHERITED_CLAIMS:
-                claims[article_id].append(DateCandidate(source, value.replace(tzinfo=timezone.utc)))
-    return claims
-
-
-def _inheriting(article: Article, before: list[DateCandidate]) -> Article:
-    """`article` with the claims of the version before that it lacks, its first sight the earlier
-    of the two, and its publication time chosen again if they changed its claims."""
-    mine = {c.source: c for c in article.date_candidates}
-    added = [c for c in before if c.source not in mine]
-    seen = mine.get("first_seen")
-    earlier = [
-        c
-        for c in before
-        if c.source == "first_seen" and seen and _utc_naive(c.value) < _utc_naive(seen.value)
-    ]
-    if not added and not earlier:
-        return article
-    kept = [c for c in article.date_candidates if not (earlier and c.source == "first_seen")]
-    dates = [*kept, *earlier, *added]
-    return replace(
-        article, date_candidates=dates, published_at=choose_published_at(dates, first_seen_of(dates))
-    )
-
-
-def _add_new_kinds_of_claim(con: duckdb.DuckDBPyConnection, dates: dict[int, list[DateCandidate]]) -> None:
-    """Date claims that came with unchanged pages (a re-check), added to the stored version where it
-    has none of their kind: a news sitemap's date for a page first listed by a feed without one. The
-    stored versions' kinds are read in one query: a reprocess of a year passes a million pages."""
-    if not dates:
-        return
-    query = "SELECT article_id, source FROM article_dates WHERE article_id IN (SELECT unnest(?))"
-    stored = set(con.execute(query, [list(dates)]).fetchall())
-    for article_id, candidates in dates.items():
-        if new := [c for c in candidates if (article_id, c.source) not in stored]:
-            _add_claims(con, article_id, new)
-
-
-def _add_claims(con: duckdb.DuckDBPyConnection, article_id: int, candidates: list[DateCandidate]) -> None:
-    """Add date claims to one stored version (one per kind: a kind it has keeps its value) and choose
-    its publication time again; if that moved, `link` judges it and its copies again."""
-    for candidate in candidates:
-        con.execute(
-            "INSERT INTO article_dates VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-            [article_id, candidate.source, _utc_naive(candidate.value)],
-        )
-    claims = [
-        DateCandidate(source, value.replace(tzinfo=timezone.utc))
-        for source, value in con.execute(
-            "SELECT source, value FROM article_dates WHERE article_id = ?", [article_id]
-        ).fetchall()
-    ]
-    chosen = _utc_naive(choose_published_at(claims, first_seen_of(claims)))
-    (before,) = con.execute("SELECT published_at FROM articles WHERE article_id = ?", [article_id]).fetchone()
-    if before != chosen:
-        con.execute("UPDATE articles SET published_at = ? WHERE article_id = ?", [chosen, article_id])
-        con.execute(load_query("link/judge_again"), [article_id])
