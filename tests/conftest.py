@@ -21,6 +21,10 @@ SHARED = PROJECT_ROOT.parent / "shared"
 CORPORA = SHARED / "corpora"
 FIXTURES = Path(__file__).parent / "fixtures"
 
+# Every provtrack a test starts (crawls run in processes of their own) runs this tree's code, whichever
+# checkout the environment's `provtrack` script was installed from, and finds tests.fixtures.
+os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")]))
+
 _real_connect = socket.socket.connect
 
 
