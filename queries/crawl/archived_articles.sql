@@ -23,8 +23,8 @@ latest_fetch AS (
     UNION ALL
     SELECT * FROM merged WHERE url NOT IN (SELECT url FROM crawled)
 ),
-landed AS (
-    SELECT f.url, any_value(a.url) AS stored_url
+landed AS (  -- where the latest fetch that stored a version landed (a listed URL may redirect elsewhere later)
+    SELECT f.url, arg_max(a.url, f.fetched_at) AS stored_url
     FROM fetches f
     JOIN articles a ON a.warc_file = f.warc_file AND a.warc_offset = f.warc_offset
     WHERE f.kind = 'article' AND f.status = 200 AND a.url <> f.url
