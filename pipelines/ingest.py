@@ -53,7 +53,10 @@ def detect_format(path: Path) -> str:
     ):
         if name.endswith(suffix):
             return kind
-    raise IngestError(f"{path}: unknown input format (expected .jsonl, .csv, .parquet or .warc[.gz])")
+    raise IngestError(
+        f"{path}: unknown input format (expected .jsonl, .ndjson or .json as JSON Lines, .csv, .parquet, "
+        ".warc or .arc; any of them but Parquet may be gzipped, .gz)"
+    )
 
 
 def row_to_page(row: dict) -> Page:
@@ -122,6 +125,7 @@ def _open_binary(path: Path):
 
 
 def _jsonl_rows(path: Path) -> Iterator[tuple[int, dict | BadRow]]:
+    first = True
     with _open_binary(path) as handle:
         for number, raw in enumerate(_bounded_lines(handle), start=1):
             if raw is None:
@@ -129,6 +133,9 @@ def _jsonl_rows(path: Path) -> Iterator[tuple[int, dict | BadRow]]:
                 continue
             if not raw.strip():
                 continue
+            if first:  # a whole file of another shape fails on every line: say so once
+                _check_json_lines(path, raw)
+                first = False
             try:
                 line = raw.decode("utf-8-sig")  # -sig: a byte-order mark some editors put first
             except UnicodeDecodeError as exc:
@@ -143,6 +150,27 @@ def _jsonl_rows(path: Path) -> Iterator[tuple[int, dict | BadRow]]:
                 yield number, BadRow(str(path), number, "JSON nested too deep to be an article row")
                 continue
             yield number, row
+
+
+def _check_json_lines(path: Path, first_line: bytes) -> None:
+    """Raise IngestError for a file that is not JSON Lines at all, judged by its first line: UTF-16
+    text (each line a skipped row, and half a line ending left over), or one JSON array (a
+    pretty-printed one made a skipped row of every line of it)."""
+    if first_line.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise IngestError(f"{path}: UTF-16 text; JSON Lines are UTF-8 (iconv -f UTF-16 -t UTF-8 converts it)")
+    start = first_line.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not start.startswith(b"["):
+        return
+    try:
+        json.loads(start.decode("utf-8"))
+    except UnicodeDecodeError:
+        return  # that row's own reason says so
+    except ValueError:  # an array that goes on over the lines after it
+        raise IngestError(
+            f"{path}: a JSON array, not JSON Lines (one object per line): jq -c '.[]' converts it"
+        ) from None
+    except RecursionError:
+        return  # whole, but nested too deep: that row's own reason says so
 
 
 def _bounded_lines(handle) -> Iterator[bytes | None]:

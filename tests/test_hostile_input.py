@@ -105,6 +105,23 @@ def test_gzipped_jsonl_is_read_and_a_corrupt_gzip_is_named(tmp_path):
         list(read_rows(bad))
 
 
+def test_a_json_array_or_utf16_file_given_as_json_lines_is_one_clear_error(tmp_path, run_cli):
+    """A pretty-printed JSON array of 16 lines gave 17 "not valid JSON" rows; a UTF-16 file of one
+    row gave 2 skipped rows, one of them half a line ending."""
+    rows = [{"url": "https://a.example/1", "text": "Alpha beta gamma delta epsilon."}]
+    pretty = tmp_path / "pretty.json"
+    pretty.write_text(json.dumps(rows, indent=2))
+    utf16 = tmp_path / "wide.jsonl"
+    utf16.write_text(json.dumps(rows[0]) + "\n", encoding="utf-16")
+    for path, reason in (
+        (pretty, "a JSON array, not JSON Lines"),
+        (utf16, "UTF-16 text; JSON Lines are UTF-8"),
+    ):
+        result = run_cli("ingest", str(path))
+        assert result.exit_code == 1 and result.stderr.strip().count("\n") == 0, result.stderr
+        assert f"{path}: {reason}" in result.stderr
+
+
 def test_json_nested_too_deep_is_a_named_bad_row_and_the_next_row_is_read(tmp_path):
     """json.loads raises RecursionError, not ValueError, past about 1,000 levels: the ingest used to
     end in a traceback there and store nothing after it."""
