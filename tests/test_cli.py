@@ -122,6 +122,14 @@ def test_named_query_parameters_are_checked_and_an_empty_answer_repeats_the_ques
     assert "no rows for url='https://wire.example.com/9'" in nothing.stderr
 
 
+def test_an_agency_parameter_naming_no_agency_says_so_with_the_name_it_resembles(loaded):
+    """A typo read as an agency nobody carries: "no rows", exit 0, nothing more."""
+    typo = loaded("query", "new_carriers", "-p", "agency=Sputnk", "-p", "since=2026-01-01")
+    assert typo.exit_code == 0 and "no agency is named 'Sputnk' (did you mean Sputnik?)" in typo.stderr
+    known = loaded("query", "new_carriers", "-p", "agency=belta", "-p", "since=2100-01-01")
+    assert "no rows for" in known.stderr and "no agency is named" not in known.stderr
+
+
 def test_a_named_querys_url_is_looked_up_as_explain_looks_it_up(loaded):
     """A link copied from a browser (other scheme, tracking parameters, upper-case host) finds the
     stored article in `query story_chain` as it does in `explain`."""

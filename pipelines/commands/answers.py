@@ -157,10 +157,28 @@ def query(
                 raise
             damaged = damaged_text(ctx.db.path, exc)
             raise click.ClickException(damaged or f"query failed: {sql_error_line(exc)}") from None
+        hint = _unknown_agency_hint(con, bound.get("agency")) if frame.empty and bound else ""
     if frame.empty and bound:
         given = ", ".join(f"{key}={value!r}" for key, value in bound.items())
-        click.echo(f"no rows for {given}", err=True)
+        click.echo(f"no rows for {given}{hint}", err=True)
     emit(frame, fmt, out)
+
+
+def _unknown_agency_hint(con: duckdb.DuckDBPyConnection, agency) -> str:
+    """'; no agency is named X (did you mean Y?)' when -p agency names none the database knows: a typo
+    otherwise reads as an agency nobody carries."""
+    import difflib
+
+    if not isinstance(agency, str):
+        return ""
+    names = [
+        name
+        for (name,) in con.execute("SELECT DISTINCT agency FROM outlets WHERE agency IS NOT NULL").fetchall()
+    ]
+    if agency.casefold() in {name.casefold() for name in names}:
+        return ""
+    close = difflib.get_close_matches(agency, names, n=1, cutoff=0.6)
+    return f"; no agency is named {agency!r}" + (f" (did you mean {close[0]}?)" if close else "")
 
 
 @cli.command()
