@@ -223,6 +223,7 @@ def test_readers_wait_for_a_writer_then_say_why(tmp_db):
                 raise AssertionError("the database should be locked by the other process")
         except DatabaseLocked as exc:
             assert "gave up after 0.5 s" in str(exc)
+            assert f"is open in another process (PID {holder.pid}, python" in str(exc), "whom to wait for"
     finally:
         holder.kill()
         holder.wait()

@@ -53,6 +53,14 @@ _DAMAGED = ("Corrupt database file", "Could not read enough bytes from file")
 _LOCKED = ("Could not set lock", "Conflicting lock")
 
 
+def _holder(exc: BaseException) -> str:
+    """'another process (PID 8707, python3.11)' from DuckDB's lock error, which names the program
+    and process holding the file: the notebook or `link` to wait for, or to find."""
+    if found := re.search(r"held in (\S+) \(PID (\d+)\)", str(exc)):
+        return f"another process (PID {found[2]}, {os.path.basename(found[1])})"
+    return "another process"
+
+
 def damaged_text(db_path: str | os.PathLike, exc: BaseException) -> str | None:
     """One line for a damaged database file, saying how to rebuild it; None for any other error. A
     kill cannot damage a DuckDB file by design, but a disk, a copy taken mid-write or a DuckDB bug can,
@@ -245,10 +253,10 @@ class Database:
                     damaged = damaged_text(self.path, exc)
                     raise StoreError(damaged or f"cannot open {self.path}: {exc}") from exc
                 if give_up is not None and give_up():
-                    raise StoppedWaiting(f"{self.path} is open in another process; stopped waiting") from exc
+                    raise StoppedWaiting(f"{self.path} is open in {_holder(exc)}; stopped waiting") from exc
                 if time.monotonic() >= deadline:
                     raise DatabaseLocked(
-                        f"{self.path} is open in another process; gave up after {wait:g} s ({hint})"
+                        f"{self.path} is open in {_holder(exc)}; gave up after {wait:g} s ({hint})"
                     ) from exc
                 time.sleep(0.2)
             except duckdb.Error as exc:
