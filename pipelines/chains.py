@@ -141,7 +141,9 @@ def hands_story_to(source: ArticleMeta, source_text: str, target: ArticleMeta) -
     came from? Then it copied the target, not the other way round, whatever the clocks say (an
     agency running an outlet's scoop a few hours later; an agency original with no date, placed at
     the time provtrack first saw it)."""
-    if target.is_agency and any(agency == target.agency for agency, _role in source.credits):
+    if target.is_agency and any(
+        agency == target.agency != source.agency for agency, _role in source.credits
+    ):  # an agency's page naming its own agency (metadata does) hands nothing to its follow-up
         return True
     return not target.is_agency and credits_outlet(source_text, target.outlet_names)
 
@@ -241,17 +243,20 @@ def credit_status(
     origin_agency: str | None,
     names_intermediary: bool = False,
     cites: frozenset[str] = frozenset(),
+    intermediaries: frozenset[str] = frozenset(),
 ) -> str:
     """credited / credits_intermediary / uncredited / self for an article that reuses text.
     `names_intermediary`: the page credits the outlet it copied from (see credits_outlet); `cites`:
     agencies it names as the source of a statement in its own words (see citations_of_its_own), which
-    credit the origin when the origin is one of them."""
+    credit the origin when the origin is one of them; `intermediaries`: agencies between the origin
+    and the article (its source, when that is another agency's rewrite). Crediting an agency that is
+    neither the origin nor on the way is no credit: a BelTA story run as "Source: Reuters" is uncredited."""
     if m.is_agency and origin_agency is not None and m.agency == origin_agency:
         return "self"
     named = {a for a, r in m.credits if r in CREDIT_ROLES}
     if origin_agency is not None and origin_agency in named | cites:
         return "credited"
-    if named - {m.agency} or names_intermediary:
+    if names_intermediary or (named - {m.agency}) & intermediaries:
         return "credits_intermediary"
     return "uncredited"
 
@@ -266,6 +271,19 @@ def original(m: ArticleMeta) -> Chain:
     if m.is_agency:
         return Chain(m.article_id, None, m.article_id, m.agency, 0, "none", None, "self", None, m.article_id)
     return Chain(m.article_id, None, m.article_id, None, 0, "none", None, None, None, m.article_id)
+
+
+def own_story_again(
+    m: ArticleMeta, source: ArticleMeta, source_chain: Chain, origin_agency: str | None
+) -> bool:
+    """Is the source an original of the article's own outlet (no agency behind it)? Then the article
+    runs its outlet's story again (a second URL, an update posted anew), which is no reuse to credit."""
+    return (
+        origin_agency is None
+        and bool(m.outlet_names)
+        and m.outlet_names == source.outlet_names
+        and source_chain.origin_id == source.article_id
+    )
 
 
 def derived(
@@ -292,7 +310,16 @@ def derived(
         and origin_agency is None
         and source_chain.origin_id == source.article_id
     )
-    status = "credited" if names_origin else credit_status(m, origin_agency, names_intermediary, cites)
+    # agencies between the origin and this article: its source's, and those its source credits
+    on_the_way = frozenset(
+        {a for a, r in source.credits if r in CREDIT_ROLES} | ({source.agency} if source.is_agency else set())
+    ) - {origin_agency, None}
+    if names_origin:
+        status = "credited"
+    elif own_story_again(m, source, source_chain, origin_agency):
+        status = "self"  # its outlet's own earlier story, run again: nobody's copy to credit
+    else:
+        status = credit_status(m, origin_agency, names_intermediary, cites, on_the_way)
     named = {a for a, r in m.credits if r in CREDIT_ROLES} | cites
     credited_origin = names_origin or (origin_agency is not None and origin_agency in named)
     return Chain(

@@ -115,7 +115,9 @@ def test_incremental_links_new_batch_only_and_rebuild_repeats_it():
     second = link_articles(con, 2)
     assert second.indexed == 1 and second.derived == 1
     assert con.execute("SELECT run_id FROM chains WHERE article_id = 1").fetchall() == [(1,)]
-    assert origins(con)["https://paper.example/b"][5] == "credits_intermediary"
+    assert origins(con)["https://paper.example/b"][5] == "uncredited", (
+        "'Other' is neither origin nor on the way"
+    )
     assert link_articles(con, 3).indexed == 0
     before = sorted(con.execute("SELECT article_id, source_id, hops, derivation FROM chains").fetchall())
     rebuilt = link_articles(con, 4, rebuild=True)
@@ -530,6 +532,78 @@ def test_copy_naming_the_outlet_whose_own_story_it_is_credits_the_origin():
     assert observer[:2] == ("https://steppe.example/a",) * 2 and observer[5:] == ("credited", "credit+text")
     assert o["https://blog.example/c"][5] == "credited", "a two-letter name counts in capitals"
     assert o["https://blog.example/d"][5] == "uncredited", "'Art' is not RT"
+
+
+def test_an_outlet_running_its_own_story_again_is_self_not_uncredited_reuse():
+    """A second URL of an outlet's own original was listed by uncredited_reuse, the laundering
+    query, as a copy of it; its own earlier copy of agency text run again stays uncredited."""
+    o = linked(
+        [
+            Row("https://herald.example/a", "Herald", T0, INDEPENDENT),
+            Row("https://herald.example/a-v2", "Herald", T0 + timedelta(hours=5), INDEPENDENT),
+            Row("https://wire.example/w", "Wire", T0, WIRE, agency="Wire"),
+            Row("https://ledger.example/b", "Ledger", T0 + timedelta(hours=1), EDIT),
+            Row("https://ledger.example/b-v2", "Ledger", T0 + timedelta(hours=6), EDIT),
+        ]
+    )
+    assert o["https://herald.example/a-v2"][0] == "https://herald.example/a"
+    assert o["https://herald.example/a-v2"][5] == "self"
+    assert (
+        o["https://ledger.example/b-v2"][2:4] == ("Wire", 2)
+        and o["https://ledger.example/b-v2"][5] == "uncredited"
+    )
+
+
+def test_crediting_an_agency_neither_the_origin_nor_on_the_way_is_no_credit():
+    """A copy of BelTA's story signed "Source: Reuters" counted as crediting an intermediary, though
+    nothing stood between BelTA and it; crediting the agency whose rewrite it ran still does."""
+    o = linked(
+        [
+            Row("https://belta.example/a", "BelTA", T0, WIRE, agency="BelTA"),
+            Row(
+                "https://mirror.example/b",
+                "Mirror",
+                T0 + timedelta(hours=1),
+                WIRE,
+                credits=[("Reuters", "origin")],
+            ),
+            Row("https://relay.example/c", "Relay", T0 + timedelta(hours=2), EDIT, agency="Relay"),
+            Row(
+                "https://paper.example/d",
+                "Paper",
+                T0 + timedelta(hours=3),
+                EDIT,
+                credits=[("Relay", "origin")],
+            ),
+        ]
+    )
+    assert o["https://mirror.example/b"][0] == "https://belta.example/a"
+    assert o["https://mirror.example/b"][5] == "uncredited"
+    assert o["https://paper.example/d"][0] == "https://relay.example/c"
+    assert (
+        o["https://paper.example/d"][2] == "BelTA"
+        and o["https://paper.example/d"][5] == "credits_intermediary"
+    )
+
+
+def test_an_agencys_follow_up_is_linked_to_its_own_earlier_story():
+    """The earlier story's page names its own agency (its metadata does), which was read as handing
+    its story to the follow-up: the follow-up stood as a second origin of one story."""
+    o = linked(
+        [
+            Row("https://tass.example/a", "TASS", T0, WIRE, agency="TASS", credits=[("TASS", "origin")]),
+            Row(
+                "https://tass.example/b",
+                "TASS",
+                T0 + timedelta(hours=4),
+                EDIT,
+                agency="TASS",
+                credits=[("TASS", "origin")],
+            ),
+        ]
+    )
+    assert o["https://tass.example/b"][0] == "https://tass.example/a"
+    assert o["https://tass.example/b"][2:4] == ("TASS", 1) and o["https://tass.example/b"][5] == "self"
 
 
 def test_page_naming_an_outlet_that_carries_the_agency_text_took_it_from_that_outlet():
