@@ -7,6 +7,9 @@
 --   uncredited        how many reuse the agency's text without any credit
 --   credited_share    credited / articles
 --   uncredited_share  uncredited / articles
+-- The shares lean towards credit: a copy whose agency original was not collected is found by its
+-- credit alone (evidence 'credit', always credited), an uncredited one only through the original's text.
+-- For a fair share, count only copies found by text: article_origins where evidence <> 'credit'.
 SELECT outlet,
        origin_agency,
        count(*)                                                        AS articles,

@@ -1,4 +1,4 @@
--- most_republished: one row per origin article: the stories copied most widely, directly or through intermediaries.
+-- most_republished: one row per origin article, the 100 copied most widely (directly or through intermediaries).
 --   origin_url      the earliest article of the chain
 --   origin_outlet   who published it
 --   origin_agency   the origin article's own agency: its agency's, or the agency it credits (null for
@@ -8,6 +8,7 @@
 --   outlets         distinct outlets among those copies
 --   uncredited      copies that credit nothing
 --   max_hops        the longest chain seen
+-- Every origin, not only the first 100: the same SELECT without its LIMIT, through `provtrack query "..."`.
 SELECT ao.origin_url, org.outlet AS origin_outlet, org.origin_agency,
        any_value(a.title) AS title, count(*) AS copies, count(DISTINCT ao.outlet) AS outlets,
        count(*) FILTER (WHERE ao.credit_status = 'uncredited') AS uncredited, max(ao.hops) AS max_hops

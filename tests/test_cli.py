@@ -137,6 +137,8 @@ def test_a_named_querys_url_is_looked_up_as_explain_looks_it_up(loaded):
     assert "wire.example.com/1" in loaded("explain", copied).stdout
     chain = loaded("query", "story_chain", "-p", f"url={copied}", "--format", "csv")
     assert chain.exit_code == 0 and chain.stdout.splitlines()[1].startswith("0,https://wire.example.com/1,")
+    by_file = loaded("query", str(QUERIES_DIR / "story_chain.sql"), "-p", f"url={copied}", "--format", "csv")
+    assert by_file.stdout == chain.stdout, "the query given by its file is the named query"
     bad = loaded("query", "story_chain", "-p", "url=not a url")
     assert bad.exit_code == 1 and "not an absolute http(s) URL" in bad.stderr
     assert "Traceback" not in bad.stderr

@@ -111,7 +111,9 @@ def query(
         return
     bound = _parse_params(params)
     if name_or_sql.endswith(".sql") and name_or_sql not in queries:
-        name_or_sql = _read_sql_file(Path(name_or_sql))
+        by_path = {q.path.resolve(): q.name for q in queries.values()}
+        # a named query given by its file is that query: its URL is looked up as the name's is
+        name_or_sql = by_path.get(Path(name_or_sql).resolve()) or _read_sql_file(Path(name_or_sql))
     if name_or_sql in queries:
         named = queries[name_or_sql]
         missing = [p for p in named.parameters if p not in bound]
