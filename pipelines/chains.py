@@ -141,9 +141,7 @@ def hands_story_to(source: ArticleMeta, source_text: str, target: ArticleMeta) -
     came from? Then it copied the target, not the other way round, whatever the clocks say (an
     agency running an outlet's scoop a few hours later; an agency original with no date, placed at
     the time provtrack first saw it)."""
-    if target.is_agency and any(
-        agency == target.agency != source.agency for agency, _role in source.credits
-    ):  # an agency's page naming its own agency (metadata does) hands nothing to its follow-up
+    if target.is_agency and any(agency == target.agency for agency, _role in source.credits):
         return True
     return not target.is_agency and credits_outlet(source_text, target.outlet_names)
 
@@ -243,20 +241,20 @@ def credit_status(
     origin_agency: str | None,
     names_intermediary: bool = False,
     cites: frozenset[str] = frozenset(),
-    intermediaries: frozenset[str] = frozenset(),
+    direct: bool = False,
 ) -> str:
     """credited / credits_intermediary / uncredited / self for an article that reuses text.
     `names_intermediary`: the page credits the outlet it copied from (see credits_outlet); `cites`:
     agencies it names as the source of a statement in its own words (see citations_of_its_own), which
-    credit the origin when the origin is one of them; `intermediaries`: agencies between the origin
-    and the article (its source, when that is another agency's rewrite). Crediting an agency that is
-    neither the origin nor on the way is no credit: a BelTA story run as "Source: Reuters" is uncredited."""
+    credit the origin when the origin is one of them; `direct`: it copies its origin itself (one hop),
+    so nothing stands between them and naming another agency is no credit: a BelTA story run as
+    "Source: Reuters" is uncredited. Further down a chain another agency may be one it passed through."""
     if m.is_agency and origin_agency is not None and m.agency == origin_agency:
         return "self"
     named = {a for a, r in m.credits if r in CREDIT_ROLES}
     if origin_agency is not None and origin_agency in named | cites:
         return "credited"
-    if names_intermediary or (named - {m.agency}) & intermediaries:
+    if names_intermediary or (named - {m.agency} and not direct):
         return "credits_intermediary"
     return "uncredited"
 
@@ -277,11 +275,14 @@ def own_story_again(
     m: ArticleMeta, source: ArticleMeta, source_chain: Chain, origin_agency: str | None
 ) -> bool:
     """Is the source an original of the article's own outlet (no agency behind it)? Then the article
-    runs its outlet's story again (a second URL, an update posted anew), which is no reuse to credit."""
+    runs its outlet's story again (a second URL, an update posted anew), which is no reuse to credit.
+    Only for an outlet known by a name: one known only by its domain (an ingested row without an
+    outlet: t.me, substack.com) may be many channels, each other's copies."""
+    names = set(m.outlet_names)
     return (
         origin_agency is None
-        and bool(m.outlet_names)
-        and m.outlet_names == source.outlet_names
+        and names == set(source.outlet_names)
+        and any("." not in name for name in names)
         and source_chain.origin_id == source.article_id
     )
 
@@ -310,16 +311,12 @@ def derived(
         and origin_agency is None
         and source_chain.origin_id == source.article_id
     )
-    # agencies between the origin and this article: its source's, and those its source credits
-    on_the_way = frozenset(
-        {a for a, r in source.credits if r in CREDIT_ROLES} | ({source.agency} if source.is_agency else set())
-    ) - {origin_agency, None}
     if names_origin:
         status = "credited"
     elif own_story_again(m, source, source_chain, origin_agency):
         status = "self"  # its outlet's own earlier story, run again: nobody's copy to credit
     else:
-        status = credit_status(m, origin_agency, names_intermediary, cites, on_the_way)
+        status = credit_status(m, origin_agency, names_intermediary, cites, direct=hops == 1)
     named = {a for a, r in m.credits if r in CREDIT_ROLES} | cites
     credited_origin = names_origin or (origin_agency is not None and origin_agency in named)
     return Chain(

@@ -62,6 +62,8 @@ def detect_format(path: Path) -> str:
 def row_to_page(row: dict) -> Page:
     """A Page from one input row; raises ValueError with the reason when the row is unusable."""
     if not isinstance(row, dict):
+        if isinstance(row, list):  # a whole JSON array on one line (jq -c . output)
+            raise ValueError("a JSON array, not an object: JSON Lines hold one object per line (jq -c '.[]')")
         raise ValueError("row is not an object")
     # Columns outside FIELDS are allowed and ignored: dumps such as CC-NEWS carry many.
     url = row.get("url")

@@ -120,6 +120,10 @@ def test_a_json_array_or_utf16_file_given_as_json_lines_is_one_clear_error(tmp_p
         result = run_cli("ingest", str(path))
         assert result.exit_code == 1 and result.stderr.strip().count("\n") == 0, result.stderr
         assert f"{path}: {reason}" in result.stderr
+    one_line = tmp_path / "compact.json"  # jq -c . writes the array on one line
+    one_line.write_text(json.dumps(rows) + "\n")
+    hint = "a JSON array, not an object: JSON Lines hold one object per line"
+    assert hint in run_cli("ingest", str(one_line)).stderr
 
 
 def test_json_nested_too_deep_is_a_named_bad_row_and_the_next_row_is_read(tmp_path):

@@ -536,7 +536,8 @@ def test_copy_naming_the_outlet_whose_own_story_it_is_credits_the_origin():
 
 def test_an_outlet_running_its_own_story_again_is_self_not_uncredited_reuse():
     """A second URL of an outlet's own original was listed by uncredited_reuse, the laundering
-    query, as a copy of it; its own earlier copy of agency text run again stays uncredited."""
+    query, as a copy of it. Its own earlier copy of agency text run again stays uncredited, and so
+    does one channel copying another where the outlet is only a domain (rows ingested without one)."""
     o = linked(
         [
             Row("https://herald.example/a", "Herald", T0, INDEPENDENT),
@@ -548,16 +549,23 @@ def test_an_outlet_running_its_own_story_again_is_self_not_uncredited_reuse():
     )
     assert o["https://herald.example/a-v2"][0] == "https://herald.example/a"
     assert o["https://herald.example/a-v2"][5] == "self"
-    assert (
-        o["https://ledger.example/b-v2"][2:4] == ("Wire", 2)
-        and o["https://ledger.example/b-v2"][5] == "uncredited"
+    ledger = o["https://ledger.example/b-v2"]
+    assert ledger[2:4] == ("Wire", 2) and ledger[5] == "uncredited"
+    channels = linked(
+        [
+            Row("https://t.me/channel_a/1", "t.me", T0, INDEPENDENT),
+            Row("https://t.me/channel_b/55", "t.me", T0 + timedelta(hours=2), INDEPENDENT),
+        ]
     )
+    channel = channels["https://t.me/channel_b/55"]
+    assert channel[0] == "https://t.me/channel_a/1" and channel[5] == "uncredited"
 
 
-def test_crediting_an_agency_neither_the_origin_nor_on_the_way_is_no_credit():
+def test_a_direct_copy_crediting_another_agency_is_uncredited_but_one_further_down_credits_its_way():
     """A copy of BelTA's story signed "Source: Reuters" counted as crediting an intermediary, though
-    nothing stood between BelTA and it; crediting the agency whose rewrite it ran still does."""
-    o = linked(
+    nothing stood between BelTA and it. Further down a chain another agency may be one the story
+    passed through: a copy of Paper's copy of BelTA's rewrite of TASS, signed "Source: BelTA"."""
+    direct = linked(
         [
             Row("https://belta.example/a", "BelTA", T0, WIRE, agency="BelTA"),
             Row(
@@ -567,43 +575,40 @@ def test_crediting_an_agency_neither_the_origin_nor_on_the_way_is_no_credit():
                 WIRE,
                 credits=[("Reuters", "origin")],
             ),
-            Row("https://relay.example/c", "Relay", T0 + timedelta(hours=2), EDIT, agency="Relay"),
-            Row(
-                "https://paper.example/d",
-                "Paper",
-                T0 + timedelta(hours=3),
-                EDIT,
-                credits=[("Relay", "origin")],
-            ),
         ]
     )
-    assert o["https://mirror.example/b"][0] == "https://belta.example/a"
-    assert o["https://mirror.example/b"][5] == "uncredited"
-    assert o["https://paper.example/d"][0] == "https://relay.example/c"
-    assert (
-        o["https://paper.example/d"][2] == "BelTA"
-        and o["https://paper.example/d"][5] == "credits_intermediary"
+    assert direct["https://mirror.example/b"][0] == "https://belta.example/a"
+    assert direct["https://mirror.example/b"][5] == "uncredited"
+    edited = (
+        EDIT.replace("Our correspondent in Warsaw adds", "A diplomat in Riga told us") + " Flights stopped."
     )
-
-
-def test_an_agencys_follow_up_is_linked_to_its_own_earlier_story():
-    """The earlier story's page names its own agency (its metadata does), which was read as handing
-    its story to the follow-up: the follow-up stood as a second origin of one story."""
-    o = linked(
+    far = linked(
         [
-            Row("https://tass.example/a", "TASS", T0, WIRE, agency="TASS", credits=[("TASS", "origin")]),
+            Row("https://tass.example/a", "TASS", T0, WIRE, agency="TASS"),
             Row(
-                "https://tass.example/b",
-                "TASS",
-                T0 + timedelta(hours=4),
+                "https://belta.example/b",
+                "BelTA",
+                T0 + timedelta(hours=1),
                 EDIT,
-                agency="TASS",
+                agency="BelTA",
                 credits=[("TASS", "origin")],
             ),
+            Row("https://paper.example/c", "Paper", T0 + timedelta(hours=2), edited),
+            Row(
+                "https://blog.example/d",
+                "Blog",
+                T0 + timedelta(hours=3),
+                edited,
+                credits=[("BelTA", "origin")],
+            ),
         ]
     )
-    assert o["https://tass.example/b"][0] == "https://tass.example/a"
-    assert o["https://tass.example/b"][2:4] == ("TASS", 1) and o["https://tass.example/b"][5] == "self"
+    blog = far["https://blog.example/d"]
+    assert (
+        blog[0] == "https://paper.example/c"
+        and blog[2:4] == ("TASS", 3)
+        and blog[5] == "credits_intermediary"
+    )
 
 
 def test_page_naming_an_outlet_that_carries_the_agency_text_took_it_from_that_outlet():

@@ -387,3 +387,36 @@ def test_a_crawl_batch_is_stored_whole_or_not_at_all(tmp_db, tmp_path, monkeypat
             ("https://a.com/2",),
         ]
         assert con.execute("SELECT count(*) FROM fetches").fetchone()[0] == 2
+
+
+def test_reprocess_reads_the_later_of_a_crawled_and_a_merged_fetch_of_one_url(tmp_db):
+    """A URL crawled here in November and fetched again by a distributed worker in December was
+    reprocessed from the November record, its stale page stored as the newest version."""
+    from pipelines.store.crawl_state import ArchivedArticles
+
+    url = "https://herald.example/a"
+    with Database(tmp_db).writer() as con:
+        con.execute(
+            "INSERT INTO runs (run_id, command, args, started_at, status) VALUES "
+            "(101, 'crawl', '', TIMESTAMP '2026-11-01', 'ok'), "
+            "(102, 'merge', '/mnt/shards', TIMESTAMP '2026-12-01', 'ok')"
+        )
+        con.execute("INSERT INTO outlets (name, kind, registry) VALUES ('Herald', 'outlet', 'test')")
+        (outlet,) = con.execute("SELECT outlet_id FROM outlets WHERE name = 'Herald'").fetchone()
+        con.execute(
+            "INSERT INTO fetches (run_id, url, kind, status, fetched_at, warc_file, warc_offset) "
+            "VALUES (101, ?, 'article', 200, TIMESTAMP '2026-11-01 10:00', 'crawl-1.warc.gz', 100)",
+            [url],
+        )
+        versions = (
+            (1, 101, "crawl-1.warc.gz", "2026-11-01 10:00"),
+            (2, 102, "/mnt/shards/w1.warc.gz", "2026-12-01"),
+        )
+        for version, run, warc, seen in versions:
+            con.execute(
+                "INSERT INTO articles (article_id, url, version, outlet_id, first_seen_at, text, text_hash, "
+                "warc_file, warc_offset, run_id) VALUES (?, ?, ?, ?, ?, 't', 'h', ?, 0, ?)",
+                [900 + version, url, version, outlet, seen, warc, run],
+            )
+        found = [(a.url, a.warc_file) for a in ArchivedArticles(con)]
+    assert found == [(url, "/mnt/shards/w1.warc.gz")]

@@ -18,10 +18,9 @@ merged AS (
     WHERE r.command = 'merge' AND a.warc_file IS NOT NULL
     QUALIFY row_number() OVER (PARTITION BY a.url ORDER BY a.version DESC) = 1
 ),
-latest_fetch AS (
-    SELECT * FROM crawled
-    UNION ALL
-    SELECT * FROM merged WHERE url NOT IN (SELECT url FROM crawled)
+latest_fetch AS (  -- a URL both crawled here and merged from a worker: the later fetch
+    SELECT * FROM (SELECT * FROM crawled UNION ALL SELECT * FROM merged)
+    QUALIFY row_number() OVER (PARTITION BY url ORDER BY fetched_at DESC) = 1
 ),
 landed AS (  -- where the latest fetch that stored a version landed (a listed URL may redirect elsewhere later)
     SELECT f.url, arg_max(a.url, f.fetched_at) AS stored_url

@@ -19,7 +19,7 @@ cit AS (
     GROUP BY ALL
 ),
 names AS (
-    SELECT outlet_id, list(DISTINCT n) AS outlet_names FROM (
+    SELECT outlet_id, list(DISTINCT n ORDER BY n) AS outlet_names FROM (
         SELECT outlet_id, lower(name) AS n FROM outlets
         UNION ALL SELECT outlet_id, lower(domain) FROM outlets WHERE domain IS NOT NULL
         UNION ALL SELECT outlet_id, lower(alias) FROM outlet_aliases

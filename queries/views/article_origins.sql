@@ -13,9 +13,9 @@
 --   credit_status  credited (names the origin: its agency as origin or contributor, or as the source
 --                  of a statement in words of its own, not carried over from the text it copied; or the
 --                  outlet whose own story it is), credits_intermediary (names a source on the way: the
---                  outlet it copied, the agency whose rewrite it ran, an agency its source credits),
---                  uncredited (names none of them; naming another agency is no credit), self (an
---                  agency's own story, or an outlet's own story run again), null
+--                  outlet it copied, or further down a chain another agency), uncredited (names none of
+--                  them; a direct copy naming another agency), self (an agency's own story, or an
+--                  outlet's own story run again), null
 --   evidence       credit, text, credit+text, null
 -- Before `provtrack link` has judged an article, the page's own origin credit decides (evidence
 -- 'credit', hops 1), and any other article is its own origin (hops 0, origin_url itself; credit_status
