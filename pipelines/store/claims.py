@@ -34,6 +34,11 @@ def utc_naive(value: datetime | None) -> datetime | None:
     return value.astimezone(timezone.utc).replace(tzinfo=None)
 
 
+def _in_utc(claim: DateCandidate) -> DateCandidate:
+    """The claim with its time in UTC, zoned: claims from the page and from the store are compared."""
+    return DateCandidate(claim.source, utc_naive(claim.value).replace(tzinfo=timezone.utc))
+
+
 def stored_claims(con: duckdb.DuckDBPyConnection, article_ids: list[int]) -> dict[int, list[DateCandidate]]:
     """The claims of stored versions (times in UTC), in one query."""
     claims: dict[int, list[DateCandidate]] = defaultdict(list)
@@ -46,16 +51,17 @@ def stored_claims(con: duckdb.DuckDBPyConnection, article_ids: list[int]) -> dic
 def inheriting(article: Article, before: list[DateCandidate]) -> Article:
     """`article`, a new version, with the INHERITED_CLAIMS of the version `before` that it lacks, its
     first sight the earlier of the two, and its publication time chosen again if its claims changed."""
-    before = [c for c in before if c.source in INHERITED_CLAIMS]
-    mine = {c.source: c for c in article.date_candidates}
+    before = [_in_utc(c) for c in before if c.source in INHERITED_CLAIMS]
+    own = [_in_utc(c) for c in article.date_candidates]
+    mine = {}
+    for claim in own:
+        mine.setdefault(claim.source, claim)  # the first of a kind, as save_articles stores it
     added = [c for c in before if c.source not in mine]
     seen = mine.get("first_seen")
-    earlier = [
-        c for c in before if c.source == "first_seen" and seen and utc_naive(c.value) < utc_naive(seen.value)
-    ]
+    earlier = [c for c in before if c.source == "first_seen" and seen and c.value < seen.value]
     if not added and not earlier:
         return article
-    kept = [c for c in article.date_candidates if not (earlier and c.source == "first_seen")]
+    kept = [c for c in own if not (earlier and c.source == "first_seen")]
     dates = [*kept, *earlier, *added]
     return replace(
         article, date_candidates=dates, published_at=choose_published_at(dates, first_seen_of(dates))
@@ -73,7 +79,7 @@ def add_claims(con: duckdb.DuckDBPyConnection, claims: dict[int, list[DateCandid
         for candidate in candidates:
             if candidate.source not in have:
                 have.add(candidate.source)
-                stored[article_id].append(candidate)
+                stored[article_id].append(_in_utc(candidate))
                 rows.append((article_id, candidate.source, utc_naive(candidate.value)))
                 gained.add(article_id)
     if not rows:
