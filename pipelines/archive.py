@@ -4,9 +4,11 @@ can be re-run from it without the network (`provtrack reprocess`)."""
 from __future__ import annotations
 
 import contextlib
+import glob
 import io
 import os
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -87,6 +89,15 @@ def crawl_warc_name(db_path: str | os.PathLike, run_id: int, stamp: str) -> str:
 def own_warc_prefix(db_path: str | os.PathLike) -> str:
     """What the name of each of a database's crawl WARC files starts with; digits follow."""
     return f"{Path(db_path).resolve().stem}-crawl-"
+
+
+#: what follows a crawl WARC file's prefix (own_warc_prefix, or "crawl-" before 0.2.0), as a glob
+CRAWL_WARC_REST = "[0-9]*.warc.gz"
+
+
+def crawl_warcs(folder: Path, prefix: str) -> Iterator[Path]:
+    """The crawl WARC files in `folder` whose names start with `prefix` (taken literally)."""
+    return folder.glob(glob.escape(prefix) + CRAWL_WARC_REST)
 
 
 def _create_new(root: Path, name: str):
@@ -252,7 +263,6 @@ def checked_span(records: ArchiveIterator, probe, gzipped: bool) -> tuple[int, i
     with warcio_complaints():  # warcio reads to the record's end to answer, printing on damage
         offset = records.get_record_offset()
         end = offset + records.get_record_length()
-    check_decompressing(records, gzipped)
     if gzipped and not ends_its_member(probe, end):
         raise DamagedRecord("its compressed data does not decompress")
     return offset, end

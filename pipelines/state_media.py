@@ -49,7 +49,7 @@ def read_state_media(path: Path) -> tuple[list[StateMediaEntry], list[str]]:
             raise ValueError(_NOT_UTF8.format(path=path)) from None  # the first block is decoded here
         if not header:
             raise ValueError(f"{path}: empty CSV")
-        reader.fieldnames = [name.strip().lower() for name in reader.fieldnames]
+        reader.fieldnames = [name.strip().lower() for name in header]
         if not any(name in reader.fieldnames for name in NAME_COLUMNS):
             raise ValueError(f"{path}: no name column (one of: {', '.join(NAME_COLUMNS)})")
         rows = iter(reader)

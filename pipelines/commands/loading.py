@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import glob
 import os
 import sys
 from datetime import timezone
@@ -401,7 +400,7 @@ _DEMO_RUNS = ("demo", "link", "reprocess")
 def _start_from_empty(session) -> None:
     """Delete the database file, but only one the demo made: it may be named by mistake (--db,
     PROVTRACK_DB), and a crawled or ingested database is months of a researcher's work."""
-    from pipelines.archive import archive_dir, own_warc_prefix
+    from pipelines.archive import archive_dir, crawl_warcs, own_warc_prefix
     from pipelines.demo import DEMO_DB
 
     path = session.db.path
@@ -430,8 +429,7 @@ def _start_from_empty(session) -> None:
     for suffix in ("", ".wal"):
         Path(str(path) + suffix).unlink(missing_ok=True)
     # and the archive of its crawls: each demo left one more file, all of which a rebuild would read
-    prefix = glob.escape(own_warc_prefix(path))
-    for warc in archive_dir(path).glob(f"{prefix}[0-9]*.warc.gz"):
+    for warc in crawl_warcs(archive_dir(path), own_warc_prefix(path)):
         warc.unlink(missing_ok=True)
 
 

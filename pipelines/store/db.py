@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import glob
 import os
 import re
 import shlex
@@ -70,19 +69,24 @@ def damaged_text(db_path: str | os.PathLike, exc: BaseException) -> str | None:
     text = str(exc).splitlines()[0] if str(exc) else ""
     if not any(marker in text for marker in _DAMAGED):
         return None
-    from pipelines.archive import archive_dir, own_warc_prefix  # warcio is not needed otherwise
+    from pipelines.archive import (  # warcio is not needed otherwise
+        CRAWL_WARC_REST,
+        archive_dir,
+        crawl_warcs,
+        own_warc_prefix,
+    )
 
     path, folder = Path(db_path), archive_dir(db_path)
     damaged = f"{path} is damaged ({text[:200]})"
     # older names first: ingest numbers versions in the order it reads, and those files came first
     older, own = "crawl-", own_warc_prefix(path)
-    found = [prefix for prefix in (older, own) if any(folder.glob(f"{glob.escape(prefix)}[0-9]*.warc.gz"))]
+    found = [prefix for prefix in (older, own) if any(crawl_warcs(folder, prefix))]
     if not found:
         return (
             f"{damaged}; no crawl archive of it is in {folder}: restore a copy, or ingest again what it held"
         )
     db = shlex.quote(str(path))
-    files = " ".join(f"{shlex.quote(str(folder / prefix))}[0-9]*.warc.gz" for prefix in found)
+    files = " ".join(shlex.quote(str(folder / prefix)) + CRAWL_WARC_REST for prefix in found)
     if found == [older]:  # only names of before: which database wrote them is not known
         how = f"move it aside; if it crawled before 0.2.0, its pages are in {folder} among others': "
         shared = ""
