@@ -5,6 +5,7 @@ failure webs, and a mock news web built around ../shared/corpora/pages."""
 from __future__ import annotations
 
 import gzip
+import http.client
 import json
 import os
 import re
@@ -1618,3 +1619,24 @@ def test_the_sample_web_holds_a_crawlers_burst_of_connections_without_dropping_a
             connection.close()
         web.server.server_close()
     assert len(opened) == 64
+
+
+def test_the_sample_web_keeps_a_connection_open_for_the_next_request_as_real_sites_do(tmp_path):
+    """An HTTP/1.0 server closes the connection after each response, so a crawl of the sample web paid
+    a new TCP connection per page, which a crawl of a real site (keep-alive) does not: the crawl
+    benchmark spent about 0.5 s of the crawler's CPU on connections no real crawl opens."""
+    (tmp_path / "site.test").mkdir()
+    (tmp_path / "site.test" / "a.html").write_text("<p>a</p>")
+    (tmp_path / "site.test" / "b.html").write_text("<p>bb</p>")
+    with SampleWeb(tmp_path) as web:
+        host, port = web.server.server_address[:2]
+        connection = http.client.HTTPConnection(host, port, timeout=5)
+        try:
+            bodies = []
+            for path in ("a.html", "b.html"):
+                connection.request("GET", f"http://site.test/{path}")
+                bodies.append(connection.getresponse().read())
+                assert connection.sock is not None, "the server closed the connection after a response"
+        finally:
+            connection.close()
+    assert bodies == [b"<p>a</p>", b"<p>bb</p>"]
