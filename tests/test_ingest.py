@@ -8,6 +8,7 @@ from datetime import datetime
 
 import duckdb
 import pandas as pd
+import pytest
 
 from pipelines.cli import EXIT_PARTIAL
 from pipelines.store import Database
@@ -197,6 +198,41 @@ def test_csv_and_parquet_rows_resolve_outlets_by_alias_and_domain(tmp_path, tmp_
         "https://news.example.co.uk/p": "example.co.uk",  # unknown: a new outlet named by its domain
     }
     assert status == [("self",)], "TASS's own story under another name is still TASS's own"
+
+
+@pytest.mark.parametrize("named_first", [True, False], ids=["named-channel-first", "copy-first"])
+def test_a_row_without_an_outlet_on_a_shared_domain_is_not_filed_under_another_sites_name(
+    tmp_path, tmp_db, run_cli, named_first
+):
+    """Many channels share t.me, many blogs blogspot.com. A row naming its outlet ("Channel One") must
+    not make that outlet the owner of the whole domain: a nameless copy from another channel was filed
+    under "Channel One" and passed for its own story run again (`self`), out of the laundering query."""
+    named = write_jsonl(
+        tmp_path / "named.jsonl",
+        [
+            {
+                "url": "https://t.me/channel_one/101",
+                "outlet": "Channel One",
+                "text": STORY,
+                "published_at": "2026-11-16T08:00:00Z",
+            }
+        ],
+    )
+    copy = write_jsonl(
+        tmp_path / "copy.jsonl",
+        [{"url": "https://t.me/other_channel/7", "text": STORY, "published_at": "2026-11-16T10:00:00Z"}],
+    )
+    for path in (named, copy) if named_first else (copy, named):
+        assert run_cli("ingest", str(path)).exit_code == 0
+    assert run_cli("link").exit_code == 0
+    with Database(tmp_db).reader() as con:
+        rows = con.execute(
+            "SELECT article_url, outlet, credit_status FROM article_origins ORDER BY 1"
+        ).fetchall()
+    assert rows == [
+        ("https://t.me/channel_one/101", "Channel One", None),
+        ("https://t.me/other_channel/7", "t.me", "uncredited"),
+    ]
 
 
 def test_html_rows_go_through_trafilatura_and_win_over_text(tmp_path, tmp_db, run_cli):

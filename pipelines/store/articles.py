@@ -91,7 +91,12 @@ class Outlets:
         name the registries do not know, on a domain one of their outlets owns, is that outlet when
         one name holds the other ("TASS English" on tass.com, "EurAsian Times" for The EurAsian
         Times): an agency's own story filed under another name would otherwise pass for an outlet's
-        copy. Any other name is an outlet of its own ("ESPN" on go.com is not ABC News)."""
+        copy. Any other name is an outlet of its own ("ESPN" on go.com is not ABC News).
+
+        Without a name, only a registry's outlet owns its domain: an outlet named by an earlier row
+        ("Channel One" for t.me/channel_one, "Bob's Blog" on blogspot.com) does not own a domain many
+        sites share, so the row is filed under the domain itself, whatever came first. Filed under the
+        named outlet, a copy of its story from another channel or blog passed for its own (`self`)."""
         domain = registered_domain(url)
         if name and name.strip():
             found = self.by_alias.get(name.strip().casefold())
@@ -101,10 +106,11 @@ class Outlets:
             if owner in self.registered and self._names_overlap(name, owner):
                 return owner
             return self.add(name.strip(), domain=domain, registry="ingest")
-        found = self.by_domain.get(domain)
-        if found is not None:
-            return found
-        return self.add(domain, domain=domain, registry="ingest")
+        owner = self.by_domain.get(domain)
+        if owner in self.registered:
+            return owner
+        found = self.by_alias.get(domain)  # the outlet named by its domain, made by an earlier row
+        return found if found is not None else self.add(domain, domain=domain, registry="ingest")
 
     def _names_overlap(self, name: str, outlet_id: int) -> bool:
         """Does `name` hold one of the outlet's names as whole words, or one of them hold `name`?"""
