@@ -214,6 +214,24 @@ def test_runs_shows_a_crawl_of_many_sources_in_one_line_and_keeps_its_counts_who
     assert json.loads(whole[-1]["counts"]) == counts
 
 
+def test_runs_shows_a_run_still_going_beside_finished_ones(run_cli, tmp_db):
+    """A run still going (or killed) has no counts yet: beside runs that have some, the table view
+    crashed with a traceback, on exactly the runs an operator looks for while a crawl runs."""
+    import duckdb
+
+    from pipelines.store.db import apply_migrations
+    from pipelines.store.runs import finish_run, start_run
+
+    con = duckdb.connect(str(tmp_db))
+    apply_migrations(con)
+    finish_run(con, start_run(con, "link", ""), "ok", {"indexed": 40})
+    start_run(con, "crawl", "every source")
+    con.close()
+    table = run_cli("runs")
+    assert table.exit_code == 0, table.stderr
+    assert "running" in table.stdout and "indexed 40" in table.stdout
+
+
 def test_query_on_a_missing_database_says_what_to_do(run_cli, tmp_path):
     result = run_cli("query", "select 1", db=tmp_path / "absent.duckdb")
     assert result.exit_code == 1 and "no database at" in result.stderr

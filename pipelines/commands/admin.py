@@ -82,9 +82,12 @@ def runs(ctx, limit: int, fmt: str, out: str | None) -> None:
     emit(frame, fmt, out, title="runs")
 
 
-def summarize_counts(counts_json: str | None) -> str:
+def summarize_counts(counts_json: str | float | None) -> str:
     """The counts of a run in a line: per-source statuses and article totals for a crawl (its counts are
-    one object per source), "name value" pairs for other commands. --format csv/json keep them whole."""
+    one object per source), "name value" pairs for other commands. --format csv/json keep them whole.
+    A run still going, or killed, has none: pandas gives NaN for it when other rows have some."""
+    if not isinstance(counts_json, str):
+        return ""
     try:
         counts = json.loads(counts_json or "{}")
     except ValueError:
