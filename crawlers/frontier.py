@@ -65,6 +65,7 @@ class Frontier:
             raise FrontierError(f"cannot reach the frontier at {url}: {exc}") from None
         self._queue_unseen = self.redis.register_script(_QUEUE_UNSEEN)
         self._pop_and_track = self.redis.register_script(_POP_AND_TRACK)
+        self._seed = self.redis.register_script(_SEED)
 
     def key(self, *parts: str) -> str:
         return ":".join((self.name, *parts))
@@ -86,9 +87,20 @@ class Frontier:
 
     # -- seeding, liveness, completion ---------------------------------------------------------------
 
-    def claim_seeding(self, window_seconds: int) -> bool:
-        """True for the one worker that seeds this cycle (the first to ask within the window)."""
-        return bool(self.redis.set(self.key("seeded"), self.worker, nx=True, ex=max(1, window_seconds)))
+    def seeded(self) -> bool:
+        """Has a worker seeded this cycle?"""
+        return bool(self.redis.exists(self.key("seeded")))
+
+    def seed(self, seen_key: str, queue_key: str, entries: list, window_seconds: int) -> bool:
+        """Take the cycle's seeding (the first worker to ask within the window) and queue its seed
+        requests, in one step (a Redis script); False when another worker has seeded this cycle.
+        `entries`: (fingerprint, or "" for a request the duplicate filter must let through, score,
+        encoded request). Taken first and queued one by one, the seeds a killed seeding worker had
+        not queued yet were lost for the cycle: every other worker saw it seeded and found no feed."""
+        args = [self.worker, max(1, window_seconds)]
+        for fingerprint, score, encoded in entries:
+            args += [fingerprint, score, encoded]
+        return bool(self._seed(keys=[self.key("seeded"), seen_key, queue_key], args=args))
 
     def heartbeat(self) -> None:
         self.redis.set(self.key("alive", self.worker), 1, px=int(DEAD_AFTER_SECONDS * 1000))
@@ -206,6 +218,19 @@ return 1
 """
 
 
+#: the seeding lock and every seed request (through the duplicate filter unless its fingerprint is
+#: empty) in one atomic step
+_SEED = """
+if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2]) then return 0 end
+for i = 3, #ARGV, 3 do
+  if ARGV[i] == '' or redis.call('SADD', KEYS[2], ARGV[i]) == 1 then
+    redis.call('ZADD', KEYS[3], ARGV[i + 1], ARGV[i + 2])
+  end
+end
+return 1
+"""
+
+
 #: scrapy-redis's priority queue pop (the best-scored request off the sorted set) and the record of it
 #: in the in-flight hash, as one atomic step
 _POP_AND_TRACK = """
@@ -239,6 +264,7 @@ class FrontierScheduler(Scheduler):
 
     def open(self, spider):
         super().open(spider)
+        spider.frontier_scheduler = self  # NewsSpider.start seeds through it
         from twisted.internet import task
 
         self._heart = task.LoopingCall(self._beat)  # a busy worker is still alive
@@ -269,6 +295,22 @@ class FrontierScheduler(Scheduler):
         if replaced:
             self.frontier.done([replaced])
         return queued
+
+    def seed(self, requests: list, window_seconds: int) -> bool:
+        """Queue this cycle's seed requests, all or none (Frontier.seed); False when another worker
+        seeds this cycle."""
+        entries = [
+            (
+                "" if request.dont_filter else self.df.request_fingerprint(request),
+                -request.priority,
+                self.queue._encode_request(request),
+            )
+            for request in requests
+        ]
+        seeded = self.frontier.seed(self.df.key, self.queue.key, entries, window_seconds)
+        if seeded and self.stats:
+            self.stats.inc_value("scheduler/enqueued/redis", len(entries), spider=self.spider)
+        return seeded
 
     def next_request(self):
         encoded = self.frontier.pop_tracked(self.queue.key)

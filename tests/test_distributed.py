@@ -235,6 +235,38 @@ def test_the_only_worker_killed_then_restarted_resumes_where_it_stopped(tmp_path
     assert _merge(tmp_path) == sorted((u, 1) for u in urls)
 
 
+def test_a_seeding_worker_killed_at_once_leaves_every_feed_queued_for_the_restarted_one(tmp_path, redis_url):
+    """The seeding worker took the cycle's seeding and then queued its feeds one by one as Scrapy asked
+    for them: killed in between, it left the rest unqueued, and its restart (like every other worker)
+    saw the cycle seeded and ended with nothing fetched, exit 0. Seeds are now queued with the claim."""
+    feeds = [f"http://dist.test/feed-{n}.xml" for n in range(8)]
+    urls, routes = [], {}
+    for n, feed in enumerate(feeds):
+        listed = [f"http://dist.test/news/2026/11/18/feed-{n}-story-{i}.html" for i in range(2)]
+        routes[feed] = Reply(
+            200,
+            rss([(u, f"Feed {n} story {i}", "Wed, 18 Nov 2026 10:00:00 GMT") for i, u in enumerate(listed)]),
+            content_type="application/rss+xml",
+            delay=0.3,
+        )
+        for i, url in enumerate(listed):
+            text = f"Feed {n} story {i}: harbour {n} moved {i * 41 + n} containers; firm {n * 13} ordered."
+            routes[url] = Reply(200, article_html(f"Feed {n} story {i}", [text] * 4))
+        urls += listed
+    seeds = tuple(x for feed in feeds for x in ("--feed", feed))
+    client = redis.Redis.from_url(redis_url)
+    with MockWeb(routes) as web:
+        first = _worker(tmp_path, redis_url, web.proxy, seeds)
+        deadline = time.monotonic() + 60
+        while not client.exists("provtrack:seeded") and time.monotonic() < deadline:
+            time.sleep(0.005)
+        first.send_signal(signal.SIGKILL)
+        first.communicate()
+        restarted = _worker(tmp_path, redis_url, web.proxy, seeds)
+        _finish(restarted)
+    assert _merge(tmp_path) == sorted((u, 1) for u in urls), "every feed's articles, each once"
+
+
 def test_a_redirected_article_does_not_keep_the_workers_waiting(tmp_path, redis_url):
     urls, routes = _web(12, delay=0.0)
     moved = "http://dist.test/news/2026/11/18/moved.html"

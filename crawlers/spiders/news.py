@@ -168,14 +168,24 @@ class NewsSpider(scrapy.Spider):
     # -- starting ------------------------------------------------------------------------------------
 
     async def start(self):
-        frontier = self.job.frontier
-        if frontier is not None and not frontier.claim_seeding(self.job.seed_window_seconds):
+        requests = (
+            request
+            for source in self.job.sources.values()
+            for seed in source.seeds
+            for request in self.seed_requests(source.name, seed)
+        )
+        if self.job.frontier is None:
+            for request in requests:
+                yield request
+        # A shared frontier gets the cycle's seeds all at once, or none (a killed seeding worker would
+        # leave the rest unqueued). Made only when no worker has seeded: they claim their URLs there.
+        # Two workers starting in the same instant may both make them; one queues them.
+        elif not self.job.frontier.seeded() and self.frontier_scheduler.seed(
+            list(requests), self.job.seed_window_seconds
+        ):
+            self.logger.info("seeded this cycle of the shared queue")
+        else:
             self.logger.info("another worker seeds this cycle; working from the shared queue")
-            return
-        for source in self.job.sources.values():
-            for seed in source.seeds:
-                for request in self.seed_requests(source.name, seed):
-                    yield request
 
     def seed_requests(self, source: str, seed: Seed):
         if seed.kind == "url":
