@@ -272,6 +272,9 @@ L_ORIGINALLY = re.compile(rf"{ORIGINALLY}\s+(?:the\s+)?$", _I)
 # "Courtesy of Sputnik", "(Courtesy: TASS)": a line of its own that starts so (the whole text before the
 # agency); "Photo courtesy of" is a photo credit, caught before this is tried.
 L_COURTESY = re.compile(r"^[\s(\[|•·—–-]*courtesy(?:\s+of|\s*[:：])\s*(?:the\s+)?$", _I)
+#: "Via Sputnik News Agency" as a line of its own (with a colon it is a source line, L_SOURCE); "via"
+#: inside a line is a photo's ("Photo by X via Getty", L_PHOTO)
+L_VIA_LINE = re.compile(r"^[\s(\[|•·—–-]*via\s+(?:the\s+)?$", _I)
 
 L_CONTRIB = re.compile(
     r"(?:(?:with|additional|further)\s+(?:\w+\s+)?reporting\s+(?:by|from)\s+(?:the\s+)?"

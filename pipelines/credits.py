@@ -241,6 +241,8 @@ def _role_in_text(text, s, e, ms, me, name, block, matcher, cite):
     left, right = text[max(0, s - _CONTEXT) : s], text[e : e + _CONTEXT]
     if cc.L_COPYRIGHT.search(left) and (cc.R_RIGHTS.match(right) or (block.tail and len(right.strip()) < 3)):
         return "origin", "footer"
+    if (len(text) <= 80 or block.tail) and cc.L_VIA_LINE.match(text[:s]) and _BARE_PUNCT.match(text[e:]):
+        return "origin", None  # before the photo test: its "via " is a photo's only inside a line
     if _is_photo(text, s, e):
         return "photo", "caption"
     if block.lead and s < 160:

@@ -8,8 +8,9 @@ from datetime import datetime, timedelta, timezone
 from pipelines.models import DateCandidate
 
 #: Which date claim wins, best first. Publisher-declared timestamps beat heuristics; the moment we
-#: first saw the page is the fallback. A claim more than a day after first sight is implausible and
-#: ignored (sites stamp pages with "now"); lastmod of a sitemap is a modification, never a candidate.
+#: first saw the page is the fallback. A claim more than a day after first sight (or after now, for a
+#: page never crawled) is implausible and ignored (sites stamp pages with "now"); lastmod of a sitemap
+#: is a modification, never a candidate.
 DATE_PRIORITY = ("input", "metadata", "feed", "sitemap", "htmldate", "first_seen")
 
 
@@ -56,8 +57,11 @@ def choose_published_at(
 
 
 def is_plausible(candidate: DateCandidate, first_seen: datetime | None) -> bool:
-    """Not more than a day after first sight: later claims are sites stamping pages with "now"."""
-    return first_seen is None or _as_utc(candidate.value) <= _as_utc(first_seen) + timedelta(days=1)
+    """Not more than a day after first sight (later claims are sites stamping pages with "now"), or,
+    for a page no crawl has seen (an ingested row), after the moment of choosing: a row dated 2062
+    would otherwise be the latest article of all, and the agency story it is the copy of."""
+    bound = _as_utc(first_seen) if first_seen is not None else datetime.now(timezone.utc)
+    return _as_utc(candidate.value) <= bound + timedelta(days=1)
 
 
 def _as_utc(value: datetime) -> datetime:

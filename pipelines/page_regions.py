@@ -248,7 +248,8 @@ def _walk(el, kind: str, out: list[list], in_link: bool, skip=None):
     for child in el:
         if child is skip:
             continue
-        tail = child.tail if child.tail and child.tail.strip() else None
+        # a blank tail still parts words: "<b>Via</b> <a>Sputnik</a>" is not "ViaSputnik"
+        tail = child.tail or None
         tag = child.tag
         if not isinstance(tag, str):
             if tail:

@@ -152,6 +152,9 @@ def test_jsonld_author_and_meta_original_source():
         ("This story was originally published by Reuters.", {"Reuters"}),
         ("Courtesy of Sputnik News Agency", {"Sputnik"}),
         ("(Courtesy: TASS)", {"TASS"}),
+        # "via" starting a line of its own: no photo's (it was read as a caption's "via Getty")
+        ("Via Sputnik News Agency", {"Sputnik"}),
+        ("via Reuters", {"Reuters"}),
         # the agency by its site, the agency closing a list of sources, "based on materials of"
         ("Via: sputnikglobe.com", {"Sputnik"}),
         ("Источник: tass.ru", {"TASS"}),
@@ -185,6 +188,17 @@ def test_an_agency_site_in_a_source_meta_tag_or_source_line_element_is_the_origi
 def test_source_line_in_the_raw_page_that_the_cleaner_dropped():
     html = page(f'<article><p>{LONG}</p><p class="note">Via: Sputnik News Agency</p></article>')
     assert roles(html, LONG) == {"Sputnik": "origin"}
+
+
+def test_a_credit_line_of_inline_elements_keeps_the_space_between_them():
+    """A blank between two inline elements was dropped: "<b>Via</b> <a>Sputnik</a>" read "ViaSputnik",
+    no agency name at all, and "<strong>Via:</strong> <a>…</a>" gave the cue "Via:Sputnik News Agency"."""
+    for line, cue in [
+        ('<p><b>Via</b> <a href="https://sputnikglobe.com/">Sputnik</a></p>', "Via Sputnik"),
+        ("<p><strong>Via:</strong> <a>Sputnik News Agency</a></p>", "Via: Sputnik News Agency"),
+    ]:
+        credits = find_credits(page(f"<article><p>{LONG}</p>{line}</article>"), LONG, url=URL)
+        assert [(c.agency, c.role, c.cue) for c in credits] == [("Sputnik", "origin", cue)]
 
 
 def test_trailing_agency_after_the_last_sentence():

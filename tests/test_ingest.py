@@ -99,6 +99,29 @@ def test_a_date_outside_the_calendar_is_one_bad_row_not_a_crash(tmp_path, tmp_db
     assert _count(tmp_db) == 2
 
 
+def test_a_row_dated_years_ahead_is_not_placed_in_the_future_and_its_claim_is_kept(tmp_path, tmp_db, run_cli):
+    """A crawled page's claim more than a day after first sight is ignored; an ingested row has no first
+    sight, so a 2062 date (a typo) made it the latest article of all: an agency story so dated came out
+    as the copy of its own copy. Now judged against the time of ingest, and kept in article_dates."""
+    rows = [
+        {"url": "https://future.example.com/a", "text": STORY, "published_at": "2062-12-01T08:00:00Z"},
+        {
+            "url": "https://future.example.com/b",
+            "text": STORY + " B.",
+            "published_at": "2026-12-01T08:00:00Z",
+        },
+    ]
+    assert run_cli("ingest", str(write_jsonl(tmp_path / "future.jsonl", rows))).exit_code == 0
+    with duckdb.connect(str(tmp_db), read_only=True) as con:
+        stored = con.execute("SELECT url, published_at FROM articles ORDER BY url").fetchall()
+        claims = con.execute("SELECT value FROM article_dates WHERE source = 'input' ORDER BY 1").fetchall()
+    assert stored == [
+        ("https://future.example.com/a", None),
+        ("https://future.example.com/b", datetime(2026, 12, 1, 8, 0)),
+    ]
+    assert claims == [(datetime(2026, 12, 1, 8, 0),), (datetime(2062, 12, 1, 8, 0),)]
+
+
 def test_a_file_cut_short_keeps_every_row_before_the_cut_and_the_next_file_is_read(tmp_path, tmp_db, run_cli):
     """A .jsonl.gz cut off mid-copy stopped the whole ingest: the rows of its last unfinished batch
     were lost, the files after it never read, and the run recorded no counts."""
