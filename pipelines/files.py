@@ -36,7 +36,10 @@ def replaced_when_done(path: str | os.PathLike) -> Iterator[Path]:
     path = Path(os.path.realpath(path))
     path.parent.mkdir(parents=True, exist_ok=True)  # as `export` makes its folder
     mode = _mode_for(path)
-    handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=PARTIAL_SUFFIX)
+    try:
+        handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=PARTIAL_SUFFIX)
+    except OSError as exc:  # a folder we may not write to: name the file asked for, not our temporary
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
     os.close(handle)
     partial = Path(name)
     try:
@@ -46,6 +49,10 @@ def replaced_when_done(path: str | os.PathLike) -> Iterator[Path]:
         os.replace(partial, path)
         with contextlib.suppress(OSError):  # done already; some network file systems refuse this
             _flush_to_disk(path.parent)
+    except OSError as exc:
+        if exc.filename != str(partial):
+            raise
+        raise OSError(exc.errno, exc.strerror, str(path)) from None  # a full disk, said of the file asked for
     finally:
         partial.unlink(missing_ok=True)
 

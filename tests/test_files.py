@@ -43,6 +43,26 @@ def test_a_failed_write_keeps_the_old_file_and_leaves_nothing_behind(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["report.html"]
 
 
+def test_a_folder_refusing_the_file_or_a_full_disk_is_said_of_the_file_asked_for(tmp_path, monkeypatch):
+    """The error named the hidden temporary file ('.index.html.z7823wwp.partial'), a file the user
+    never asked for, when the folder was read-only or the disk filled up while writing."""
+    import errno
+    import tempfile
+
+    target = tmp_path / "index.html"
+    with pytest.raises(OSError) as full, replaced_when_done(target) as partial:
+        raise OSError(errno.ENOSPC, "No space left on device", str(partial))
+    assert full.value.filename == str(target)
+
+    def refused(*args, **kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied", str(tmp_path / ".index.html.x.partial"))
+
+    monkeypatch.setattr(tempfile, "mkstemp", refused)
+    with pytest.raises(OSError) as read_only, replaced_when_done(target):
+        pass
+    assert read_only.value.filename == str(target) and "partial" not in str(read_only.value)
+
+
 def test_a_replaced_file_keeps_its_permissions_and_a_new_one_gets_the_usual_ones(tmp_path):
     """mkstemp makes 0600 files: an export others could read must stay readable to them."""
     shared = tmp_path / "shared.csv"
