@@ -92,7 +92,9 @@ def row_to_page(row: dict) -> Page:
         elif value is not None and not isinstance(value, str):
             raise ValueError(f"{key} is not text but {_json_type(value)}")
         values[key] = storable(value) if value else None
-    if not (values["text"] or "").strip() and not (values["html"] or "").strip():
+    if values["html"] is not None and not values["html"].strip():
+        values["html"] = None  # a blank html column (an export's "   \n"): the row's text is the page
+    if not (values["text"] or "").strip() and values["html"] is None:
         raise ValueError("neither text nor html given (or only white space)")
     return Page(url=url.strip(), published_at=published_at, **values)
 

@@ -258,6 +258,18 @@ def test_a_row_without_an_outlet_on_a_shared_domain_is_not_filed_under_another_s
     ]
 
 
+def test_a_blank_html_column_leaves_the_row_to_its_text(tmp_path, tmp_db, run_cli):
+    """An empty html column fell back to the text, but one holding only white space (an export's
+    "   \n") made the whole row "not parseable as HTML": skipped, its text lost, exit 3."""
+    rows = [
+        {"url": "https://blank.example.com/1", "html": "", "text": STORY},
+        {"url": "https://blank.example.com/2", "html": "   \n", "text": STORY + " Two."},
+    ]
+    result = run_cli("ingest", str(write_jsonl(tmp_path / "blank.jsonl", rows)))
+    assert result.exit_code == 0, result.stderr
+    assert _count(tmp_db) == 2
+
+
 def test_html_rows_go_through_trafilatura_and_win_over_text(tmp_path, tmp_db, run_cli):
     html = (
         "<html lang='en'><head><title>S-400 in Belarus</title>"
