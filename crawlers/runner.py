@@ -406,6 +406,18 @@ def _failure(
     return None
 
 
+def log_stale_runs(log_file: Path, stale: list[tuple[int, str, object]]) -> None:
+    """A line in this run's log for each run it found killed (store.runs.mark_stale_runs): a killed
+    crawl's own log just stops, with no ending for `grep ': interrupted'` to find."""
+    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+    with contextlib.suppress(OSError), open(log_file, "a", encoding="utf-8") as log:
+        log.writelines(
+            f"{stamp} [provtrack] run {run_id}: interrupted - the {command} started {started:%Y-%m-%d %H:%M}"
+            " ended without finishing (killed, out of memory or the machine went down)\n"
+            for run_id, command, started in stale
+        )
+
+
 def append_summary(log_file: Path, run_id: int | None, reports: list, ending: str | None = None) -> None:
     """Each source's summary line at the end of the run's log, then how the run ended when it did not
     finish (failed: why / interrupted), stamped with the time and the run, so that months of logs

@@ -1078,6 +1078,10 @@ def test_crawl_killed_with_sigkill_resumes_and_stores_every_page_once(tmp_path):
     assert sorted(counts) == sorted((url, 1) for url in urls), "every page stored exactly once"
     statuses = [s for (s,) in rows(db, "SELECT status FROM runs ORDER BY run_id")]
     assert statuses == ["interrupted", "ok"]
+    # the killed run's own log just stops: the README's grep of the logs finds it in the next run's
+    logs = "".join(path.read_text() for path in (tmp_path / "logs").glob("crawl-*.log"))
+    found = re.findall(r": (?:failed|interrupted|partial)\b.*", logs)
+    assert len(found) == 1 and "run 1: interrupted - the crawl started" in logs, logs[-2000:]
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])

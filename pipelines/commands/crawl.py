@@ -18,7 +18,7 @@ from pipelines.files import remove_stale_partials
 from pipelines.progress import progress
 from pipelines.store import StoreError, load_query
 from pipelines.store.db import DatabaseLocked
-from pipelines.store.runs import abort_run, finish_run, is_interrupt, start_run
+from pipelines.store.runs import abort_run, finish_run, is_interrupt, mark_stale_runs, start_run
 
 
 def log_file_for(db_path: Path, command: str) -> Path:
@@ -145,7 +145,7 @@ def crawl(
         provtrack crawl --feed https://example.org/rss.xml -s DOWNLOAD_DELAY=5
         provtrack crawl --urls urls.txt --no-link
     """
-    from crawlers.runner import CrawlFailed, CrawlInterrupted
+    from crawlers.runner import CrawlFailed, CrawlInterrupted, log_stale_runs
     from pipelines.commands.loading import ensure_registries
 
     sources, settings = _sources_and_settings(names, feeds, sitemaps, sites, url_files, registry, overrides)
@@ -170,8 +170,12 @@ def crawl(
     with ctx.db.write_session() as session:
         with session.connection() as con:
             ensure_registries(con)
+            stale = mark_stale_runs(con)
             run_id = start_run(con, "crawl", args)
         log_file = run_log_file(ctx.db.path)
+        if log_file is not None and stale:
+            log_file.parent.mkdir(parents=True, exist_ok=True)
+            log_stale_runs(log_file, stale)
         try:
             reports = crawl_sources_into(
                 session,

@@ -33,17 +33,28 @@ def _pid_alive(pid: int | None) -> bool:
     return True
 
 
-def start_run(con: duckdb.DuckDBPyConnection, command: str, args: str = "") -> int:
-    """Record a new run as 'running' and return its id. Runs left 'running' by a process that no
-    longer exists (killed, crashed) are marked 'interrupted' first: the writer lock is ours."""
-    stale = con.execute("SELECT run_id, pid FROM runs WHERE status = 'running'").fetchall()
-    for run_id, pid in stale:
+def mark_stale_runs(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str, object]]:
+    """Mark 'interrupted' the runs left 'running' by a process that no longer exists (killed, out of
+    memory, the machine went down); returns their (run_id, command, started_at). Only under the
+    writer lock: a running writer's run is its own."""
+    query = "SELECT run_id, pid, command, started_at FROM runs WHERE status = 'running'"
+    stale = con.execute(query).fetchall()
+    marked = []
+    for run_id, pid, command, started_at in stale:
         if not _pid_alive(pid) or pid == os.getpid():
             con.execute(
                 "UPDATE runs SET status = 'interrupted', message = 'process ended before the run finished' "
                 "WHERE run_id = ?",
                 [run_id],
             )
+            marked.append((run_id, command, started_at))
+    return marked
+
+
+def start_run(con: duckdb.DuckDBPyConnection, command: str, args: str = "") -> int:
+    """Record a new run as 'running' and return its id; stale runs are marked first (mark_stale_runs):
+    the writer lock is ours."""
+    mark_stale_runs(con)
     row = con.execute(
         load_query("store/start_run"),
         [
