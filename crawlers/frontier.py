@@ -121,7 +121,10 @@ class Frontier:
 
     def done(self, request_ids: list[str]) -> None:
         if request_ids:
-            self.redis.hdel(self.key("inflight", self.worker), *request_ids)
+            try:
+                self.redis.hdel(self.key("inflight", self.worker), *request_ids)
+            except redis.RedisError as exc:  # what the results are written to did not fail: say so
+                raise FrontierError(f"lost the frontier at {self.url}: {str(exc).rstrip('.')}") from None
 
     def leave(self, queue_length: int) -> None:
         """A clean exit: stop counting as alive; the last worker out ends the cycle, so the next run

@@ -236,12 +236,12 @@ class CrawlJob:
             saved = self.shards.save(by_source, late)
         else:
             saved = self._save_to_database(by_source, records)
+        result = BatchResult(saved, skipped)
+        self._unrecorded.append(result)  # stored: counted, even if the frontier is lost next
         if self.frontier is not None:
             # only now, with the results on disk, are these requests done; a worker killed before
             # this point has them put back on the queue
             self.frontier.done([r.frontier_id for r in records if r.frontier_id])
-        result = BatchResult(saved, skipped)
-        self._unrecorded.append(result)
         return result
 
     def _save_to_database(self, by_source: dict, records: list) -> dict:

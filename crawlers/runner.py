@@ -387,6 +387,12 @@ def _failure(
             "stored before is kept and the next run fetches the rest",
             reports,
         )
+    if job.frontier is not None and _frontier_lost(job.fatal):
+        return CrawlFailed(
+            f"{job.fatal}; the shards written are kept, and this worker's requests in flight go back"
+            " to the queue for the next worker once the frontier is back",
+            reports,
+        )
     if job.fatal is not None and db_path is not None and (damaged := damaged_text(db_path, job.fatal)):
         return CrawlFailed(damaged, reports)  # no next run can store into it: the rebuild is the way on
     if job.fatal is not None:
@@ -404,6 +410,12 @@ def _failure(
         hint = " (check the -s values)" if overrides else ""
         return CrawlFailed(f"the crawler could not start: {detail}{hint}")
     return None
+
+
+def _frontier_lost(error: BaseException | None) -> bool:
+    from crawlers.frontier import FrontierError  # loaded already: the crawl has a frontier
+
+    return isinstance(error, FrontierError)
 
 
 def log_stale_runs(log_file: Path, stale: list[tuple[int, str, object]]) -> None:

@@ -267,6 +267,25 @@ def test_a_seeding_worker_killed_at_once_leaves_every_feed_queued_for_the_restar
     assert _merge(tmp_path) == sorted((u, 1) for u in urls), "every feed's articles, each once"
 
 
+def test_a_frontier_lost_mid_run_is_named_and_the_pages_stored_before_are_counted(tmp_path, redis_url):
+    """Redis stopping mid-run made the worker say "storing failed: ConnectionError", and every source
+    line "0 new", though its shards held the pages it had fetched: what failed was marking them done."""
+    urls, routes = _web(40, delay=0.2)
+    with MockWeb(routes) as web:
+        worker = _worker(tmp_path, redis_url, web.proxy)
+        deadline = time.monotonic() + 60
+        while not list((tmp_path / "shards").glob("*.parquet")) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        redis.Redis.from_url(redis_url).shutdown(nosave=True)
+        _, err = worker.communicate(timeout=120)
+    assert worker.returncode == 1, err[-2000:]
+    assert "lost the frontier at redis://127.0.0.1" in err and "storing failed" not in err, err[-2000:]
+    counted = sum(int(n) for n in re.findall(r"(\d+) new,", err))
+    shards = str(tmp_path / "shards" / "*[0-9].parquet")  # article shards, not the dates shards
+    stored = duckdb.connect().execute("SELECT count(*) FROM read_parquet(?)", [shards]).fetchall()[0][0]
+    assert counted == stored > 0, err[-2000:]
+
+
 def test_a_redirected_article_does_not_keep_the_workers_waiting(tmp_path, redis_url):
     urls, routes = _web(12, delay=0.0)
     moved = "http://dist.test/news/2026/11/18/moved.html"
