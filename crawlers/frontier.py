@@ -183,6 +183,15 @@ class Frontier:
             return role
         return (self.redis.get(claim) or role.encode()).decode()
 
+    def claim_listing(self, key: str) -> str:
+        """A listing's claim on a page: "mine" when this worker's listing is the first to see it (this
+        worker fetches it), else what it was first taken for: "listing" (another worker's listing,
+        which fetches it), "article" or "plain" (a worker reached it through a site link)."""
+        claim = self.key("first", key)
+        if self.redis.set(claim, "listing", nx=True, ex=LISTING_TTL_SECONDS):
+            return "mine"
+        return (self.redis.get(claim) or b"mine").decode()  # expired in between: nobody's, so ours
+
     def relist(self, key: str) -> bool:
         """A listing met a page claimed "plain": turn the claim into "listing", atomically. True for the
         one worker that turned it, which fetches the page again as an article; every other worker (and

@@ -286,6 +286,45 @@ def test_a_frontier_lost_mid_run_is_named_and_the_pages_stored_before_are_counte
     assert counted == stored > 0, err[-2000:]
 
 
+def test_a_page_a_feed_and_a_sitemap_both_list_keeps_both_dates_when_two_workers_read_them(
+    tmp_path, redis_url
+):
+    """Two workers, one request at a time each: one reads the feed, the other the sitemap, and for every
+    page one listing comes second. Its request was dropped by the shared duplicate filter, and its date
+    with it: after merge each page had the feed's date or the sitemap's, not both (as one process keeps)."""
+    sitemap_url = "http://dist.test/sitemap.xml"
+    urls, routes = _web(12, delay=0.05, feed_delay=1.0)
+    routes[sitemap_url] = Reply(
+        200,
+        '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+        'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">'
+        + "".join(
+            f"<url><loc>{u}</loc><news:news><news:publication_date>2026-11-17T08:00:00Z"
+            "</news:publication_date></news:news></url>"
+            for u in urls
+        )
+        + "</urlset>",
+        content_type="application/xml",
+        delay=1.0,
+    )
+    seeds = ("--feed", FEED, "--sitemap", sitemap_url)
+    one_at_a_time = ("-s", "CONCURRENT_REQUESTS=1")
+    with MockWeb(routes) as web:
+        workers = [_worker(tmp_path, redis_url, web.proxy, seeds, *one_at_a_time) for _ in range(2)]
+        for worker in workers:
+            _finish(worker)
+    assert _merge(tmp_path) == sorted((u, 1) for u in urls)
+    con = duckdb.connect(str(tmp_path / "db.duckdb"), read_only=True)
+    try:
+        claims = con.execute(
+            "SELECT source, count(*) FROM article_dates "
+            "WHERE source IN ('feed', 'sitemap') GROUP BY 1 ORDER BY 1"
+        ).fetchall()
+    finally:
+        con.close()
+    assert claims == [("feed", len(urls)), ("sitemap", len(urls))]
+
+
 def test_a_redirected_article_does_not_keep_the_workers_waiting(tmp_path, redis_url):
     urls, routes = _web(12, delay=0.0)
     moved = "http://dist.test/news/2026/11/18/moved.html"

@@ -284,15 +284,18 @@ class NewsSpider(scrapy.Spider):
             "title": title,
             "dates": [[c.source, c.value.isoformat()] for c in pending.dates.values()],
         }
-        if self.job.frontier is not None:  # a worker may have reached it through a site link
+        if self.job.frontier is not None:  # another worker may have listed it, or reached it by a link
             self.job.frontier.share_listing(key, listing)  # before the claim: a loser reads it
-            first = self.job.frontier.first_to_see(key, "listing")
-            if first == "article":  # another worker stored it as an article: not ours, but our date is
-                self.requested.add(key)
+            first = self.job.frontier.claim_listing(key)
+            relisted = first == "plain" and self.job.frontier.relist(key)
+            if first != "mine" and not relisted:
+                # Another worker fetches it (its listing came first, it stored the page as an article,
+                # or it took a plain page back for a listing): this listing's date goes to the article
+                # through merge. Requested here too, the duplicate filter dropped it, and the date.
                 if candidate is not None:
                     self.late_dates.append(ListingDate(key, candidate))
                 return None
-            if first == "plain" and self.job.frontier.relist(key):
+            if relisted:
                 self.site_answered.add(key)  # this worker fetches it again, as the article it is
         self.pending[key] = pending
         self.requested.add(key)
