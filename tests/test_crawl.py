@@ -910,6 +910,8 @@ def test_every_source_failing_is_exit_1_and_unknown_source_is_a_one_line_usage_e
         tmp_path / "x.duckdb", f"http://127.0.0.1:{unused_port()}", "--feed", "http://gone.test/rss.xml"
     )
     assert down.returncode == 1 and "feed:gone.test: failed" in down.stderr, down.stderr
+    # through a proxy (the demo's sample web) nothing but the proxy can refuse: it is named, not the site
+    assert "connection refused by the proxy http://127.0.0.1:" in down.stderr, down.stderr
     empty = [p.name for p in (tmp_path / "archive").glob("*") if p.stat().st_size == 0]
     assert not empty, f"a run that archived nothing leaves no empty WARC behind: {empty}"
     assert unknown.returncode == 2, unknown.stderr

@@ -111,6 +111,9 @@ def describe_failure(failure, maxsize: int | None = None) -> tuple[int | None, s
     if isinstance(error, (DNSLookupError, CannotResolveHostError)):
         return None, "host not found (DNS)"
     if isinstance(error, (ConnectionRefusedError, DownloadConnectionRefusedError)):
+        request = getattr(failure, "request", None)
+        if proxy := request is not None and request.meta.get("proxy"):  # only the proxy can refuse then
+            return None, f"connection refused by the proxy {proxy} (PROVTRACK_PROXY: is it running?)"
         return None, "connection refused"
     if isinstance(error, (CancelledError, DownloadCancelledError)):
         return (
