@@ -130,6 +130,14 @@ def test_an_agency_parameter_naming_no_agency_says_so_with_the_name_it_resembles
     assert "no rows for" in known.stderr and "no agency is named" not in known.stderr
 
 
+def test_a_parameter_value_of_the_wrong_type_is_a_usage_error_naming_it(loaded):
+    """`-p since=yesterday` failed as a query (exit 1, DuckDB's conversion error alone): it is the
+    parameter that is wrong, so it is a usage error (exit 2) that names it."""
+    result = loaded("query", "SELECT CAST($since AS TIMESTAMP) AS t", "-p", "since=yesterday")
+    assert result.exit_code == 2, result.stderr
+    assert "Error: -p since=yesterday: Conversion Error: invalid timestamp" in result.stderr
+
+
 def test_a_named_querys_url_is_looked_up_as_explain_looks_it_up(loaded):
     """A link copied from a browser (other scheme, tracking parameters, upper-case host) finds the
     stored article in `query story_chain` as it does in `explain`."""

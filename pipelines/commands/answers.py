@@ -158,12 +158,22 @@ def query(
             if ctx.debug:
                 raise
             damaged = damaged_text(ctx.db.path, exc)
+            if not damaged and (given := _misfit_parameter(exc, bound)):
+                raise click.UsageError(f"-p {given}: {sql_error_line(exc)}") from None
             raise click.ClickException(damaged or f"query failed: {sql_error_line(exc)}") from None
         hint = _unknown_agency_hint(con, bound.get("agency")) if frame.empty and bound else ""
     if frame.empty and bound:
         given = ", ".join(f"{key}={value!r}" for key, value in bound.items())
         click.echo(f"no rows for {given}{hint}", err=True)
     emit(frame, fmt, out)
+
+
+def _misfit_parameter(exc: duckdb.Error, bound: dict) -> str | None:
+    """NAME=VALUE of the -p value DuckDB could not convert (`-p since=yesterday` for a timestamp): a
+    usage error of that parameter, not a failed query."""
+    if not isinstance(exc, duckdb.ConversionException):
+        return None
+    return next((f"{k}={v}" for k, v in bound.items() if isinstance(v, str) and f'"{v}"' in str(exc)), None)
 
 
 def _unknown_agency_hint(con: duckdb.DuckDBPyConnection, agency) -> str:
