@@ -223,3 +223,13 @@ def test_every_report_query_documents_each_column(name, demo_db):
         cursor.fetchall()  # DuckDB 2 wants a result read to the end
     missing = [c for c in columns if not re.search(rf"^{c}\s", header, re.M)]
     assert not missing, f"queries/report/{name}.sql header lacks a line for column(s) {missing}"
+
+
+def test_report_without_out_writes_beside_its_database(tmp_path):
+    """DESIGN.md lists `provtrack report` alone; it was a usage error ("Missing option '--out'")."""
+    db = tmp_path / "plain.duckdb"
+    rows = [{"url": "https://herald.example/a", "outlet": "Herald", "text": "The port reopened on Monday."}]
+    _cli(db, "ingest", str(write_jsonl(tmp_path / "rows.jsonl", rows)))
+    result = _cli(db, "report")
+    written = tmp_path / "plain-report" / "index.html"
+    assert written.is_file() and f"wrote {written}" in result.output

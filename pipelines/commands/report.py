@@ -13,9 +13,8 @@ from pipelines.cli import cli, pass_context
 @click.option(
     "--out",
     "out_dir",
-    required=True,
     type=click.Path(file_okay=False, path_type=Path),
-    help="Folder to write index.html into (created if missing).",
+    help="Folder to write index.html into (created if missing); default: <db name>-report/ beside it.",
 )
 @click.option("--title", default="provtrack report", show_default=True, help="Heading of the report.")
 @pass_context
@@ -27,8 +26,12 @@ def report(ctx, out_dir: Path, title: str) -> None:
     \b
     Example:
         provtrack report --out data/report/ && xdg-open data/report/index.html
+        provtrack report   # into data/provenance-report/
     """
     from pipelines.report import MAX_CHAIN_STORIES, write_report
+
+    if out_dir is None:  # one report folder per database: data/provenance-report/ for the default one
+        out_dir = ctx.db.path.parent / f"{ctx.db.path.stem}-report"
 
     with ctx.db.reader() as con:
         written = write_report(con, out_dir, title=title)
