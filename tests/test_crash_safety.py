@@ -394,6 +394,30 @@ def test_link_on_a_full_disk_fails_in_one_line_and_the_next_link_finishes(tmp_pa
     assert _broken_invariants(db) == {}
 
 
+def test_a_rebuild_stopped_while_clearing_the_index_leaves_it_whole(tmp_path, monkeypatch):
+    """`link --all` cleared the index in two statements, each committed on its own: killed between
+    them, it left no index with every article still marked judged, so later links found no source
+    and said ok. Here the second statement fails, as a kill would stop it."""
+    from pipelines.store import db as store_db
+    from pipelines.store import links
+
+    db = tmp_path / "clear.duckdb"
+    assert _run(db, "ingest", str(write_jsonl(tmp_path / "rows.jsonl", _rows(20)))).returncode == 0
+    assert _run(db, "link").returncode == 0
+    count = "SELECT (SELECT count(*) FROM link_postings), (SELECT count(*) FROM link_state)"
+    before = _snapshot(db, count)
+    real = store_db.load_query
+    stopped = "DELETE FROM link_postings; SELECT error('stopped between the statements');"
+    monkeypatch.setattr(links, "load_query", lambda n: stopped if n == "link/clear" else real(n))
+    con = duckdb.connect(str(db))
+    try:
+        with pytest.raises(duckdb.Error, match="stopped between"):
+            links.clear(con)
+    finally:
+        con.close()
+    assert _snapshot(db, count) == before and before[0][0] > 0
+
+
 def test_exports_and_answers_that_meet_a_full_disk_leave_the_previous_files_whole(tmp_path):
     """Last night's export, report and query --out are what scripts read in the morning: a write that
     fails halfway must leave them as they were, whole and readable, not truncated."""

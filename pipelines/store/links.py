@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass
 import duckdb
 import pandas as pd
 
-from pipelines.store.db import load_query, rollback
+from pipelines.store.db import load_query, rollback, transaction
 
 
 def _with_ids(con: duckdb.DuckDBPyConnection, ids: Iterable[int]) -> None:
@@ -34,8 +34,11 @@ def descendants(con: duckdb.DuckDBPyConnection, ids: Iterable[int]) -> set[int]:
 
 
 def clear(con: duckdb.DuckDBPyConnection) -> None:
-    """Drop the whole index and mark every article unjudged (rebuild); verdicts stay until replaced."""
-    con.execute(load_query("link/clear"))
+    """Drop the whole index and mark every article unjudged (rebuild); verdicts stay until replaced.
+    One transaction: each statement on its own commits, and a rebuild killed between them left an
+    empty index with every article still marked judged (later links found no source, and said ok)."""
+    with transaction(con):
+        con.execute(load_query("link/clear"))
 
 
 def drop_unjudged(con: duckdb.DuckDBPyConnection) -> None:
