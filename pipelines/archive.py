@@ -7,11 +7,14 @@ import contextlib
 import glob
 import io
 import os
+import re
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+
+import charset_normalizer
 
 try:
     from isal import isal_zlib
@@ -51,12 +54,34 @@ def decode_body(body: bytes, content_type: str | None) -> str:
     """An HTML body as text, the same way wherever it comes from (crawl, reprocess, WARC ingest).
 
     Valid UTF-8 is read as UTF-8 whatever the headers claim: servers that label UTF-8 pages as
-    ISO-8859-1 are common, the reverse almost never happens. Otherwise the BOM, the Content-Type and
-    the page's own <meta charset> decide (w3lib, as Scrapy does), then cp1252; bad bytes are replaced."""
+    ISO-8859-1 are common. Otherwise the BOM, the Content-Type and the page's own <meta charset>
+    decide (w3lib, as Scrapy does), then a guess from the bytes (charset_normalizer), then cp1252; bad
+    bytes are replaced. A Content-Type saying UTF-8 of bytes that are not (a cp1251 page so served)
+    is passed over unless a stray byte or two is all that is wrong: it made the text all U+FFFD."""
     try:
         return body.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError:
-        return html_to_unicode(content_type, body, default_encoding="cp1252")[1]
+        pass
+    if content_type and _UTF8_CHARSET.search(content_type) and not _mostly_utf8(body):
+        content_type = _UTF8_CHARSET.sub("", content_type)
+    return html_to_unicode(content_type, body, default_encoding="cp1252", auto_detect_fun=_guess_encoding)[1]
+
+
+_UTF8_CHARSET = re.compile(r"charset\s*=\s*[\"']?utf-?8[\"']?", re.I)
+
+
+def _mostly_utf8(body: bytes) -> bool:
+    """UTF-8 but for a few stray bytes: at most 10, or 1 per 100 well-formed non-ASCII characters (a
+    page in another encoding has a bad sequence for nearly every letter outside ASCII)."""
+    text = body.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    return bad <= max(10, 0.01 * (sum(1 for ch in text if ord(ch) > 127) - bad))
+
+
+def _guess_encoding(body: bytes) -> str | None:
+    """The encoding charset_normalizer finds most likely for bytes that declare none, or None."""
+    best = charset_normalizer.from_bytes(body[:65536]).best()
+    return best.encoding if best is not None else None
 
 
 class ArchiveError(ValueError):

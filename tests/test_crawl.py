@@ -445,6 +445,22 @@ def test_wrong_charset_declaration_is_read_as_the_bytes_say():
     assert "Café Zürich" in decode_html(latin)
 
 
+@pytest.mark.parametrize(
+    "declared", ["text/html; charset=utf-8", "text/html"], ids=["says-utf8", "says-none"]
+)
+def test_a_cyrillic_page_in_a_legacy_encoding_is_read_whatever_the_header_claims(declared):
+    """A cp1251 page served as UTF-8 became text of U+FFFD alone, stored without a word of warning;
+    served with no charset, cp1252 mojibake ("Íîâîñòè"). The bytes, not the header, are believed."""
+    from scrapy.http import HtmlResponse
+
+    from crawlers.spiders.news import decode_html
+
+    text = "Новости: Белоруссия развернула комплексы С-400 у западной границы, сообщает БелТА. " * 5
+    body = f"<html><body><p>{text}</p></body></html>".encode("cp1251")
+    response = HtmlResponse("http://a.test/", body=body, headers={"Content-Type": declared})
+    assert text in decode_html(response)
+
+
 # -- crawling the demo web -------------------------------------------------------------------------
 
 
