@@ -257,15 +257,21 @@ def _parquet_rows(path: Path) -> Iterator[tuple[int, dict | BadRow]]:
     columns = [name for name in parquet.schema_arrow.names if name in FIELDS]
     if "url" not in columns:
         raise IngestError(f"{path}: no 'url' column")
-    number = 0
-    batches = parquet.iter_batches(batch_size=1000, columns=columns)
-    while True:
+    # Row group by group: a damaged one costs its own rows, not those of the groups after it (read in
+    # batches across groups, the batch holding it failed and the rest of the file was never read).
+    start = 0
+    for group in range(parquet.num_row_groups):
+        size = parquet.metadata.row_group(group).num_rows
+        number = start
+        batches = parquet.iter_batches(batch_size=1000, columns=columns, row_groups=[group])
         try:
-            batch = next(batches, None)
-        except Exception as exc:  # a damaged row group: pyarrow's several error types
-            raise IngestError(f"{path}: damaged Parquet data after row {number} ({exc})") from None
-        if batch is None:
-            return
-        for row in batch.to_pylist():
-            number += 1
-            yield number, row
+            for batch in batches:
+                for row in batch.to_pylist():
+                    number += 1
+                    yield number, row
+        except Exception as exc:  # pyarrow's several error types for damaged data
+            first, last = number + 1, start + size
+            lost = f"rows {first}-{last}" if last > first else f"row {first}"
+            reason = f"damaged Parquet data: {lost} (row group {group + 1}) lost ({str(exc)[:200]})"
+            yield number + 1, BadRow(str(path), number + 1, reason)
+        start += size

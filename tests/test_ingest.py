@@ -122,6 +122,25 @@ def test_a_row_dated_years_ahead_is_not_placed_in_the_future_and_its_claim_is_ke
     assert claims == [(datetime(2026, 12, 1, 8, 0),), (datetime(2062, 12, 1, 8, 0),)]
 
 
+def test_a_parquet_file_with_one_damaged_row_group_keeps_every_other_group(tmp_path, tmp_db, run_cli):
+    """Read in batches across row groups, the batch holding a damaged group failed and the rest of the
+    file was never read: 100 of 200 good rows were stored, and the line said nothing of those lost."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rows = [{"url": f"https://p.example.com/{n}", "text": f"{STORY} Number {n}."} for n in range(1, 251)]
+    path = tmp_path / "groups.parquet"
+    pq.write_table(pa.Table.from_pylist(rows), path, row_group_size=50)
+    text_column = pq.ParquetFile(path).metadata.row_group(2).column(1)  # rows 101-150
+    data = bytearray(path.read_bytes())
+    data[text_column.data_page_offset + 20 : text_column.data_page_offset + 220] = b"\xff" * 200
+    path.write_bytes(data)
+    result = run_cli("ingest", str(path))
+    assert result.exit_code == EXIT_PARTIAL, result.output
+    assert "groups.parquet:101: damaged Parquet data: rows 101-150 (row group 3) lost" in result.stderr
+    assert _count(tmp_db) == 200
+
+
 def test_a_file_cut_short_keeps_every_row_before_the_cut_and_the_next_file_is_read(tmp_path, tmp_db, run_cli):
     """A .jsonl.gz cut off mid-copy stopped the whole ingest: the rows of its last unfinished batch
     were lost, the files after it never read, and the run recorded no counts."""
