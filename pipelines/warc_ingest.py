@@ -94,8 +94,11 @@ def _pages_from(path: Path, start: int, keep: WarcFilter, counts: WarcCounts):
                     break
                 check_read_whole(record, complaints.getvalue())
                 offset, good_end = checked_span(archive, probe, gzipped)  # the body read: warcio can tell
-                if page is not None:
+                if isinstance(page, Page):
                     page.warc_offset = offset
+                elif isinstance(page, str):  # why a page of the record is not read: said, not counted out
+                    page = BadRow(str(path), offset, page)
+                if page is not None:
                     yield f"{path}@{offset}", page
             if good_end < size:
                 handle.seek(good_end)
@@ -131,7 +134,9 @@ def next_record_start(path: Path, after: int) -> int | None:
     return None
 
 
-def _kept_page(path: Path, record, keep: WarcFilter, counts: WarcCounts) -> Page | None:
+def _kept_page(path: Path, record, keep: WarcFilter, counts: WarcCounts) -> Page | str | None:
+    """The record's page; None when the filters, its status or its type leave it out; or, for a page
+    that cannot be read (over the size limit), why, as a JSONL row's page says it."""
     if record.rec_type != "response" or record.http_headers is None:
         return None
     counts.records += 1
@@ -139,12 +144,12 @@ def _kept_page(path: Path, record, keep: WarcFilter, counts: WarcCounts) -> Page
         page = _page(path, record, keep)
     except ValueError:  # one mangled record (URL, header): left out, the file goes on
         page = None
-    counts.html += page is not None
+    counts.html += isinstance(page, Page)
     counts.filtered += page is None
     return page
 
 
-def _page(path: Path, record, keep: WarcFilter) -> Page | None:
+def _page(path: Path, record, keep: WarcFilter) -> Page | str | None:
     url = record.rec_headers.get_header("WARC-Target-URI") or ""
     if record.http_headers.get_statuscode() != "200" or not keep.wants_domain(url):
         return None
@@ -155,8 +160,10 @@ def _page(path: Path, record, keep: WarcFilter) -> Page | None:
     if not keep.wants_date(captured):
         return None
     body = record.content_stream().read(MAX_RECORD_BYTES + 1)
-    if len(body) > MAX_RECORD_BYTES or not body.strip() or not is_html(content_type, body):
+    if not body.strip() or not is_html(content_type, body):
         return None
+    if len(body) > MAX_RECORD_BYTES:  # the limit a crawl and a JSONL row's page have, said as they say it
+        return f"page is over the {MAX_RECORD_BYTES // (1024 * 1024)} MB limit: {url[:200]}"
     return Page(
         url=url,
         html=decode_body(body, record.http_headers.get_header("Content-Type")),

@@ -83,6 +83,23 @@ def test_a_domain_filter_given_as_a_url_or_subdomain_means_its_registered_domain
     assert mixed.exit_code == 0 and "filter WARC records; other files are read whole" in mixed.stderr
 
 
+def test_an_html_record_over_the_page_limit_is_named_not_counted_out_with_images(tmp_path, run_cli):
+    """A 21 MB page was counted among "left out (filters, status, content type)", exit 0; the same page
+    as a JSONL html field is named, over the 20 MB limit, exit 3."""
+    archive = WarcArchive(tmp_path, "big.warc.gz")
+    html = [("Content-Type", "text/html; charset=utf-8")]
+    huge = _page("Huge", 1).replace(
+        b"</article>", b"<p>" + b"word " * (21 * 1024 * 1024 // 5) + b"</p></article>"
+    )
+    archive.write("https://sputnikglobe.com/20261118/huge.html", 200, "OK", html, huge)
+    archive.write("https://sputnikglobe.com/20261118/metro.html", 200, "OK", html, _page("Metro", 3))
+    archive.close()
+    result = run_cli("ingest", str(tmp_path / "big.warc.gz"))
+    assert result.exit_code == 3, result.output
+    assert "page is over the 20 MB limit: https://sputnikglobe.com/20261118/huge.html" in result.stderr
+    assert _urls(tmp_path / "test.duckdb") == ["https://sputnikglobe.com/20261118/metro.html"]
+
+
 def test_a_warc_cut_off_mid_record_keeps_what_came_before_and_names_the_break(tmp_path, run_cli):
     warc, pointers = _warc(tmp_path)
     cut = tmp_path / "killed.warc.gz"
