@@ -1096,6 +1096,10 @@ def test_crawl_killed_with_sigkill_resumes_and_stores_every_page_once(tmp_path):
     assert sorted(counts) == sorted((url, 1) for url in urls), "every page stored exactly once"
     statuses = [s for (s,) in rows(db, "SELECT status FROM runs ORDER BY run_id")]
     assert statuses == ["interrupted", "ok"]
+    # what the killed run stored is said by `runs` (its counts were empty)
+    message, counts = rows(db, "SELECT message, counts FROM runs WHERE run_id = 1")[0]
+    assert f"kept: {len(stored_before)} article version" in message, message
+    assert json.loads(counts) == {"article versions": len(stored_before)}
     # the killed run's own log just stops: the README's grep of the logs finds it in the next run's
     logs = "".join(path.read_text() for path in (tmp_path / "logs").glob("crawl-*.log"))
     found = re.findall(r": (?:failed|interrupted|partial)\b.*", logs)

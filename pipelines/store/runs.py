@@ -42,10 +42,14 @@ def mark_stale_runs(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str, obje
     marked = []
     for run_id, pid, command, started_at in stale:
         if not _pid_alive(pid) or pid == os.getpid():
+            kept = kept_by(con, run_id)  # its committed batches: what `runs` can still say it did
             con.execute(
-                "UPDATE runs SET status = 'interrupted', message = 'process ended before the run finished' "
-                "WHERE run_id = ?",
-                [run_id],
+                "UPDATE runs SET status = 'interrupted', message = ?, counts = ? WHERE run_id = ?",
+                [
+                    f"process ended before the run finished{_kept_text(kept)}",
+                    json.dumps(kept) if kept else None,
+                    run_id,
+                ],
             )
             marked.append((run_id, command, started_at))
     return marked
@@ -109,11 +113,18 @@ def abort_run(con: duckdb.DuckDBPyConnection, run_id: int, exc: BaseException) -
         kept = kept_by(con, run_id)
     with contextlib.suppress(duckdb.Error):
         why = "stopped by a signal" if interrupted else f"{type(exc).__name__}: {exc}"
-        if kept:
-            why += "; kept: " + ", ".join(
-                f"{n} {what.removesuffix('s') if n == 1 else what}" for what, n in kept.items()
-            )
-        finish_run(con, run_id, "interrupted" if interrupted else "failed", kept, message=why)
+        finish_run(
+            con, run_id, "interrupted" if interrupted else "failed", kept, message=why + _kept_text(kept)
+        )
+
+
+def _kept_text(kept: dict[str, int]) -> str:
+    """ "; kept: 200 article versions" for a run's message, or nothing."""
+    if not kept:
+        return ""
+    return "; kept: " + ", ".join(
+        f"{n} {what.removesuffix('s') if n == 1 else what}" for what, n in kept.items()
+    )
 
 
 def kept_by(con: duckdb.DuckDBPyConnection, run_id: int) -> dict[str, int]:
