@@ -4,6 +4,7 @@ all: a run killed, interrupted or out of disk halfway through leaves the previou
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import stat
 import tempfile
@@ -36,6 +37,7 @@ def replaced_when_done(path: str | os.PathLike) -> Iterator[Path]:
     path = Path(os.path.realpath(path))
     path.parent.mkdir(parents=True, exist_ok=True)  # as `export` makes its folder
     mode = _mode_for(path)
+    remove_stale_partials(path.parent, of=path.name)  # what a killed run writing this file left
     try:
         handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=PARTIAL_SUFFIX)
     except OSError as exc:  # a folder we may not write to: name the file asked for, not our temporary
@@ -63,12 +65,14 @@ def is_stream(path: str | os.PathLike) -> bool:
     return str(path).startswith(("/dev/", "/proc/"))
 
 
-def remove_stale_partials(folder: Path, older_than: float = 3600.0) -> int:
+def remove_stale_partials(folder: Path, older_than: float = 3600.0, of: str = "") -> int:
     """Remove the unfinished files that killed writers left in `folder` (untouched for `older_than`
-    seconds, so a live writer's is kept); returns how many."""
+    seconds, so a live writer's is kept), only those of the file named `of` if given; returns how
+    many."""
     removed = 0
     cutoff = time.time() - older_than
-    for leftover in Path(folder).glob(f".*{PARTIAL_SUFFIX}"):
+    pattern = f".{glob.escape(of)}.*{PARTIAL_SUFFIX}" if of else f".*{PARTIAL_SUFFIX}"
+    for leftover in Path(folder).glob(pattern):
         try:
             if leftover.stat().st_mtime < cutoff:
                 leftover.unlink()

@@ -63,6 +63,24 @@ def test_a_folder_refusing_the_file_or_a_full_disk_is_said_of_the_file_asked_for
     assert read_only.value.filename == str(target) and "partial" not in str(read_only.value)
 
 
+def test_what_a_killed_writer_of_a_file_left_is_removed_by_the_next_write_of_it(tmp_path):
+    """A killed report, export or query --out left its hidden .partial file in the folder for good
+    (only merge cleared them). The next write of the same file removes those untouched for an hour;
+    a live writer's (recent) and those of other files stay."""
+    target = tmp_path / "index.html"
+    old = tmp_path / ".index.html.killed01.partial"
+    recent = tmp_path / ".index.html.writing.partial"
+    other = tmp_path / ".export.csv.killed02.partial"
+    for leftover in (old, recent, other):
+        leftover.write_text("half")
+    hour_ago = time.time() - 3700
+    os.utime(old, (hour_ago, hour_ago))
+    os.utime(other, (hour_ago, hour_ago))
+    with replaced_when_done(target) as partial:
+        partial.write_text("tonight")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([target.name, recent.name, other.name])
+
+
 def test_a_replaced_file_keeps_its_permissions_and_a_new_one_gets_the_usual_ones(tmp_path):
     """mkstemp makes 0600 files: an export others could read must stay readable to them."""
     shared = tmp_path / "shared.csv"
