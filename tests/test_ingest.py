@@ -46,6 +46,7 @@ def test_malformed_jsonl_stores_every_good_row_and_names_every_bad_line(tmp_path
         handle.write(
             json.dumps({"url": "https://a.example.com/5", "text": STORY + " Five."}).encode() + b"\n"
         )
+        handle.write(b'{"url": "https://a.example.com/6", "text": "a raw\ttab"}\n')  # named with its column
     result = run_cli("ingest", str(path))
     assert result.exit_code == EXIT_PARTIAL, result.output
     for line, reason in [
@@ -54,11 +55,12 @@ def test_malformed_jsonl_stores_every_good_row_and_names_every_bad_line(tmp_path
         (4, "invalid published_at"),
         (6, "not UTF-8"),
         (7, "not an absolute http(s) URL"),
+        (9, "not valid JSON: Invalid control character column 50"),
     ]:
         assert f"mixed.jsonl:{line}: {reason}" in result.stderr, (
             f"line {line} should be named: {result.stderr}"
         )
-    assert "3 new articles" in result.stdout and "5 skipped" in result.stdout
+    assert "3 new articles" in result.stdout and "6 skipped" in result.stdout
     assert _count(tmp_db) == 3
     with Database(tmp_db).reader() as con:
         when = con.execute("SELECT published_at FROM articles WHERE url LIKE '%/3'").fetchall()[0][0]
