@@ -521,6 +521,13 @@ def test_reprocess_rebuilds_from_the_archive_without_network(tmp_path, run_cli, 
     assert result.exit_code == 0, result.output
     assert "7 archived pages: 0 new articles, 7 new versions, 0 unchanged" in result.stdout
     assert rows(db, "SELECT count(*), count(DISTINCT url), max(version) FROM articles") == [(14, 7, 2)]
+    # a database copied without its archive: one line for the missing file, not one per page
+    for warc in (tmp_path / "archive").glob("*.warc.gz"):
+        warc.unlink()
+    gone = run_cli("reprocess", "--no-link", db=db)
+    assert gone.exit_code == 3 and "7 skipped" in gone.stdout, gone.output
+    assert gone.stderr.count("No such file") == 1, gone.stderr
+    assert re.search(r"reprocess: 7 pages skipped: \S+\.warc\.gz is missing from ", gone.stderr), gone.stderr
 
 
 def test_reprocess_keeps_the_outlet_and_dates_of_a_page_that_redirected(tmp_path, run_cli):

@@ -509,6 +509,7 @@ def reprocess(ctx, no_link: bool, jobs: int | None) -> None:
 
     root = archive_dir(ctx.db.path)
     unreadable: list[str] = []
+    missing: dict[str, int] = {}  # archive file not there -> its pages: one line for all of them
 
     def on_skip(label: str, skip: Skip) -> None:
         click.echo(skip.line(label), err=True)
@@ -519,7 +520,11 @@ def reprocess(ctx, no_link: bool, jobs: int | None) -> None:
                 response = read_response(root, item.warc_file, item.warc_offset)
             except ArchiveError as exc:
                 unreadable.append(item.url)
-                on_skip(item.url, Skip(str(exc)))
+                gone = isinstance(exc.__cause__, FileNotFoundError)
+                if not gone or item.warc_file not in missing:
+                    on_skip(item.url, Skip(f"{exc} (and every page archived in it)" if gone else str(exc)))
+                if gone:
+                    missing[item.warc_file] = missing.get(item.warc_file, 0) + 1
                 continue
             html = decode_body(response.body, response.headers.get("content-type"))
             yield (
@@ -558,6 +563,8 @@ def reprocess(ctx, no_link: bool, jobs: int | None) -> None:
         f"versions, {saved.unchanged} unchanged, {summary.no_text} without article text, "
         f"{summary.skipped} skipped (run {run_id})" + (f"; {linked}" if linked is not None else "")
     )
+    for warc_file, n in missing.items():
+        click.echo(f"reprocess: {n} pages skipped: {warc_file} is missing from {root}", err=True)
     if summary.status != "ok":
         click.echo(f"reprocess: partial - {'; '.join(summary.problems())}", err=True)
         sys.exit(EXIT_PARTIAL)
