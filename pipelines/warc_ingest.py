@@ -94,6 +94,9 @@ def _pages_from(path: Path, start: int, keep: WarcFilter, counts: WarcCounts):
                     break
                 check_read_whole(record, complaints.getvalue())
                 offset, good_end = checked_span(archive, probe, gzipped)  # the body read: warcio can tell
+                if record.rec_type == "response" and record.http_headers is not None:  # read whole: counted
+                    counts.html += isinstance(page, Page)
+                    counts.filtered += page is None
                 if isinstance(page, Page):
                     page.warc_offset = offset
                 elif isinstance(page, str):  # why a page of the record is not read: said, not counted out
@@ -113,8 +116,20 @@ def _pages_from(path: Path, start: int, keep: WarcFilter, counts: WarcCounts):
     except Exception as exc:  # warcio on a damaged member or a mangled header, or DamagedRecord
         reason = f"WARC damaged or cut off at byte {good_end}: {str(exc)[:120] or type(exc).__name__}"
         yield f"{path}@{good_end}", BadRow(str(path), good_end, reason)
-        return next_record_start(path, good_end + 1)
+        return _after_damaged_record(path, good_end)
     return None
+
+
+def _after_damaged_record(path: Path, good_end: int) -> int | None:
+    """Where the record after the damaged one starts. In an uncompressed file the damaged record
+    itself starts after the blank lines that end the good one: found again, it was named twice."""
+    start = next_record_start(path, good_end + 1)
+    if start is not None:
+        with open(path, "rb") as handle:
+            handle.seek(good_end)
+            if not handle.read(start - good_end).strip():  # only blank lines: the damaged record's start
+                start = next_record_start(path, start + 1)
+    return start
 
 
 def next_record_start(path: Path, after: int) -> int | None:
@@ -144,8 +159,6 @@ def _kept_page(path: Path, record, keep: WarcFilter, counts: WarcCounts) -> Page
         page = _page(path, record, keep)
     except ValueError:  # one mangled record (URL, header): left out, the file goes on
         page = None
-    counts.html += isinstance(page, Page)
-    counts.filtered += page is None
     return page
 
 

@@ -110,6 +110,27 @@ def test_a_warc_cut_off_mid_record_keeps_what_came_before_and_names_the_break(tm
     assert len(_urls(tmp_path / "test.duckdb")) == 2, "the two whole HTML records before the cut are stored"
 
 
+@pytest.mark.parametrize("compressed", [True, False], ids=["warc.gz", "warc"])
+def test_a_record_cut_short_is_one_skipped_record_and_the_counts_add_up(tmp_path, run_cli, compressed):
+    """A file cut inside its last page: an uncompressed one named the damage twice (its reader found
+    the cut record again after the blank lines before it), and both kinds counted the cut page among
+    the "HTML pages kept"."""
+    warc, pointers = _warc(tmp_path)
+    whole, last = warc.read_bytes(), pointers[-1][1]
+    if compressed:
+        cut = whole[: last + 300]
+    else:
+        plain = gzip.decompress(whole)
+        cut = plain[: len(gzip.decompress(whole[:last])) + 700]
+    path = tmp_path / ("cut.warc.gz" if compressed else "cut.warc")
+    path.write_bytes(cut)
+    result = run_cli("ingest", str(path))
+    assert result.exit_code == 3, result.output
+    assert result.output.count("WARC damaged or cut off") == 1, result.output
+    assert "responses read, 2 HTML pages kept, 2 left out" in result.output, result.output
+    assert len(_urls(tmp_path / "test.duckdb")) == 2
+
+
 def test_a_warc_cut_inside_its_last_page_stores_no_half_page_and_reprocess_refuses_it(tmp_path, run_cli):
     """Cut inside a page's compressed body, warcio ends the page quietly where the bytes end: half a
     page was stored as the article, and reprocess stored it as a new version."""
