@@ -454,31 +454,6 @@ def linked(rows: list[Row]) -> dict:
     return origins(con)
 
 
-def test_a_late_agency_story_relinks_short_copies_whose_shared_passage_is_common(monkeypatch):
-    """A late source's re-judging net searched common fingerprints (a passage many texts carry) only
-    when the late text was mostly common itself: short copies of its lead, mostly common, kept their
-    "original" verdict, which `link --all` then changed (found on METER copied nine times). Common here
-    means in more than one text (RARE_DF=1), so that two copies suffice to show it."""
-    import pipelines.link as link
-
-    monkeypatch.setattr(link, "RARE_DF", 1)
-    wire = Row("https://wire.example/w", "BelTA", T0, WIRE, agency="BelTA")
-    copies = [
-        Row(f"https://paper{i}.example/c", f"Paper{i}", T0 + timedelta(hours=2 + i), WIRE[:260])
-        for i in range(2)
-    ]
-    verdicts = {}
-    for rebuild in (False, True):
-        con = open_db()
-        add_rows(con, copies)
-        link_articles(con, 1)
-        add_rows(con, [wire], run_id=2)
-        link_articles(con, 2, rebuild=rebuild)
-        verdicts[rebuild] = [origins(con)[c.url][:5] for c in copies]
-    assert verdicts[False] == verdicts[True], "the nightly link gives what link --all gives"
-    assert verdicts[False][0][:4] == (wire.url, wire.url, "BelTA", 1)
-
-
 def test_an_outlets_timed_scoop_run_later_by_an_agency_is_the_original():
     """Ties go to the agency, and so does a page dated by day only; a page that gives its time is
     placed at it: an agency running an outlet's story ten hours later copied it."""
