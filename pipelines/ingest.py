@@ -148,12 +148,12 @@ def _jsonl_rows(path: Path) -> Iterator[tuple[int, dict | BadRow]]:
             try:
                 row = json.loads(line)
             except ValueError as exc:
-                where = f" column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else ""
                 # "Invalid control character at" needs its column: a raw tab or newline inside a string
-                yield (
-                    number,
-                    BadRow(str(path), number, f"not valid JSON: {exc.msg.removesuffix(' at')}{where}"),
-                )
+                if isinstance(exc, json.JSONDecodeError):
+                    why = f"{exc.msg.removesuffix(' at')} column {exc.colno}"
+                else:
+                    why = str(exc)
+                yield number, BadRow(str(path), number, f"not valid JSON: {why}")
                 continue
             except RecursionError:
                 yield number, BadRow(str(path), number, "JSON nested too deep to be an article row")
