@@ -115,9 +115,14 @@ def _merge(tmp_path: Path) -> list[tuple[str, int]]:
         cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr[-2000:]
+    return sorted(_db_rows(tmp_path, "SELECT url, count(*) FROM articles GROUP BY url"))
+
+
+def _db_rows(tmp_path: Path, sql: str) -> list[tuple]:
+    """The rows of `sql` in the merged database, read-only."""
     con = duckdb.connect(str(tmp_path / "db.duckdb"), read_only=True)
     try:
-        return sorted(con.execute("SELECT url, count(*) FROM articles GROUP BY url").fetchall())
+        return con.execute(sql).fetchall()
     finally:
         con.close()
 
@@ -314,14 +319,11 @@ def test_a_page_a_feed_and_a_sitemap_both_list_keeps_both_dates_when_two_workers
         for worker in workers:
             _finish(worker)
     assert _merge(tmp_path) == sorted((u, 1) for u in urls)
-    con = duckdb.connect(str(tmp_path / "db.duckdb"), read_only=True)
-    try:
-        claims = con.execute(
-            "SELECT source, count(*) FROM article_dates "
-            "WHERE source IN ('feed', 'sitemap') GROUP BY 1 ORDER BY 1"
-        ).fetchall()
-    finally:
-        con.close()
+    claims = _db_rows(
+        tmp_path,
+        "SELECT source, count(*) FROM article_dates "
+        "WHERE source IN ('feed', 'sitemap') GROUP BY 1 ORDER BY 1",
+    )
     assert claims == [("feed", len(urls)), ("sitemap", len(urls))]
 
 
@@ -370,13 +372,7 @@ def test_pages_a_feed_lists_keep_the_feeds_date_whichever_worker_reaches_them_by
     assert all(counted), f"both workers fetched some: {outputs}"
     assert set(hits.values()) == {1}, hits
     assert _merge(tmp_path) == sorted((u, 1) for u in urls)
-    con = duckdb.connect(str(tmp_path / "db.duckdb"), read_only=True)
-    try:
-        dated = con.execute(
-            "SELECT count(DISTINCT article_id) FROM article_dates WHERE source = 'feed'"
-        ).fetchall()
-    finally:
-        con.close()
+    dated = _db_rows(tmp_path, "SELECT count(DISTINCT article_id) FROM article_dates WHERE source = 'feed'")
     assert dated == [(len(urls),)], "every article keeps the feed's date"
 
 
@@ -393,17 +389,12 @@ def test_a_feed_read_after_its_pages_were_stored_still_gives_them_its_date(tmp_p
     assert set(hits.values()) == {1}, hits
     assert list((tmp_path / "shards").glob("*.dates.parquet")), "the late dates went to a dates shard"
     assert _merge(tmp_path) == sorted((u, 1) for u in urls)
-    con = duckdb.connect(str(tmp_path / "db.duckdb"), read_only=True)
-    try:
-        dated = con.execute(
-            "SELECT a.url, d.value FROM articles a JOIN article_dates d USING (article_id) "
-            "WHERE d.source = 'feed' ORDER BY a.url"
-        ).fetchall()
-        merged = con.execute(
-            "SELECT count(*) FROM merged_shards WHERE shard LIKE '%.dates.parquet'"
-        ).fetchone()
-    finally:
-        con.close()
+    dated = _db_rows(
+        tmp_path,
+        "SELECT a.url, d.value FROM articles a JOIN article_dates d USING (article_id) "
+        "WHERE d.source = 'feed' ORDER BY a.url",
+    )
+    merged = _db_rows(tmp_path, "SELECT count(*) FROM merged_shards WHERE shard LIKE '%.dates.parquet'")[0]
     assert [url for url, _ in dated] == sorted(urls), "every article has the feed's date"
     assert {str(value) for _, value in dated} == {"2026-11-18 10:00:00"}
     assert merged[0] >= 1, "a dates shard whose articles were all found is not read again"
@@ -444,17 +435,12 @@ def test_late_sitemap_dates_follow_a_redirect_and_skip_a_page_without_text(tmp_p
     with MockWeb(routes) as web:
         _finish(_worker(tmp_path, redis_url, web.proxy, ("--feed", FEED, "--sitemap", sitemap_url)))
     assert _merge(tmp_path) == [(a, 1), (r2, 1)]
-    con = duckdb.connect(str(tmp_path / "db.duckdb"), read_only=True)
-    try:
-        dated = con.execute(
-            "SELECT a.url FROM articles a JOIN article_dates d USING (article_id) "
-            "WHERE d.source = 'sitemap' ORDER BY 1"
-        ).fetchall()
-        waiting = con.execute(
-            "SELECT count(*) FROM merged_shards WHERE shard LIKE '%.dates.parquet'"
-        ).fetchone()
-    finally:
-        con.close()
+    dated = _db_rows(
+        tmp_path,
+        "SELECT a.url FROM articles a JOIN article_dates d USING (article_id) "
+        "WHERE d.source = 'sitemap' ORDER BY 1",
+    )
+    waiting = _db_rows(tmp_path, "SELECT count(*) FROM merged_shards WHERE shard LIKE '%.dates.parquet'")[0]
     assert dated == [(a,), (r2,)], "the redirected page has the sitemap's date too"
     assert waiting == (len(list((tmp_path / "shards").glob("*.dates.parquet"))),), (
         "no dates shard is left waiting"
