@@ -178,19 +178,24 @@ class Frontier:
         """What a page was first taken for: "listing" (a feed or sitemap listed it), or, by a worker
         that reached it through a site link, "article" or "plain". The first claim wins, atomically,
         and every later claim learns it (spiders.news.NewsSpider.site_page_is)."""
-        claim = self.key("first", key)
-        if self.redis.set(claim, role, nx=True, ex=LISTING_TTL_SECONDS):
-            return role
-        return (self.redis.get(claim) or role.encode()).decode()
+        first = self._earlier_claim(key, role)
+        return role if first is None else first
 
     def claim_listing(self, key: str) -> str:
         """A listing's claim on a page: "mine" when this worker's listing is the first to see it (this
         worker fetches it), else what it was first taken for: "listing" (another worker's listing,
         which fetches it), "article" or "plain" (a worker reached it through a site link)."""
+        first = self._earlier_claim(key, "listing")
+        return "mine" if first is None else first
+
+    def _earlier_claim(self, key: str, role: str) -> str | None:
+        """Claim the page as `role` unless another claim came first: None when this one is the first
+        (or the first expired in between: nobody's then, so ours), else the first one's role."""
         claim = self.key("first", key)
-        if self.redis.set(claim, "listing", nx=True, ex=LISTING_TTL_SECONDS):
-            return "mine"
-        return (self.redis.get(claim) or b"mine").decode()  # expired in between: nobody's, so ours
+        if self.redis.set(claim, role, nx=True, ex=LISTING_TTL_SECONDS):
+            return None
+        first = self.redis.get(claim)
+        return first.decode() if first is not None else None
 
     def relist(self, key: str) -> bool:
         """A listing met a page claimed "plain": turn the claim into "listing", atomically. True for the
