@@ -146,11 +146,18 @@ def hands_story_to(source: ArticleMeta, source_text: str, target: ArticleMeta) -
     return not target.is_agency and credits_outlet(source_text, target.outlet_names)
 
 
+def own_earlier_story(source: ArticleMeta, target: ArticleMeta) -> bool:
+    """Are both the same agency's own stories? Then the later is a story of its own, not a copy of the
+    earlier: an agency's update or follow-up is where that version of the story starts, and its
+    copies are timed from it (linked to the earlier story, every copy of an update was timed from the
+    day before). Its reuse of the earlier text is still stored and shown by `explain`."""
+    return source.is_agency and target.is_agency and source.agency == target.agency
+
+
 def traces_to(target: ArticleMeta, source: ArticleMeta, source_chain: Chain | None) -> bool:
     """Is the would-be source an outlet's text whose chain names the target's own agency as its
     origin? Then it came from that agency (a copy crediting it, stamped before the story by a clock
-    far off, or a copy of such a copy), and the agency's story is no copy of it. (The agency's own
-    earlier stories stay sources of its follow-ups.)"""
+    far off, or a copy of such a copy), and the agency's story is no copy of it."""
     return (
         target.is_agency
         and not source.is_agency

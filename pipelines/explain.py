@@ -47,7 +47,8 @@ def explain_article(con: duckdb.DuckDBPyConnection, url: str, passages: int = 3)
         )
     lines = [f"{article['title'] or '(untitled)'}", f"  {_describe(article)}", ""]
     judged = con.execute("SELECT count(*) FROM link_state WHERE article_id = ?", [article["article_id"]])
-    if not judged.fetchone()[0]:  # its verdict below is only the default for an article on its own
+    judged = bool(judged.fetchone()[0])
+    if not judged:  # its verdict below is only the default for an article on its own
         lines += ["not linked yet: run `provtrack link` for its source, chain and derivation", ""]
     lines.append(
         f"origin agency: {article['origin_agency'] or 'none found'} · hops {article['hops']} · "
@@ -67,6 +68,15 @@ def explain_article(con: duckdb.DuckDBPyConnection, url: str, passages: int = 3)
         current = _row(con, "explain/article", {"url": source_url})
         if current is None:
             break
+    if not article["source_url"] and (
+        earlier := _row(con, "explain/own_earlier", {"target_id": article["article_id"]})
+    ):
+        lines += [
+            "",
+            f"builds on its agency's earlier story (reuse {earlier['containment']:.0%}; an update or "
+            "follow-up is a story of its own, its copies timed from it):",
+            f"  {earlier['source_url']}",
+        ]
     credits = _rows(con, "explain/credits", {"url": key})
     reuse = _row(con, "explain/reuse", {"target_id": article["article_id"]})
     shown = [(c["agency"], c["role"], c["location"], c["cue"]) for c in credits]
@@ -88,7 +98,8 @@ def explain_article(con: duckdb.DuckDBPyConnection, url: str, passages: int = 3)
             f"longest run {reuse['longest_run']} words):",
         ]
         lines += [f"  » {p}" for p in _passages(reuse, passages)]
-    lines += ["", *_missing(article, chain[-1])]
+    named = [name for name, role, *_ in shown if role in ("origin", "contributor")]
+    lines += ["", *_missing(article, chain[-1], named)] if judged else []
     return "\n".join(lines).rstrip()
 
 
@@ -108,8 +119,10 @@ def _passages(reuse: dict, limit: int) -> list[str]:
     return out
 
 
-def _missing(article: dict, root: dict) -> list[str]:
-    """What the database lacks to complete the chain, in words. `root`: the chain's last article."""
+def _missing(article: dict, root: dict, named: list[str]) -> list[str]:
+    """What the database lacks to complete the chain, in words (for a linked article: before `link`,
+    the original may be stored and not yet found). `root`: the chain's last article; `named`: the
+    agencies the page credits as origin or contributor."""
     notes = []
     agency = article["origin_agency"]
     # the chain ends at a page that credits the agency, without a text of the agency's behind it
@@ -121,7 +134,14 @@ def _missing(article: dict, root: dict) -> list[str]:
             "in the database (crawl the agency, then `provtrack link`)."
         )
     if article["credit_status"] == "uncredited":
-        notes.append("note: the text is reused but the page credits no source.")
+        others = [name for name in named if name != agency]
+        origin = agency or root["outlet"]  # without an agency, the chain starts at an outlet's own story
+        notes.append(
+            f"note: the text is reused and the page credits {', '.join(others)}, not {origin}, whose "
+            "text it copies."
+            if others
+            else "note: the text is reused but the page credits no source."
+        )
     if not agency and not article["source_url"] and article["credit_status"] != "self":
         notes.append(
             "no origin found: no credit on the page names an agency, and no earlier article it reuses."

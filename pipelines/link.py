@@ -56,7 +56,7 @@ CHUNK = 5000
 #: the link rules' date: bump it with any change to candidates, alignment, derivation or chains that
 #: changes verdicts. Each verdict stores SCHEME/RULES; `link` counts the stored verdicts of other rules
 #: and says to run `provtrack link --all`, so that an upgrade is never silently half applied.
-RULES = "2026-12-07"
+RULES = "2026-12-07.2"
 VERDICT_SCHEME = f"{SCHEME}/{RULES}"
 #: processes that fingerprint and align (this one included); below PARALLEL_MIN texts one does it all
 WORKERS = max(1, min(4, os.cpu_count() or 1))
@@ -402,6 +402,7 @@ def _judge(con, part, cands, metas, done, sizes, run_id, summary, pool):
             ch.Candidate(metas[v.source_id], v.aln.containment)
             for v in verified
             if v.derivation != "none"
+            and not ch.own_earlier_story(metas[v.source_id], m)
             and not ch.hands_story_to(metas[v.source_id], text.get(v.source_id, ""), m)
             and not ch.traces_to(m, metas[v.source_id], done.get(v.source_id))
         ]

@@ -123,3 +123,44 @@ def test_an_article_not_linked_yet_says_so_instead_of_passing_for_a_story_of_its
     assert "not linked yet: run `provtrack link`" in before
     assert run_cli("link").exit_code == 0
     assert "not linked yet" not in run_cli("explain", "https://paper.example/a").stdout
+
+
+def test_an_agencys_follow_up_shows_the_earlier_story_it_builds_on():
+    """A follow-up is a story of its own (hops 0), so no chain shows what it reuses: explain names it."""
+    rows = [
+        Row("https://tass.example/1", "TASS", T0, WIRE, agency="TASS"),
+        Row("https://tass.example/2", "TASS", T0 + timedelta(hours=9), WIRE + " " + EDIT, agency="TASS"),
+    ]
+    out = explained(rows, "https://tass.example/2")
+    assert "hops 0" in out and "builds on its agency's earlier story (reuse " in out, out
+    assert out.split("builds on")[1].splitlines()[1].strip() == "https://tass.example/1"
+    assert "builds on" not in explained(rows, "https://tass.example/1")
+
+
+def test_a_copy_crediting_the_wrong_agency_is_told_apart_from_one_crediting_none():
+    """A direct copy of BelTA's story run as "Source: Reuters" is uncredited, but it does credit
+    someone: explain said "the page credits no source" right under the Reuters credit it listed."""
+    rows = [
+        Row("https://belta.example/1", "BelTA", T0, WIRE, agency="BelTA"),
+        Row("https://news.example/a", "News", T0 + timedelta(hours=2), WIRE, credits=[("Reuters", "origin")]),
+        Row("https://blog.example/b", "Blog", T0 + timedelta(hours=3), WIRE + " " + EDIT),
+    ]
+    out = explained(rows, "https://news.example/a")
+    assert "credit uncredited" in out
+    assert "note: the text is reused and the page credits Reuters, not BelTA, whose text it copies." in out
+    assert "credits no source" in explained(rows, "https://blog.example/b")
+
+
+def test_an_article_not_linked_yet_names_nothing_missing(tmp_path, run_cli):
+    """Before `link`, the original may well be stored: explain said it was not in the database."""
+    rows = [
+        {"url": "https://belta.by/1", "outlet": "BelTA", "text": WIRE, "published_at": "2026-11-20T08:00Z"},
+        {"url": "https://paper.example/a", "outlet": "Paper", "text": WIRE + "\nSource: BelTA",
+         "published_at": "2026-11-20T10:00Z"},
+    ]  # fmt: skip
+    assert run_cli("ingest", str(write_jsonl(tmp_path / "rows.jsonl", rows))).exit_code == 0
+    before = run_cli("explain", "https://paper.example/a").stdout
+    assert "not linked yet" in before and "missing:" not in before, before
+    assert run_cli("link").exit_code == 0
+    after = run_cli("explain", "https://paper.example/a").stdout
+    assert "hops 1" in after and "missing:" not in after, after

@@ -866,19 +866,23 @@ def test_dates_stored_before_the_upgrade_keep_their_reading_and_later_ones_get_t
     assert o["https://wire.example/i"][0] == "https://paper.example/new"
 
 
-def test_two_stories_of_an_agency_placed_before_one_crediting_copy_keep_their_own_order():
-    """Both stories share text with a copy crediting Sputnik stamped before them, so both were placed
-    at the same instant, and the row id decided which copied which: with the follow-up stored first,
-    the original came out its copy."""
+def test_an_agencys_follow_up_is_a_story_of_its_own_on_any_site():
+    """An agency's later story reusing its earlier one is where its copies' story starts (linked, each
+    copy of an update was timed from the day before), whether or not its pages carry the own-site
+    credit that pages on the agency's registered domain get; a copy of the first story stays its copy.
+    Both stories share text with a copy crediting Sputnik stamped before them and are placed at the
+    same instant: neither may come out the other's copy, whichever was stored first."""
     story_at, via = datetime(2026, 11, 17, 12, 0, 7), [("Sputnik", "origin", "Via: Sputnik")]
-    o = linked(
-        [
-            Row("https://sputnik.example/follow-up", "Sputnik", story_at + timedelta(hours=8),
-                WIRE + " " + INDEPENDENT, agency="Sputnik"),
-            Row("https://sputnik.example/story", "Sputnik", story_at, WIRE, agency="Sputnik"),
-            Row("https://outlet.example/c", "Outlet", story_at - timedelta(hours=1), WIRE, credits=via),
-        ]
-    )  # fmt: skip
-    assert o["https://sputnik.example/story"][:4] == (None, "https://sputnik.example/story", "Sputnik", 0)
-    assert o["https://sputnik.example/follow-up"][0] == "https://sputnik.example/story"
-    assert o["https://outlet.example/c"][0] == "https://sputnik.example/story"
+    story, follow_up = "https://sputnik.example/story", "https://sputnik.example/follow-up"
+    for own_site in ([], [("Sputnik", "origin", "own site sputnik.example")]):
+        o = linked(
+            [
+                Row(follow_up, "Sputnik", story_at + timedelta(hours=8), WIRE + " " + INDEPENDENT,
+                    agency="Sputnik", credits=own_site),
+                Row(story, "Sputnik", story_at, WIRE, agency="Sputnik", credits=own_site),
+                Row("https://outlet.example/c", "Outlet", story_at - timedelta(hours=1), WIRE, credits=via),
+            ]
+        )  # fmt: skip
+        assert o[story][:4] == (None, story, "Sputnik", 0)
+        assert o[follow_up][:4] == (None, follow_up, "Sputnik", 0), own_site
+        assert o["https://outlet.example/c"][0] == story
