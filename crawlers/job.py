@@ -112,7 +112,8 @@ def wants_fetch(
     """Fetch this article? New: yes. Crawled once: once more, between `min_age` and `window` after
     first sight (credits are added after publication), or at any age when a sitemap's lastmod is later
     than first sight. Never a third time, whatever lastmod says: some sitemaps stamp every URL with the
-    time of the request. An article ingested from a file (0 fetches) is not fetched."""
+    time of the request. An article ingested from a file (0 fetches) is not fetched. A page that
+    answered 404 or 410, or was no HTML, counts as fetched: it is tried once more, then left alone."""
     if known is None:
         return True
     if known.fetches != 1:

@@ -73,7 +73,8 @@ class StorePipeline:
             asyncio.ensure_future(self._flush())
 
     async def _flush(self) -> None:
-        batch, self.buffer, self.pages_in_buffer = self.buffer, [], 0
+        unyielded = list(self.crawler.spider.take_to_store())  # items no callback has yielded
+        batch, self.buffer, self.pages_in_buffer = [*self.buffer, *unyielded], [], 0
         if not batch or self.job.fatal is not None:
             return
         future = asyncio.wrap_future(self.job.writer.submit(self.job.write_batch, batch))

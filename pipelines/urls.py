@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
@@ -41,13 +42,28 @@ TRACKING_PARAMS = frozenset(
         "rss",
         "from",
         "src",
+        "partner",
+        "ncid",
+        "cmp",
+        "emc",
+        "spm",
+        "ysclid",  # Yandex marks every link followed from its pages
+        "_openstat",
+        "erid",  # a Russian advertising label
+        "phpsessid",
+        "jsessionid",
+        "sessionid",
     }
 )
-TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hsa_", "__twitter", "_hs")
-# Names some sites also give the parameter that selects the article (news.php?cid=48213) or the page
-# of a listing (?from=40): tracking only when the value is not a number ("cid=nl_1206", "from=rss").
-# Dropped whatever their value, every article of such a site was one URL, and only the first stored.
+TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hsa_", "__twitter", "_hs", "wt.")
+#: a Java server's session id in the path ("/news/1.html;jsessionid=A1B2"): a new URL each visit
+_PATH_SESSION = re.compile(r";jsessionid=[^/;?#]*", re.I)
+# Names some sites also give the parameter that selects the article (news.php?cid=48213, ?cid=a1b2c3)
+# or the page of a listing (?from=40): tracking only when the value reads as a word, with perhaps a
+# number after a separator ("cid=nl_1206", "from=rss", "src=tw"). Dropped whatever their value, every
+# article of such a site was one URL, and only the first stored; so was an id of letters and digits.
 AMBIGUOUS_PARAMS = frozenset({"cid", "from", "src", "ref"})
+_TRACKING_VALUE = re.compile(r"[a-z][a-z_.-]*(?:[_.-][0-9]+)?", re.I)
 
 
 class BadURL(ValueError):
@@ -84,13 +100,13 @@ def normalize_url(url: str) -> str:
         for key, value in parse_qsl(parts.query, keep_blank_values=True)
         if not _is_tracking(key.lower(), value)
     ]
-    path = parts.path or "/"
+    path = _PATH_SESSION.sub("", parts.path) or "/"
     return urlunsplit((scheme, host, path, urlencode(query, doseq=True), ""))
 
 
 def _is_tracking(key: str, value: str) -> bool:
-    if key in AMBIGUOUS_PARAMS and value.isascii() and value.isdigit():
-        return False
+    if key in AMBIGUOUS_PARAMS:
+        return _TRACKING_VALUE.fullmatch(value) is not None
     return key in TRACKING_PARAMS or key.startswith(TRACKING_PREFIXES)
 
 

@@ -1673,3 +1673,132 @@ def test_the_sample_web_keeps_a_connection_open_for_the_next_request_as_real_sit
         finally:
             connection.close()
     assert bodies == [b"<p>a</p>", b"<p>bb</p>"]
+
+
+RIGA = ["The port of Riga handled a record 412,000 containers in ten months, officials said on Tuesday."] * 3
+
+
+def _urlset(*urls: str) -> str:
+    return (
+        '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        + "".join(f"<url><loc>{u}</loc></url>" for u in urls)
+        + "</urlset>"
+    )
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        Reply(404, "not found", content_type="text/plain"),
+        Reply(410, "gone", content_type="text/plain"),
+        Reply(200, b"%PDF-1.4 ...", content_type="application/pdf"),
+    ],
+    ids=["404", "410", "pdf"],
+)
+def test_a_listed_page_that_is_gone_or_no_html_is_tried_twice_then_left_alone(tmp_path, reply):
+    """A deleted story stays in an archive sitemap for months, and feeds link PDFs: each was fetched
+    (and the source `partial`, exit 3) every hour for as long as it was listed. Now it is fetched once
+    more in the re-check window, as any page is, and then no more; a 503 is still tried every run."""
+    ok, gone, busy = (f"http://g.test/news/{name}.html" for name in ("ok", "gone", "busy"))
+    routes = {
+        "http://g.test/sitemap.xml": Reply(200, _urlset(ok, gone), content_type="application/xml"),
+        "http://g.test/sitemap-busy.xml": Reply(200, _urlset(busy), content_type="application/xml"),
+        ok: Reply(200, article_html("Riga port", RIGA)),
+        gone: reply,
+        busy: Reply(503, "try later", content_type="text/plain"),
+    }
+    db, recheck_now = tmp_path / "x.duckdb", ("-s", "PROVTRACK_RECHECK_MIN_AGE_HOURS=0")
+    with MockWeb(routes) as web:
+        runs = [crawl(db, web.proxy, "--sitemap", "http://g.test/sitemap.xml", *recheck_now) for _ in "123"]
+        busy_runs = [crawl(db, web.proxy, "--sitemap", "http://g.test/sitemap-busy.xml") for _ in range(2)]
+    assert [r.returncode for r in runs] == [3, 3, 0], [r.stdout for r in runs]
+    assert web.hits[gone] == 2, "fetched, re-checked once, then left alone"
+    assert "0 articles fetched, 2 already stored" in runs[2].stdout, runs[2].stdout
+    assert [r.returncode for r in busy_runs] == [3, 3] and web.hits[busy] >= 2, "a 503 is tried every run"
+
+
+@pytest.mark.parametrize("first", ["feed", "sitemap"])
+def test_a_feed_link_redirecting_to_the_url_the_sitemap_lists_is_one_article_and_no_failure(tmp_path, first):
+    """The feed lists /news/riga-port, which redirects to /news/riga-port/, the URL the sitemap lists.
+    The duplicate filter dropped one of the two requests and the run called it a failure (exit 3),
+    whichever was read first; the next run fetched the short URL again."""
+    final = "http://r.test/news/riga-port/"
+    feed = rss([("http://r.test/news/riga-port", "Riga", "Tue, 17 Nov 2026 10:00:00 GMT")])
+    routes = {
+        "http://r.test/rss.xml": Reply(
+            200, feed, content_type="application/rss+xml", delay=0 if first == "feed" else 0.5
+        ),
+        "http://r.test/sitemap.xml": Reply(
+            200, _urlset(final), content_type="application/xml", delay=0 if first == "sitemap" else 0.5
+        ),
+        "http://r.test/news/riga-port": Reply(301, "", headers={"Location": final}),
+        final: Reply(200, article_html("Riga port", RIGA)),
+    }
+    db, args = (
+        tmp_path / "x.duckdb",
+        ("--feed", "http://r.test/rss.xml", "--sitemap", "http://r.test/sitemap.xml"),
+    )
+    with MockWeb(routes) as web:
+        runs = [crawl(db, web.proxy, *args) for _ in range(2)]
+    assert [r.returncode for r in runs] == [0, 0], runs[0].stdout + runs[0].stderr[-1500:]
+    assert rows(db, "SELECT url FROM articles") == [(final,)]
+    dates = rows(db, "SELECT source FROM article_dates WHERE source = 'feed'")
+    assert dates == [("feed",)], "the feed's date went to the page"
+    assert web.hits[final] == 1 and web.hits["http://r.test/news/riga-port"] == 1, dict(web.hits)
+
+
+def _riga_redirect_web(listed: str, with_sitemap_lastmod: bool = False) -> tuple[dict, str]:
+    """A feed listing `listed`; /news/riga-port redirects to /news/riga-port/, the sitemap's URL, whose
+    page gains a credit line on its second fetch."""
+    final = "http://r.test/news/riga-port/"
+    later = (datetime.now(timezone.utc) + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    lastmod = f"<lastmod>{later}</lastmod>" if with_sitemap_lastmod else ""
+    sitemap = (
+        '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"<url><loc>{final}</loc>{lastmod}</url></urlset>"
+    )
+    first = article_html("Riga port", RIGA)
+    credited = first.replace("</article>", "</article><div class='post-source'><p>Via: Reuters</p></div>")
+    routes = {
+        "http://r.test/rss.xml": Reply(
+            200, rss([(listed, "Riga", "Tue, 17 Nov 2026 10:00:00 GMT")]), content_type="application/rss+xml"
+        ),
+        "http://r.test/sitemap.xml": Reply(200, sitemap, content_type="application/xml"),
+        "http://r.test/news/riga-port": Reply(301, "", headers={"Location": final}),
+        final: lambda hits, headers: Reply(200, first if hits == 1 else credited),
+    }
+    return routes, final
+
+
+def test_a_page_stored_through_a_redirect_is_re_checked_when_listed_as_it_is(tmp_path):
+    """Stored under the URL it landed on, the page counted as ingested (no fetch of that URL), so its
+    re-check never came and the credit line added since was lost."""
+    routes, final = _riga_redirect_web("http://r.test/news/riga-port", with_sitemap_lastmod=True)
+    db = tmp_path / "x.duckdb"
+    with MockWeb(routes) as web:
+        assert crawl(db, web.proxy, "--feed", "http://r.test/rss.xml").returncode == 0
+        again = crawl(
+            db, web.proxy, "--sitemap", "http://r.test/sitemap.xml", "-s", "PROVTRACK_RECHECK_MIN_AGE_HOURS=0"
+        )
+    assert again.returncode == 0 and web.hits[final] == 2, again.stdout
+    assert rows(db, "SELECT agency FROM credits") == [("Reuters",)]
+
+
+def test_reprocess_keeps_the_newest_page_of_one_stored_under_two_listings(tmp_path, run_cli):
+    """Fetched as the sitemap's URL, then through the feed's redirecting link with a credit line added:
+    reprocess read each listing's latest fetch and saved them in URL order, so the older page became
+    the newest version and the credit was gone from article_origins."""
+    routes, _final = _riga_redirect_web("http://r.test/news/riga-port")
+    db = tmp_path / "x.duckdb"
+    with MockWeb(routes) as web:
+        assert crawl(db, web.proxy, "--sitemap", "http://r.test/sitemap.xml").returncode == 0
+        assert crawl(db, web.proxy, "--feed", "http://r.test/rss.xml").returncode == 0
+    with duckdb.connect(str(db)) as con:  # a better extractor: every text comes out different
+        con.execute("UPDATE articles SET text = 'an older extraction', text_hash = 'old'")
+    assert run_cli("reprocess", "--no-link", db=db).exit_code == 0
+    latest = rows(
+        db,
+        "SELECT list(c.agency) FROM articles a LEFT JOIN article_credits c USING (article_id) "
+        "GROUP BY a.version ORDER BY a.version DESC LIMIT 1",
+    )
+    assert latest == [(["Reuters"],)]

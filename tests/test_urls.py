@@ -15,6 +15,12 @@ from pipelines.urls import BadURL, normalize_url, registered_domain
         ("https://example.com", "https://example.com/"),
         ("https://example.com:8443/p?q=1&ref=rss", "https://example.com:8443/p?q=1"),
         ("https://example.com/a?cid=nl_1206&from=rss&src=tw", "https://example.com/a"),
+        (
+            "https://example.com/world/a.html?partner=rss&ncid=x&CMP=feed&WT.mc_id=RSS",
+            "https://example.com/world/a.html",
+        ),
+        ("https://ria.example/a.html?ysclid=lq2x9&erid=2Vtzq", "https://ria.example/a.html"),
+        ("https://example.com/news/1.html;jsessionid=A1B2C3?id=7", "https://example.com/news/1.html?id=7"),
     ],
 )
 def test_tracking_parameters_fragments_and_default_ports_are_dropped(raw, expected):
@@ -30,6 +36,18 @@ def test_a_parameter_named_like_tracking_but_numbered_selects_the_article_and_is
     )
     assert first == "http://x.test/news.php?cid=48213" and first != second
     assert normalize_url("http://x.test/list?from=40&utm_source=rss") == "http://x.test/list?from=40"
+
+
+@pytest.mark.parametrize("value", ["a1b2c3", "0f9e8d", "d4e5f6", "48213x"])
+def test_a_parameter_named_like_tracking_holding_an_id_of_letters_and_digits_is_kept(value):
+    """A CMS selecting its article by ?cid=a1b2c3: dropped, all its articles were one URL, and the crawl
+    stored the first and skipped the rest as known, saying `ok`."""
+    assert normalize_url(f"http://cms.test/view.php?cid={value}") == f"http://cms.test/view.php?cid={value}"
+
+
+@pytest.mark.parametrize("value", ["rss", "tw", "nl_1206", "rss-feed", "homepage.top", "newsletter_12"])
+def test_a_parameter_named_like_tracking_holding_a_word_is_dropped(value):
+    assert normalize_url(f"http://x.test/a?cid={value}&src={value}") == "http://x.test/a"
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,7 @@ from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 import scrapy
+from scrapy import signals
 from scrapy.exceptions import (
     CannotResolveHostError,
     DownloadCancelledError,
@@ -148,8 +149,11 @@ class NewsSpider(scrapy.Spider):
         self.pending: dict[str, Pending] = job.pending if job is not None else {}
         self.requested: set[str] = set()  # article keys asked for in this run
         self.fetched: set[str] = set()  # article keys whose page arrived in this run
-        self.late_dates: list[ListingDate] = []  # listing dates that came after their page
+        # items for the store made outside a callback's yield: listing dates that came after their
+        # page, fetch rows of listings settled by request_dropped
+        self.to_store: list[ListingDate | FetchItem] = []
         self.stored_as: dict[str, str] = {}  # URL key of a listed page that redirected -> where it landed
+        self.arrived: set[str] = set()  # where the article pages of this run landed (normalised)
         self.site_pages: dict[str, int] = {}
         # site links queued, and those answered as plain pages: a feed listing one later must not
         # lose its article to the duplicate filter (see article_request)
@@ -166,6 +170,7 @@ class NewsSpider(scrapy.Spider):
         spider.site_depth = s.getint("PROVTRACK_SITE_DEPTH")
         spider.site_max_pages = s.getint("PROVTRACK_SITE_MAX_PAGES")
         spider.page_maxsize = s.getint("DOWNLOAD_MAXSIZE")
+        crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
         return spider
 
     # -- starting ------------------------------------------------------------------------------------
@@ -273,7 +278,7 @@ class NewsSpider(scrapy.Spider):
         if key in self.requested:
             # fetched already in this run (listed by another feed or sitemap); its date still counts
             if candidate is not None and key in self.fetched:
-                self.late_dates.append(ListingDate(self.stored_as.get(key, key), candidate))
+                self.to_store.append(ListingDate(self.stored_as.get(key, key), candidate))
             return None
         known = self.job.known.get(key)
         if not self.job.wants(known, lastmod):
@@ -296,7 +301,7 @@ class NewsSpider(scrapy.Spider):
                 # or it took a plain page back for a listing): this listing's date goes to the article
                 # through merge. Requested here too, the duplicate filter dropped it, and the date.
                 if candidate is not None:
-                    self.late_dates.append(ListingDate(key, candidate))
+                    self.to_store.append(ListingDate(key, candidate))
                 return None
             if relisted:
                 self.site_answered.add(key)  # this worker fetches it again, as the article it is
@@ -364,7 +369,7 @@ class NewsSpider(scrapy.Spider):
             request = self.article_request(source, entry.url, candidate, entry.title)
             if request is not None:
                 yield request
-        yield from self.take_late_dates()
+        yield from self.take_to_store()
         yield FetchItem(record)
 
     def parse_sitemap(self, response):
@@ -403,12 +408,51 @@ class NewsSpider(scrapy.Spider):
             request = self.article_request(source, entry.url, candidate, entry.title, entry.lastmod)
             if request is not None:
                 yield request
-        yield from self.take_late_dates()
+        yield from self.take_to_store()
         yield FetchItem(record)
 
-    def take_late_dates(self):
-        late, self.late_dates = self.late_dates, []
-        yield from late
+    def take_to_store(self):
+        """The items waiting to be stored (the store pipeline takes them too, when it flushes:
+        request_dropped has no callback to yield them from)."""
+        items, self.to_store = self.to_store, []
+        yield from items
+
+    def request_dropped(self, request, spider=None):
+        """The scheduler's duplicate filter dropped an article request: the page it leads to (a
+        redirect's target, or another spelling of the URL) was fetched, or is on its way, for another
+        listing or link of this run. The listing goes with that page, instead of staying pending to be
+        called a failure when the crawl closes (and its URL fetched again next run)."""
+        key = request.meta.get("pt_key")
+        if request.meta.get("pt_kind") != "article" or key not in self.pending:
+            return
+        try:
+            landed = normalize_url(request.url)
+        except BadURL:
+            return
+        if landed in self.arrived:
+            self.settle_listing(key, landed)
+        elif landed != key and landed in self.pending:  # on its way for another listing: the dates go along
+            for candidate in self.pending[key].dates.values():
+                self.pending[landed].add(candidate, None)
+            self.pending[key].dates.clear()
+            self.settle_listing(key, landed)
+        elif landed != key:  # on its way through a site link: its response finds the listing where it lands
+            self.pending[landed] = self.pending.pop(key)
+            self.stored_as[key] = landed
+
+    def settle_listing(self, key: str, landed: str) -> None:
+        """A listing whose page arrived at `landed` for another listing or link: its dates go there."""
+        pending = self.pending.pop(key)
+        self.fetched.add(key)
+        if landed != key:
+            self.stored_as[key] = landed
+        target = self.stored_as.get(landed, landed)
+        self.to_store += [ListingDate(target, c) for c in pending.dates.values()]
+        if landed != key:  # known next run, as a listing that redirected is by its fetch row
+            fetched = FetchRecord(key, "article", pending.source, 200, datetime.now(timezone.utc))
+            self.to_store.append(FetchItem(fetched))
+        self.job.reports[pending.source].requested -= 1  # not fetched for this listing
+        self.job.progress(stored=1)
 
     def seed_read(self, response, record: FetchRecord, body: bytes) -> None:
         report = self.job.reports[response.meta["pt_source"]]
@@ -564,8 +608,11 @@ class NewsSpider(scrapy.Spider):
         pending = self.take_pending(key, response.meta)
         self.fetched.add(key)
         with contextlib.suppress(BadURL):
-            if (landed := normalize_url(response.url)) != key:
+            self.arrived.add(landed := normalize_url(response.url))
+            if landed != key:
                 self.stored_as[key] = landed  # a later listing's date goes to the page stored
+                if landed in self.pending:  # listed as it is too: that request will be dropped
+                    self.settle_listing(landed, landed)
         record = self.fetch_record(response, "article")
         record.url = key
         record.content_hash = hashlib.sha1(response.body).hexdigest()
@@ -641,8 +688,6 @@ class NewsSpider(scrapy.Spider):
         report.failed += 1
         report.errors.append(message)
         record.error = message
-        if record.status == 200:
-            record.status = None  # not a usable article fetch: try again next run
         logger.warning("%s: %s", source, message)
         self.job.progress(stored=1)
         yield FetchItem(record)

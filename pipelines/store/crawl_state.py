@@ -19,7 +19,7 @@ from pipelines.store.rows import INT32, INT64, TEXT, TIMESTAMP, create_temp_tabl
 @dataclass(frozen=True)
 class KnownArticle:
     first_seen_at: datetime  # UTC
-    fetches: int  # successful crawler fetches so far
+    fetches: int  # crawler fetches answered so far: the page, or 404/410 (see known_articles.sql)
     stored: bool
 
 

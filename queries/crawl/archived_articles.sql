@@ -8,7 +8,7 @@
 WITH crawled AS (
     SELECT url, warc_file, warc_offset, fetched_at
     FROM fetches
-    WHERE kind = 'article' AND status = 200 AND warc_file IS NOT NULL
+    WHERE kind = 'article' AND status = 200 AND error IS NULL AND warc_file IS NOT NULL  -- not a PDF
     QUALIFY row_number() OVER (PARTITION BY url ORDER BY fetched_at DESC, fetch_id DESC) = 1
 ),
 merged AS (
@@ -42,4 +42,7 @@ FROM latest_fetch f
 LEFT JOIN landed l USING (url)
 LEFT JOIN latest_version v ON v.url = coalesce(l.stored_url, f.url)
 LEFT JOIN outlets o ON o.outlet_id = v.outlet_id
+-- one page per stored article, its latest fetch, whichever URL listed it: two listings landing on
+-- one page each gave theirs, and the one saved last (an older page) became the newest version
+QUALIFY row_number() OVER (PARTITION BY coalesce(l.stored_url, f.url) ORDER BY f.fetched_at DESC) = 1
 ORDER BY f.url
