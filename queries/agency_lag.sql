@@ -1,10 +1,14 @@
 -- agency_lag: one row per (outlet, origin agency): how fast that agency's copy reaches the outlet.
 --   outlet         the outlet that ran the copy
 --   origin_agency  the agency at the root of the chain
---   copies         copies whose origin, the agency's own article, is in the database with a time
+--   copies         copies with a lag: their origin, the agency's own article, is in the database, and
+--                  both have a time, the copy's not before the origin's
 --   median_hours   median hours from the origin article to the copy
 --   p90_hours      90th percentile of the same
 --   fastest_hours  the quickest copy
+-- Left out: copies without a publication time, and copies stamped before their origin: a page dated
+-- by day only (stored at midnight UTC) or one whose clock is off, which the linker places after the
+-- agency's story (see article_origins); their lag is not known, and counted it would be negative.
 SELECT ao.outlet, ao.origin_agency, count(*) AS copies,
        round(median(date_diff('minute', org.published_at, ao.published_at) / 60.0), 1) AS median_hours,
        round(quantile_cont(date_diff('minute', org.published_at, ao.published_at) / 60.0, 0.9), 1) AS p90_hours,
@@ -14,5 +18,6 @@ JOIN article_origins org ON org.article_url = ao.origin_url
 WHERE ao.hops >= 1 AND ao.published_at IS NOT NULL AND org.published_at IS NOT NULL
   AND ao.credit_status IS DISTINCT FROM 'self'  -- an agency's own follow-up story is no outlet's copy
   AND org.credit_status = 'self' AND org.origin_agency = ao.origin_agency  -- not an intermediary's copy
+  AND ao.published_at >= org.published_at  -- stamped before its origin: no lag to count
 GROUP BY ALL
 ORDER BY copies DESC, ao.outlet;

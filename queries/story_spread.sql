@@ -3,7 +3,8 @@
 --   article_url    the copy
 --   copied_from    the article it took the story from (its immediate source)
 --   outlet, published_at, derivation, reuse_score, credit_status: as in article_origins
---   hours_after    hours from the article at $url to this copy, when both have a time
+--   hours_after    hours from the article at $url to this copy; null when either has no time, or when
+--                  the copy is stamped before it (dated by day only, or a clock off: see article_origins)
 -- Parameters: $url, the article to start from, usually an agency original (through provtrack query
 --             or the Python API, looked up as `provtrack explain` does: tracking parameters and
 --             fragment dropped, either scheme; in DuckDB itself, give it as stored).
@@ -19,7 +20,8 @@ reached AS (  -- each copy once, at its shortest distance
 )
 SELECT r.step, ao.article_url, ao.source_url AS copied_from, ao.outlet, ao.published_at, ao.derivation,
        round(ao.reuse_score, 3) AS reuse_score, ao.credit_status,
-       round(date_diff('minute', origin.published_at, ao.published_at) / 60.0, 1) AS hours_after
+       CASE WHEN ao.published_at >= origin.published_at
+            THEN round(date_diff('minute', origin.published_at, ao.published_at) / 60.0, 1) END AS hours_after
 FROM reached r
 JOIN article_origins ao USING (article_url)
 LEFT JOIN article_origins origin ON origin.article_url = $url

@@ -394,3 +394,59 @@ def test_most_republished_names_the_agency_of_the_origin_not_of_its_copies(outle
 def test_state_agency_share_counts_no_agency_copy_as_zero(outlet_scoop):
     rows = _run(outlet_scoop, "state_agency_share").set_index("outlet")
     assert rows.loc["Steppe Times", "agency_copy"] == 0 and rows.loc["Steppe Times", "state_share"] == 0
+
+
+@pytest.fixture(scope="module")
+def misstamped():
+    """A TASS story and copies the linker places after it though stamped before it: a paper dated by day
+    only (stored at midnight UTC) and a copy crediting TASS whose clock is 3 h off; and one on time."""
+    from datetime import timedelta
+
+    from link_helpers import Row, add_rows, open_db
+    from test_link import WIRE
+
+    from pipelines.link import link_articles
+
+    story_at = datetime(2026, 11, 19, 7, 0, 13)
+    con = open_db()
+    add_rows(
+        con,
+        [
+            Row("https://tass.com/9001", "TASS", story_at, WIRE, agency="TASS"),
+            Row("https://daily.example/d", "Daily", datetime(2026, 11, 19), WIRE),
+            Row("https://skewed.example/k", "Skewed", story_at - timedelta(hours=3), WIRE,
+                credits=[("TASS", "origin", "Source: TASS")]),
+            Row("https://ontime.example/l", "On Time", story_at + timedelta(hours=1), WIRE),
+        ],
+    )  # fmt: skip
+    link_articles(con, 1)
+    sources = dict(con.execute("SELECT article_url, source_url FROM article_origins").fetchall())
+    assert {sources[u] for u in sources if "tass" not in u} == {"https://tass.com/9001"}, sources
+    yield con
+    con.close()
+
+
+def test_a_copy_stamped_before_the_story_it_is_timed_from_has_no_lag(misstamped):
+    """The day-only paper came out 7 h "before" TASS and the skewed copy 3 h: negative lags, and the
+    fastest TASS copy of the skewed outlet took -3 h. Their lag is unknown: null, and no agency_lag row."""
+    from pipelines.store.db import load_query
+
+    def run(sql, **params):
+        return misstamped.execute(sql, params or None).df().set_index("article_url")
+
+    lags = misstamped.execute(named_queries()["agency_lag"].sql).df()
+    assert list(zip(lags.outlet, lags.copies, lags.fastest_hours)) == [("On Time", 1, 1.0)], lags
+    uncredited = run(named_queries()["uncredited_reuse"].sql)
+    assert uncredited.lag_hours.isna()["https://daily.example/d"], uncredited
+    assert uncredited.lag_hours["https://ontime.example/l"] == 1.0
+    spread = run(named_queries()["story_spread"].sql, url="https://tass.com/9001")
+    assert spread.hours_after.isna().to_dict() == {
+        "https://daily.example/d": True,
+        "https://skewed.example/k": True,
+        "https://ontime.example/l": False,
+    }
+    for name in ("copy_lags", "story_chains"):
+        report = run(load_query(f"report/{name}"))
+        hours = report[["hours_after_source", "hours_after_origin"]]
+        assert (hours.fillna(0) >= 0).all().all(), (name, report)
+        assert report.hours_after_source.isna()["https://skewed.example/k"], (name, report)

@@ -255,10 +255,9 @@
 
   // (c2) lag distribution: copies per lag bin, stacked by credit status.
   function drawLags(host, lags, missing) {
-    if (!lags.length) { empty(host, "No copy with both publication times yet."); return 0; }
+    if (!lags.length) { empty(host, "No copy with a known lag yet."); return 0; }
     var edges = [0, 1, 2, 4, 8, 12, 18, 24, 48, 96, Infinity];
     var bins = [], order = ["credited", "credits_intermediary", "uncredited", "unknown"];
-    if (lags.some(function (l) { return l[0] < 0; })) bins.push({label: "< 0 h", lo: -Infinity, hi: 0});
     for (var i = 0; i < edges.length - 1; i++) {
       bins.push({label: edges[i + 1] === Infinity ? "≥ " + edges[i] + " h" : edges[i] + "–" + edges[i + 1] + " h",
                  lo: edges[i], hi: edges[i + 1]});
@@ -301,7 +300,7 @@
     });
     svg(root, "text", {x: L + plotW / 2, y: H - 6, "text-anchor": "middle", "font-size": 12, "class": "muted"},
         "hours from source to copy · median " + median.toFixed(1) + " h over " + lags.length + " copies" +
-        (missing ? " (" + missing + " more lack a publication time)" : ""));
+        (missing ? " (" + missing + " more have no lag: a time missing, or stamped before their source)" : ""));
     var key = html(host, "div", {"class": "legend"});
     legend(key, order.map(function (s) { return STATUS[s]; }));
     return bins.length;

@@ -8,8 +8,10 @@
 --   origin_agency        agency at the root of its chain, null if none found
 --   hops                 1 a direct copy, 2+ through intermediaries
 --   credit_status        credited / credits_intermediary / uncredited / null, as in article_origins
---   hours_after_source   hours from source_url's publication to the copy's; null when a time is missing
---   hours_after_origin   hours from the chain's origin article to the copy
+--   hours_after_source   hours from source_url's publication to the copy's; null when a time is missing or
+--                        the copy is stamped before its source (dated by day only, or a clock off: the
+--                        linker places it after, see article_origins), its lag unknown
+--   hours_after_origin   hours from the chain's origin article to the copy; null as hours_after_source
 SELECT ao.article_url,
        ao.outlet,
        ao.published_at,
@@ -18,8 +20,12 @@ SELECT ao.article_url,
        ao.origin_agency,
        ao.hops,
        ao.credit_status,
-       round((epoch(ao.published_at) - epoch(src.published_at)) / 3600, 2)  AS hours_after_source,
-       round((epoch(ao.published_at) - epoch(root.published_at)) / 3600, 2) AS hours_after_origin
+       CASE WHEN ao.published_at >= src.published_at  -- else stamped before its source: lag unknown
+            THEN round((epoch(ao.published_at) - epoch(src.published_at)) / 3600, 2)
+       END AS hours_after_source,
+       CASE WHEN ao.published_at >= root.published_at
+            THEN round((epoch(ao.published_at) - epoch(root.published_at)) / 3600, 2)
+       END AS hours_after_origin
 FROM article_origins ao
 JOIN article_origins src ON src.article_url = ao.source_url
 LEFT JOIN article_origins root ON root.article_url = ao.origin_url

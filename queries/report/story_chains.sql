@@ -15,8 +15,10 @@
 --   derivation           wholly / partially / none, relative to source_url
 --   reuse_score          share (0..1) of its text aligned to source_url
 --   credit_status        credited / credits_intermediary / uncredited / self / null, as in article_origins
---   hours_after_source   hours from source_url's publication to this one (negative: dates disagree)
---   hours_after_origin   hours from the origin's publication to this one
+--   hours_after_source   hours from source_url's publication to this one; null when a time is missing or
+--                        this one is stamped before its source (dated by day only, or a clock off: the
+--                        linker places it after, see article_origins), its lag unknown
+--   hours_after_origin   hours from the origin's publication to this one; null as hours_after_source
 WITH stories AS (
     SELECT origin_url AS story_url, count(*) AS story_articles
     FROM article_origins
@@ -42,8 +44,12 @@ SELECT s.story_url,
        ao.derivation,
        round(ao.reuse_score, 3)                                            AS reuse_score,
        ao.credit_status,
-       round((epoch(ao.published_at) - epoch(src.published_at)) / 3600, 2)  AS hours_after_source,
-       round((epoch(ao.published_at) - epoch(root.published_at)) / 3600, 2) AS hours_after_origin
+       CASE WHEN ao.published_at >= src.published_at  -- else stamped before its source: lag unknown
+            THEN round((epoch(ao.published_at) - epoch(src.published_at)) / 3600, 2)
+       END AS hours_after_source,
+       CASE WHEN ao.published_at >= root.published_at
+            THEN round((epoch(ao.published_at) - epoch(root.published_at)) / 3600, 2)
+       END AS hours_after_origin
 FROM stories s
 JOIN article_origins ao ON ao.origin_url = s.story_url
 LEFT JOIN article_origins root ON root.article_url = s.story_url
