@@ -8,13 +8,15 @@
     print(db.explain("https://example.com/story"))
 
 Every call opens the file read-only for its duration, so a notebook never blocks a cron run for longer
-than one query.
+than one query. An answer from a database with articles not linked yet comes with a NotLinkedWarning,
+as `provtrack query` prints a note.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -23,8 +25,20 @@ from pipelines import DEFAULT_DB
 from pipelines.files import replaced_when_done
 from pipelines.named_queries import bind_parameters, named_queries
 from pipelines.store import Database
+from pipelines.store.links import unlinked_note
 
 PUBLIC_VIEWS = ("article_origins", "credits")
+
+
+class NotLinkedWarning(UserWarning):
+    """Some articles are not linked yet: their origins are only what their pages credit. A warning,
+    not silence, because the DataFrame looks complete either way; its own class, so a notebook that
+    knows can filter it (warnings.simplefilter("ignore", NotLinkedWarning))."""
+
+
+def _warn_if_not_linked(con) -> None:
+    if note := unlinked_note(con):
+        warnings.warn(note, NotLinkedWarning, stacklevel=3)  # named after the caller of sql() or query()
 
 
 class ProvenanceDB:
@@ -36,15 +50,19 @@ class ProvenanceDB:
     def sql(self, sql: str, **params) -> pd.DataFrame:
         """Any read-only SQL; parameters are bound ($name)."""
         with self._db.reader() as con:
-            return con.execute(sql, params or None).df()
+            answer = con.execute(sql, params or None).df()
+            _warn_if_not_linked(con)
+        return answer
 
     def origins(self) -> pd.DataFrame:
         """The article_origins relation: one row per article."""
         return self.sql("SELECT * FROM article_origins")
 
     def credits(self) -> pd.DataFrame:
-        """The credits relation: one row per (article, agency, role)."""
-        return self.sql("SELECT * FROM credits")
+        """The credits relation: one row per (article, agency, role). What the pages say, linked or
+        not, so without a NotLinkedWarning."""
+        with self._db.reader() as con:
+            return con.execute("SELECT * FROM credits").df()
 
     def query(self, name: str, **params) -> pd.DataFrame:
         """A named query from queries/ (see `provtrack query --list`)."""
@@ -52,7 +70,9 @@ class ProvenanceDB:
         if name not in queries:
             raise KeyError(f"no named query {name!r}; have: {', '.join(sorted(queries))}")
         with self._db.reader() as con:
-            return con.execute(queries[name].sql, bind_parameters(con, queries[name], params) or None).df()
+            answer = con.execute(queries[name].sql, bind_parameters(con, queries[name], params) or None).df()
+            _warn_if_not_linked(con)
+        return answer
 
     def explain(self, url: str) -> str:
         """The text `provtrack explain URL` prints."""

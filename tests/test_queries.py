@@ -122,7 +122,17 @@ def seeded(tmp_path_factory):
                         run,
                     ],
                 )
+        _mark_judged(con, run)
     return path
+
+
+def _mark_judged(con, run: int) -> None:
+    """Record every article as judged by the link stage, as `provtrack link` would with these chains."""
+    con.execute(
+        "INSERT INTO link_state SELECT article_id, 0, 0, 'hand-made', now(), ? FROM articles "
+        "WHERE article_id NOT IN (SELECT article_id FROM link_state)",
+        [run],
+    )
 
 
 def _run(db, name, **params):
@@ -231,6 +241,34 @@ def test_python_api_returns_dataframes_and_exports_parquet(seeded, tmp_path):
     assert len(pd.read_parquet(files[0])) == len(SEED)
 
 
+def test_python_api_warns_when_its_answer_comes_from_articles_not_linked_yet(seeded, tmp_path):
+    """A notebook's DataFrame looks complete whether or not `provtrack link` ran: a NotLinkedWarning
+    says so, as `provtrack query` notes it on stderr. Credits are what the pages say, linked or not."""
+    import shutil
+
+    from pipelines.api import NotLinkedWarning, open_db
+
+    path = tmp_path / "late.duckdb"
+    shutil.copy(seeded, path)
+    with Database(path).writer() as con:
+        run = start_run(con, "ingest, no link")
+        late = Article(url="https://late.example/a", outlet="Late", domain="", title="late", author=None,
+                       text="text", language="en", sitename=None, canonical_url=None,
+                       published_at=datetime(2026, 11, 12),
+                       credits=[Credit("TASS", "origin", "/TASS/", "dateline")])  # fmt: skip
+        save_articles(con, run, [late], Outlets(con, run))
+    db = open_db(path)
+    note = r"^note: 1 article is not linked yet: run `provtrack link` \(until then their origins are what"
+    with pytest.warns(NotLinkedWarning, match=note):
+        assert len(db.origins()) == len(SEED) + 1
+    with pytest.warns(NotLinkedWarning, match=note):
+        db.query("credit_honesty")
+    with pytest.warns(NotLinkedWarning, match=note):
+        db.sql("SELECT count(*) FROM article_origins")
+    assert "https://late.example/a" in set(db.credits().article_url), "no warning: pytest makes one an error"
+    open_db(seeded).query("credit_honesty")  # every article linked: no warning
+
+
 def test_open_db_without_a_path_finds_the_database_the_commands_use(seeded, tmp_path, monkeypatch):
     """A notebook started anywhere opens $PROVTRACK_DB as the commands do, not a path relative to the
     notebook's folder; a missing database is named with how to make or choose one."""
@@ -291,6 +329,7 @@ def reworked(seeded, tmp_path_factory):
         ]  # fmt: skip
         for chain in chains:
             con.execute("INSERT INTO chains VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)", [*chain, run])
+        _mark_judged(con, run)
     return path
 
 
@@ -378,6 +417,7 @@ def outlet_scoop(seeded, tmp_path_factory):
             (copy, scoop, scoop, "Reuters", 1, "wholly", 0.99, "credited", "credit+text"),
         ]:
             con.execute("INSERT INTO chains VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)", [*chain, run])
+        _mark_judged(con, run)
     return path
 
 

@@ -13,6 +13,7 @@ from pipelines.cli import cli, pass_context
 from pipelines.named_queries import LEADING_COMMENTS, bind_parameters, looks_like_sql, named_queries
 from pipelines.output import as_typed_in_duckdb, emit, output_options
 from pipelines.store.db import damaged_text
+from pipelines.store.links import unlinked_note
 from pipelines.urls import BadURL
 
 
@@ -162,10 +163,13 @@ def query(
                 raise click.UsageError(f"-p {given}: {sql_error_line(exc)}") from None
             raise click.ClickException(damaged or f"query failed: {sql_error_line(exc)}") from None
         hint = _unknown_agency_hint(con, bound.get("agency")) if frame.empty and bound else ""
+        not_linked = unlinked_note(con)
     if frame.empty and bound:
         given = ", ".join(f"{key}={value!r}" for key, value in bound.items())
         click.echo(f"no rows for {given}{hint}", err=True)
     emit(frame, fmt, out)
+    if not_linked:  # on stderr: the answer itself goes on to CSV or JSON unchanged
+        click.echo(not_linked, err=True)
 
 
 def _misfit_parameter(exc: duckdb.Error, bound: dict) -> str | None:

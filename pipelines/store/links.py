@@ -21,6 +21,23 @@ def unlinked(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return con.execute(load_query("link/unlinked")).df()
 
 
+def unlinked_note(con: duckdb.DuckDBPyConnection) -> str | None:
+    """One line for whoever reads answers from the database while the link stage has not judged every
+    latest article version (None when it has): until then those articles' origins are only what their
+    pages credit, and answers built on them look complete."""
+    try:
+        n = con.execute(load_query("link/unlinked_count")).fetchone()[0]
+    except duckdb.CatalogException:  # made before link_state existed (migration 003), not written since
+        return None
+    if not n:
+        return None
+    articles = "1 article is" if n == 1 else f"{n} articles are"
+    return (
+        f"note: {articles} not linked yet: run `provtrack link` "
+        "(until then their origins are what their pages credit)"
+    )
+
+
 def older_versions(con: duckdb.DuckDBPyConnection, ids: Iterable[int]) -> list[int]:
     """Article ids of every older version of the URLs of `ids`."""
     _with_ids(con, ids)
