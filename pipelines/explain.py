@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import urlsplit
 
 import duckdb
 
@@ -29,6 +30,20 @@ def _rows(con, name: str, params: dict) -> list[dict]:
     return [dict(zip(columns, row)) for row in cursor.fetchall()]
 
 
+def _not_stored(con, key: str) -> str:
+    """The one line for a URL that is not stored: the stored URLs most like it when there are some
+    (a query listing every stored URL, the hint on its own, is no help in a real corpus)."""
+    parts = urlsplit(key)
+    like = _rows(
+        con,
+        "explain/like_urls",
+        {"domain": registered_domain(key), "host": parts.netloc.removeprefix("www."), "path": parts.path},
+    )
+    if like:
+        return f"{key} is not in the database; stored URLs like it: {', '.join(r['url'] for r in like)}"
+    return f'{key} is not in the database (see `provtrack query "select article_url from article_origins"`)'
+
+
 def _describe(row: dict) -> str:
     when = row["published_at"].strftime("%Y-%m-%d %H:%M") if row["published_at"] else "date unknown"
     return f"{row['outlet']} · {when} · {row['article_url']}"
@@ -42,9 +57,7 @@ def explain_article(con: duckdb.DuckDBPyConnection, url: str, passages: int = 3)
         raise StoreError(str(exc)) from None
     article = _row(con, "explain/article", {"url": key})
     if article is None:
-        raise StoreError(
-            f'{key} is not in the database (see `provtrack query "select article_url from article_origins"`)'
-        )
+        raise StoreError(_not_stored(con, key))
     lines = [f"{article['title'] or '(untitled)'}", f"  {_describe(article)}", ""]
     judged = con.execute("SELECT count(*) FROM link_state WHERE article_id = ?", [article["article_id"]])
     judged = bool(judged.fetchone()[0])

@@ -64,7 +64,8 @@ def looks_like_sql(text: str) -> bool:
 
 def bind_parameters(con, query: NamedQuery, params: dict[str, str]) -> dict[str, str]:
     """`params` for `query` as the database compares them: its article URL as stored (normalised, in
-    either scheme; see store.articles.stored_url). Raises BadURL for a URL that is none."""
+    the spelling stored: scheme, "www.", trailing slash; see store.articles.stored_url). Raises BadURL
+    for a URL that is none."""
     from pipelines.store.articles import stored_url
 
     bound = dict(params)

@@ -3,8 +3,8 @@
 --   article_url    the article at this step
 --   outlet, published_at, origin_agency, hops, derivation, reuse_score, credit_status, evidence: as in article_origins
 -- Parameters: $url, the article to start from (through provtrack query or the Python API, looked up
---             as `provtrack explain` does: tracking parameters and fragment dropped, either scheme;
---             in DuckDB itself, give it as stored).
+--             as `provtrack explain` does: tracking parameters and fragment dropped, either scheme,
+--             with or without "www." and a trailing slash; in DuckDB itself, give it as stored).
 WITH RECURSIVE chain(step, article_url) AS (
     SELECT 0, $url
     UNION ALL

@@ -7,7 +7,8 @@
 --                  the copy is stamped before it (dated by day only, or a clock off: see article_origins)
 -- Parameters: $url, the article to start from, usually an agency original (through provtrack query
 --             or the Python API, looked up as `provtrack explain` does: tracking parameters and
---             fragment dropped, either scheme; in DuckDB itself, give it as stored).
+--             fragment dropped, either scheme, with or without "www." and a trailing slash; in DuckDB
+--             itself, give it as stored).
 WITH RECURSIVE spread(step, article_url) AS (
     SELECT 0, $url
     UNION

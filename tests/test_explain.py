@@ -164,3 +164,37 @@ def test_an_article_not_linked_yet_names_nothing_missing(tmp_path, run_cli):
     assert run_cli("link").exit_code == 0
     after = run_cli("explain", "https://paper.example/a").stdout
     assert "hops 1" in after and "missing:" not in after, after
+
+
+def test_a_url_with_or_without_www_or_its_trailing_slash_is_found_and_a_missing_one_gets_urls_like_it():
+    """A link typed or copied without "www." or with a slash the crawl did not have was "not in the
+    database", with a hint to list every stored URL: thousands on a real corpus."""
+    from pipelines.store import StoreError
+
+    stored = [
+        "https://www.rt.com/russia/600001-story/",
+        "https://charlie.example/world/s400.html",
+        "https://charlie.example/world/s500.html",
+        "https://live.charlie.example/world/s400-live",
+        *(f"https://charlie.example/sport/{n}" for n in range(6)),
+        "https://other.example/world/s400.html",
+    ]
+    con = open_db()
+    add_rows(con, [Row(url, url.split("/")[2], T0, f"{WIRE} {n}") for n, url in enumerate(stored)])
+    link_articles(con, 1)
+    for given, found in [
+        ("https://rt.com/russia/600001-story", stored[0]),
+        ("http://charlie.example/world/s400.html/", stored[1]),
+        ("https://www.charlie.example/world/s400.html", stored[1]),
+    ]:
+        assert f" · {found}\n" in explain_article(con, given), given
+    with pytest.raises(StoreError) as missing:
+        explain_article(con, "https://charlie.example/world/s401.html")
+    assert str(missing.value) == (
+        "https://charlie.example/world/s401.html is not in the database; stored URLs like it: "
+        "https://charlie.example/world/s400.html, https://charlie.example/world/s500.html, "
+        "https://live.charlie.example/world/s400-live, https://charlie.example/sport/0, "
+        "https://charlie.example/sport/1"
+    )
+    with pytest.raises(StoreError, match=r"^https://nowhere\.example/a is not in the database \(see `"):
+        explain_article(con, "https://nowhere.example/a")  # nothing like it: the general hint

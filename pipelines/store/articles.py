@@ -11,6 +11,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from urllib.parse import urlsplit, urlunsplit
 
 import duckdb
 
@@ -24,18 +25,28 @@ from pipelines.urls import normalize_url, registered_domain
 
 def stored_url(con: duckdb.DuckDBPyConnection, url: str) -> str:
     """`url` as the database stores articles: normalised (tracking parameters and fragment dropped,
-    host lower-cased), with the other scheme when only that one is stored (a link copied from a
-    browser often differs from the crawled one in its scheme alone). Raises BadURL for a non-URL."""
+    host lower-cased); when only another spelling of it is stored, the nearest one stored: the other
+    scheme, with or without a trailing slash on the path, with or without "www." on the host. A link
+    copied from a browser or a list often differs from the crawled one in just these. Returns the
+    normalised `url` when none is stored; raises BadURL for a non-URL."""
     key = normalize_url(url)
-    if key.startswith(("http://", "https://")) and not _is_stored(con, key):
-        other = "https://" + key[7:] if key.startswith("http://") else "http://" + key[8:]
-        if _is_stored(con, other):
-            return other
-    return key
+    spellings = [key, *_other_spellings(key)]
+    found = con.execute("SELECT url FROM articles WHERE list_contains(?, url)", [spellings]).fetchall()
+    stored = {row[0] for row in found}
+    return next((spelling for spelling in spellings if spelling in stored), key)
 
 
-def _is_stored(con: duckdb.DuckDBPyConnection, url: str) -> bool:
-    return con.execute("SELECT 1 FROM articles WHERE url = ? LIMIT 1", [url]).fetchone() is not None
+def _other_spellings(key: str) -> list[str]:
+    """Spellings of the normalised URL `key` that most sites serve as the same page, nearest first:
+    the other scheme, then the path's trailing slash, then the host's "www."."""
+    parts = urlsplit(key)
+    host = parts.netloc
+    hosts = [host, host.removeprefix("www.") if host.startswith("www.") else "www." + host]
+    path = parts.path
+    paths = [path] if path == "/" else [path, path[:-1] if path.endswith("/") else path + "/"]
+    schemes = [parts.scheme, "http" if parts.scheme == "https" else "https"]
+    spellings = [urlunsplit((s, h, p, parts.query, "")) for h in hosts for p in paths for s in schemes]
+    return spellings[1:]  # the first is `key` itself
 
 
 def text_hash(text: str) -> str:
