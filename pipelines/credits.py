@@ -314,7 +314,7 @@ def find_credits(
     registry = registry if registry is not None else load_agencies()
     matcher, domains = cc.agency_matcher(registry), cc.domain_credits(registry)
     found = _Found()
-    for name, domain in _own_site(url, registry):
+    for name, domain in _own_site(url, registry):  # a mark for the link stage; the credits view leaves it out
         found.add(name, "origin", f"own site {domain}", "metadata")
     blocks: list[Block] = []
     if regions is None and html:

@@ -198,3 +198,31 @@ def test_a_url_with_or_without_www_or_its_trailing_slash_is_found_and_a_missing_
     )
     with pytest.raises(StoreError, match=r"^https://nowhere\.example/a is not in the database \(see `"):
         explain_article(con, "https://nowhere.example/a")  # nothing like it: the general hint
+
+
+def test_an_agencys_own_site_is_no_credit_but_a_canonical_url_on_it_is(tmp_path, run_cli):
+    """Every page on sputnikglobe.com got the row 'own site sputnikglobe.com' in `credits`: counting who
+    credits Sputnik put Sputnik itself first, and explain listed its address as a credit on the page.
+    It stays where the link stage reads it; a mirror whose canonical URL is Sputnik's still credits it."""
+    story = " ".join(["The ministry said on Monday that a new battalion was deployed near the border."] * 6)
+    original = "https://sputnikglobe.com/20261116/s400.html"
+    head = f'<head><link rel="canonical" href="{original}"><title>S400</title></head>'
+    mirror = f"<html>{head}<body><article><p>{story}</p><p>{story}</p></article></body></html>"
+    rows = [
+        {"url": original, "outlet": "Sputnik", "published_at": "2026-11-16T06:00:00Z", "text": story},
+        {"url": "https://herald.example/a", "outlet": "Herald", "published_at": "2026-11-16T08:00:00Z",
+         "text": story + "\n\nSource: Sputnik"},
+        {"url": "https://mirror.example/m", "outlet": "Mirror", "published_at": "2026-11-16T09:00:00Z",
+         "html": mirror},
+    ]  # fmt: skip
+    assert run_cli("ingest", str(write_jsonl(tmp_path / "rows.jsonl", rows))).exit_code == 0
+    assert run_cli("link").exit_code == 0
+    crediting = run_cli("query", "select article_url, cue from credits where agency = 'Sputnik' order by 1",
+                        "--format", "csv")  # fmt: skip
+    assert crediting.stdout.splitlines() == [
+        "article_url,cue",
+        "https://herald.example/a,Source: Sputnik",
+        "https://mirror.example/m,canonical sputnikglobe.com",
+    ]
+    explained_text = run_cli("explain", original).stdout
+    assert "credit self" in explained_text and explained_text.endswith("credits on the page:\n  none\n")
