@@ -6,6 +6,8 @@
 --   articles       the outlet's articles that week with that origin
 --   outlet_total   all the outlet's articles that week
 --   share          articles / outlet_total
+-- Articles without a publication time are left out (they have no week), while credit_honesty and
+-- state_agency_share count them: find them in article_origins where published_at is null.
 WITH dated AS (
     SELECT outlet, date_trunc('week', published_at)::DATE AS week, origin_agency, credit_status
     FROM article_origins

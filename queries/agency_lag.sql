@@ -6,9 +6,9 @@
 --   median_hours   median hours from the origin article to the copy
 --   p90_hours      90th percentile of the same
 --   fastest_hours  the quickest copy
--- Left out: copies without a publication time, and copies stamped before their origin: a page dated
--- by day only (stored at midnight UTC) or one whose clock is off, which the linker places after the
--- agency's story (see article_origins); their lag is not known, and counted it would be negative.
+-- Articles without a publication time are left out, and so are copies stamped before their origin: a
+-- page dated by day only (stored at midnight UTC) or one whose clock is off, which the linker places
+-- after the agency's story (see article_origins); their lag is not known, and counted it would be negative.
 SELECT ao.outlet, ao.origin_agency, count(*) AS copies,
        round(median(date_diff('minute', org.published_at, ao.published_at) / 60.0), 1) AS median_hours,
        round(quantile_cont(date_diff('minute', org.published_at, ao.published_at) / 60.0, 0.9), 1) AS p90_hours,

@@ -6,6 +6,9 @@
 --   copies_since    its copies of that agency since $since
 -- Parameters: $agency (canonical name in any case, e.g. Sputnik), $since (a date or time, UTC unless it
 --             carries an offset, e.g. 2026-11-01 or 2026-11-16T12:00+05:30).
+-- Articles without a publication time are left out: when an undated copy appeared is not known, so an
+-- outlet whose copies are all undated is not listed (find them in article_origins where published_at
+-- is null).
 WITH since AS (
     -- a date or a time without a zone is read as UTC; one with an offset or a zone name is converted
     -- to UTC, whatever the session's TimeZone (provtrack's is UTC; a plain DuckDB shell's the machine's)

@@ -146,6 +146,17 @@ def test_every_named_query_documents_itself():
         assert "one row per" in query.header, f"{query.path}: the header must say what a row is"
 
 
+def test_a_query_that_leaves_undated_articles_out_says_so():
+    """agency_dependence, agency_lag and new_carriers dropped articles without a publication time
+    silently, while credit_honesty and state_agency_share count them: totals disagreed unexplained."""
+    for query in named_queries().values():
+        body = "\n".join(line for line in query.sql.splitlines() if not line.lstrip().startswith("--"))
+        if "published_at IS NOT NULL" in body:
+            assert "articles without a publication time are left out" in " ".join(
+                query.header.lower().split()
+            ), f"{query.path}: say in the header that articles without a publication time are left out"
+
+
 def test_credit_honesty(seeded):
     rows = _run(seeded, "credit_honesty").set_index(["outlet", "origin_agency"])
     assert (
