@@ -343,6 +343,9 @@ def run_crawl(
     # to the cron mail; the crawl's own error says what happened. Only while the crawl logs to a file.
     raise_log_errors = logging.raiseExceptions
     logging.raiseExceptions = log_file is None
+    # Scrapy's lines in UTC, as provtrack's own, the log's name and every stored time: one log with two
+    # clocks (the server's local time beside UTC, neither named) cannot be read against `runs`
+    local_time, logging.Formatter.converter = logging.Formatter.converter, time.gmtime
     try:
         with _StopOnSignal(job) as stopper:
             process = CrawlerProcess(settings)
@@ -352,6 +355,7 @@ def run_crawl(
             process.start(install_signal_handlers=False)
     finally:
         logging.raiseExceptions = raise_log_errors
+        logging.Formatter.converter = local_time
         job.close()
         logging.getLogger().handlers[:] = [
             h for h in logging.getLogger().handlers if not isinstance(h, logging.FileHandler)

@@ -1366,6 +1366,12 @@ def test_a_signal_during_the_link_stage_after_a_crawl_still_stops_it(tmp_path):
     (log,) = (tmp_path / "logs").glob("crawl-*.log")
     ending = log.read_text().splitlines()[-1]  # the sources' lines said ok: the log must not end there
     assert ending.endswith("run 1: interrupted while linking"), ending
+    # what each source did is kept: the cron mail had one line, `runs` only a count of article versions
+    assert "4 articles fetched" in err and ": ok - " in err, err[-2000:]
+    counts, message = rows(db, "SELECT counts, message FROM runs")[0]
+    (source,) = json.loads(counts).values()
+    assert source["status"] == "ok" and source["new_articles"] == 4, counts
+    assert message == "stopped by a signal while linking", message
 
 
 def _slow_news_web(n: int, delay: float) -> tuple[list[str], dict]:
@@ -1802,3 +1808,25 @@ def test_reprocess_keeps_the_newest_page_of_one_stored_under_two_listings(tmp_pa
         "GROUP BY a.version ORDER BY a.version DESC LIMIT 1",
     )
     assert latest == [(["Reuters"],)]
+
+
+def test_every_line_of_a_crawl_log_is_stamped_in_utc_on_a_server_in_another_zone(tmp_path, monkeypatch):
+    """On a server set to Tokyo time, Scrapy's lines were stamped nine hours ahead of provtrack's own
+    (UTC), neither zone named: one log with two clocks, read against `runs` (UTC)."""
+    monkeypatch.setenv("TZ", "JST-9")  # a POSIX zone: no tz database needed
+    routes = {
+        "http://z.test/rss.xml": Reply(
+            200,
+            rss([("http://z.test/a.html", "A", "Tue, 17 Nov 2026 10:00:00 GMT")]),
+            content_type="application/rss+xml",
+        ),
+        "http://z.test/a.html": Reply(200, article_html("Riga port", RIGA)),
+    }
+    db = tmp_path / "x.duckdb"
+    with MockWeb(routes) as web:
+        assert crawl(db, web.proxy, "--feed", "http://z.test/rss.xml").returncode == 0
+    (log,) = (tmp_path / "logs").glob("crawl-*.log")
+    stamps = re.findall(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)", log.read_text(), flags=re.M)
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    offsets = {round((now - datetime.fromisoformat(s)).total_seconds() / 3600) for s in stamps}
+    assert len(stamps) > 5 and offsets == {0}, (offsets, log.read_text()[:1500])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import datetime, timezone
 
 import duckdb
@@ -12,7 +13,7 @@ from pipelines.store import Database
 from pipelines.store.articles import NewOutlet, Outlets, add_listing_dates, save_articles
 from pipelines.store.crawl_state import FetchRecord, KnownArticle, known_articles, save_fetches
 from pipelines.store.db import apply_migrations, migration_files
-from pipelines.store.runs import abort_run, finish_run, start_run
+from pipelines.store.runs import abort_run, finish_run, mark_stale_runs, start_run
 
 
 def _article(url: str, text: str, outlet: str | None = None, credits=()) -> Article:
@@ -420,3 +421,33 @@ def test_reprocess_reads_the_later_of_a_crawled_and_a_merged_fetch_of_one_url(tm
             )
         found = [(a.url, a.warc_file) for a in ArchivedArticles(con)]
     assert found == [(url, "/mnt/shards/w1.warc.gz")]
+
+
+def test_a_database_reached_through_a_symlink_and_by_its_real_path_takes_one_writer_lock(tmp_path):
+    """Moved to a bigger disk with the old path left as a symlink: a crawl on each path took a lock
+    beside the path it was given, and the two wrote at once."""
+    from pipelines.store import DatabaseLocked
+
+    real = tmp_path / "big-disk" / "prov.duckdb"
+    real.parent.mkdir()
+    with Database(real).writer():
+        pass
+    link = tmp_path / "prov.duckdb"
+    link.symlink_to(real)
+    with Database(real).writer():
+        with pytest.raises(DatabaseLocked, match="is being written by pid"):
+            with Database(link, wait=0.3).writer():
+                pass
+
+
+def test_a_run_left_running_is_marked_interrupted_though_its_pid_is_alive_again(tmp_db):
+    """After a reboot or PIDs wrapping round, a killed run's PID may belong to a live process: the run
+    stayed `running` for good, and no log ever said it was killed. Under the writer lock no other run
+    can be running."""
+    with Database(tmp_db).writer() as con:
+        killed = start_run(con, "crawl", "killed")
+        con.execute("UPDATE runs SET pid = ? WHERE run_id = ?", [os.getppid(), killed])  # alive, not ours
+    with Database(tmp_db).writer() as con:
+        marked = mark_stale_runs(con)
+        status = con.execute("SELECT status FROM runs WHERE run_id = ?", [killed]).fetchone()[0]
+    assert [run_id for run_id, *_ in marked] == [killed] and status == "interrupted"

@@ -13,7 +13,6 @@ from pipelines.cli import cli, pass_context
 from pipelines.named_queries import LEADING_COMMENTS, bind_parameters, looks_like_sql, named_queries
 from pipelines.output import as_typed_in_duckdb, emit, output_options
 from pipelines.store.db import damaged_text
-from pipelines.store.links import unlinked_note
 from pipelines.urls import BadURL
 
 
@@ -163,6 +162,8 @@ def query(
                 raise click.UsageError(f"-p {given}: {sql_error_line(exc)}") from None
             raise click.ClickException(damaged or f"query failed: {sql_error_line(exc)}") from None
         hint = _unknown_agency_hint(con, bound.get("agency")) if frame.empty and bound else ""
+        from pipelines.store.links import unlinked_note  # here: it brings pandas, which a crawl does without
+
         not_linked = unlinked_note(con)
     if frame.empty and bound:
         given = ", ".join(f"{key}={value!r}" for key, value in bound.items())

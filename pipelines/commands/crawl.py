@@ -248,10 +248,14 @@ def _link_and_finish(session, run_id: int, reports, *, link: bool, log_file):
             try:
                 linked = link_showing_progress(con, run_id)
             except BaseException as exc:
-                abort_run(con, run_id, exc)
+                # the crawl's own counts and lines stay: what each source did (one failed, say) is not
+                # to be lost to the link stage's stop, in `runs` or in the cron mail
+                abort_run(con, run_id, exc, counts=_run_counts(reports), doing=" while linking")
                 if log_file is not None:  # its source lines said ok: the run did not end so
                     how = "interrupted" if is_interrupt(exc) else f"failed: {str(exc).splitlines()[0]}"
                     append_summary(log_file, run_id, [], f"{how} while linking")
+                for report in reports:
+                    click.echo(report.line(), err=True)
                 raise
         finish_run(con, run_id, status, _run_counts(reports), "; ".join(f"{r.name}: {r.status}" for r in bad))
     return status, linked

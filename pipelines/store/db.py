@@ -163,7 +163,10 @@ class Database:
 
     def __init__(self, path: str | os.PathLike, wait: float = 60.0):
         self.path = Path(path)
-        self.lock_path = self.path.with_name(self.path.name + ".lock")
+        # beside the file itself: a database reached through a symlink (moved to a bigger disk, the old
+        # path kept as a link) and by its real path is one database, and takes one lock
+        real = self.path.resolve()
+        self.lock_path = real.with_name(real.name + ".lock")
         self.wait = wait
 
     @contextlib.contextmanager

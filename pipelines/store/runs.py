@@ -21,37 +21,26 @@ def _version(package: str) -> str | None:
         return None
 
 
-def _pid_alive(pid: int | None) -> bool:
-    if not pid:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def mark_stale_runs(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str, object]]:
-    """Mark 'interrupted' the runs left 'running' by a process that no longer exists (killed, out of
-    memory, the machine went down); returns their (run_id, command, started_at). Only under the
-    writer lock: a running writer's run is its own."""
-    query = "SELECT run_id, pid, command, started_at FROM runs WHERE status = 'running'"
+    """Mark 'interrupted' the runs left 'running' by a process that ended without finishing (killed,
+    out of memory, the machine went down); returns their (run_id, command, started_at). Only under the
+    writer lock, before this process starts its own run: every run is made under that lock, so any
+    run still 'running' is one whose process is gone. Its PID says nothing: after a reboot or PIDs
+    wrapping round, another live process may have it (then the run stayed 'running' for good)."""
+    query = "SELECT run_id, command, started_at FROM runs WHERE status = 'running' ORDER BY run_id"
     stale = con.execute(query).fetchall()
     marked = []
-    for run_id, pid, command, started_at in stale:
-        if not _pid_alive(pid) or pid == os.getpid():
-            kept = kept_by(con, run_id)  # its committed batches: what `runs` can still say it did
-            con.execute(
-                "UPDATE runs SET status = 'interrupted', message = ?, counts = ? WHERE run_id = ?",
-                [
-                    f"process ended before the run finished{_kept_text(kept)}",
-                    json.dumps(kept) if kept else None,
-                    run_id,
-                ],
-            )
-            marked.append((run_id, command, started_at))
+    for run_id, command, started_at in stale:
+        kept = kept_by(con, run_id)  # its committed batches: what `runs` can still say it did
+        con.execute(
+            "UPDATE runs SET status = 'interrupted', message = ?, counts = ? WHERE run_id = ?",
+            [
+                f"process ended before the run finished{_kept_text(kept)}",
+                json.dumps(kept) if kept else None,
+                run_id,
+            ],
+        )
+        marked.append((run_id, command, started_at))
     return marked
 
 
@@ -102,19 +91,33 @@ def is_interrupt(exc: BaseException) -> bool:
     )
 
 
-def abort_run(con: duckdb.DuckDBPyConnection, run_id: int, exc: BaseException) -> None:
+def abort_run(
+    con: duckdb.DuckDBPyConnection,
+    run_id: int,
+    exc: BaseException,
+    *,
+    counts: dict | None = None,
+    doing: str = "",
+) -> None:
     """Close a run that an exception ended: `interrupted` after a signal, else `failed` with the error.
-    Work of an open transaction is rolled back. Never raises over the original error: a run it cannot
-    close stays `running`, and the next run marks it interrupted."""
+    Work of an open transaction is rolled back. `counts`: the run's own, when it has them (a crawl
+    stopped while linking what it stored), else what its committed batches kept; `doing`: where it
+    stopped (" while linking"). Never raises over the original error: a run it cannot close stays
+    `running`, and the next run marks it interrupted."""
     interrupted = is_interrupt(exc)
     rollback(con)  # an error if no transaction is open, which is fine
     kept: dict[str, int] = {}
-    with contextlib.suppress(duckdb.Error):  # counting is a courtesy: the run is closed without it
-        kept = kept_by(con, run_id)
+    if counts is None:
+        with contextlib.suppress(duckdb.Error):  # counting is a courtesy: the run is closed without it
+            kept = kept_by(con, run_id)
     with contextlib.suppress(duckdb.Error):
-        why = "stopped by a signal" if interrupted else f"{type(exc).__name__}: {exc}"
+        why = ("stopped by a signal" if interrupted else f"{type(exc).__name__}: {exc}") + doing
         finish_run(
-            con, run_id, "interrupted" if interrupted else "failed", kept, message=why + _kept_text(kept)
+            con,
+            run_id,
+            "interrupted" if interrupted else "failed",
+            counts if counts is not None else kept,
+            message=why + _kept_text(kept),
         )
 
 
