@@ -3,6 +3,7 @@ sitemaps, retries that honour Retry-After with backoff, and the WARC archive of 
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 import logging
 from datetime import datetime, timezone
@@ -151,7 +152,9 @@ def _retry_after(value: bytes | None) -> float | None:
 
 class WarcMiddleware:
     """Writes every response, as received, to the run's WARC file and notes where in request.meta
-    (`pt_warc` = (file, offset), `pt_fetched_at`)."""
+    (`pt_warc` = (file, offset), `pt_fetched_at`). A feed or sitemap whose body is byte for byte the one
+    its last good fetch archived (many servers never answer 304) points at that copy instead of
+    adding another: an hourly crawl otherwise archived every unchanged listing again, every hour."""
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -172,6 +175,10 @@ class WarcMiddleware:
             for value in values
         ]
         reason = ""
+        if (archived := self._archived_before(request, response)) is not None:
+            request.meta["pt_warc"] = archived
+            request.meta["pt_fetched_at"] = datetime.now(timezone.utc)
+            return response
         try:
             request.meta["pt_warc"] = archive.write(
                 response.url, response.status, reason, headers, response.body, request_headers
@@ -181,6 +188,24 @@ class WarcMiddleware:
             raise
         request.meta["pt_fetched_at"] = datetime.now(timezone.utc)
         return response
+
+    def _archived_before(self, request, response) -> tuple[str, int] | None:
+        """(file, offset) of the archived copy of this feed or sitemap body, when its last good fetch
+        had the same body and that copy is still there; else None."""
+        if request.meta.get("pt_kind") not in ("feed", "sitemap") or response.status != 200:
+            return None
+        job = self.crawler.spider.job
+        try:
+            state = job.seed_state.get(normalize_url(response.url))
+        except ValueError:  # BadURL
+            return None
+        if state is None or not state.warc_file or state.warc_offset is None:
+            return None
+        if state.content_hash != hashlib.sha1(response.body).hexdigest():
+            return None
+        if not (job.archive.root / state.warc_file).is_file():  # pruned or moved: archive it anew
+            return None
+        return state.warc_file, state.warc_offset
 
 
 def stopped_before_sent(request) -> IgnoreRequest:

@@ -1830,3 +1830,31 @@ def test_every_line_of_a_crawl_log_is_stamped_in_utc_on_a_server_in_another_zone
     now = datetime.now(timezone.utc).replace(tzinfo=None)
     offsets = {round((now - datetime.fromisoformat(s)).total_seconds() / 3600) for s in stamps}
     assert len(stamps) > 5 and offsets == {0}, (offsets, log.read_text()[:1500])
+
+
+def test_an_unchanged_feed_is_not_archived_again_each_run_and_a_changed_one_is(tmp_path):
+    """A server that never answers 304: every hourly run archived the same feed again (gigabytes a
+    month over a registry of sitemaps). Its fetch now points at the copy archived before."""
+    article = "http://u.test/a.html"
+    feeds = [rss([(article, "A", "Tue, 17 Nov 2026 10:00:00 GMT")], title=t) for t in ("One", "One", "Two")]
+    routes = {
+        "http://u.test/rss.xml": lambda hits, headers: Reply(
+            200, feeds[min(hits, 3) - 1], content_type="application/rss+xml"
+        ),
+        article: Reply(200, article_html("Riga port", RIGA)),
+    }
+    db = tmp_path / "x.duckdb"
+    with MockWeb(routes) as web:
+        codes = [crawl(db, web.proxy, "--feed", "http://u.test/rss.xml").returncode for _ in range(3)]
+    assert codes == [0, 0, 0]
+    fetches = rows(
+        db, "SELECT run_id, warc_file, warc_offset FROM fetches WHERE kind = 'feed' ORDER BY run_id"
+    )
+    assert [f[0] for f in fetches] == [1, 2, 3]
+    assert fetches[1][1:] == fetches[0][1:], "run 2's unchanged feed points at run 1's copy"
+    assert fetches[2][1] != fetches[0][1], "the changed feed is archived anew, in run 3's file"
+    from pipelines.archive import read_response
+
+    for _run, warc_file, offset in fetches:
+        body = read_response(tmp_path / "archive", warc_file, offset).body
+        assert body.startswith(b"<?xml") and b"<rss" in body
