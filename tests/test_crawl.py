@@ -1845,8 +1845,10 @@ def test_an_unchanged_feed_is_not_archived_again_each_run_and_a_changed_one_is(t
     }
     db = tmp_path / "x.duckdb"
     with MockWeb(routes) as web:
-        codes = [crawl(db, web.proxy, "--feed", "http://u.test/rss.xml").returncode for _ in range(3)]
-    assert codes == [0, 0, 0]
+        runs = [crawl(db, web.proxy, "--feed", "http://u.test/rss.xml") for _ in range(3)]
+    assert [r.returncode for r in runs] == [0, 0, 0]
+    # a crawl that makes its database says so (a moved data folder would otherwise start over unseen)
+    assert [f"no database at {db}; making a new one" in r.stderr for r in runs] == [True, False, False]
     fetches = rows(
         db, "SELECT run_id, warc_file, warc_offset FROM fetches WHERE kind = 'feed' ORDER BY run_id"
     )

@@ -166,6 +166,10 @@ def crawl(
         _crawl_as_worker(ctx, sources, settings, frontier, frontier_name, shards, on_skip)
         return
 
+    # said on stderr, so that cron mails it: after the data folder moved, the crawl would otherwise start
+    # a new database in silence and fetch everything again
+    if not ctx.db.path.exists():
+        click.echo(f"crawl: no database at {ctx.db.path}; making a new one", err=True)
     # The writer lock is held for the whole run; the file itself only while something is written.
     with ctx.db.write_session() as session:
         with session.connection() as con:
