@@ -306,6 +306,10 @@ class CrawlJob:
         waiting count as left for the next run rather than failed."""
         for report in self.reports.values():
             report.interrupted = True
+        self.leave_for_next_run()
+
+    def leave_for_next_run(self) -> None:
+        """The article requests still waiting count as left for the next run, not as fetched or failed."""
         for pending in self.pending.values():
             report = self.reports[pending.source]
             report.not_fetched += 1

@@ -1860,3 +1860,19 @@ def test_an_unchanged_feed_is_not_archived_again_each_run_and_a_changed_one_is(t
     for _run, warc_file, offset in fetches:
         body = read_response(tmp_path / "archive", warc_file, offset).body
         assert body.startswith(b"<?xml") and b"<rss" in body
+
+
+def test_a_crawl_ended_by_a_time_budget_leaves_the_rest_for_the_next_run_without_failures(tmp_path):
+    """`-s CLOSESPIDER_TIMEOUT=…` bounds an hourly run; the articles it did not reach were called failed
+    ("no response") and the run `partial` (exit 3), though never asked for."""
+    urls, routes = _slow_news_web(30, delay=0)
+    # a page every 0.3 s: 9 s for the site, cut at 2 s
+    db, budget = tmp_path / "x.duckdb", ("-s", "CLOSESPIDER_TIMEOUT=2", "-s", "DOWNLOAD_DELAY=0.3")
+    with MockWeb(routes) as web:
+        first = crawl(db, web.proxy, "--feed", "http://slow.test/rss.xml", *budget)
+        stored = rows(db, "SELECT count(*) FROM articles")[0][0]
+        second = crawl(db, web.proxy, "--feed", "http://slow.test/rss.xml")
+    assert first.returncode == 0, first.stdout + first.stderr[-1500:]
+    assert 0 < stored < len(urls) and "0 failed" in first.stdout, first.stdout
+    assert f"{len(urls) - stored} left for the next run" in first.stdout, first.stdout
+    assert second.returncode == 0 and rows(db, "SELECT count(*) FROM articles")[0][0] == len(urls)

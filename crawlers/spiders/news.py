@@ -715,6 +715,9 @@ class NewsSpider(scrapy.Spider):
         # pages not fetched yet are no failure: run_crawl counts them as left for the next run.
         if reason == "shutdown":
             return
+        if reason.startswith("closespider_"):  # a budget set with -s CLOSESPIDER_TIMEOUT (or _ITEMCOUNT…)
+            self.job.leave_for_next_run()  # what it did not reach was never asked for: no failure
+            return
         if self.job.frontier is not None:
             for pending in self.pending.values():  # another worker fetched it: not ours to count
                 self.job.reports[pending.source].requested -= 1
