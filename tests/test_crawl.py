@@ -1479,7 +1479,9 @@ def test_a_crawl_whose_batch_waits_out_a_reader_fails_in_one_line_and_the_next_r
         assert reader is not None, "the test never got in between two batches"
         assert process.returncode == 1, err[-2000:]
         assert gave_up_in < 8, f"{gave_up_in:.0f} s: the batches queued behind waited out the reader too"
-        source_line, error = err.strip().splitlines()  # what the source kept, then the one error line
+        # a new database (said once), what the source kept, then the one error line
+        new_database, source_line, error = err.strip().splitlines()
+        assert new_database.endswith("; making a new one"), new_database
         assert source_line.startswith("feed:slow.test: interrupted") and "Traceback" not in err, err[-2000:]
         assert (
             error.startswith("Error: storing failed:") and "raise -s PROVTRACK_BATCH_WAIT_SECONDS" in err
@@ -1518,7 +1520,9 @@ def test_a_crawl_whose_cleaning_worker_is_killed_fails_in_one_line_and_the_next_
             if process.poll() is None:
                 process.kill()
         assert process.returncode == 1, err[-2000:]
-        source_line, error = err.strip().splitlines()  # what the source kept, then the one error line
+        # a new database (said once), what the source kept, then the one error line
+        new_database, source_line, error = err.strip().splitlines()
+        assert new_database.endswith("; making a new one"), new_database
         assert "a cleaning worker process died" in error, err[-2000:]
         (status, counts), stored = rows(db, "SELECT status, counts FROM runs")[0], _stored_articles(db)
         assert status == "failed" and json.loads(counts)["feed:slow.test"]["new_articles"] == stored
