@@ -59,8 +59,8 @@ def explain_article(con: duckdb.DuckDBPyConnection, url: str, passages: int = 3)
     if article is None:
         raise StoreError(_not_stored(con, key))
     lines = [f"{article['title'] or '(untitled)'}", f"  {_describe(article)}", ""]
-    judged = con.execute("SELECT count(*) FROM link_state WHERE article_id = ?", [article["article_id"]])
-    judged = bool(judged.fetchone()[0])
+    state = con.execute("SELECT count(*) FROM link_state WHERE article_id = ?", [article["article_id"]])
+    judged = bool(state.fetchone()[0])
     if not judged:  # its verdict below is only the default for an article on its own
         lines += ["not linked yet: run `provtrack link` for its source, chain and derivation", ""]
     lines.append(

@@ -444,11 +444,10 @@ class NewsSpider(scrapy.Spider):
         """A listing whose page arrived at `landed` for another listing or link: its dates go there."""
         pending = self.pending.pop(key)
         self.fetched.add(key)
-        if landed != key:
-            self.stored_as[key] = landed
         target = self.stored_as.get(landed, landed)
         self.to_store += [ListingDate(target, c) for c in pending.dates.values()]
         if landed != key:  # known next run, as a listing that redirected is by its fetch row
+            self.stored_as[key] = landed
             fetched = FetchRecord(key, "article", pending.source, 200, datetime.now(timezone.utc))
             self.to_store.append(FetchItem(fetched))
         self.job.reports[pending.source].requested -= 1  # not fetched for this listing
