@@ -21,7 +21,7 @@ from pipelines.models import Article, Page
 from pipelines.store.articles import Outlets, SaveResult, add_listing_dates, save_articles
 from pipelines.store.crawl_state import KnownArticle, KnownArticles, SeedState, save_fetches
 from pipelines.store.db import WriteSession, transaction
-from pipelines.workers import kill_workers
+from pipelines.workers import shut_down
 
 logger = logging.getLogger(__name__)
 
@@ -317,10 +317,10 @@ class CrawlJob:
         self.pending.clear()
 
     def close(self) -> None:
-        self.writer.shutdown(wait=True)
-        if getattr(self.cleaner, "_broken", False):
-            # a worker died: the pool waits for the others to end, and they ignore SIGTERM (a signal to
-            # the group is the crawler's to act on), so it waited for ever, writer lock held
-            kill_workers(self.cleaner)
-        self.cleaner.shutdown(wait=True, cancel_futures=True)
+        """After the reactor: a signal now is the command line's KeyboardInterrupt, which waits for
+        the pools to be shut down (see interrupts)."""
+        shut_down(self.writer, keep_queued=True)  # every batch queued is stored
+        # a worker died: the pool waits for the others to end, and they ignore SIGTERM (a signal to
+        # the group is the crawler's to act on), so it waited for ever, writer lock held
+        shut_down(self.cleaner, kill=getattr(self.cleaner, "_broken", False))
         self.archive.close()

@@ -30,11 +30,11 @@ from crawlers.spiders.news import NewsSpider
 from pipelines import __version__
 from pipelines.archive import WarcArchive, archive_dir, crawl_warc_name
 from pipelines.clean import clean_or_skip
+from pipelines.interrupts import STOP_SIGNALLED
 from pipelines.models import Page
 from pipelines.store.crawl_state import KnownArticles, known_articles, seed_states
 from pipelines.store.db import StoreError, WriteSession, damaged_text, disk_full_text
-from pipelines.store.runs import STOP_SIGNALLED
-from pipelines.workers import die_with_parent
+from pipelines.workers import die_with_parent, results, shut_down, submit_all
 
 if TYPE_CHECKING:  # redis and scrapy-redis load only for a crawl --frontier (pipelines.commands.crawl)
     from crawlers.frontier import Frontier
@@ -62,10 +62,8 @@ def _cleaning_worker_init(parent_pid: int) -> None:
     """A Ctrl-C at a terminal reaches every process of the group, and so does the SIGTERM of `timeout`
     or systemd. The crawler stops gracefully and waits for the pages being cleaned; a worker that died
     of the same signal would lose them (and break the pool), so workers leave the stopping to the
-    crawler (and die with it: die_with_parent)."""
-    die_with_parent(parent_pid)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    crawler (and die with it)."""
+    die_with_parent(parent_pid, ignore_stops=True)
 
 
 class _StopOnSignal:
@@ -279,7 +277,12 @@ def start_cleaner(jobs: int) -> Executor:
     if jobs <= 1:
         return ThreadPoolExecutor(max_workers=1, thread_name_prefix="provtrack-clean")
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=_cleaning_worker_init, initargs=(os.getpid(),))
-    list(pool.map(clean_or_skip, [Page(url=f"http://warm-up.invalid/{i}", html=html) for i in range(jobs)]))
+    try:
+        pages = [Page(url=f"http://warm-up.invalid/{i}", html=html) for i in range(jobs)]
+        results(submit_all(pool, clean_or_skip, pages))
+    except BaseException:  # a signal (the crawl's own handler comes later): no workers left behind
+        shut_down(pool, kill=True)
+        raise
     return pool
 
 

@@ -11,9 +11,10 @@ import click
 import duckdb
 
 from pipelines import DEFAULT_DB, __version__
+from pipelines.interrupts import stop_as_interrupt
 from pipelines.store import Database, DatabaseLocked, StoreError
 from pipelines.store.db import damaged_text, disk_full_text
-from pipelines.store.runs import STOP_SIGNALLED, is_interrupt
+from pipelines.store.runs import is_interrupt
 
 EXIT_PARTIAL = 3  # the command finished, but some inputs or sources failed (each was named)
 EXIT_LOCKED = 75  # another run holds the database (EX_TEMPFAIL: cron may simply retry later)
@@ -142,18 +143,13 @@ def main() -> None:
     Once the command has returned, both are ignored: Python puts back the default handlers while it
     shuts down (a moment, with DuckDB and a worker pool to tear down), and a signal then turned the
     exit code of a run that had finished and stored everything into "killed by SIGTERM"."""
-    signal.signal(signal.SIGTERM, _stop_as_interrupt)
-    signal.signal(signal.SIGINT, _stop_as_interrupt)
+    signal.signal(signal.SIGTERM, stop_as_interrupt)
+    signal.signal(signal.SIGINT, stop_as_interrupt)
     try:
         cli(prog_name="provtrack")
     finally:
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
         signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def _stop_as_interrupt(signum, frame) -> None:
-    STOP_SIGNALLED.set()  # what fails from here on failed because of the signal
-    raise KeyboardInterrupt
 
 
 # The commands live in their own modules; importing them registers them on `cli`.

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
-import signal
 import warnings
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -25,7 +24,7 @@ from pipelines.align import Alignment, Vocabulary, align, token_text
 from pipelines.registry import load_agencies
 from pipelines.shingles import SCHEME, fingerprints, quoted_mask, tokenise
 from pipelines.store import links as store
-from pipelines.workers import die_with_parent, kill_workers
+from pipelines.workers import die_with_parent, results, shut_down, submit_all
 
 #: a fingerprint in at most this many versions is evidence of reuse for any target; above it, a
 #: stock phrase, searched only for targets at least SYNDICATED_SHARE made of such fingerprints
@@ -139,9 +138,9 @@ def _index(con, batch: pd.DataFrame, progress, pool) -> dict[int, tuple[int, int
 
 def _in_parallel(pool, fn, slices: list) -> list:
     """fn over each slice: the first here, the others in the pool's workers (results in order)."""
-    pending = [pool.submit(fn, sl) for sl in slices[1:]] if pool else []
+    pending = submit_all(pool, fn, slices[1:]) if pool else []
     out = [fn(slices[0])]
-    return out + [p.result() for p in pending]
+    return out + results(pending)
 
 
 def _rules() -> store.CandidateRules:
@@ -199,11 +198,8 @@ class _Workers:
 
     def close(self, kill: bool = False) -> None:
         """Stop the workers: once their work is done, or (`kill`) at once."""
-        if self._pool is None:
-            return
-        if kill:
-            kill_workers(self._pool)
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        if self._pool is not None:
+            shut_down(self._pool, kill=kill)
 
 
 def _link(con, batch, run_id, summary, workers, window_days, progress, agency_lead) -> LinkSummary:
@@ -294,10 +290,8 @@ def _pool() -> ProcessPoolExecutor | None:
 
 def _worker_init(parent_pid: int) -> None:
     """A Ctrl-C at a terminal, or the SIGTERM of `timeout`, reaches every process of the group: the
-    workers leave the stopping to the link (which kills them) and die with it (die_with_parent)."""
-    die_with_parent(parent_pid)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    workers leave the stopping to the link (which kills them) and die with it."""
+    die_with_parent(parent_pid, ignore_stops=True)
 
 
 @dataclass(frozen=True)

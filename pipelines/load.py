@@ -13,7 +13,7 @@ import duckdb
 from pipelines.clean import Skip, clean_or_skip, no_text_warning
 from pipelines.models import Article, Page
 from pipelines.store.articles import Outlets, SaveResult, save_articles
-from pipelines.workers import die_with_parent
+from pipelines.workers import die_with_parent, results, shut_down, submit_all
 
 BATCH_SIZE = 200
 
@@ -72,9 +72,9 @@ class Loader:
     def __enter__(self) -> Loader:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, exc_type, *exc) -> None:
         if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
+            shut_down(self._pool, kill=exc_type is not None)  # an error or a stop: their work is lost
 
     def clean(self, pages: list[Page]) -> list[Article | Skip]:
         """Articles (or why not) in the order of `pages`."""
@@ -83,7 +83,8 @@ class Loader:
                 self._pool = ProcessPoolExecutor(
                     max_workers=self.jobs, initializer=die_with_parent, initargs=(os.getpid(),)
                 )
-            return list(self._pool.map(clean_or_skip, pages, chunksize=8))
+            chunks = [pages[k : k + 8] for k in range(0, len(pages), 8)]
+            return [r for chunk in results(submit_all(self._pool, _clean_chunk, chunks)) for r in chunk]
         return [clean_or_skip(page) for page in pages]
 
     def load(
@@ -119,3 +120,7 @@ class Loader:
             else:
                 articles.append(result)
         summary.saved.add(save_articles(self.con, self.run_id, articles, self.outlets))
+
+
+def _clean_chunk(pages: list[Page]) -> list[Article | Skip]:
+    return [clean_or_skip(page) for page in pages]

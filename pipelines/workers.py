@@ -7,16 +7,29 @@ import ctypes
 import os
 import signal
 import sys
+from collections.abc import Callable, Iterable
+from concurrent.futures import Executor, Future, wait
+
+from pipelines import interrupts
 
 _PR_SET_PDEATHSIG = 1
+POLL_S = 0.1  # how soon a signal stops a wait for workers
 _inherited_fds: set[int] = set()
 
 
-def die_with_parent(parent_pid: int | None = None) -> None:
+def die_with_parent(parent_pid: int | None = None, *, ignore_stops: bool = False) -> None:
     """Pool initializer (initargs=(os.getpid(),)): ask Linux to kill this worker when its parent dies
     (a no-op elsewhere). SIGTERM kills a worker quietly: the parent's own handler (cli.main) turns it
-    into an orderly stop of the command, which a worker has no part in."""
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    into an orderly stop of the command, which a worker has no part in. With `ignore_stops` a worker
+    ignores SIGINT and SIGTERM, for a parent that wants its workers' work when a signal reaches the
+    whole process group (a Ctrl-C at a terminal, `timeout`, systemd) and kills them itself.
+
+    The worker was forked inside interrupts.deferred(), with both signals blocked: one that came
+    since waits until here, where the worker no longer runs its parent's handler (which printed a
+    traceback from the worker's start)."""
+    signal.signal(signal.SIGTERM, signal.SIG_IGN if ignore_stops else signal.SIG_DFL)
+    if ignore_stops:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     if sys.platform.startswith("linux"):
         try:
             ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
@@ -24,6 +37,33 @@ def die_with_parent(parent_pid: int | None = None) -> None:
             pass
     if parent_pid is not None and os.getppid() != parent_pid:
         os._exit(1)  # the parent died before the request above took effect
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, interrupts.STOP_SIGNALS)
+
+
+def submit_all(pool: Executor, fn: Callable, items: Iterable) -> list[Future]:
+    """fn(item) for each item, in the pool's workers (forked by the first call)."""
+    with interrupts.deferred():
+        return [pool.submit(fn, item) for item in items]
+
+
+def results(futures: list[Future]) -> list:
+    """The futures' results, in order. A signal still stops the wait, within POLL_S."""
+    with interrupts.deferred():
+        waiting = set(futures)
+        while waiting and not interrupts.stop_pending():
+            waiting = wait(waiting, timeout=POLL_S).not_done
+        if waiting:
+            return []  # never returned: leaving deferred() raises the stop
+        return [future.result() for future in futures]
+
+
+def shut_down(pool: Executor, *, kill: bool = False, keep_queued: bool = False) -> None:
+    """Stop the pool's workers once their work is done, or (`kill`) at once. Work queued and not
+    begun is dropped, unless `keep_queued`."""
+    with interrupts.deferred():
+        if kill:
+            kill_workers(pool)
+        pool.shutdown(wait=True, cancel_futures=not keep_queued)
 
 
 def kill_workers(pool) -> None:

@@ -533,6 +533,32 @@ def test_link_stopped_by_sigterm_to_its_process_group_exits_at_once_and_a_rerun_
     assert _snapshot(db, ORIGINS) == _snapshot(reference, ORIGINS), "the rerun ends where a clean run ends"
 
 
+def test_a_stop_signal_inside_a_worker_pool_lock_stops_the_link_and_a_rerun_finishes(tmp_path):
+    """A SIGTERM that came between a lock's acquire and its `with` in the pool's `submit` became a
+    KeyboardInterrupt right there: the lock stayed held, the pool's manager thread waited for it for
+    good, and so did the link's shutdown, writer lock held (the CI saw it once in a hundred links)."""
+    db = tmp_path / "db.duckdb"
+    assert _run(db, "ingest", str(write_jsonl(tmp_path / "stories.jsonl", _rows(250)))).returncode == 0
+    reference = tmp_path / "reference.duckdb"
+    reference.write_bytes(db.read_bytes())
+    assert _run(reference, "link").returncode == 0
+    script = PROJECT_ROOT / "tests" / "fixtures" / "signal_inside_a_pool_lock.py"
+    command = subprocess.Popen([sys.executable, str(script), "--db", str(db), "link"], cwd=PROJECT_ROOT,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               start_new_session=True)  # fmt: skip
+    try:
+        _out, err = command.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(command.pid, signal.SIGKILL)
+        command.communicate()
+        raise AssertionError("the link did not stop within 60 s of SIGTERM") from None
+    assert command.returncode == 130, err
+    assert err == "Error: interrupted; everything stored before is kept\n", err
+    assert _snapshot(db, "SELECT status FROM runs WHERE command = 'link'") == [("interrupted",)]
+    assert _run(db, "link").returncode == 0
+    assert _snapshot(db, ORIGINS) == _snapshot(reference, ORIGINS), "the rerun ends where a clean run ends"
+
+
 @pytest.mark.parametrize("name", ["crawl.duckdb", "bob's news [1].duckdb"])
 def test_a_damaged_database_file_says_how_to_rebuild_it_from_the_archive_and_that_works(tmp_path, name):
     """A database file whose blocks fail DuckDB's checksums (a bad disk, a copy taken mid-write) must not

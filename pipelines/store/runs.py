@@ -5,12 +5,12 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import threading
 from importlib.metadata import PackageNotFoundError, version
 
 import duckdb
 
 from pipelines import __version__
+from pipelines.interrupts import STOP_SIGNALLED
 from pipelines.store.db import load_query, rollback
 
 
@@ -72,12 +72,6 @@ def finish_run(
         "WHERE run_id = ?",
         [status, json.dumps(counts or {}), message or None, run_id],
     )
-
-
-#: set by the command line's SIGINT / SIGTERM handler (cli.main): any error after it comes of the
-#: signal. DuckDB turns a KeyboardInterrupt raised while it runs Python code (reading a DataFrame)
-#: into errors of its own, "std::bad_cast" among them.
-STOP_SIGNALLED = threading.Event()
 
 
 def is_interrupt(exc: BaseException) -> bool:
