@@ -93,7 +93,10 @@ class ProvenanceDB:
             for view, target in zip(PUBLIC_VIEWS, written):
                 partial = replace_at_end.enter_context(replaced_when_done(target))
                 con.execute(f"COPY (SELECT * FROM {view}) TO '{partial.as_posix()}' (FORMAT parquet)")
+            not_linked = unlinked_note(con)
             con.execute("COMMIT")
+        if not_linked:  # once the files are in place: files passed on look complete all the more
+            warnings.warn(not_linked, NotLinkedWarning, stacklevel=2)
         return written
 
 

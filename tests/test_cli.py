@@ -582,6 +582,28 @@ def test_a_query_before_link_notes_on_stderr_that_its_answer_is_only_what_the_pa
     assert "note: 1 article is not linked yet" in run_cli("query", "select 1").stderr
 
 
+def test_an_export_before_link_says_so_on_stderr_and_writes_the_files_all_the_same(run_cli, tmp_path):
+    """Parquet files passed on to a colleague look complete even more than a query's answer does."""
+    story = "The ministry said on Tuesday that the new bridge over the river would open in May. " * 6
+    rows = [
+        {"url": "https://tass.com/1", "outlet": "TASS", "published_at": "2026-11-02T08:00:00Z",
+         "text": story},
+        {"url": "https://courier.example/a", "outlet": "Courier", "published_at": "2026-11-02T11:00:00Z",
+         "text": story},
+    ]  # fmt: skip
+    assert run_cli("ingest", str(write_jsonl(tmp_path / "a.jsonl", rows))).exit_code == 0
+    before = run_cli("export", str(tmp_path / "before"))
+    assert before.exit_code == 0 and before.stderr == (
+        "note: 2 articles are not linked yet: run `provtrack link` "
+        "(until then their origins are what their pages credit)\n"
+    )
+    assert (tmp_path / "before" / "article_origins.parquet").is_file()
+    assert run_cli("link").exit_code == 0
+    after = run_cli("export", str(tmp_path / "after"))
+    assert after.exit_code == 0 and after.stderr == ""
+    assert after.stdout.count("wrote ") == 2
+
+
 def test_sources_lists_the_registry_a_crawl_is_given(run_cli):
     from pipelines import DATA_DIR
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import duckdb
 import pytest
 
 from pipelines.commands.loading import ensure_registries
@@ -276,6 +277,9 @@ def test_python_api_warns_when_its_answer_comes_from_articles_not_linked_yet(see
         db.query("credit_honesty")
     with pytest.warns(NotLinkedWarning, match=note):
         db.sql("SELECT count(*) FROM article_origins")
+    with pytest.warns(NotLinkedWarning, match=note):
+        written = db.export_parquet(tmp_path / "export")
+    assert len(duckdb.sql(f"FROM '{written[0]}'").fetchall()) == len(SEED) + 1, "written all the same"
     assert "https://late.example/a" in set(db.credits().article_url), "no warning: pytest makes one an error"
     open_db(seeded).query("credit_honesty")  # every article linked: no warning
 

@@ -250,9 +250,17 @@ def export(ctx, out_dir: Path) -> None:
     Example:
         provtrack export exports/2026-11-25
     """
-    from pipelines.api import ProvenanceDB
+    import warnings
+
+    from pipelines.api import NotLinkedWarning, ProvenanceDB
 
     if "'" in str(out_dir):
         raise click.BadParameter("the folder name may not contain a quote", param_hint="OUT_DIR")
-    for path in ProvenanceDB(ctx.db.path, ctx.db.wait).export_parquet(out_dir):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", NotLinkedWarning)
+        written = ProvenanceDB(ctx.db.path, ctx.db.wait).export_parquet(out_dir)
+    for path in written:
         click.echo(f"wrote {path}")
+    for warning in caught:  # as `query` says it: one line on stderr, not Python's warning format
+        if issubclass(warning.category, NotLinkedWarning):
+            click.echo(str(warning.message), err=True)
