@@ -30,17 +30,22 @@ def _rows(con, name: str, params: dict) -> list[dict]:
     return [dict(zip(columns, row)) for row in cursor.fetchall()]
 
 
-def _not_stored(con, key: str) -> str:
-    """The one line for a URL that is not stored: the stored URLs most like it when there are some
-    (a query listing every stored URL, the hint on its own, is no help in a real corpus)."""
+def stored_urls_like(con, key: str) -> list[str]:
+    """Up to five stored article URLs like `key` (normalised, not stored), for the line that says it is
+    not stored: a query listing every stored URL, the hint on its own, is no help in a real corpus."""
     parts = urlsplit(key)
     like = _rows(
         con,
         "explain/like_urls",
         {"domain": registered_domain(key), "host": parts.netloc.removeprefix("www."), "path": parts.path},
     )
-    if like:
-        return f"{key} is not in the database; stored URLs like it: {', '.join(r['url'] for r in like)}"
+    return [row["url"] for row in like]
+
+
+def _not_stored(con, key: str) -> str:
+    """The one line for a URL that is not stored: the stored URLs most like it when there are some."""
+    if like := stored_urls_like(con, key):
+        return f"{key} is not in the database; stored URLs like it: {', '.join(like)}"
     return f'{key} is not in the database (see `provtrack query "select article_url from article_origins"`)'
 
 

@@ -122,6 +122,18 @@ def test_named_query_parameters_are_checked_and_an_empty_answer_repeats_the_ques
     assert "no rows for url='https://wire.example.com/9'" in nothing.stderr
 
 
+def test_a_url_parameter_naming_no_stored_article_says_so_with_the_stored_urls_like_it(loaded):
+    """An empty story_spread read as a story nobody took on, when the URL was mistyped or never crawled."""
+    typo = loaded("query", "story_spread", "-p", "url=https://wire.example.com/9", "--format", "csv")
+    assert typo.exit_code == 0 and typo.stderr.splitlines()[0] == (
+        "no rows for url='https://wire.example.com/9'; https://wire.example.com/9 is not in the database "
+        "(stored URLs like it: https://wire.example.com/0, https://wire.example.com/1, "
+        "https://wire.example.com/2)"
+    )
+    stored = loaded("query", "story_spread", "-p", "url=http://www.wire.example.com/1/", "--format", "csv")
+    assert stored.stderr.splitlines()[0] == "no rows for url='https://wire.example.com/1'"  # stored, uncopied
+
+
 def test_an_agency_parameter_naming_no_agency_says_so_with_the_name_it_resembles(loaded):
     """A typo read as an agency nobody carries: "no rows", exit 0, nothing more."""
     typo = loaded("query", "new_carriers", "-p", "agency=Sputnk", "-p", "since=2026-01-01")

@@ -161,7 +161,9 @@ def query(
             if not damaged and (given := _misfit_parameter(exc, bound)):
                 raise click.UsageError(f"-p {given}: {sql_error_line(exc)}") from None
             raise click.ClickException(damaged or f"query failed: {sql_error_line(exc)}") from None
-        hint = _unknown_agency_hint(con, bound.get("agency")) if frame.empty and bound else ""
+        hint = ""
+        if frame.empty and bound:
+            hint = _unknown_agency_hint(con, bound.get("agency")) + _unknown_url_hint(con, bound.get("url"))
         from pipelines.store.links import unlinked_note  # here: it brings pandas, which a crawl does without
 
         not_linked = unlinked_note(con)
@@ -196,6 +198,17 @@ def _unknown_agency_hint(con: duckdb.DuckDBPyConnection, agency) -> str:
         return ""
     close = difflib.get_close_matches(agency, names, n=1, cutoff=0.6)
     return f"; no agency is named {agency!r}" + (f" (did you mean {close[0]}?)" if close else "")
+
+
+def _unknown_url_hint(con: duckdb.DuckDBPyConnection, url) -> str:
+    """'; X is not in the database (stored URLs like it: ...)' when -p url names no stored article
+    (bind_parameters has already tried the spellings a browser changes): not a story nobody took on."""
+    from pipelines.explain import stored_urls_like
+
+    if not isinstance(url, str) or con.execute("SELECT 1 FROM articles WHERE url = ?", [url]).fetchall():
+        return ""
+    like = stored_urls_like(con, url)
+    return f"; {url} is not in the database" + (f" (stored URLs like it: {', '.join(like)})" if like else "")
 
 
 @cli.command()
