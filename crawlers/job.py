@@ -17,6 +17,7 @@ from crawlers.sources import CrawlSource
 from pipelines.archive import WarcArchive, decode_body
 from pipelines.clean import Skip, clean_or_skip, no_text_warning
 from pipelines.dates import choose_published_at, first_seen_of
+from pipelines.interrupts import deferred
 from pipelines.models import Article, Page
 from pipelines.store.articles import Outlets, SaveResult, add_listing_dates, save_articles
 from pipelines.store.crawl_state import KnownArticle, KnownArticles, SeedState, save_fetches
@@ -317,10 +318,11 @@ class CrawlJob:
         self.pending.clear()
 
     def close(self) -> None:
-        """After the reactor: a signal now is the command line's KeyboardInterrupt, which waits for
-        the pools to be shut down (see interrupts)."""
-        shut_down(self.writer, keep_queued=True)  # every batch queued is stored
-        # a worker died: the pool waits for the others to end, and they ignore SIGTERM (a signal to
-        # the group is the crawler's to act on), so it waited for ever, writer lock held
-        shut_down(self.cleaner, kill=getattr(self.cleaner, "_broken", False))
-        self.archive.close()
+        """After the reactor: a signal now is the command line's KeyboardInterrupt, which waits until
+        all is closed (see interrupts). The cleaning workers are killed: nothing reads their work any
+        more, and a pool one of whose workers died waited for the others, which ignore SIGTERM (a
+        signal to the group is the crawler's to act on), for ever, writer lock held."""
+        with deferred():
+            shut_down(self.writer, keep_queued=True)  # every batch queued is stored
+            shut_down(self.cleaner, kill=True)
+            self.archive.close()

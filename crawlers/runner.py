@@ -12,7 +12,7 @@ import re
 import signal
 import stat
 import time
-from concurrent.futures import BrokenExecutor, Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import BrokenExecutor, Executor, ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -34,7 +34,7 @@ from pipelines.interrupts import STOP_SIGNALLED
 from pipelines.models import Page
 from pipelines.store.crawl_state import KnownArticles, known_articles, seed_states
 from pipelines.store.db import StoreError, WriteSession, damaged_text, disk_full_text
-from pipelines.workers import die_with_parent, results, shut_down, submit_all
+from pipelines.workers import die_with_parent, process_pool, results, shut_down, submit_all
 
 if TYPE_CHECKING:  # redis and scrapy-redis load only for a crawl --frontier (pipelines.commands.crawl)
     from crawlers.frontier import Frontier
@@ -276,7 +276,7 @@ def start_cleaner(jobs: int) -> Executor:
     clean_or_skip(Page(url="http://warm-up.invalid/", html=html))
     if jobs <= 1:
         return ThreadPoolExecutor(max_workers=1, thread_name_prefix="provtrack-clean")
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_cleaning_worker_init, initargs=(os.getpid(),))
+    pool = process_pool(jobs, _cleaning_worker_init, (os.getpid(),))
     try:
         pages = [Page(url=f"http://warm-up.invalid/{i}", html=html) for i in range(jobs)]
         results(submit_all(pool, clean_or_skip, pages))

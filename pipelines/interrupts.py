@@ -11,6 +11,7 @@ and raised as the region ends."""
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
 from collections.abc import Iterator
@@ -18,17 +19,33 @@ from contextlib import contextmanager
 
 STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
+
+class _Flag:
+    """threading.Event's set / is_set without its lock: a signal handler that takes a lock waits for
+    ever when a second signal (`timeout` signals the command, then its group; a second Ctrl-C) runs
+    the handler again while the first holds it."""
+
+    def __init__(self) -> None:
+        self._set = False
+
+    def set(self) -> None:
+        self._set = True
+
+    def is_set(self) -> bool:
+        return self._set
+
+
 #: set by the command line's SIGINT / SIGTERM handler (cli.main): any error after it comes of the
 #: signal. DuckDB turns a KeyboardInterrupt raised while it runs Python code (reading a DataFrame)
 #: into errors of its own, "std::bad_cast" among them.
-STOP_SIGNALLED = threading.Event()
+STOP_SIGNALLED = _Flag()
 
 _depth = 0  # deferred() regions the main thread is in
 _pending = False  # a signal came inside one
 
 
 def stop_as_interrupt(signum, frame) -> None:
-    """SIGINT / SIGTERM handler of the command line."""
+    """SIGINT / SIGTERM handler of the command line. It takes no lock (see _Flag)."""
     global _pending
     STOP_SIGNALLED.set()  # what fails from here on failed because of the signal
     if _depth:
@@ -39,26 +56,43 @@ def stop_as_interrupt(signum, frame) -> None:
 
 def stop_pending() -> bool:
     """A signal came inside the current deferred() region (it is raised as the region ends)."""
-    return _pending
+    return _pending and threading.current_thread() is threading.main_thread()
 
 
 @contextmanager
 def deferred() -> Iterator[None]:
     """A region a stop signal does not cut: it is raised as a KeyboardInterrupt as the region ends.
-    The signals are also blocked in the main thread meanwhile, so that a process forked here starts
-    with them blocked and does not die of one before its initializer has chosen what they do (see
-    workers.die_with_parent). Only the main thread runs signal handlers: elsewhere a no-op."""
+    Only the main thread runs signal handlers: elsewhere a no-op."""
     global _depth, _pending
     if threading.current_thread() is not threading.main_thread():
         yield
         return
     _depth += 1
+    try:
+        yield
+    finally:
+        _depth -= 1
+        if _depth == 0 and _pending:
+            _pending = False
+            raise KeyboardInterrupt
+
+
+@contextmanager
+def signals_blocked() -> Iterator[None]:
+    """The stop signals blocked in this thread, around a fork: the child starts with them blocked, so
+    it does not run its parent's handler before its initializer has chosen what they do (see
+    workers.die_with_parent). A signal meanwhile goes to another thread of the parent, or waits."""
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
     try:
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
-        _depth -= 1
-        if _depth == 0 and _pending:
-            _pending = False
-            raise KeyboardInterrupt
+
+
+def _forked() -> None:
+    """In a forked child: none of its parent's regions is its own."""
+    global _depth, _pending
+    _depth, _pending = 0, False
+
+
+os.register_at_fork(after_in_child=_forked)

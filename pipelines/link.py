@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
-import warnings
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -24,7 +23,7 @@ from pipelines.align import Alignment, Vocabulary, align, token_text
 from pipelines.registry import load_agencies
 from pipelines.shingles import SCHEME, fingerprints, quoted_mask, tokenise
 from pipelines.store import links as store
-from pipelines.workers import die_with_parent, results, shut_down, submit_all
+from pipelines.workers import die_with_parent, process_pool, results, shut_down, submit_all
 
 #: a fingerprint in at most this many versions is evidence of reuse for any target; above it, a
 #: stock phrase, searched only for targets at least SYNDICATED_SHARE made of such fingerprints
@@ -272,20 +271,12 @@ def _judged_before_their_source(
 
 
 def _pool() -> ProcessPoolExecutor | None:
-    """Worker processes for fingerprinting and alignment. Forked, so a caller's script needs no
-    __main__ guard; the workers only run `fingerprint_texts` and `assess` (pure Python and numpy),
-    never DuckDB, whose threads stay behind. A pool of concurrent.futures, as a worker that dies
-    (killed, out of memory) breaks it with an error, where multiprocessing.Pool can hang for good."""
+    """Worker processes for fingerprinting and alignment, forked (no copy of the texts to start
+    them): they only run `fingerprint_texts` and `assess` (pure Python and numpy), never DuckDB,
+    whose threads stay behind."""
     if WORKERS < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return None
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)  # 3.12+: fork of a threaded process
-        return ProcessPoolExecutor(
-            WORKERS - 1,
-            mp_context=multiprocessing.get_context("fork"),
-            initializer=_worker_init,
-            initargs=(os.getpid(),),
-        )
+    return process_pool(WORKERS - 1, _worker_init, (os.getpid(),))
 
 
 def _worker_init(parent_pid: int) -> None:

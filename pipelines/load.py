@@ -13,7 +13,7 @@ import duckdb
 from pipelines.clean import Skip, clean_or_skip, no_text_warning
 from pipelines.models import Article, Page
 from pipelines.store.articles import Outlets, SaveResult, save_articles
-from pipelines.workers import die_with_parent, results, shut_down, submit_all
+from pipelines.workers import die_with_parent, process_pool, results, shut_down, submit_all
 
 BATCH_SIZE = 200
 
@@ -80,9 +80,7 @@ class Loader:
         """Articles (or why not) in the order of `pages`."""
         if self.jobs > 1 and sum(1 for p in pages if p.html) >= 8:
             if self._pool is None:
-                self._pool = ProcessPoolExecutor(
-                    max_workers=self.jobs, initializer=die_with_parent, initargs=(os.getpid(),)
-                )
+                self._pool = process_pool(self.jobs, die_with_parent, (os.getpid(),))
             chunks = [pages[k : k + 8] for k in range(0, len(pages), 8)]
             return [r for chunk in results(submit_all(self._pool, _clean_chunk, chunks)) for r in chunk]
         return [clean_or_skip(page) for page in pages]

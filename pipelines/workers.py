@@ -4,11 +4,12 @@ that go on holding the writer lock (a forked child shares its file descriptor) o
 from __future__ import annotations
 
 import ctypes
+import multiprocessing
 import os
 import signal
 import sys
 from collections.abc import Callable, Iterable
-from concurrent.futures import Executor, Future, wait
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, wait
 
 from pipelines import interrupts
 
@@ -24,7 +25,7 @@ def die_with_parent(parent_pid: int | None = None, *, ignore_stops: bool = False
     ignores SIGINT and SIGTERM, for a parent that wants its workers' work when a signal reaches the
     whole process group (a Ctrl-C at a terminal, `timeout`, systemd) and kills them itself.
 
-    The worker was forked inside interrupts.deferred(), with both signals blocked: one that came
+    The worker was forked inside interrupts.signals_blocked(): one that came
     since waits until here, where the worker no longer runs its parent's handler (which printed a
     traceback from the worker's start)."""
     signal.signal(signal.SIGTERM, signal.SIG_IGN if ignore_stops else signal.SIG_DFL)
@@ -40,9 +41,19 @@ def die_with_parent(parent_pid: int | None = None, *, ignore_stops: bool = False
     signal.pthread_sigmask(signal.SIG_UNBLOCK, interrupts.STOP_SIGNALS)
 
 
+def process_pool(workers: int, initializer: Callable, initargs: tuple = ()) -> ProcessPoolExecutor:
+    """A pool of worker processes, forked where the platform can: a caller's script needs no
+    __main__ guard, and the workers' parent is this process, as die_with_parent checks (Python 3.14
+    starts them from a fork server by default). A pool of concurrent.futures, as a worker that dies
+    (killed, out of memory) breaks it with an error, where multiprocessing.Pool can hang for good."""
+    fork = "fork" in multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork") if fork else None
+    return ProcessPoolExecutor(workers, mp_context=context, initializer=initializer, initargs=initargs)
+
+
 def submit_all(pool: Executor, fn: Callable, items: Iterable) -> list[Future]:
     """fn(item) for each item, in the pool's workers (forked by the first call)."""
-    with interrupts.deferred():
+    with interrupts.deferred(), interrupts.signals_blocked():
         return [pool.submit(fn, item) for item in items]
 
 
@@ -53,7 +64,7 @@ def results(futures: list[Future]) -> list:
         while waiting and not interrupts.stop_pending():
             waiting = wait(waiting, timeout=POLL_S).not_done
         if waiting:
-            return []  # never returned: leaving deferred() raises the stop
+            raise KeyboardInterrupt  # the signal deferred (the region's end would raise it too)
         return [future.result() for future in futures]
 
 

@@ -559,6 +559,45 @@ def test_a_stop_signal_inside_a_worker_pool_lock_stops_the_link_and_a_rerun_fini
     assert _snapshot(db, ORIGINS) == _snapshot(reference, ORIGINS), "the rerun ends where a clean run ends"
 
 
+def test_a_second_stop_signal_while_the_first_is_handled_still_stops_the_command_in_one_line(tmp_path):
+    """`timeout` signals the command, then its whole group; users press Ctrl-C twice. A second signal
+    while the handler of the first held a lock (it set a threading.Event) waited for that lock for
+    good: the ingest hung with the writer lock held, and every later cron run exited 75."""
+    db = tmp_path / "db.duckdb"
+    rows = write_jsonl(tmp_path / "stories.jsonl", _rows(250))
+    script = PROJECT_ROOT / "tests" / "fixtures" / "second_signal_in_the_handler.py"
+    command = subprocess.Popen([sys.executable, str(script), "--db", str(db), "ingest", str(rows)],
+                               cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               start_new_session=True)  # fmt: skip
+    try:
+        _out, err = command.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(command.pid, signal.SIGKILL)
+        command.communicate()
+        raise AssertionError("the ingest did not stop within 60 s of two SIGTERMs") from None
+    assert command.returncode == 130, err
+    assert err == "Error: interrupted; everything stored before is kept\n", err
+    assert _snapshot(db, "SELECT status FROM runs WHERE command = 'ingest'") == [("interrupted",)]
+    assert _run(db, "ingest", str(rows)).returncode == 0
+    assert _snapshot(db, "SELECT count(*), count(DISTINCT url) FROM articles") == [(500, 500)]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/PID/wchan")
+def test_a_crawl_stopped_as_it_closes_after_a_cleaning_worker_died_closes_its_archive_and_exits():
+    """A signal while the last batch was stored skipped the rest of the crawl's close: the archive
+    stayed open, and the exit waited for ever for a cleaning pool whose other worker ignores SIGTERM."""
+    script = PROJECT_ROOT / "tests" / "fixtures" / "stop_while_a_crawl_closes.py"
+    command = subprocess.Popen([sys.executable, str(script)], cwd=PROJECT_ROOT, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, start_new_session=True)  # fmt: skip
+    try:
+        out, err = command.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(command.pid, signal.SIGKILL)
+        command.communicate()
+        raise AssertionError("the process did not exit within 30 s") from None
+    assert out == "interrupted; archive closed: True\n", out + err
+
+
 @pytest.mark.parametrize("name", ["crawl.duckdb", "bob's news [1].duckdb"])
 def test_a_damaged_database_file_says_how_to_rebuild_it_from_the_archive_and_that_works(tmp_path, name):
     """A database file whose blocks fail DuckDB's checksums (a bad disk, a copy taken mid-write) must not
