@@ -81,7 +81,11 @@ def deferred() -> Iterator[None]:
 def signals_blocked() -> Iterator[None]:
     """The stop signals blocked in this thread, around a fork: the child starts with them blocked, so
     it does not run its parent's handler before its initializer has chosen what they do (see
-    workers.die_with_parent). A signal meanwhile goes to another thread of the parent, or waits."""
+    workers.die_with_parent). A signal meanwhile goes to another thread of the parent, or waits.
+    A no-op where threads have no signal masks (Windows, which does not fork either)."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
     try:
         yield

@@ -25,9 +25,8 @@ def die_with_parent(parent_pid: int | None = None, *, ignore_stops: bool = False
     ignores SIGINT and SIGTERM, for a parent that wants its workers' work when a signal reaches the
     whole process group (a Ctrl-C at a terminal, `timeout`, systemd) and kills them itself.
 
-    The worker was forked inside interrupts.signals_blocked(): one that came
-    since waits until here, where the worker no longer runs its parent's handler (which printed a
-    traceback from the worker's start)."""
+    The worker was forked inside interrupts.signals_blocked(): a signal since waits until here, where
+    the worker no longer runs its parent's handler (which printed a traceback from the worker's start)."""
     signal.signal(signal.SIGTERM, signal.SIG_IGN if ignore_stops else signal.SIG_DFL)
     if ignore_stops:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -38,7 +37,8 @@ def die_with_parent(parent_pid: int | None = None, *, ignore_stops: bool = False
             pass
     if parent_pid is not None and os.getppid() != parent_pid:
         os._exit(1)  # the parent died before the request above took effect
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, interrupts.STOP_SIGNALS)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, interrupts.STOP_SIGNALS)
 
 
 def process_pool(workers: int, initializer: Callable, initargs: tuple = ()) -> ProcessPoolExecutor:
