@@ -471,6 +471,24 @@ POOLED_LINK = [sys.executable, "-c", "import pipelines.link as l; l.PARALLEL_MIN
                "main()"]  # fmt: skip
 
 
+def _start_in_own_group(args: list) -> subprocess.Popen:
+    """A command in a process group of its own, as cron and systemd start one: a signal to the group
+    reaches its workers too, and a SIGKILL to it leaves nothing behind."""
+    return subprocess.Popen([str(a) for a in args], cwd=PROJECT_ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)  # fmt: skip
+
+
+def _output_once_ended(command: subprocess.Popen, seconds: float, failure: str) -> tuple[str, str]:
+    """stdout and stderr of `command` once it has ended; when it has not within `seconds`, its group is
+    killed and the test fails with `failure`."""
+    try:
+        return command.communicate(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        os.killpg(command.pid, signal.SIGKILL)
+        command.communicate()
+        raise AssertionError(failure) from None
+
+
 def test_a_link_whose_worker_is_killed_fails_in_one_line_and_the_next_link_finishes(tmp_path):
     """The kernel's out-of-memory killer picks a link worker: the link printed a BrokenProcessPool
     traceback. Now one line, exit 1, the run `failed`, and the next link ends where a clean one ends."""
@@ -479,8 +497,7 @@ def test_a_link_whose_worker_is_killed_fails_in_one_line_and_the_next_link_finis
     reference = tmp_path / "reference.duckdb"
     reference.write_bytes(db.read_bytes())
     assert _run(reference, "link").returncode == 0
-    command = subprocess.Popen([*POOLED_LINK, "--db", str(db), "link"], cwd=PROJECT_ROOT,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    command = _start_in_own_group([*POOLED_LINK, "--db", db, "link"])
     assert command.stderr.readline() == "imported\n"
     workers: list[str] = []
     deadline = time.monotonic() + 30
@@ -490,7 +507,7 @@ def test_a_link_whose_worker_is_killed_fails_in_one_line_and_the_next_link_finis
         time.sleep(0.01)
     assert workers, "the link finished before its workers could be seen"
     os.kill(int(workers[0]), signal.SIGKILL)
-    _out, err = command.communicate(timeout=60)
+    _out, err = _output_once_ended(command, 60, "the link did not end within 60 s of its worker's death")
     assert command.returncode == 1, err[-2000:]
     assert err.count("\n") == 1 and "Traceback" not in err and "a worker process died" in err, err[-2000:]
     assert _snapshot(db, "SELECT status FROM runs WHERE command = 'link'") == [("failed",)]
@@ -512,19 +529,12 @@ def test_link_stopped_by_sigterm_to_its_process_group_exits_at_once_and_a_rerun_
     link_seconds = time.monotonic() - started
     rng = random.Random(5)
     for _ in range(4):
-        command = subprocess.Popen([*POOLED_LINK, "--db", str(db), "link", "--all"], cwd=PROJECT_ROOT,
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                   start_new_session=True)  # fmt: skip
+        command = _start_in_own_group([*POOLED_LINK, "--db", db, "link", "--all"])
         assert command.stderr.readline() == "imported\n"
         time.sleep(rng.uniform(0.1, max(0.2, link_seconds)))
         if command.poll() is None:
             os.killpg(command.pid, signal.SIGTERM)
-        try:
-            _out, err = command.communicate(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(command.pid, signal.SIGKILL)
-            command.communicate()
-            raise AssertionError("the link did not stop within 30 s of SIGTERM") from None
+        _out, err = _output_once_ended(command, 30, "the link did not stop within 30 s of SIGTERM")
         assert command.returncode in (0, 130), err
         assert "Traceback" not in err and "ForkPoolWorker" not in err, err
         # a rebuild cut short keeps its old verdicts until the next link replaces them
@@ -543,15 +553,8 @@ def test_a_stop_signal_inside_a_worker_pool_lock_stops_the_link_and_a_rerun_fini
     reference.write_bytes(db.read_bytes())
     assert _run(reference, "link").returncode == 0
     script = PROJECT_ROOT / "tests" / "fixtures" / "signal_inside_a_pool_lock.py"
-    command = subprocess.Popen([sys.executable, str(script), "--db", str(db), "link"], cwd=PROJECT_ROOT,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               start_new_session=True)  # fmt: skip
-    try:
-        _out, err = command.communicate(timeout=60)
-    except subprocess.TimeoutExpired:
-        os.killpg(command.pid, signal.SIGKILL)
-        command.communicate()
-        raise AssertionError("the link did not stop within 60 s of SIGTERM") from None
+    command = _start_in_own_group([sys.executable, script, "--db", db, "link"])
+    _out, err = _output_once_ended(command, 60, "the link did not stop within 60 s of SIGTERM")
     assert command.returncode == 130, err
     assert err == "Error: interrupted; everything stored before is kept\n", err
     assert _snapshot(db, "SELECT status FROM runs WHERE command = 'link'") == [("interrupted",)]
@@ -566,15 +569,8 @@ def test_a_second_stop_signal_while_the_first_is_handled_still_stops_the_command
     db = tmp_path / "db.duckdb"
     rows = write_jsonl(tmp_path / "stories.jsonl", _rows(250))
     script = PROJECT_ROOT / "tests" / "fixtures" / "second_signal_in_the_handler.py"
-    command = subprocess.Popen([sys.executable, str(script), "--db", str(db), "ingest", str(rows)],
-                               cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               start_new_session=True)  # fmt: skip
-    try:
-        _out, err = command.communicate(timeout=60)
-    except subprocess.TimeoutExpired:
-        os.killpg(command.pid, signal.SIGKILL)
-        command.communicate()
-        raise AssertionError("the ingest did not stop within 60 s of two SIGTERMs") from None
+    command = _start_in_own_group([sys.executable, script, "--db", db, "ingest", rows])
+    _out, err = _output_once_ended(command, 60, "the ingest did not stop within 60 s of two SIGTERMs")
     assert command.returncode == 130, err
     assert err == "Error: interrupted; everything stored before is kept\n", err
     assert _snapshot(db, "SELECT status FROM runs WHERE command = 'ingest'") == [("interrupted",)]
@@ -587,14 +583,8 @@ def test_a_crawl_stopped_as_it_closes_after_a_cleaning_worker_died_closes_its_ar
     """A signal while the last batch was stored skipped the rest of the crawl's close: the archive
     stayed open, and the exit waited for ever for a cleaning pool whose other worker ignores SIGTERM."""
     script = PROJECT_ROOT / "tests" / "fixtures" / "stop_while_a_crawl_closes.py"
-    command = subprocess.Popen([sys.executable, str(script)], cwd=PROJECT_ROOT, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True, start_new_session=True)  # fmt: skip
-    try:
-        out, err = command.communicate(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(command.pid, signal.SIGKILL)
-        command.communicate()
-        raise AssertionError("the process did not exit within 30 s") from None
+    command = _start_in_own_group([sys.executable, script])
+    out, err = _output_once_ended(command, 30, "the process did not exit within 30 s")
     assert out == "interrupted; archive closed: True\n", out + err
 
 
