@@ -564,19 +564,21 @@ def test_link_says_when_stored_verdicts_were_made_by_an_older_provtracks_rules(l
     assert loaded("link").stderr == ""
 
 
+_BRIDGE = "The ministry said on Tuesday that the new bridge over the river would open in May. " * 6
+#: a TASS story, a copy that credits TASS and one that does not
+_TASS_AND_TWO_COPIES = [
+    {"url": "https://tass.com/1", "outlet": "TASS", "published_at": "2026-11-02T08:00:00Z", "text": _BRIDGE},
+    {"url": "https://herald.example/a", "outlet": "Herald", "published_at": "2026-11-02T10:00:00Z",
+     "text": _BRIDGE + "\n\nSource: TASS"},
+    {"url": "https://courier.example/a", "outlet": "Courier", "published_at": "2026-11-02T11:00:00Z",
+     "text": _BRIDGE},
+]  # fmt: skip
+
+
 def test_a_query_before_link_notes_on_stderr_that_its_answer_is_only_what_the_pages_credit(run_cli, tmp_path):
     """After `ingest` alone, credit_honesty looked complete: the credited copy counted, the uncredited
     one not at all (still its own story). One line on stderr says so; the CSV stays clean for a pipe."""
-    story = "The ministry said on Tuesday that the new bridge over the river would open in May. " * 6
-    rows = [
-        {"url": "https://tass.com/1", "outlet": "TASS", "published_at": "2026-11-02T08:00:00Z",
-         "text": story},
-        {"url": "https://herald.example/a", "outlet": "Herald", "published_at": "2026-11-02T10:00:00Z",
-         "text": story + "\n\nSource: TASS"},
-        {"url": "https://courier.example/a", "outlet": "Courier", "published_at": "2026-11-02T11:00:00Z",
-         "text": story},
-    ]  # fmt: skip
-    assert run_cli("ingest", str(write_jsonl(tmp_path / "a.jsonl", rows))).exit_code == 0
+    assert run_cli("ingest", str(write_jsonl(tmp_path / "a.jsonl", _TASS_AND_TWO_COPIES))).exit_code == 0
     before = run_cli("query", "credit_honesty", "--format", "csv")
     assert before.exit_code == 0 and before.stderr == (
         "note: 3 articles are not linked yet: run `provtrack link` "
@@ -589,24 +591,17 @@ def test_a_query_before_link_notes_on_stderr_that_its_answer_is_only_what_the_pa
     assert run_cli("link").exit_code == 0
     after = run_cli("query", "credit_honesty", "--format", "csv")
     assert after.stderr == "" and "Courier,TASS,1,0,0,1,0.0,1.0" in after.stdout.splitlines()
-    late = [{"url": "https://late.example/a", "outlet": "Late", "text": story}]
+    late = [{"url": "https://late.example/a", "outlet": "Late", "text": _BRIDGE}]
     assert run_cli("ingest", str(write_jsonl(tmp_path / "b.jsonl", late))).exit_code == 0
     assert "note: 1 article is not linked yet" in run_cli("query", "select 1").stderr
 
 
 def test_an_export_before_link_says_so_on_stderr_and_writes_the_files_all_the_same(run_cli, tmp_path):
     """Parquet files passed on to a colleague look complete even more than a query's answer does."""
-    story = "The ministry said on Tuesday that the new bridge over the river would open in May. " * 6
-    rows = [
-        {"url": "https://tass.com/1", "outlet": "TASS", "published_at": "2026-11-02T08:00:00Z",
-         "text": story},
-        {"url": "https://courier.example/a", "outlet": "Courier", "published_at": "2026-11-02T11:00:00Z",
-         "text": story},
-    ]  # fmt: skip
-    assert run_cli("ingest", str(write_jsonl(tmp_path / "a.jsonl", rows))).exit_code == 0
+    assert run_cli("ingest", str(write_jsonl(tmp_path / "a.jsonl", _TASS_AND_TWO_COPIES))).exit_code == 0
     before = run_cli("export", str(tmp_path / "before"))
     assert before.exit_code == 0 and before.stderr == (
-        "note: 2 articles are not linked yet: run `provtrack link` "
+        "note: 3 articles are not linked yet: run `provtrack link` "
         "(until then their origins are what their pages credit)\n"
     )
     assert (tmp_path / "before" / "article_origins.parquet").is_file()
