@@ -161,6 +161,8 @@ def clean_page(page: Page, registry: AgencyRegistry | None = None) -> Article:
         credits=find_credits(page.html, text, url=url, author=author, registry=registry, regions=regions),
         warc_file=page.warc_file,
         warc_offset=page.warc_offset,
+        input_file=page.input_file,
+        input_record=page.input_record,
     )
 
 

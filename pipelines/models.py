@@ -62,6 +62,8 @@ class Page:
     date_candidates: list[DateCandidate] = field(default_factory=list)
     warc_file: str | None = None
     warc_offset: int | None = None
+    input_file: str | None = None  # the JSONL, CSV or Parquet file an ingested row came from
+    input_record: int | None = None  # its line (JSONL, CSV) or row number (Parquet) there
 
 
 @dataclass
@@ -82,3 +84,5 @@ class Article:
     credits: list[Credit] = field(default_factory=list)
     warc_file: str | None = None
     warc_offset: int | None = None
+    input_file: str | None = None  # the JSONL, CSV or Parquet file an ingested row came from
+    input_record: int | None = None  # its line (JSONL, CSV) or row number (Parquet) there

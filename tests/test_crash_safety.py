@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import duckdb
@@ -174,7 +175,14 @@ def _seconds(db: Path, *args: str) -> float:
 
 
 def test_ingest_and_link_killed_at_random_moments_lose_nothing_and_a_rerun_finishes(tmp_path):
-    rows = _rows(250)
+    # a dump holding a second, edited snapshot of ten copies, in the first batch: each a second
+    # version, however often the file is read again after a kill
+    update = "<p>Updated at noon with the ministry's statement on the talks.</p></article>"
+    rows = []
+    for n, row in enumerate(_rows(250)):
+        rows.append(row)
+        if n < 20 and n % 2:
+            rows.append({**row, "html": row["html"].replace("</article>", update)})
     data = write_jsonl(tmp_path / "stories.jsonl", rows)
     nothing = write_jsonl(tmp_path / "nothing.jsonl", [])
     reference = tmp_path / "reference.duckdb"
@@ -209,9 +217,13 @@ def test_ingest_and_link_killed_at_random_moments_lose_nothing_and_a_rerun_finis
     stopped = {"ingest": _stopped_runs(db, "ingest")}
     result = _run(db, "ingest", str(data))
     assert result.returncode == 0, result.stderr
-    assert _snapshot(db, "SELECT url, count(*) FROM articles GROUP BY url") == sorted(
-        (row["url"], 1) for row in rows
-    ), "every row stored exactly once"
+    versions = sorted(Counter(row["url"] for row in rows).items())
+    assert _snapshot(db, "SELECT url, count(*) FROM articles GROUP BY url") == versions, (
+        "every row stored exactly once"
+    )
+    assert _snapshot(reference, "SELECT url, count(*) FROM articles GROUP BY url") == versions, (
+        "the reference read the file twice: the second time changed nothing"
+    )
 
     for _ in range(KILLS):
         landed["link"] += _kill_at_random(

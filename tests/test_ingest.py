@@ -177,6 +177,46 @@ def test_ingesting_the_same_file_twice_changes_nothing(tmp_path, tmp_db, run_cli
     assert _count(tmp_db, "SELECT count(*) FROM articles") == 30
 
 
+def test_a_file_holding_several_texts_of_one_page_ingested_again_changes_nothing(tmp_path, tmp_db, run_cli):
+    """A dump with two snapshots of a page (A, then B edited), as CSV and as JSONL from another folder:
+    each ingest again added both as versions (A differs from the latest, B; then B from A), so a
+    rerun after a kill, or a nightly ingest of a growing dump, made versions without end."""
+    url = "https://b.example.org/riga"
+    rows = [{"url": url, "text": STORY}, {"url": url, "text": f"RIGA - {STORY}"}]
+    dump = write_jsonl(tmp_path / "dump.jsonl", rows)
+    assert run_cli("ingest", str(dump)).exit_code == 0
+    moved = tmp_path / "moved"
+    moved.mkdir()
+    (moved / "dump.jsonl").write_bytes(dump.read_bytes())
+    for again in (dump, moved / "dump.jsonl", dump):
+        second = run_cli("ingest", str(again))
+        assert second.exit_code == 0 and "0 new versions, 2 unchanged" in second.stdout, second.stdout
+    sheet = tmp_path / "dump.csv"
+    pd.DataFrame(rows).to_csv(sheet, index=False)
+    for run in range(2):
+        result = run_cli("ingest", str(sheet))
+        assert result.exit_code == 0
+        assert f"{2 - 2 * run} new versions" in result.stdout, (run, result.stdout)
+    with duckdb.connect(str(tmp_db), read_only=True) as con:
+        versions = con.execute("SELECT version, text FROM articles ORDER BY version").fetchall()
+    assert [text for _, text in versions] == [STORY, f"RIGA - {STORY}"] * 2, (
+        "the CSV is another file: its A after B is the page gone back, once"
+    )
+
+
+def test_a_daily_export_under_one_name_still_records_a_page_gone_back(tmp_path, tmp_db, run_cli):
+    """export.jsonl overwritten every day: A, then B, then A again. Its first row was last read as B,
+    so the third day's A is the page's text gone back, not the first day's row read again."""
+    url = "https://b.example.org/riga"
+    export = tmp_path / "export.jsonl"
+    for text in (STORY, f"RIGA - {STORY}", STORY):
+        write_jsonl(export, [{"url": url, "text": text}])
+        assert run_cli("ingest", str(export)).exit_code == 0
+    with duckdb.connect(str(tmp_db), read_only=True) as con:
+        latest = con.execute("SELECT version, text FROM articles ORDER BY version DESC LIMIT 1").fetchone()
+    assert latest == (3, STORY)
+
+
 def test_a_page_whose_text_goes_back_to_an_earlier_one_is_a_new_version(tmp_path, tmp_db, run_cli):
     """Daily exports of a page: A, then B (edited), then A again (the edit undone). The latest
     version must be A: nothing but a WARC record tells a row read again from a page gone back."""

@@ -141,9 +141,12 @@ def _pages(paths: list[Path], refuse, keep: WarcFilter, counts: WarcCounts, unre
                     refuse(label, row.reason)
                     continue
                 try:
-                    yield label, row_to_page(row)
+                    page = row_to_page(row)
                 except ValueError as exc:
                     refuse(label, str(exc))
+                    continue
+                page.input_file, page.input_record = str(path), number
+                yield label, page
         except IngestError as exc:  # the rows read before it are stored, and the next file is read
             unreadable.append((str(path), str(exc).removeprefix(f"{path}: ")))
 
@@ -169,8 +172,8 @@ def ingest(ctx, paths: tuple[Path, ...], jobs: int | None, domains, since, until
     """Load articles from JSONL, CSV or Parquet files: rows {url, outlet?, published_at?, title?,
     text?, html?, language?}, or from WARC/ARC files (CC-NEWS and the like: every HTML response).
     html is cleaned by trafilatura (and wins over text); bad rows are named by line (WARC: byte
-    offset) and skipped; the same file twice changes nothing (but for a JSONL, CSV or Parquet file
-    holding several texts of one page: see the README).
+    offset) and skipped; the same file twice changes nothing, whatever folder it is read from
+    (a WARC file is known by its records, another by its name and rows).
 
     \b
     Example:

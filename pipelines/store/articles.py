@@ -284,14 +284,26 @@ def save_articles(
     now = datetime.now(timezone.utc).replace(tzinfo=None)
     try:
         with transaction(con):
-            latest, recorded = {}, set()
-            for url, version, digest, article_id, warc_file, offset, credited in con.execute(
+            latest, recorded, last_from_row = {}, set(), {}
+            for (
+                url,
+                version,
+                digest,
+                article_id,
+                warc_file,
+                offset,
+                input_file,
+                record,
+                credited,
+            ) in con.execute(
                 load_query("store/stored_versions"), [sorted({a.url for a in articles})]
             ).fetchall():  # in version order: the last one of a URL is its latest
                 latest[url] = (version, (digest, credited), article_id)
                 if warc_file:
                     recorded.add((url, _record_key(warc_file, offset), digest, tuple(credited)))
-            rows, dates, credits = [], [], []
+                if input_file is not None:
+                    last_from_row[(url, input_file, record)] = (digest, credited)
+            rows, dates, credits, input_records = [], [], [], []
             unchanged_dates: dict[int, list[DateCandidate]] = defaultdict(list)
             claims_of = stored_claims(con, [article_id for _, _, article_id in latest.values()])
             ids = iter(
@@ -313,10 +325,17 @@ def save_articles(
                 if article.warc_file and record in recorded:  # an older version read again from its record
                     result.unchanged += 1
                     continue
+                row_key = _input_row_key(article)
+                if row_key and last_from_row.get(row_key) == content:  # a file's row read again
+                    result.unchanged += 1
+                    continue
                 article_id = next(ids)
                 latest[article.url] = (version + 1, content, article_id)
                 if article.warc_file:
                     recorded.add(record)
+                if row_key:
+                    last_from_row[row_key] = content
+                    input_records.append((article_id, row_key[1], row_key[2]))
                 if previous_id is not None:
                     article = inheriting(article, claims_of.get(previous_id, []))
                 claims_of[article_id] = article.date_candidates
@@ -360,6 +379,7 @@ def save_articles(
             insert_rows(con, "articles", ARTICLE_COLUMNS, rows)
             insert_rows(con, "article_dates", ("article_id", "source", "value"), dates)
             insert_rows(con, "article_credits", CREDIT_COLUMNS, credits)
+            insert_rows(con, "input_records", ("article_id", "input_file", "record"), input_records)
             add_claims(con, unchanged_dates)  # a re-check's sitemap date for a page a feed gave none
     except BaseException:
         # ids it cached may have been rolled back; inside a caller's transaction (not rolled back
@@ -380,6 +400,15 @@ def add_listing_dates(con: duckdb.DuckDBPyConnection, dates: dict[str, list[Date
         latest = dict(con.execute(load_query("store/latest_ids"), [sorted(dates)]).fetchall())
         add_claims(con, {latest[url]: candidates for url, candidates in dates.items() if url in latest})
     return [url for url in dates if url in latest]
+
+
+def _input_row_key(article: Article) -> tuple[str, str, int] | None:
+    """(url, file name, row) of an ingested row: which versions of a page a JSONL, CSV or Parquet
+    file holds is told by its rows, as a WARC file's by its records; a file moved to another folder
+    holds the same rows."""
+    if article.input_file is None or article.input_record is None:
+        return None
+    return (article.url, os.path.basename(article.input_file), article.input_record)
 
 
 def _record_key(warc_file: str | None, offset: int | None) -> tuple[str, int | None]:
