@@ -41,7 +41,7 @@ class SourceReport:
     seeds_ok: int = 0
     seeds_unchanged: int = 0
     requested: int = 0  # article requests made
-    known: int = 0  # articles not fetched because they are stored already
+    known: int = 0  # articles not fetched: stored already (crawled or ingested), or fetched with no text
     saved: SaveResult = field(default_factory=SaveResult)
     no_text: int = 0  # fetched, but no article text (an index, gallery or video page)
     skipped: int = 0  # fetched, but could not be cleaned (too large, not HTML, hostile markup)
@@ -80,7 +80,7 @@ class SourceReport:
         )
         text = (
             f"{self.name}: {self.status} - {read}{self.requested} articles fetched,"
-            f" {self.known} already stored;"
+            f" {self.known} already seen;"
             f" {s.new_articles} new, {s.new_versions} new versions, {s.unchanged} unchanged,"
             f" {self.no_text} without article text, {self.skipped} skipped, {self.failed} failed"
         )

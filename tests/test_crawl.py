@@ -1546,7 +1546,7 @@ def test_a_site_whose_feed_lists_its_linked_articles_counts_each_once_with_the_f
         fetched = [u for u in web.requests if "/news/" in u]
     assert result.returncode == 0, result.stderr[-2000:]
     assert len(fetched) == len(set(fetched)) == 4
-    assert "4 articles fetched, 0 already stored; 4 new," in result.stdout, result.stdout
+    assert "4 articles fetched, 0 already seen; 4 new," in result.stdout, result.stdout
     dated = rows(db, "SELECT count(DISTINCT article_id) FROM article_dates WHERE source = 'feed'")
     assert dated == [(4,)], "the feed's date kept for every article"
 
@@ -1636,7 +1636,7 @@ def test_a_page_a_feed_lists_is_an_article_even_when_the_site_spider_reached_it_
         result = crawl(db, web.proxy, "--site", "http://listed.test/")
     assert result.returncode == 3, result.stdout + result.stderr[-2000:]
     line = next(x for x in result.stderr.splitlines() if x.startswith("site:listed.test"))
-    assert "2 articles fetched, 0 already stored; 1 new," in line, result.stderr
+    assert "2 articles fetched, 0 already seen; 1 new," in line, result.stderr
     assert line.endswith("1 failed -- http://listed.test/p/2/: HTTP 404"), result.stderr
     stored = rows(
         db,
@@ -1723,7 +1723,7 @@ def test_a_listed_page_that_is_gone_or_no_html_is_tried_twice_then_left_alone(tm
         busy_runs = [crawl(db, web.proxy, "--sitemap", "http://g.test/sitemap-busy.xml") for _ in range(2)]
     assert [r.returncode for r in runs] == [3, 3, 0], [r.stdout for r in runs]
     assert web.hits[gone] == 2, "fetched, re-checked once, then left alone"
-    assert "0 articles fetched, 2 already stored" in runs[2].stdout, runs[2].stdout
+    assert "0 articles fetched, 2 already seen" in runs[2].stdout, runs[2].stdout
     assert [r.returncode for r in busy_runs] == [3, 3] and web.hits[busy] >= 2, "a 503 is tried every run"
 
 
