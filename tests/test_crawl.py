@@ -1433,6 +1433,12 @@ def test_researchers_can_query_while_a_crawl_runs_and_a_second_crawl_gives_way(t
     assert process.returncode == 0, err.decode()[-2000:]
     assert second.returncode == 75 and "being written by" in second_err, second_err
     assert len(second_err.strip().splitlines()) == 1, "one line, not a traceback"
+    logged = [
+        line for log in (tmp_path / "logs").glob("crawl-*.log") for line in log.read_text().splitlines()
+    ]
+    assert any("crawl: not started (exit 75) - " in line and "being written by" in line for line in logged), (
+        "under cron the logs folder accounts for the run that could not start"
+    )
     assert len(counts_during) >= 2, "queries were answered while the crawl was still running"
     seen = [n for n, _ in counts_during]
     assert seen == sorted(seen) and any(0 < n < len(urls) for n in seen), (

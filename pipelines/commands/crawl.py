@@ -171,11 +171,13 @@ def crawl(
     if not ctx.db.path.exists():
         click.echo(f"crawl: no database at {ctx.db.path}; making a new one", err=True)
     # The writer lock is held for the whole run; the file itself only while something is written.
-    with ctx.db.write_session() as session:
-        with session.connection() as con:
-            ensure_registries(con)
-            stale = mark_stale_runs(con)
-            run_id = start_run(con, "crawl", args)
+    with contextlib.ExitStack() as held:
+        with _logged_if_locked(ctx.db.path):
+            session = held.enter_context(ctx.db.write_session())
+            with session.connection() as con:
+                ensure_registries(con)
+                stale = mark_stale_runs(con)
+                run_id = start_run(con, "crawl", args)
         log_file = run_log_file(ctx.db.path)
         if log_file is not None and stale:
             log_file.parent.mkdir(parents=True, exist_ok=True)
@@ -209,6 +211,24 @@ def crawl(
         sys.exit(1)
     if status == "partial":
         sys.exit(EXIT_PARTIAL)
+
+
+@contextlib.contextmanager
+def _logged_if_locked(db_path: Path):
+    """A crawl that cannot have the database (another run holds it, or a reader the file: exit 75)
+    says so under cron in a log of its own too, so that an hour missing from the logs' grep is
+    accounted for there."""
+    try:
+        yield
+    except DatabaseLocked as exc:
+        log_file = run_log_file(db_path)
+        if log_file is not None:
+            stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+            with contextlib.suppress(OSError):
+                log_file.parent.mkdir(parents=True, exist_ok=True)
+                with open(log_file, "a", encoding="utf-8") as log:
+                    log.write(f"{stamp} [provtrack] crawl: not started (exit 75) - {exc}\n")
+        raise
 
 
 def _sources_and_settings(names, feeds, sitemaps, sites, url_files, registry, overrides):
