@@ -1763,6 +1763,36 @@ def test_a_feed_link_redirecting_to_the_url_the_sitemap_lists_is_one_article_and
     assert web.hits[final] == 1 and web.hits["http://r.test/news/riga-port"] == 1, dict(web.hits)
 
 
+@pytest.mark.parametrize("first", ["feed", "sitemap"])
+def test_one_page_listed_with_lower_and_upper_case_escapes_is_one_article_and_no_failure(tmp_path, first):
+    """A WordPress feed writes /news/%d0%bd%d0%be (lower-case escapes), the sitemap or a page's
+    canonical /news/%D0%BD%D0%BE: one URL to the duplicate filter, which dropped the second request,
+    and the run called it "no response" (exit 3), whichever was read first."""
+    lower, upper = "http://r.test/news/%d0%bd%d0%be", "http://r.test/news/%D0%BD%D0%BE"
+    feed = rss([(lower, "Riga", "Tue, 17 Nov 2026 10:00:00 GMT")])
+    routes = {
+        "http://r.test/rss.xml": Reply(
+            200, feed, content_type="application/rss+xml", delay=0 if first == "feed" else 0.5
+        ),
+        "http://r.test/sitemap.xml": Reply(
+            200, _urlset(upper), content_type="application/xml", delay=0 if first == "sitemap" else 0.5
+        ),
+        lower: Reply(200, article_html("Riga port", RIGA)),
+        upper: Reply(200, article_html("Riga port", RIGA)),
+    }
+    db, args = (
+        tmp_path / "x.duckdb",
+        ("--feed", "http://r.test/rss.xml", "--sitemap", "http://r.test/sitemap.xml"),
+    )
+    with MockWeb(routes) as web:
+        runs = [crawl(db, web.proxy, *args) for _ in range(2)]
+    assert [r.returncode for r in runs] == [0, 0], runs[0].stdout + runs[0].stderr[-1500:]
+    assert len(rows(db, "SELECT url FROM articles")) == 1
+    dates = rows(db, "SELECT source FROM article_dates WHERE source = 'feed'")
+    assert dates == [("feed",)], "the feed's date went to the page"
+    assert web.hits[lower] + web.hits[upper] == 1, dict(web.hits)
+
+
 def _riga_redirect_web(listed: str, with_sitemap_lastmod: bool = False) -> tuple[dict, str]:
     """A feed listing `listed`; /news/riga-port redirects to /news/riga-port/, the sitemap's URL, whose
     page gains a credit line on its second fetch."""

@@ -160,6 +160,10 @@ class NewsSpider(scrapy.Spider):
         self.site_links: set[str] = set()
         self.site_answered: set[str] = set()
         self.site_seeds: set[str] = set()  # home pages, fetched past the duplicate filter: not again
+        # the duplicate filter's identity of each article or site request -> the URL key of the first
+        # made with it: two spellings normalize_url keeps apart (escapes in lower and upper case) are
+        # one page to the filter, which drops the second request (see request_dropped)
+        self.spellings: dict[bytes, str] = {}
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -311,16 +315,25 @@ class NewsSpider(scrapy.Spider):
         self.job.progress(total=1)
         if key in self.site_links and key not in self.site_answered:
             return None  # its site request is under way; parse_site takes it as this listed article
-        return scrapy.Request(
-            url,
-            callback=self.parse_article,
-            errback=self.article_failed,
-            priority=ARTICLE_PRIORITY,
-            meta={"pt_source": source, "pt_kind": "article", "pt_key": key, "pt_listing": listing},
-            # fetched as a plain page of the site before this listing named it: fetched again, as
-            # the article it is (the duplicate filter would drop the request, and the article with it)
-            dont_filter=key in self.site_answered,
+        return self.spelled(
+            scrapy.Request(
+                url,
+                callback=self.parse_article,
+                errback=self.article_failed,
+                priority=ARTICLE_PRIORITY,
+                meta={"pt_source": source, "pt_kind": "article", "pt_key": key, "pt_listing": listing},
+                # fetched as a plain page of the site before this listing named it: fetched again, as
+                # the article it is (the duplicate filter would drop the request, and the article with it)
+                dont_filter=key in self.site_answered,
+            )
         )
+
+    def spelled(self, request: scrapy.Request) -> scrapy.Request:
+        """`request`, its URL key remembered under the duplicate filter's identity of it."""
+        if getattr(self, "crawler", None) is not None:
+            fingerprint = self.crawler.request_fingerprinter.fingerprint(request)
+            self.spellings.setdefault(fingerprint, request.meta["pt_key"])
+        return request
 
     # -- feeds and sitemaps --------------------------------------------------------------------------
 
@@ -429,6 +442,8 @@ class NewsSpider(scrapy.Spider):
             landed = normalize_url(request.url)
         except BadURL:
             return
+        if landed == key and getattr(self, "crawler", None) is not None:  # another spelling of the page?
+            landed = self.spellings.get(self.crawler.request_fingerprinter.fingerprint(request), key)
         if landed in self.arrived:
             self.settle_listing(key, landed)
         elif landed != key and landed in self.pending:  # on its way for another listing: the dates go along
@@ -574,12 +589,14 @@ class NewsSpider(scrapy.Spider):
                 continue
             self.site_pages[source] = self.site_pages.get(source, 0) + 1
             self.site_links.add(key)
-            yield scrapy.Request(
-                url,
-                callback=self.parse_site,
-                errback=self.quiet_failure,
-                priority=SITE_PRIORITY - depth - 1,
-                meta={"pt_source": source, "pt_kind": "site", "pt_depth": depth + 1, "pt_key": key},
+            yield self.spelled(
+                scrapy.Request(
+                    url,
+                    callback=self.parse_site,
+                    errback=self.quiet_failure,
+                    priority=SITE_PRIORITY - depth - 1,
+                    meta={"pt_source": source, "pt_kind": "site", "pt_depth": depth + 1, "pt_key": key},
+                )
             )
 
     # -- articles ------------------------------------------------------------------------------------
