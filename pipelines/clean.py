@@ -162,7 +162,6 @@ def clean_page(page: Page, registry: AgencyRegistry | None = None) -> Article:
         warc_file=page.warc_file,
         warc_offset=page.warc_offset,
         input_file=page.input_file,
-        input_record=page.input_record,
     )
 
 

@@ -62,8 +62,7 @@ class Page:
     date_candidates: list[DateCandidate] = field(default_factory=list)
     warc_file: str | None = None
     warc_offset: int | None = None
-    input_file: str | None = None  # the JSONL, CSV or Parquet file an ingested row came from
-    input_record: int | None = None  # its line (JSONL, CSV) or row number (Parquet) there
+    input_file: str | None = None  # the JSONL, CSV or Parquet file an ingested row was read from
 
 
 @dataclass
@@ -84,5 +83,4 @@ class Article:
     credits: list[Credit] = field(default_factory=list)
     warc_file: str | None = None
     warc_offset: int | None = None
-    input_file: str | None = None  # the JSONL, CSV or Parquet file an ingested row came from
-    input_record: int | None = None  # its line (JSONL, CSV) or row number (Parquet) there
+    input_file: str | None = None  # the JSONL, CSV or Parquet file an ingested row was read from

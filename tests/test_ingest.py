@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gzip
 import json
 from datetime import datetime
 
@@ -204,17 +205,45 @@ def test_a_file_holding_several_texts_of_one_page_ingested_again_changes_nothing
     )
 
 
-def test_a_daily_export_under_one_name_still_records_a_page_gone_back(tmp_path, tmp_db, run_cli):
-    """export.jsonl overwritten every day: A, then B, then A again. Its first row was last read as B,
-    so the third day's A is the page's text gone back, not the first day's row read again."""
+def test_dumps_read_again_from_dated_folders_grown_at_the_top_or_compressed_change_nothing(
+    tmp_path, tmp_db, run_cli
+):
+    """Each ingested again: export.jsonl in two dated folders (A, then B), a dump whose newest rows
+    come first (row numbers shift every night), one holding A twice before B, and the same file
+    gzipped since. Every one of them made new versions on each run (of the first two, without end)."""
     url = "https://b.example.org/riga"
-    export = tmp_path / "export.jsonl"
-    for text in (STORY, f"RIGA - {STORY}", STORY):
-        write_jsonl(export, [{"url": url, "text": text}])
-        assert run_cli("ingest", str(export)).exit_code == 0
+    a, b = {"url": url, "text": STORY}, {"url": url, "text": f"RIGA - {STORY}"}
+    for day, row in (("d1", a), ("d2", b)):
+        (tmp_path / day).mkdir()
+        write_jsonl(tmp_path / day / "export.jsonl", [row])
+    days = [str(tmp_path / day / "export.jsonl") for day in ("d1", "d2")]
+    assert run_cli("ingest", *days).exit_code == 0
+    for _ in range(2):
+        again = run_cli("ingest", *days)
+        assert "0 new versions, 2 unchanged" in again.stdout, again.stdout
+    other = "https://b.example.org/minsk"
+    nightly = tmp_path / "nightly.jsonl"
+    for night in range(3):
+        newest = [
+            {"url": f"https://b.example.org/{night}-{n}", "text": f"{STORY} {night} {n}"} for n in range(3)
+        ]
+        earlier = [] if night == 0 else [json.loads(line) for line in nightly.read_text().splitlines()]
+        write_jsonl(
+            nightly,
+            newest + (earlier or [{"url": other, "text": STORY}, {"url": other, "text": "RIGA - " + STORY}]),
+        )
+        grown = run_cli("ingest", str(nightly))
+        assert grown.exit_code == 0 and f"{1 if night == 0 else 0} new versions" in grown.stdout, grown.stdout
+    twice = write_jsonl(tmp_path / "twice.jsonl", [{**a, "url": url + "/2"}] * 2 + [{**b, "url": url + "/2"}])
+    for run in range(2):
+        result = run_cli("ingest", str(twice))
+        assert f"{1 - run} new versions" in result.stdout, (run, result.stdout)
+    packed = tmp_path / "twice.jsonl.gz"
+    packed.write_bytes(gzip.compress(twice.read_bytes()))
+    assert "0 new versions, 3 unchanged" in run_cli("ingest", str(packed)).stdout
     with duckdb.connect(str(tmp_db), read_only=True) as con:
-        latest = con.execute("SELECT version, text FROM articles ORDER BY version DESC LIMIT 1").fetchone()
-    assert latest == (3, STORY)
+        versions = dict(con.execute("SELECT url, count(*) FROM articles GROUP BY url").fetchall())
+    assert (versions[url], versions[other], versions[url + "/2"]) == (2, 2, 2)
 
 
 def test_a_page_whose_text_goes_back_to_an_earlier_one_is_a_new_version(tmp_path, tmp_db, run_cli):

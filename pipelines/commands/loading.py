@@ -145,7 +145,7 @@ def _pages(paths: list[Path], refuse, keep: WarcFilter, counts: WarcCounts, unre
                 except ValueError as exc:
                     refuse(label, str(exc))
                     continue
-                page.input_file, page.input_record = str(path), number
+                page.input_file = str(path)
                 yield label, page
         except IngestError as exc:  # the rows read before it are stored, and the next file is read
             unreadable.append((str(path), str(exc).removeprefix(f"{path}: ")))
@@ -173,7 +173,7 @@ def ingest(ctx, paths: tuple[Path, ...], jobs: int | None, domains, since, until
     text?, html?, language?}, or from WARC/ARC files (CC-NEWS and the like: every HTML response).
     html is cleaned by trafilatura (and wins over text); bad rows are named by line (WARC: byte
     offset) and skipped; the same file twice changes nothing, whatever folder it is read from
-    (a WARC file is known by its records, another by its name and rows).
+    (a WARC file is known by its records, another by its name).
 
     \b
     Example:

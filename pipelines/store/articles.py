@@ -284,25 +284,14 @@ def save_articles(
     now = datetime.now(timezone.utc).replace(tzinfo=None)
     try:
         with transaction(con):
-            latest, recorded, last_from_row = {}, set(), {}
-            for (
-                url,
-                version,
-                digest,
-                article_id,
-                warc_file,
-                offset,
-                input_file,
-                record,
-                credited,
-            ) in con.execute(
+            latest, recorded, held = {}, set(), set()
+            for url, version, digest, article_id, warc_file, offset, input_files, credited in con.execute(
                 load_query("store/stored_versions"), [sorted({a.url for a in articles})]
             ).fetchall():  # in version order: the last one of a URL is its latest
                 latest[url] = (version, (digest, credited), article_id)
                 if warc_file:
                     recorded.add((url, _record_key(warc_file, offset), digest, tuple(credited)))
-                if input_file is not None:
-                    last_from_row[(url, input_file, record)] = (digest, credited)
+                held.update((url, name, digest, tuple(credited)) for name in input_files)
             rows, dates, credits, input_records = [], [], [], []
             unchanged_dates: dict[int, list[DateCandidate]] = defaultdict(list)
             claims_of = stored_claims(con, [article_id for _, _, article_id in latest.values()])
@@ -316,26 +305,30 @@ def save_articles(
                 digest = text_hash(article.text)
                 content = (digest, sorted({f"{c.agency}/{c.role}" for c in article.credits}))
                 version, previous_content, previous_id = latest.get(article.url, (0, None, None))
+                input_name = _input_name(article.input_file)
+                held_key = (article.url, input_name, digest, tuple(content[1]))
                 if content == previous_content:
                     result.unchanged += 1
                     unchanged_dates[previous_id] += article.date_candidates
+                    if input_name and held_key not in held:  # this file holds the latest version too
+                        held.add(held_key)
+                        input_records.append((previous_id, input_name))
                     continue
                 record_key = _record_key(article.warc_file, article.warc_offset)
                 record = (article.url, record_key, digest, tuple(content[1]))
                 if article.warc_file and record in recorded:  # an older version read again from its record
                     result.unchanged += 1
                     continue
-                row_key = _input_row_key(article)
-                if row_key and last_from_row.get(row_key) == content:  # a file's row read again
+                if input_name and held_key in held:  # a file of this name held it: read again
                     result.unchanged += 1
                     continue
                 article_id = next(ids)
                 latest[article.url] = (version + 1, content, article_id)
                 if article.warc_file:
                     recorded.add(record)
-                if row_key:
-                    last_from_row[row_key] = content
-                    input_records.append((article_id, row_key[1], row_key[2]))
+                if input_name:
+                    held.add(held_key)
+                    input_records.append((article_id, input_name))
                 if previous_id is not None:
                     article = inheriting(article, claims_of.get(previous_id, []))
                 claims_of[article_id] = article.date_candidates
@@ -379,7 +372,7 @@ def save_articles(
             insert_rows(con, "articles", ARTICLE_COLUMNS, rows)
             insert_rows(con, "article_dates", ("article_id", "source", "value"), dates)
             insert_rows(con, "article_credits", CREDIT_COLUMNS, credits)
-            insert_rows(con, "input_records", ("article_id", "input_file", "record"), input_records)
+            insert_rows(con, "input_records", ("article_id", "input_file"), input_records)
             add_claims(con, unchanged_dates)  # a re-check's sitemap date for a page a feed gave none
     except BaseException:
         # ids it cached may have been rolled back; inside a caller's transaction (not rolled back
@@ -402,13 +395,13 @@ def add_listing_dates(con: duckdb.DuckDBPyConnection, dates: dict[str, list[Date
     return [url for url in dates if url in latest]
 
 
-def _input_row_key(article: Article) -> tuple[str, str, int] | None:
-    """(url, file name, row) of an ingested row: which versions of a page a JSONL, CSV or Parquet
-    file holds is told by its rows, as a WARC file's by its records; a file moved to another folder
-    holds the same rows."""
-    if article.input_file is None or article.input_record is None:
+def _input_name(path: str | None) -> str | None:
+    """The name an ingested file is known by: which texts of a page a JSONL, CSV or Parquet file
+    holds is told by its name, as a WARC file's by its records. Without its folder (a file moved, or
+    the same export in dated folders) or a last ".gz" (the file compressed since)."""
+    if path is None:
         return None
-    return (article.url, os.path.basename(article.input_file), article.input_record)
+    return os.path.basename(path).removesuffix(".gz")
 
 
 def _record_key(warc_file: str | None, offset: int | None) -> tuple[str, int | None]:
