@@ -70,7 +70,7 @@ def test_every_documented_named_query_exists_with_the_parameters_shown():
     queries = named_queries()
     checked = 0
     for where, text in _documented_examples():
-        for example in re.findall(r"provtrack query ([a-z_]+)(?![\w/.])((?: (?!#)\S+)*)", text):
+        for example in re.findall(r"provtrack (?:--db \S+ )?query ([a-z_]+)(?![\w/.])((?: (?!#)\S+)*)", text):
             name, rest = example
             if name in ("select", "with", "from"):  # SQL, not a named query
                 continue

@@ -47,6 +47,10 @@ def test_demo_matches_expected_chains(run_cli, tmp_db):
         if have != want:
             wrong.append(f"{e['url']}:\n   got      {have}\n   expected {want}")
     assert not wrong, "demo verdicts differ from data/demo/expected.jsonl:\n" + "\n".join(wrong)
+    runs = run_cli("runs")
+    assert re.search(rf"(\d+) sources \(\1 ok\): {len(expected)} new, 0 new versions", runs.stdout), (
+        f"the demo's run counts what it stored, as a crawl's does: {runs.stdout}"
+    )
 
 
 def test_a_demo_run_again_keeps_one_archive_of_its_own_and_the_archives_of_others(tmp_path):

@@ -196,7 +196,7 @@ def crawl(
             # a reader the last batch waited out for PROVTRACK_BATCH_WAIT_SECONDS holds the file still:
             # no second wait of --wait to record the failure (the next run marks the run interrupted)
             wait = 2 if isinstance(exc.__cause__, DatabaseLocked) else None
-            _record_end(session, finish_run, run_id, "failed", _run_counts(exc.reports), str(exc), wait=wait)
+            _record_end(session, finish_run, run_id, "failed", run_counts(exc.reports), str(exc), wait=wait)
             for report in exc.reports:  # what each source stored before the failure stays stored
                 click.echo(report.line(), err=True)
             raise click.ClickException(str(exc)) from None
@@ -274,14 +274,14 @@ def _link_and_finish(session, run_id: int, reports, *, link: bool, log_file):
             except BaseException as exc:
                 # the crawl's own counts and lines stay: what each source did (one failed, say) is not
                 # to be lost to the link stage's stop, in `runs` or in the cron mail
-                abort_run(con, run_id, exc, counts=_run_counts(reports), doing=" while linking")
+                abort_run(con, run_id, exc, counts=run_counts(reports), doing=" while linking")
                 if log_file is not None:  # its source lines said ok: the run did not end so
                     how = "interrupted" if is_interrupt(exc) else f"failed: {str(exc).splitlines()[0]}"
                     append_summary(log_file, run_id, [], f"{how} while linking")
                 for report in reports:
                     click.echo(report.line(), err=True)
                 raise
-        finish_run(con, run_id, status, _run_counts(reports), "; ".join(f"{r.name}: {r.status}" for r in bad))
+        finish_run(con, run_id, status, run_counts(reports), "; ".join(f"{r.name}: {r.status}" for r in bad))
     return status, linked
 
 
@@ -309,7 +309,7 @@ def _record_end(session, record, *args, wait: float | None = None) -> None:
 def _stop_interrupted(session, run_id: int, reports: list) -> None:
     """A crawl stopped by Ctrl-C or SIGTERM: what it stored is kept and the run is marked interrupted;
     linking is left to the next run, which also fetches what this one did not get to. Exits 130."""
-    counts = _run_counts(reports)
+    counts = run_counts(reports)
     not_fetched = sum(r.not_fetched for r in reports)
     message = f"stopped by a signal; {not_fetched} articles left for the next run"
     _record_end(session, finish_run, run_id, "interrupted", counts, message)
@@ -495,7 +495,7 @@ def _echo_worker_lines(reports) -> None:
             click.echo(report.line(), err=report.status != "ok")
 
 
-def _run_counts(reports) -> dict:
+def run_counts(reports) -> dict:
     """A crawl run's counts as the runs table keeps them: per source, its status and numbers."""
     return {r.name: {"status": r.status, **_counts(r)} for r in reports}
 

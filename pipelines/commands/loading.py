@@ -306,7 +306,7 @@ def demo(ctx, keep: bool, serve: bool, port: int) -> None:
         provtrack demo --serve
     """
     from crawlers.sources import select_sources
-    from pipelines.commands.crawl import crawl_sources_into
+    from pipelines.commands.crawl import crawl_sources_into, run_counts
     from pipelines.demo import DEMO_DB, DEMO_SOURCES, DEMO_WEB, demo_crawl_settings, demo_hosts
     from pipelines.link import link_articles
     from pipelines.sample_web import SampleWeb
@@ -349,7 +349,7 @@ def demo(ctx, keep: bool, serve: bool, port: int) -> None:
                 abort_run(con, run_id, exc)
                 raise
             bad = [r for r in reports if r.status != "ok"]
-            finish_run(con, run_id, "partial" if bad else "ok", {r.name: r.status for r in reports})
+            finish_run(con, run_id, "partial" if bad else "ok", run_counts(reports))
             frame = con.execute(load_query("demo/summary")).df()
             longest = con.execute(
                 "SELECT article_url FROM article_origins ORDER BY hops DESC, published_at LIMIT 1"
