@@ -38,6 +38,14 @@ class UserError(click.ClickException):
         super().__init__(message)
         self.exit_code = exit_code
 
+    def show(self, file=None) -> None:
+        """"Error: why", except for a stop the user asked for (Ctrl-C, SIGTERM): no error, just what
+        it left."""
+        if self.exit_code == EXIT_INTERRUPTED:
+            click.echo(self.format_message(), err=True, file=file)
+        else:
+            super().show(file)
+
 
 def _interrupted() -> UserError:
     """Ctrl-C or SIGTERM, however it reached the command."""

@@ -568,7 +568,7 @@ def test_a_stop_signal_inside_a_worker_pool_lock_stops_the_link_and_a_rerun_fini
     command = _start_in_own_group([sys.executable, script, "--db", db, "link"])
     _out, err = _output_once_ended(command, 60, "the link did not stop within 60 s of SIGTERM")
     assert command.returncode == 130, err
-    assert err == "Error: interrupted; everything stored before is kept\n", err
+    assert err == "interrupted; everything stored before is kept\n", err
     assert _snapshot(db, "SELECT status FROM runs WHERE command = 'link'") == [("interrupted",)]
     assert _run(db, "link").returncode == 0
     assert _snapshot(db, ORIGINS) == _snapshot(reference, ORIGINS), "the rerun ends where a clean run ends"
@@ -584,7 +584,7 @@ def test_a_second_stop_signal_while_the_first_is_handled_still_stops_the_command
     command = _start_in_own_group([sys.executable, script, "--db", db, "ingest", rows])
     _out, err = _output_once_ended(command, 60, "the ingest did not stop within 60 s of two SIGTERMs")
     assert command.returncode == 130, err
-    assert err == "Error: interrupted; everything stored before is kept\n", err
+    assert err == "interrupted; everything stored before is kept\n", err
     assert _snapshot(db, "SELECT status FROM runs WHERE command = 'ingest'") == [("interrupted",)]
     assert _run(db, "ingest", str(rows)).returncode == 0
     assert _snapshot(db, "SELECT count(*), count(DISTINCT url) FROM articles") == [(500, 500)]
