@@ -7,10 +7,12 @@ DEMO_DB := data/demo.duckdb
 
 .PHONY: demo test bench lint clean
 
+# -qq: errors only (setuptools' boxed note about editable installs is no problem of yours)
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	@echo "installing provtrack and its dependencies into $(VENV) (the first time takes about half a minute)"
+	$(BIN)/python -m pip install -qq --upgrade pip
+	$(BIN)/python -m pip install -qq -e '.[dev,bench]'
 	touch $(STAMP)
 
 demo: $(STAMP)  ## serve the sample web on 127.0.0.1, collect and link it, print what was found
