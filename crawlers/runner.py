@@ -240,8 +240,9 @@ def build_settings(overrides: dict[str, str], log_file: Path | None, quiet: bool
     return settings
 
 
-#: The names commands.crawl.log_file_for gives: crawl-<UTC time>-<pid>.log and
-#: crawl-<worker>-<UTC time>-<pid>.log (before 2026-12-06 without the pid).
+#: The names commands.crawl.log_file_for gives: crawl-<db name>-<UTC time>-<pid>.log and
+#: crawl-<worker>-<db name>-<UTC time>-<pid>.log (before 0.2.2 without the database's name, before
+#: 2026-12-06 without the pid).
 _OWN_LOG = re.compile(r"crawl(-.+)?-\d{8}T\d{6}(-\d+)?\.log")
 
 

@@ -84,7 +84,8 @@ DOWNLOADER_MIDDLEWARES = {
 }
 ITEM_PIPELINES = {"crawlers.pipelines.StorePipeline": 300}
 
-# Under cron each run logs to <db dir>/logs/crawl-<time>.log; an hourly crawl writes 8,760 a year.
+# Under cron each run logs to <db dir>/logs/crawl-<db name>-<time>-<pid>.log; an hourly crawl writes
+# 8,760 a year.
 # Crawl logs older than this many days are deleted when a new one starts (0 keeps them all).
 PROVTRACK_LOG_KEEP_DAYS = 30.0
 

@@ -1436,9 +1436,11 @@ def test_researchers_can_query_while_a_crawl_runs_and_a_second_crawl_gives_way(t
     assert process.returncode == 0, err.decode()[-2000:]
     assert second.returncode == 75 and "being written by" in second_err, second_err
     assert len(second_err.strip().splitlines()) == 1, "one line, not a traceback"
-    logged = [
-        line for log in (tmp_path / "logs").glob("crawl-*.log") for line in log.read_text().splitlines()
-    ]
+    logs = sorted((tmp_path / "logs").glob("crawl-*.log"))
+    assert len(logs) == 2 and all(log.name.startswith("crawl-busy-") for log in logs), (
+        f"one log per run, named after its database: {[log.name for log in logs]}"
+    )
+    logged = [line for log in logs for line in log.read_text().splitlines()]
     assert any("crawl: not started (exit 75) - " in line and "being written by" in line for line in logged), (
         "under cron the logs folder accounts for the run that could not start"
     )

@@ -22,10 +22,11 @@ from pipelines.store.runs import abort_run, finish_run, is_interrupt, mark_stale
 
 
 def log_file_for(db_path: Path, command: str) -> Path:
-    """<db dir>/logs/<command>-<UTC time>-<pid>.log: the process id keeps apart the logs of two
-    databases in one folder crawled from cron lines of the same minute."""
+    """<db dir>/logs/<command>-<db name>-<UTC time>-<pid>.log: the databases of one folder share its
+    logs/, and their run numbers overlap; the process id keeps apart two runs of the same second."""
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
-    return Path(db_path).resolve().parent / "logs" / f"{command}-{stamp}-{os.getpid()}.log"
+    path = Path(db_path).resolve()
+    return path.parent / "logs" / f"{command}-{path.stem}-{stamp}-{os.getpid()}.log"
 
 
 def run_log_file(db_path: Path) -> Path | None:
