@@ -428,12 +428,15 @@ def _frontier_lost(error: BaseException | None) -> bool:
 
 def log_stale_runs(log_file: Path, stale: list[tuple[int, str, object]]) -> None:
     """A line in this run's log for each run it found killed (store.runs.mark_stale_runs): a killed
-    crawl's own log just stops, with no ending for `grep ': interrupted'` to find."""
+    crawl's own log just stops, with no ending for `grep ': interrupted'` to find. A run that failed
+    but could not write so into the database (a reader held the file) is among them: its own log
+    ends with the failure."""
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
     with contextlib.suppress(OSError), open(log_file, "a", encoding="utf-8") as log:
         log.writelines(
             f"{stamp} [provtrack] run {run_id}: interrupted - the {command} started {started:%Y-%m-%d %H:%M}"
-            " ended without finishing (killed, out of memory or the machine went down)\n"
+            " ended without recording its end (killed, out of memory, the machine went down, or its"
+            " failure could not be written: see its own log)\n"
             for run_id, command, started in stale
         )
 
