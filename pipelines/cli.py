@@ -39,8 +39,8 @@ class UserError(click.ClickException):
         self.exit_code = exit_code
 
     def show(self, file=None) -> None:
-        """"Error: why", except for a stop the user asked for (Ctrl-C, SIGTERM): no error, just what
-        it left."""
+        """An error as "Error: why"; a stop the user asked for (Ctrl-C, SIGTERM) is none, and says
+        only what it left."""
         if self.exit_code == EXIT_INTERRUPTED:
             click.echo(self.format_message(), err=True, file=file)
         else:

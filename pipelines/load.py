@@ -13,6 +13,7 @@ import duckdb
 from pipelines.clean import Skip, clean_or_skip, no_text_warning
 from pipelines.models import Article, Page
 from pipelines.store.articles import Outlets, SaveResult, save_articles
+from pipelines.store.file_rows import FileRows
 from pipelines.workers import die_with_parent, process_pool, results, shut_down, submit_all
 
 BATCH_SIZE = 200
@@ -66,6 +67,7 @@ class Loader:
         self.con = con
         self.run_id = run_id
         self.outlets = Outlets(con, run_id)
+        self.file_rows = FileRows()  # which rows of the input files were read before
         self.jobs = jobs if jobs is not None else (os.cpu_count() or 1)
         self._pool: ProcessPoolExecutor | None = None
 
@@ -117,7 +119,7 @@ class Loader:
                 on_skip(label, result)
             else:
                 articles.append(result)
-        summary.saved.add(save_articles(self.con, self.run_id, articles, self.outlets))
+        summary.saved.add(save_articles(self.con, self.run_id, articles, self.outlets, self.file_rows))
 
 
 def _clean_chunk(pages: list[Page]) -> list[Article | Skip]:

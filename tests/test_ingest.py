@@ -246,6 +246,36 @@ def test_dumps_read_again_from_dated_folders_grown_at_the_top_or_compressed_chan
     assert (versions[url], versions[other], versions[url + "/2"]) == (2, 2, 2)
 
 
+def test_a_page_going_back_inside_one_file_is_a_version_of_its_own_once_however_the_file_is_read(
+    tmp_path, tmp_db, run_cli
+):
+    """A dump holding A, B, then A again of one page: three versions, the latest A. Read again, it
+    changes nothing; cut after B (a kill) and read whole afterwards, it adds only the last A; gzipped
+    as .GZ, it is the same file."""
+    url = "https://b.example.org/riga"
+    a, b = {"url": url, "text": STORY}, {"url": url, "text": f"RIGA - {STORY}"}
+    whole = write_jsonl(tmp_path / "dump.jsonl", [a, b, a])
+    cut = tmp_path / "cut"
+    cut.mkdir()
+    write_jsonl(cut / "dump.jsonl", [a, b])
+    packed = tmp_path / "dump.jsonl.GZ"
+    packed.write_bytes(gzip.compress(whole.read_bytes()))
+    expected = ["1 new articles, 2 new versions", "0 new articles, 0 new versions, 3 unchanged"]
+    for path, said in zip((whole, whole, packed), [*expected, expected[1]]):
+        result = run_cli("ingest", str(path))
+        assert said in result.stdout, (path, result.stdout)
+    with duckdb.connect(str(tmp_db), read_only=True) as con:
+        versions = con.execute("SELECT text FROM articles ORDER BY version").fetchall()
+    assert [text for (text,) in versions] == [STORY, f"RIGA - {STORY}", STORY], "the latest is the last row"
+    other = url.replace("riga", "minsk")
+    for path, rows in ((cut / "dump.jsonl", [a, b]), (whole, [a, b, a])):
+        write_jsonl(path, [{**row, "url": other} for row in rows])
+        run_cli("ingest", str(path))
+    with duckdb.connect(str(tmp_db), read_only=True) as con:
+        versions = con.execute("SELECT text FROM articles WHERE url = ? ORDER BY version", [other]).fetchall()
+    assert [text for (text,) in versions] == [STORY, f"RIGA - {STORY}", STORY], "read whole after the cut"
+
+
 def test_a_page_whose_text_goes_back_to_an_earlier_one_is_a_new_version(tmp_path, tmp_db, run_cli):
     """Daily exports of a page: A, then B (edited), then A again (the edit undone). The latest
     version must be A: nothing but a WARC record tells a row read again from a page gone back."""

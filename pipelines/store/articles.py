@@ -19,6 +19,7 @@ from pipelines.models import Agency, Article, DateCandidate
 from pipelines.registry import Source
 from pipelines.store.claims import add_claims, inheriting, stored_claims, utc_naive
 from pipelines.store.db import load_query, transaction
+from pipelines.store.file_rows import FileRows, input_name
 from pipelines.store.rows import insert_rows
 from pipelines.urls import normalize_url, registered_domain
 
@@ -273,25 +274,34 @@ CREDIT_COLUMNS = ("article_id", "agency", "role", "cue", "location", "run_id")
 
 
 def save_articles(
-    con: duckdb.DuckDBPyConnection, run_id: int, articles: list[Article], outlets: Outlets
+    con: duckdb.DuckDBPyConnection,
+    run_id: int,
+    articles: list[Article],
+    outlets: Outlets,
+    file_rows: FileRows | None = None,
 ) -> SaveResult:
     """Store a batch of cleaned articles in one transaction: new URLs as version 1, changed text or
     credits as a new version, both identical as nothing new: such a version only gains a kind of date
-    claim it lacked. Dates and credits are stored with each version."""
+    claim it lacked. Dates and credits are stored with each version. A row of an ingested file read
+    before, or a WARC record, is nothing new either (see file_rows); `file_rows` carries what the run
+    has read of its files from one batch to the next."""
     result = SaveResult()
     if not articles:
         return result
+    file_rows = file_rows if file_rows is not None else FileRows()
+    file_rows.start_batch()
     now = datetime.now(timezone.utc).replace(tzinfo=None)
     try:
         with transaction(con):
-            latest, recorded, held = {}, set(), set()
+            latest, recorded = {}, set()
             for url, version, digest, article_id, warc_file, offset, input_files, credited in con.execute(
                 load_query("store/stored_versions"), [sorted({a.url for a in articles})]
             ).fetchall():  # in version order: the last one of a URL is its latest
                 latest[url] = (version, (digest, credited), article_id)
                 if warc_file:
                     recorded.add((url, _record_key(warc_file, offset), digest, tuple(credited)))
-                held.update((url, name, digest, tuple(credited)) for name in input_files)
+                for name in input_files:
+                    file_rows.hold(url, name, (digest, tuple(credited)), article_id)
             rows, dates, credits, input_records = [], [], [], []
             unchanged_dates: dict[int, list[DateCandidate]] = defaultdict(list)
             claims_of = stored_claims(con, [article_id for _, _, article_id in latest.values()])
@@ -305,30 +315,28 @@ def save_articles(
                 digest = text_hash(article.text)
                 content = (digest, sorted({f"{c.agency}/{c.role}" for c in article.credits}))
                 version, previous_content, previous_id = latest.get(article.url, (0, None, None))
-                input_name = _input_name(article.input_file)
-                held_key = (article.url, input_name, digest, tuple(content[1]))
+                name, compared = input_name(article.input_file), (digest, tuple(content[1]))
+                read_before = name is not None and file_rows.read(article.url, name, compared)
                 if content == previous_content:
                     result.unchanged += 1
                     unchanged_dates[previous_id] += article.date_candidates
-                    if input_name and held_key not in held:  # this file holds the latest version too
-                        held.add(held_key)
-                        input_records.append((previous_id, input_name))
+                    if name and file_rows.hold(article.url, name, compared, previous_id):
+                        input_records.append((previous_id, name))  # files of this name hold it too
                     continue
                 record_key = _record_key(article.warc_file, article.warc_offset)
                 record = (article.url, record_key, digest, tuple(content[1]))
                 if article.warc_file and record in recorded:  # an older version read again from its record
                     result.unchanged += 1
                     continue
-                if input_name and held_key in held:  # a file of this name held it: read again
+                if read_before:
                     result.unchanged += 1
                     continue
                 article_id = next(ids)
                 latest[article.url] = (version + 1, content, article_id)
                 if article.warc_file:
                     recorded.add(record)
-                if input_name:
-                    held.add(held_key)
-                    input_records.append((article_id, input_name))
+                if name and file_rows.hold(article.url, name, compared, article_id):
+                    input_records.append((article_id, name))
                 if previous_id is not None:
                     article = inheriting(article, claims_of.get(previous_id, []))
                 claims_of[article_id] = article.date_candidates
@@ -393,15 +401,6 @@ def add_listing_dates(con: duckdb.DuckDBPyConnection, dates: dict[str, list[Date
         latest = dict(con.execute(load_query("store/latest_ids"), [sorted(dates)]).fetchall())
         add_claims(con, {latest[url]: candidates for url, candidates in dates.items() if url in latest})
     return [url for url in dates if url in latest]
-
-
-def _input_name(path: str | None) -> str | None:
-    """The name an ingested file is known by: which texts of a page a JSONL, CSV or Parquet file
-    holds is told by its name, as a WARC file's by its records. Without its folder (a file moved, or
-    the same export in dated folders) or a last ".gz" (the file compressed since)."""
-    if path is None:
-        return None
-    return os.path.basename(path).removesuffix(".gz")
 
 
 def _record_key(warc_file: str | None, offset: int | None) -> tuple[str, int | None]:

@@ -4,7 +4,7 @@
 -- WARC record or a crawl) and its credits as sorted 'agency/role' strings.
 -- A page whose text and credits both equal its URL's latest version is unchanged; so is one equal to
 -- the version made from the same WARC record (a WARC file ingested twice, from wherever it lies), and a
--- row equal to a version a file of the same name held (a file holding several texts of one page,
+-- row of a file read before (pipelines/store/file_rows.py: a file holding several texts of one page,
 -- ingested twice). Another is the next version (a credit line added below the article after
 -- publication changes no text; a page whose text went back to an earlier one).
 SELECT a.url, a.version, a.text_hash, a.article_id, a.warc_file, a.warc_offset,
