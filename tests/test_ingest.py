@@ -276,6 +276,42 @@ def test_a_page_going_back_inside_one_file_is_a_version_of_its_own_once_however_
     assert [text for (text,) in versions] == [STORY, f"RIGA - {STORY}", STORY], "read whole after the cut"
 
 
+def test_a_file_read_again_after_other_files_changed_the_page_adds_nothing_and_keeps_its_order(
+    tmp_path, tmp_db, run_cli
+):
+    """Three arrangements a second review found: F (X) grown to X, Z, X after other.jsonl made X the
+    latest again kept Z as the latest; a dump (B) grown at both ends to A, B, A, C added A once more on
+    every later read; dated exports (A; B; A) ingested one by one, then together, added a version."""
+
+    def texts(url):
+        with duckdb.connect(str(tmp_db), read_only=True) as con:
+            rows = con.execute("SELECT text FROM articles WHERE url = ? ORDER BY version", [url]).fetchall()
+        return [text for (text,) in rows]
+
+    def ingest(path, url, *texts_of_rows):
+        write_jsonl(path, [{"url": url, "text": f"{text} {STORY}"} for text in texts_of_rows])
+        return run_cli("ingest", str(path)).stdout
+
+    u = "https://b.example.org/1"
+    ingest(tmp_path / "F.jsonl", u, "X")
+    ingest(tmp_path / "other.jsonl", u, "Y", "X")
+    ingest(tmp_path / "F.jsonl", u, "X", "Z", "X")
+    assert texts(u)[-1] == f"X {STORY}", "the file ends with X"
+    u = "https://b.example.org/2"
+    ingest(tmp_path / "dump.jsonl", u, "B")
+    ingest(tmp_path / "dump.jsonl", u, "A", "B", "A", "C")
+    assert "0 new versions" in run_cli("ingest", str(tmp_path / "dump.jsonl")).stdout
+    assert texts(u)[-1] == f"C {STORY}"
+    u = "https://b.example.org/3"
+    days = []
+    for day, text in (("05", "A"), ("06", "B"), ("07", "A")):
+        (tmp_path / day).mkdir()
+        days.append(tmp_path / day / "export.jsonl")
+        ingest(days[-1], u, text)
+    together = run_cli("ingest", *map(str, days))
+    assert "0 new versions, 3 unchanged" in together.stdout, together.stdout
+
+
 def test_a_page_whose_text_goes_back_to_an_earlier_one_is_a_new_version(tmp_path, tmp_db, run_cli):
     """Daily exports of a page: A, then B (edited), then A again (the edit undone). The latest
     version must be A: nothing but a WARC record tells a row read again from a page gone back."""

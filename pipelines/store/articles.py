@@ -301,7 +301,7 @@ def save_articles(
                 if warc_file:
                     recorded.add((url, _record_key(warc_file, offset), digest, tuple(credited)))
                 for name in input_files:
-                    file_rows.hold(url, name, (digest, tuple(credited)), article_id)
+                    file_rows.hold(url, name, (digest, tuple(credited)))
             rows, dates, credits, input_records = [], [], [], []
             unchanged_dates: dict[int, list[DateCandidate]] = defaultdict(list)
             claims_of = stored_claims(con, [article_id for _, _, article_id in latest.values()])
@@ -316,12 +316,13 @@ def save_articles(
                 content = (digest, sorted({f"{c.agency}/{c.role}" for c in article.credits}))
                 version, previous_content, previous_id = latest.get(article.url, (0, None, None))
                 name, compared = input_name(article.input_file), (digest, tuple(content[1]))
-                read_before = name is not None and file_rows.read(article.url, name, compared)
+                read_before = name is not None and file_rows.read(article.input_file, article.url, compared)
                 if content == previous_content:
                     result.unchanged += 1
                     unchanged_dates[previous_id] += article.date_candidates
-                    if name and file_rows.hold(article.url, name, compared, previous_id):
-                        input_records.append((previous_id, name))  # files of this name hold it too
+                    if name and not read_before:  # a row of files of this name held it too
+                        file_rows.hold(article.url, name, compared)
+                        input_records.append((previous_id, name))
                     continue
                 record_key = _record_key(article.warc_file, article.warc_offset)
                 record = (article.url, record_key, digest, tuple(content[1]))
@@ -335,7 +336,8 @@ def save_articles(
                 latest[article.url] = (version + 1, content, article_id)
                 if article.warc_file:
                     recorded.add(record)
-                if name and file_rows.hold(article.url, name, compared, article_id):
+                if name:
+                    file_rows.hold(article.url, name, compared)
                     input_records.append((article_id, name))
                 if previous_id is not None:
                     article = inheriting(article, claims_of.get(previous_id, []))

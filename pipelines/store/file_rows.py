@@ -2,16 +2,17 @@
 
 A WARC record names itself (file and offset); a row of another file does not, and row numbers shift
 when a dump grows at the top. So a file is known by its name, and a page's texts in it by their order:
-the n-th time a text comes for a URL in files of one name (rows repeating the row before them not
-counted) is a row read again when files of that name already hold n versions with that text. A dump
-A, B, A of one page is three versions the first time and nothing new after, however often it is read
-(or killed and read again) and wherever it lies; the same text in a file of another name is compared
-with the latest version, so a page gone back in a dated export is a new version."""
+the n-th time a text comes for a URL in a file (rows repeating the row before them not counted) is a
+row read again when files of that name already held that text n times (as a version stored from
+them, or the latest version a row of theirs equalled). A dump A, B, A of one page is three versions
+the first time and nothing new after, however often it is read (or killed and read again) and
+wherever it lies; the same text in a file of another name is compared with the latest version, so a
+page gone back in a dated export is a new version."""
 
 from __future__ import annotations
 
 import os
-from collections import Counter, defaultdict
+from collections import Counter
 
 #: a page's text as the store compares it: (text hash, sorted 'agency/role' credits)
 Content = tuple[str, tuple[str, ...]]
@@ -27,28 +28,33 @@ def input_name(path: str | None) -> str | None:
 
 
 class FileRows:
-    """What one run has read of each page in files of each name (kept across its batches, as hashes:
-    a million rows take tens of MB), and what files hold of the pages of the batch being stored."""
+    """What one run has read of each page in the file being read (kept across its batches, as hashes:
+    a million rows take tens of MB), and how often files of each name held each text of the pages of
+    the batch being stored."""
 
     def __init__(self) -> None:
+        self._path: str | None = None
         # hash((url, name)) -> hash(content) of the page's only text so far, or its _Page
         self._pages: dict[int, int | _Page] = {}
-        self._held: dict[tuple[str, str, Content], set[int]] = defaultdict(set)
+        self._held: Counter[tuple[str, str, Content]] = Counter()
 
     def start_batch(self) -> None:
         """Forget what files held: the next batch reads it from the database again."""
         self._held.clear()
 
-    def hold(self, url: str, name: str, content: Content, article_id: int) -> bool:
-        """Record that files of `name` hold this version; False if known already."""
-        held = self._held[(url, name, content)]
-        if article_id in held:
-            return False
-        held.add(article_id)
-        return True
+    def hold(self, url: str, name: str, content: Content) -> None:
+        """Count one more row of files of `name` holding this text (a version stored from it, or the
+        latest version it equalled)."""
+        self._held[(url, name, content)] += 1
 
-    def read(self, url: str, name: str, content: Content) -> bool:
-        """Count a row of `url` in a file of `name`; True when it is a row read before (see module)."""
+    def read(self, path: str, url: str, content: Content) -> bool:
+        """Count a row of `url` in the file at `path`; True when it is a row read before (see module).
+        Each file is counted from its first row: one command over several files of one name reads
+        them as as many commands would."""
+        if path != self._path:
+            self._path = path
+            self._pages.clear()
+        name = input_name(path)
         key, text = hash((url, name)), hash(content)
         page = self._pages.get(key)
         if page is None:
@@ -63,7 +69,7 @@ class FileRows:
             page.previous = text
             page.times[text] += 1
             times = page.times[text]
-        return len(self._held.get((url, name, content), ())) >= times
+        return self._held[(url, name, content)] >= times
 
 
 class _Page:

@@ -7,9 +7,9 @@
 -- (pipelines/store/file_rows.py). Rows ingested before 2026-12-07 have no record here: a file read
 -- again after the upgrade adds its texts once more, then no more.
 
--- One row per (version, file name), kept so by the store; no key constraint, whose index DuckDB
--- holds in memory whole (it doubled the peak memory of an ingest into a 100k-article database).
+-- One row per file row that made a version or equalled the latest one (a file holding a text twice
+-- holds it twice); no key, whose index DuckDB would hold in memory whole.
 CREATE TABLE input_records (
-    article_id BIGINT NOT NULL,  -- the version whose text and credits the file held
+    article_id BIGINT NOT NULL,  -- the version whose text and credits the file's row held
     input_file VARCHAR NOT NULL  -- the file's name, without its folder or a last ".gz" (export.jsonl for data/2026-12-07/export.jsonl.gz)
 );
