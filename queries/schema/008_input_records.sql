@@ -3,7 +3,7 @@
 -- A JSONL, CSV or Parquet file holding several texts of one page (A, then B) added them again as new
 -- versions on every ingest of it (A differs from the latest, B; then B from A): a rerun after a kill, or a
 -- nightly ingest of a growing dump, made versions without end. The n-th time a text of a page comes in
--- files of one name is a row read again when files of that name hold n versions with that text
+-- a file is a row read again when files of that name held it n times before
 -- (pipelines/store/file_rows.py). Rows ingested before 2026-12-07 have no record here: a file read
 -- again after the upgrade adds its texts once more, then no more.
 
