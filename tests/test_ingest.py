@@ -241,6 +241,8 @@ def test_dumps_read_again_from_dated_folders_grown_at_the_top_or_compressed_chan
     packed = tmp_path / "twice.jsonl.gz"
     packed.write_bytes(gzip.compress(twice.read_bytes()))
     assert "0 new versions, 3 unchanged" in run_cli("ingest", str(packed)).stdout
+    named_twice = run_cli("ingest", str(twice), str(twice))  # read once: its rows are not new again
+    assert "0 new versions, 3 unchanged" in named_twice.stdout, named_twice.stdout
     with duckdb.connect(str(tmp_db), read_only=True) as con:
         versions = dict(con.execute("SELECT url, count(*) FROM articles GROUP BY url").fetchall())
     assert (versions[url], versions[other], versions[url + "/2"]) == (2, 2, 2)

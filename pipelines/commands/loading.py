@@ -182,6 +182,7 @@ def ingest(ctx, paths: tuple[Path, ...], jobs: int | None, domains, since, until
         provtrack ingest data/archive/provenance-crawl-*.warc.gz --sources my.toml  # a crawl's archive
     """
     outlet_of_site = _outlets_by_site(registry) if registry else None
+    paths = tuple(dict.fromkeys(paths))  # a file named twice is read once: its rows are not new again
     formats = set()
     for path in paths:
         if not path.exists():
