@@ -28,9 +28,9 @@ def input_name(path: str | None) -> str | None:
 
 
 class FileRows:
-    """What one run has read of each page in the file being read (kept across its batches, as hashes:
-    a million rows take tens of MB), and how often files of each name held each text of the pages of
-    the batch being stored."""
+    """What one run has read of each page in the file being read (kept across its batches as hashes,
+    about 100 bytes a page: ingesting 100k rows peaked 11 MB higher), and how often files of each
+    name held each text of the pages of the batch being stored."""
 
     def __init__(self) -> None:
         self._path: str | None = None
