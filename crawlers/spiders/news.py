@@ -299,15 +299,12 @@ class NewsSpider(scrapy.Spider):
         if self.job.frontier is not None:  # another worker may have listed it, or reached it by a link
             self.job.frontier.share_listing(key, listing)  # before the claim: a loser reads it
             first = self.job.frontier.claim_listing(key)
-            relisted = first == "plain" and self.job.frontier.relist(key)
-            if first != "mine" and not relisted:
-                # Another worker fetches it (its listing came first, it stored the page as an article,
-                # or it took a plain page back for a listing): this listing's date goes to the article
-                # through merge. Requested here too, the duplicate filter dropped it, and the date.
-                if candidate is not None:
-                    self.to_store.append(ListingDate(key, candidate))
-                return None
-            if relisted:
+            # Another worker fetches it when its listing came first, it stored the page as an article,
+            # or it took a plain page back for a listing: the shared duplicate filter, which has seen
+            # its request, drops this one, and request_dropped sends this listing's date to the
+            # article through merge. Not left to that worker alone: one killed between its claim and
+            # its request's queueing never queues it (its feed, read again elsewhere, found it claimed).
+            if first == "plain" and self.job.frontier.relist(key):
                 self.site_answered.add(key)  # this worker fetches it again, as the article it is
         self.pending[key] = pending
         self.requested.add(key)
@@ -433,8 +430,9 @@ class NewsSpider(scrapy.Spider):
     def request_dropped(self, request, spider=None):
         """The scheduler's duplicate filter dropped an article request: the page it leads to (a
         redirect's target, or another spelling of the URL) was fetched, or is on its way, for another
-        listing or link of this run. The listing goes with that page, instead of staying pending to be
-        called a failure when the crawl closes (and its URL fetched again next run)."""
+        listing or link of this run (with a shared queue: of any worker's run). The listing goes with
+        that page, instead of staying pending to be called a failure when the crawl closes (and its
+        URL fetched again next run)."""
         key = request.meta.get("pt_key")
         if request.meta.get("pt_kind") != "article" or key not in self.pending:
             return
@@ -444,8 +442,8 @@ class NewsSpider(scrapy.Spider):
             return
         if landed == key and getattr(self, "crawler", None) is not None:  # another spelling of the page?
             landed = self.spellings.get(self.crawler.request_fingerprinter.fingerprint(request), key)
-        if landed in self.arrived:
-            self.settle_listing(key, landed)
+        if landed in self.arrived or (landed == key and self.job.frontier is not None):
+            self.settle_listing(key, landed)  # with a shared queue: fetched, or on its way, elsewhere
         elif landed != key and landed in self.pending:  # on its way for another listing: the dates go along
             for candidate in self.pending[key].dates.values():
                 self.pending[landed].add(candidate, None)
