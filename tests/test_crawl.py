@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 import zlib
+from collections import Counter
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -1744,16 +1745,33 @@ def test_a_feed_link_redirecting_to_the_url_the_sitemap_lists_is_one_article_and
     The duplicate filter dropped one of the two requests and the run called it a failure (exit 3),
     whichever was read first; the next run fetched the short URL again."""
     final = "http://r.test/news/riga-port/"
-    feed = rss([("http://r.test/news/riga-port", "Riga", "Tue, 17 Nov 2026 10:00:00 GMT")])
+    pages = {
+        "http://r.test/news/riga-port": Reply(301, "", headers={"Location": final}),
+        final: Reply(200, article_html("Riga port", RIGA)),
+    }
+    db, runs, hits = _crawled_twice_through_feed_and_sitemap(
+        tmp_path, first, "http://r.test/news/riga-port", final, pages
+    )
+    assert [r.returncode for r in runs] == [0, 0], runs[0].stdout + runs[0].stderr[-1500:]
+    assert rows(db, "SELECT url FROM articles") == [(final,)]
+    dates = rows(db, "SELECT source FROM article_dates WHERE source = 'feed'")
+    assert dates == [("feed",)], "the feed's date went to the page"
+    assert hits[final] == 1 and hits["http://r.test/news/riga-port"] == 1, dict(hits)
+
+
+def _crawled_twice_through_feed_and_sitemap(tmp_path, first: str, in_feed: str, in_sitemap: str, pages: dict):
+    """Two crawls of r.test, whose feed lists `in_feed` and whose sitemap lists `in_sitemap`, the
+    listing named by `first` answered half a second before the other; `pages` serve the rest.
+    Returns (database, the two runs, hits per URL)."""
+    feed = rss([(in_feed, "Riga", "Tue, 17 Nov 2026 10:00:00 GMT")])
     routes = {
         "http://r.test/rss.xml": Reply(
             200, feed, content_type="application/rss+xml", delay=0 if first == "feed" else 0.5
         ),
         "http://r.test/sitemap.xml": Reply(
-            200, _urlset(final), content_type="application/xml", delay=0 if first == "sitemap" else 0.5
+            200, _urlset(in_sitemap), content_type="application/xml", delay=0 if first == "sitemap" else 0.5
         ),
-        "http://r.test/news/riga-port": Reply(301, "", headers={"Location": final}),
-        final: Reply(200, article_html("Riga port", RIGA)),
+        **pages,
     }
     db, args = (
         tmp_path / "x.duckdb",
@@ -1761,11 +1779,8 @@ def test_a_feed_link_redirecting_to_the_url_the_sitemap_lists_is_one_article_and
     )
     with MockWeb(routes) as web:
         runs = [crawl(db, web.proxy, *args) for _ in range(2)]
-    assert [r.returncode for r in runs] == [0, 0], runs[0].stdout + runs[0].stderr[-1500:]
-    assert rows(db, "SELECT url FROM articles") == [(final,)]
-    dates = rows(db, "SELECT source FROM article_dates WHERE source = 'feed'")
-    assert dates == [("feed",)], "the feed's date went to the page"
-    assert web.hits[final] == 1 and web.hits["http://r.test/news/riga-port"] == 1, dict(web.hits)
+        hits = Counter(web.hits)  # a copy, with 0 for URLs never asked for
+    return db, runs, hits
 
 
 @pytest.mark.parametrize("first", ["feed", "sitemap"])
@@ -1774,28 +1789,15 @@ def test_one_page_listed_with_lower_and_upper_case_escapes_is_one_article_and_no
     canonical /news/%D0%BD%D0%BE: one URL to the duplicate filter, which dropped the second request,
     and the run called it "no response" (exit 3), whichever was read first."""
     lower, upper = "http://r.test/news/%d0%bd%d0%be", "http://r.test/news/%D0%BD%D0%BE"
-    feed = rss([(lower, "Riga", "Tue, 17 Nov 2026 10:00:00 GMT")])
-    routes = {
-        "http://r.test/rss.xml": Reply(
-            200, feed, content_type="application/rss+xml", delay=0 if first == "feed" else 0.5
-        ),
-        "http://r.test/sitemap.xml": Reply(
-            200, _urlset(upper), content_type="application/xml", delay=0 if first == "sitemap" else 0.5
-        ),
-        lower: Reply(200, article_html("Riga port", RIGA)),
-        upper: Reply(200, article_html("Riga port", RIGA)),
-    }
-    db, args = (
-        tmp_path / "x.duckdb",
-        ("--feed", "http://r.test/rss.xml", "--sitemap", "http://r.test/sitemap.xml"),
+    page = Reply(200, article_html("Riga port", RIGA))
+    db, runs, hits = _crawled_twice_through_feed_and_sitemap(
+        tmp_path, first, lower, upper, {lower: page, upper: page}
     )
-    with MockWeb(routes) as web:
-        runs = [crawl(db, web.proxy, *args) for _ in range(2)]
     assert [r.returncode for r in runs] == [0, 0], runs[0].stdout + runs[0].stderr[-1500:]
     assert len(rows(db, "SELECT url FROM articles")) == 1
     dates = rows(db, "SELECT source FROM article_dates WHERE source = 'feed'")
     assert dates == [("feed",)], "the feed's date went to the page"
-    assert web.hits[lower] + web.hits[upper] == 1, dict(web.hits)
+    assert hits[lower] + hits[upper] == 1, dict(hits)
 
 
 def _riga_redirect_web(listed: str, with_sitemap_lastmod: bool = False) -> tuple[dict, str]:
