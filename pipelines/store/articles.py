@@ -316,7 +316,9 @@ def save_articles(
                 content = (digest, sorted({f"{c.agency}/{c.role}" for c in article.credits}))
                 version, previous_content, previous_id = latest.get(article.url, (0, None, None))
                 name, compared = input_name(article.input_file), (digest, tuple(content[1]))
-                read_before = name is not None and file_rows.read(article.input_file, article.url, compared)
+                read_before = name is not None and file_rows.read(
+                    article.input_file, name, article.url, compared
+                )
                 if content == previous_content:
                     result.unchanged += 1
                     unchanged_dates[previous_id] += article.date_candidates

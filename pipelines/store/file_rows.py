@@ -47,14 +47,13 @@ class FileRows:
         latest version it equalled)."""
         self._held[(url, name, content)] += 1
 
-    def read(self, path: str, url: str, content: Content) -> bool:
-        """Count a row of `url` in the file at `path`; True when it is a row read before (see module).
-        Each file is counted from its first row: one command over several files of one name reads
-        them as as many commands would."""
+    def read(self, path: str, name: str, url: str, content: Content) -> bool:
+        """Count a row of `url` in the file at `path` (known as `name`: input_name); True when it is a
+        row read before (see module). Each file is counted from its first row: one command over
+        several files of one name reads them as as many commands would."""
         if path != self._path:
             self._path = path
             self._pages.clear()
-        name = input_name(path)
         key, text = hash((url, name)), hash(content)
         page = self._pages.get(key)
         if page is None:
