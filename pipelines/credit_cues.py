@@ -14,11 +14,14 @@ from pipelines.registry import AgencyRegistry
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 #: scripts where names have no word boundary: no spaces between words (CJK), particles glued to
 #: names (Arabic, Hangul)
-_NO_WORD_SCRIPTS = re.compile(r"[\u0600-\u06ff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_NO_WORD = r"\u0600-\u06ff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af"
+_NO_WORD_SCRIPTS = re.compile(f"[{_NO_WORD}]")
 #: Devanagari, Bengali and the other Indic scripts: words are spaced, but their vowel signs are not \w,
 #: so "पीटीआई" (PTI) is no \w+ token and needs a boundary that counts the whole script as letters
 _INDIC = "\u0900-\u0dff"
 _INDIC_SCRIPTS = re.compile(f"[{_INDIC}]")
+#: a character of either kind: a text without one holds no glued alias (most texts, looked at first)
+_GLUED_SCRIPTS = re.compile(f"[{_NO_WORD}{_INDIC}]")
 #: Russian and Ukrainian case endings on a name ("Интерфаксу", "Интерфаксом")
 _MAX_CASE_ENDING = 3
 
@@ -75,13 +78,14 @@ class AgencyMatcher:
     def candidates(self, text: str) -> set[str]:
         folded = text.casefold()
         tokens = _TOKEN.findall(folded)
-        found = {a for t in tokens for a in self.key_tokens.get(t, ())}
+        found = {a for t in self.key_tokens.keys() & tokens for a in self.key_tokens[t]}
         if _CYRILLIC.search(folded):
             # A declined name is its key plus an ending: look the stem up too (the pattern decides).
             for t in tokens:
                 for cut in range(1, min(_MAX_CASE_ENDING, len(t) - 3) + 1):
                     found.update(self.key_tokens.get(t[:-cut], ()))
-        found.update(a for g, a in self.glued if g in folded)
+        if _GLUED_SCRIPTS.search(folded):
+            found.update(a for g, a in self.glued if g in folded)
         return found
 
     def finditer(self, text: str):

@@ -74,15 +74,13 @@ def _short(text: str) -> str:
     return text if len(text) <= 100 else text[:99] + "…"
 
 
-def _host_matches(host: str, domain: str) -> bool:
-    return host == domain or host.endswith("." + domain)
-
-
 def _own_site(url: str, registry: AgencyRegistry) -> list[tuple[str, str]]:
     host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
     if not host:
         return []
-    return [(a.name, d) for a in registry for d in a.domains if _host_matches(host, d.lower())]
+    labels = host.split(".")
+    suffixes = {".".join(labels[i:]) for i in range(len(labels))}  # the host and each parent domain
+    return [(a.name, d) for a in registry for d in a.domains if d.lower() in suffixes]
 
 
 def _fold(text: str) -> str:

@@ -207,7 +207,7 @@ def _article_root(body):
         n = _text_len(el)
         # Prefer the innermost large container only when it keeps most of the text.
         if n > best_len * 1.15 or (
-            best is not None and n >= best_len * 0.85 and el in best.iterdescendants() and el.tag == "article"
+            best is not None and n >= best_len * 0.85 and el.tag == "article" and best in el.iterancestors()
         ):
             best, best_len = el, n
     if best is None or best_len < 200:
