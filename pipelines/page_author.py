@@ -53,7 +53,11 @@ def page_author(tree) -> str | None:
     The tree is only read."""
     groups: tuple[list, list, list] = ([], [], [])
     discarded: set = set()
-    rel_children = tree.find(".//rel") is not None  # never seen on a real page: skip the check
+    # trafilatura's `rel='me'` (no @) asks for a child element <rel> whose text is "me" once the
+    # deletions are made; never seen on a real page, so looked at only when there is a <rel>
+    rel_parents = []
+    if tree.find(".//rel") is not None:
+        rel_parents = [rel.getparent() for rel in tree.iter("rel") if rel.getparent() is not None]
     for element in tree.iter():
         tag = element.tag
         if not isinstance(tag, str):  # a comment or processing instruction
@@ -62,18 +66,14 @@ def page_author(tree) -> str | None:
             discarded.add(element)
         if tag == "author":
             groups[0].append(element)
-        if not element.attrib and not rel_children:
+        if not element.attrib:
             continue  # most elements: nothing else below can hold for them
         get = element.get
         klass, ident = get("class") or "", get("id") or ""
         itemprop = get("itemprop") or ""
         if element is not tree and tag in _DISCARD_TAGS and _is_discarded(klass, ident, get):
             discarded.add(element)
-        if (
-            tag != "author"
-            and tag in _SPECIFIC_TAGS
-            and _is_specific(element, klass, ident, itemprop, rel_children)
-        ):
+        if tag != "author" and tag in _SPECIFIC_TAGS and _is_specific(element, klass, ident, itemprop):
             groups[0].append(element)
         if tag in _GENERIC_TAGS and (
             klass in _GENERIC_CLASSES
@@ -89,17 +89,20 @@ def page_author(tree) -> str | None:
             or (klass and _ANY_CLASS.search(klass))
         ):
             groups[2].append(element)
+    if rel_me := {p for p in rel_parents if p.tag in _SPECIFIC_TAGS and _has_rel_me(p, discarded)}:
+        specific = set(groups[0]) | rel_me
+        groups[0][:] = [element for element in tree.iter() if element in specific]  # document order
     for group in groups:
         for element in group:
             if element in discarded or any(a in discarded for a in element.iterancestors()):
                 continue  # deleted with its container in trafilatura's copy
             content = trim(" ".join(_text_left(element, discarded)))
             if 2 < len(content) < MAX_AUTHOR_CHARS:
-                return normalize_authors(None, content) or None
+                return normalize_authors(None, content)  # "" when nothing is left, as trafilatura
     return None
 
 
-def _is_specific(element, klass, ident, itemprop, rel_children) -> bool:
+def _is_specific(element, klass: str, ident: str, itemprop: str) -> bool:
     get = element.get
     return (
         get("rel") == "author"
@@ -108,10 +111,11 @@ def _is_specific(element, klass, ident, itemprop, rel_children) -> bool:
         or itemprop == "author name"
         or get("data-testid") in ("AuthorCard", "AuthorURL")
         or bool(klass and _SPECIFIC_CLASS.search(klass))
-        # trafilatura's `rel='me'` (no @): a child element <rel> whose text is "me"
-        or rel_children
-        and any(child.tag == "rel" and "".join(child.itertext()) == "me" for child in element)
     )
+
+
+def _has_rel_me(element, discarded: set) -> bool:
+    return any(child.tag == "rel" and "".join(_text_left(child, discarded)) == "me" for child in element)
 
 
 def _is_discarded(klass, ident, get) -> bool:

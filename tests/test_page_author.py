@@ -41,6 +41,16 @@ CRAFTED = {
         None,
     ),
     "child element named rel": ("<div><span><rel>me</rel>Pat Kim</span></div>", None),
+    # found by fuzzing (helper-63): the <rel> child's text is read once the deletions are made
+    "rel child that reads 'me' only with a date deleted": (
+        "<span>x<rel>m<time>x</time>e</rel>John Smith</span>",
+        None,
+    ),
+    "rel child whose 'me' is all inside a date": (
+        "<span>x<rel><time>me</time></rel>John Smith</span>",
+        None,
+    ),
+    "nothing left of the name but a space: empty, not None": ('<p class="author">"ab" 12</p>', None),
     "nothing": ("<p>No byline here at all.</p>", None),
 }
 
@@ -49,7 +59,8 @@ CRAFTED = {
 def test_the_author_is_trafilaturas_on_crafted_pages(body, expected):
     tree = parse_html(f"<html><head><title>t</title></head><body>{body}</body></html>")
     found = page_author(tree)
-    assert found == extract_author(parse_html(f"<html><body>{body}</body></html>"))
+    theirs = extract_author(parse_html(f"<html><body>{body}</body></html>"))
+    assert found == theirs and type(found) is type(theirs)
     if expected is not None:
         assert found == expected
 
