@@ -49,15 +49,13 @@ _ALWAYS_DISCARDED = frozenset({"time", "figure"})
 
 
 def page_author(tree) -> str | None:
-    """The author named in the page's markup (a byline element, rel=author, itemprop=author), or None.
-    The tree is only read."""
+    """The author named in the page's markup (a byline element, rel=author, itemprop=author); None
+    when no element names one, "" when the one found normalises to nothing. The tree is only read."""
     groups: tuple[list, list, list] = ([], [], [])
     discarded: set = set()
     # trafilatura's `rel='me'` (no @) asks for a child element <rel> whose text is "me" once the
     # deletions are made; never seen on a real page, so looked at only when there is a <rel>
-    rel_parents = []
-    if tree.find(".//rel") is not None:
-        rel_parents = [rel.getparent() for rel in tree.iter("rel") if rel.getparent() is not None]
+    rel_parents = [parent for rel in tree.iter("rel") if (parent := rel.getparent()) is not None]
     for element in tree.iter():
         tag = element.tag
         if not isinstance(tag, str):  # a comment or processing instruction
