@@ -297,11 +297,12 @@ def save_articles(
             for url, version, digest, article_id, warc_file, offset, input_files, credited in con.execute(
                 load_query("store/stored_versions"), [sorted({a.url for a in articles})]
             ).fetchall():  # in version order: the last one of a URL is its latest
-                latest[url] = (version, (digest, credited), article_id)
+                content = (digest, tuple(credited))  # credits come sorted, as below
+                latest[url] = (version, content, article_id)
                 if warc_file:
-                    recorded.add((url, _record_key(warc_file, offset), digest, tuple(credited)))
+                    recorded.add((url, _record_key(warc_file, offset), content))
                 for name in input_files:
-                    file_rows.hold(url, name, (digest, tuple(credited)))
+                    file_rows.hold(url, name, content)
             rows, dates, credits, input_records = [], [], [], []
             unchanged_dates: dict[int, list[DateCandidate]] = defaultdict(list)
             claims_of = stored_claims(con, [article_id for _, _, article_id in latest.values()])
@@ -313,21 +314,22 @@ def save_articles(
             )
             for article in articles:
                 digest = text_hash(article.text)
-                content = (digest, sorted({f"{c.agency}/{c.role}" for c in article.credits}))
+                # what tells versions apart: the text's hash and its sorted 'agency/role' credits
+                content = (digest, tuple(sorted({f"{c.agency}/{c.role}" for c in article.credits})))
                 version, previous_content, previous_id = latest.get(article.url, (0, None, None))
-                name, compared = input_name(article.input_file), (digest, tuple(content[1]))
+                name = input_name(article.input_file)
                 read_before = name is not None and file_rows.read(
-                    article.input_file, name, article.url, compared
+                    article.input_file, name, article.url, content
                 )
                 if content == previous_content:
                     result.unchanged += 1
                     unchanged_dates[previous_id] += article.date_candidates
                     if name and not read_before:  # a row of files of this name held it too
-                        file_rows.hold(article.url, name, compared)
+                        file_rows.hold(article.url, name, content)
                         input_records.append((previous_id, name))
                     continue
                 record_key = _record_key(article.warc_file, article.warc_offset)
-                record = (article.url, record_key, digest, tuple(content[1]))
+                record = (article.url, record_key, content)
                 if article.warc_file and record in recorded:  # an older version read again from its record
                     result.unchanged += 1
                     continue
@@ -339,7 +341,7 @@ def save_articles(
                 if article.warc_file:
                     recorded.add(record)
                 if name:
-                    file_rows.hold(article.url, name, compared)
+                    file_rows.hold(article.url, name, content)
                     input_records.append((article_id, name))
                 if previous_id is not None:
                     article = inheriting(article, claims_of.get(previous_id, []))
