@@ -12,6 +12,7 @@ import re
 import signal
 import stat
 import time
+from collections.abc import Iterable
 from concurrent.futures import BrokenExecutor, Executor, ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -426,28 +427,35 @@ def _frontier_lost(error: BaseException | None) -> bool:
     return isinstance(error, FrontierError)
 
 
+def append_log_lines(log_file: Path, lines: Iterable[str]) -> None:
+    """Lines at the end of a crawl's log, as its own lines read: the UTC time, "[provtrack]", the
+    line. A log the disk refuses loses them, as it loses its other lines."""
+    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+    with contextlib.suppress(OSError), open(log_file, "a", encoding="utf-8") as log:
+        log.writelines(f"{stamp} [provtrack] {line}\n" for line in lines)
+
+
 def log_stale_runs(log_file: Path, stale: list[tuple[int, str, object]]) -> None:
     """A line in this run's log for each run it found killed (store.runs.mark_stale_runs): a killed
     crawl's own log just stops, with no ending for `grep ': interrupted'` to find. A run that failed
     but could not write so into the database (a reader held the file) is among them: its own log
     ends with the failure."""
-    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
-    with contextlib.suppress(OSError), open(log_file, "a", encoding="utf-8") as log:
-        log.writelines(
-            f"{stamp} [provtrack] run {run_id}: interrupted - the {command} started {started:%Y-%m-%d %H:%M}"
+    append_log_lines(
+        log_file,
+        (
+            f"run {run_id}: interrupted - the {command} started {started:%Y-%m-%d %H:%M}"
             " ended without recording its end (killed, out of memory, the machine went down, or its"
-            " failure could not be written: see its own log)\n"
+            " failure could not be written: see its own log)"
             for run_id, command, started in stale
-        )
+        ),
+    )
 
 
 def append_summary(log_file: Path, run_id: int | None, reports: list, ending: str | None = None) -> None:
     """Each source's summary line at the end of the run's log, then how the run ended when it did not
     finish (failed: why / interrupted), stamped with the time and the run, so that months of logs
     answer `grep -hE ': (failed|interrupted)' logs/crawl-*.log` (the cron mail's copy of the lines has
-    neither). A log the disk refuses loses them, as it loses its other lines."""
-    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+    neither)."""
     run = f"run {run_id}" if run_id is not None else "worker"
     lines = [report.line() for report in reports] + ([ending] if ending else [])
-    with contextlib.suppress(OSError), open(log_file, "a", encoding="utf-8") as log:
-        log.writelines(f"{stamp} [provtrack] {run}: {line}\n" for line in lines)
+    append_log_lines(log_file, (f"{run}: {line}" for line in lines))

@@ -222,13 +222,13 @@ def _logged_if_locked(db_path: Path):
     try:
         yield
     except DatabaseLocked as exc:
+        from crawlers.runner import append_log_lines
+
         log_file = run_log_file(db_path)
         if log_file is not None:
-            stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
             with contextlib.suppress(OSError):
                 log_file.parent.mkdir(parents=True, exist_ok=True)
-                with open(log_file, "a", encoding="utf-8") as log:
-                    log.write(f"{stamp} [provtrack] crawl: not started (exit 75) - {exc}\n")
+            append_log_lines(log_file, [f"crawl: not started (exit 75) - {exc}"])
         raise
 
 
