@@ -971,6 +971,32 @@ def test_a_crawl_under_cron_logs_to_a_file_and_deletes_its_logs_older_than_30_da
     ), summary
 
 
+def test_a_crawl_does_not_import_scrapys_remote_control_unless_s_turns_it_on():
+    """Scrapy's remote control, off in provtrack's settings, imports aiohttp (0.1 s of every hourly
+    run's start) when its class is merely listed; left out of the list, it costs nothing, and
+    `-s REMOTE_CONTROL_ENABLED=True` still brings it back."""
+    probe = (
+        "import sys\n"
+        "from scrapy.extension import ExtensionManager\n"
+        "from scrapy.utils.misc import load_object\n"
+        "from crawlers.runner import build_settings\n"
+        "overrides = dict(arg.split('=', 1) for arg in sys.argv[1:])\n"
+        "listed = ExtensionManager._get_mwlist_from_settings(build_settings(overrides, None, True))\n"
+        "loaded = [load_object(path) for path in listed]  # as Scrapy does before asking each\n"
+        "print(any(c.__name__ == 'RemoteControl' for c in loaded), 'aiohttp' in sys.modules)\n"
+    )
+
+    def run(*overrides: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-c", probe, *overrides], capture_output=True, text=True, cwd=PROJECT_ROOT
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip()
+
+    assert run() == "False False"
+    assert run("REMOTE_CONTROL_ENABLED=True") == "True True"
+
+
 def test_misspelt_settings_are_caught_before_the_crawl(tmp_path):
     with MockWeb({}) as web:
         ours = crawl(tmp_path / "x.duckdb", web.proxy, "-s", "PROVTRACK_BATCH_SIZ=10")
