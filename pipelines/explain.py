@@ -42,11 +42,20 @@ def stored_urls_like(con, key: str) -> list[str]:
     return [row["url"] for row in like]
 
 
+def database_file(con) -> str:
+    """The file `con` reads, to name in a "not in" line: a researcher who forgot --db (or the
+    PROVTRACK_DB of another shell) sees which database was asked, not just that the answer is empty."""
+    asked = "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+    row = con.execute(asked).fetchone()
+    return row[0] if row and row[0] else "the database"
+
+
 def _not_stored(con, key: str) -> str:
     """The one line for a URL that is not stored: the stored URLs most like it when there are some."""
+    where = database_file(con)
     if like := stored_urls_like(con, key):
-        return f"{key} is not in the database; stored URLs like it: {', '.join(like)}"
-    return f'{key} is not in the database (see `provtrack query "select article_url from article_origins"`)'
+        return f"{key} is not in {where}; stored URLs like it: {', '.join(like)}"
+    return f'{key} is not in {where} (see `provtrack query "select article_url from article_origins"`)'
 
 
 def _describe(row: dict) -> str:

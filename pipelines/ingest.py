@@ -107,6 +107,8 @@ def _json_type(value) -> str:
 def read_rows(path: Path) -> Iterator[tuple[int, dict | BadRow]]:
     """(line number, row) for each row of a JSONL, CSV or Parquet file; unreadable rows as BadRow."""
     kind = detect_format(path)
+    if path.is_dir():
+        raise IngestError(f"{path}: is a folder, not a file")
     if not path.is_file():
         raise IngestError(f"{path}: no such file")
     readers = {"jsonl": _jsonl_rows, "csv": _csv_rows, "parquet": _parquet_rows}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
 import sys
 from typing import TYPE_CHECKING
 
@@ -15,6 +16,15 @@ if TYPE_CHECKING:  # imported where used: ~0.4 s that a crawl, which prints no t
     import pandas as pd
 
 FORMATS = ("table", "csv", "json", "parquet")
+#: the format an --out file's extension asks for when --format is not given: `--out q.parquet` wrote a
+#: text table under that name, exit 0, and the researcher found out when pandas could not read it
+FORMAT_OF_SUFFIX = {
+    ".csv": "csv",
+    ".json": "json",
+    ".jsonl": "json",
+    ".ndjson": "json",
+    ".parquet": "parquet",
+}
 #: Rows a table shows on a terminal: drawing one costs ~0.5 ms a row (45,000 rows took 26 s), and
 #: nobody reads that many there. A pipe, a file, csv, json, parquet and --out get every row.
 TABLE_ROWS = 1000
@@ -27,9 +37,9 @@ def output_options(func):
         "--format",
         "fmt",
         type=click.Choice(FORMATS),
-        default="table",
-        show_default=True,
-        help="How to print rows; parquet needs --out.",
+        default=None,
+        help="How to print rows; parquet needs --out. Default: what the --out file's extension says "
+        "(.csv, .json, .jsonl, .parquet), else table.",
     )
     @click.option(
         "--out",
@@ -40,9 +50,18 @@ def output_options(func):
     )
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
+        kwargs["fmt"] = kwargs.get("fmt") or format_for(kwargs.get("out"))
         return func(*args, **kwargs)
 
     return wrapper
+
+
+def format_for(out: str | None) -> str:
+    """The format of an --out file named without --format: its extension's, else a table."""
+    if not out:
+        return "table"
+    suffix = os.path.splitext(out)[1].lower()
+    return FORMAT_OF_SUFFIX.get(suffix, "table")
 
 
 @contextlib.contextmanager

@@ -122,14 +122,50 @@ def test_named_query_parameters_are_checked_and_an_empty_answer_repeats_the_ques
     assert "no rows for url='https://wire.example.com/9'" in nothing.stderr
 
 
-def test_a_url_parameter_naming_no_stored_article_says_so_with_the_stored_urls_like_it(loaded):
-    """An empty story_spread read as a story nobody took on, when the URL was mistyped or never crawled."""
+def test_out_without_format_writes_what_the_files_extension_names(loaded, tmp_path):
+    """`--out origins.parquet` wrote a text table under that name, exit 0: pandas found out later."""
+    import pandas as pd
+
+    sql = "select article_url from article_origins order by 1"
+    assert loaded("query", sql, "--out", str(tmp_path / "o.parquet")).exit_code == 0
+    assert len(pd.read_parquet(tmp_path / "o.parquet")) == 3
+    assert loaded("query", sql, "--out", str(tmp_path / "o.CSV")).exit_code == 0
+    assert (tmp_path / "o.CSV").read_text().splitlines()[:2] == ["article_url", "https://wire.example.com/0"]
+    assert loaded("query", sql, "--out", str(tmp_path / "o.jsonl")).exit_code == 0
+    assert json.loads((tmp_path / "o.jsonl").read_text().splitlines()[0]) == {
+        "article_url": "https://wire.example.com/0"
+    }
+    assert loaded("query", sql, "--out", str(tmp_path / "o.txt")).exit_code == 0
+    assert "┃ article_url" in (tmp_path / "o.txt").read_text()  # any other name: the table
+    chosen = loaded("query", sql, "--format", "csv", "--out", str(tmp_path / "x.parquet"))
+    assert chosen.exit_code == 0 and (tmp_path / "x.parquet").read_text().startswith("article_url\n")
+
+
+def test_an_empty_answer_from_a_database_without_articles_names_that_database(run_cli, loaded, tmp_path):
+    """The walkthrough's queries, copied without --db after a crawl that found nothing, printed empty
+    tables and exit 0: nothing showed that the database asked was not the one meant."""
+    empty = tmp_path / "empty.duckdb"
+    assert run_cli("ingest", str(write_jsonl(tmp_path / "none.jsonl", [])), db=empty).exit_code == 0
+    answer = run_cli("query", "credit_honesty", "--format", "csv", db=empty)
+    assert answer.exit_code == 0 and answer.stdout.startswith("outlet,")
+    assert f"note: {empty} holds no articles yet: crawl or ingest into it" in answer.stderr
+    nothing_matched = loaded("query", "select * from article_origins where false", "--format", "csv")
+    assert nothing_matched.exit_code == 0 and "holds no articles" not in nothing_matched.stderr
+
+
+def test_a_url_parameter_naming_no_stored_article_says_so_with_the_stored_urls_like_it(loaded, tmp_db):
+    """An empty story_spread read as a story nobody took on, when the URL was mistyped or never crawled;
+    the line names the database asked, for a researcher who forgot --db."""
     typo = loaded("query", "story_spread", "-p", "url=https://wire.example.com/9", "--format", "csv")
+    asked = tmp_db.resolve()
     assert typo.exit_code == 0 and typo.stderr.splitlines()[0] == (
-        "no rows for url='https://wire.example.com/9'; https://wire.example.com/9 is not in the database "
+        f"no rows for url='https://wire.example.com/9'; https://wire.example.com/9 is not in {asked} "
         "(stored URLs like it: https://wire.example.com/0, https://wire.example.com/1, "
         "https://wire.example.com/2)"
     )
+    elsewhere = loaded("explain", "https://elsewhere.example/a")
+    assert elsewhere.exit_code == 1
+    assert elsewhere.stderr.startswith(f"Error: https://elsewhere.example/a is not in {asked} (see `")
     stored = loaded("query", "story_spread", "-p", "url=http://www.wire.example.com/1/", "--format", "csv")
     assert stored.stderr.splitlines()[0] == "no rows for url='https://wire.example.com/1'"  # stored, uncopied
 

@@ -164,15 +164,26 @@ def query(
         hint = ""
         if frame.empty and bound:
             hint = _unknown_agency_hint(con, bound.get("agency")) + _unknown_url_hint(con, bound.get("url"))
+        no_articles = frame.empty and _holds_no_articles(con)
         from pipelines.store.links import unlinked_note  # here: it brings pandas, which a crawl does without
 
         not_linked = unlinked_note(con)
     if frame.empty and bound:
         given = ", ".join(f"{key}={value!r}" for key, value in bound.items())
         click.echo(f"no rows for {given}{hint}", err=True)
+    if no_articles:  # an empty answer from an empty database is no finding: say which file was asked
+        click.echo(
+            f"note: {ctx.db.path} holds no articles yet: crawl or ingest into it, or name another "
+            "with --db (or PROVTRACK_DB)",
+            err=True,
+        )
     emit(frame, fmt, out)
     if not_linked:  # on stderr: the answer itself goes on to CSV or JSON unchanged
         click.echo(not_linked, err=True)
+
+
+def _holds_no_articles(con: duckdb.DuckDBPyConnection) -> bool:
+    return con.execute("SELECT count(*) FROM articles").fetchone()[0] == 0
 
 
 def _misfit_parameter(exc: duckdb.Error, bound: dict) -> str | None:
@@ -201,14 +212,15 @@ def _unknown_agency_hint(con: duckdb.DuckDBPyConnection, agency) -> str:
 
 
 def _unknown_url_hint(con: duckdb.DuckDBPyConnection, url) -> str:
-    """'; X is not in the database (stored URLs like it: ...)' when -p url names no stored article
+    """'; X is not in FILE (stored URLs like it: ...)' when -p url names no stored article
     (bind_parameters has already tried the spellings a browser changes): not a story nobody took on."""
-    from pipelines.explain import stored_urls_like
+    from pipelines.explain import database_file, stored_urls_like
 
     if not isinstance(url, str) or con.execute("SELECT 1 FROM articles WHERE url = ?", [url]).fetchall():
         return ""
     like = stored_urls_like(con, url)
-    return f"; {url} is not in the database" + (f" (stored URLs like it: {', '.join(like)})" if like else "")
+    where = database_file(con)
+    return f"; {url} is not in {where}" + (f" (stored URLs like it: {', '.join(like)})" if like else "")
 
 
 @cli.command()

@@ -187,6 +187,8 @@ def ingest(ctx, paths: tuple[Path, ...], jobs: int | None, domains, since, until
     for path in paths:
         if not path.exists():
             raise click.ClickException(f"{path}: no such file")
+        if path.is_dir():
+            raise click.ClickException(f"{path}: is a folder; name the files in it ({path}/*.jsonl, ...)")
         try:
             formats.add(detect_format(path))
         except IngestError as exc:
@@ -426,7 +428,7 @@ def _start_from_empty(session) -> None:
                 else f"run it with --db {os.path.relpath(DEMO_DB)}"
             )
             raise UserError(
-                f"{path} holds articles the demo did not make (runs: {runs}); the demo starts from an "
+                f"{path} holds runs the demo did not make ({runs}); the demo starts from an "
                 f"empty database and will not delete it: {elsewhere}",
                 2,
             )
