@@ -53,12 +53,12 @@ def collect_report(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
 
 
 def write_report(
-    con: duckdb.DuckDBPyConnection, out_dir: Path, title: str = "provtrack report"
+    con: duckdb.DuckDBPyConnection, out_dir: Path, title: str = "provtrack report", name: str = "index.html"
 ) -> ReportSummary:
-    """Write out_dir/index.html from the database behind `con`."""
+    """Write out_dir/<name> (index.html) from the database behind `con`: one self-contained page."""
     frames = collect_report(con)
     out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / "index.html"
+    path = out_dir / name
     with replaced_when_done(path) as partial:
         partial.write_text(render_report(frames, title=title), encoding="utf-8")
     lags = frames["copy_lags"]["hours_after_source"].notna().sum()

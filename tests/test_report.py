@@ -233,3 +233,17 @@ def test_report_without_out_writes_beside_its_database(tmp_path):
     result = _cli(db, "report")
     written = tmp_path / "plain-report" / "index.html"
     assert written.is_file() and f"wrote {written}" in result.output
+
+
+def test_report_out_naming_an_html_file_writes_that_file(tmp_path):
+    """`--out report.html` made a folder of that name holding index.html."""
+    db = tmp_path / "plain.duckdb"
+    rows = [{"url": "https://herald.example/a", "outlet": "Herald", "text": "The port reopened on Monday."}]
+    _cli(db, "ingest", str(write_jsonl(tmp_path / "rows.jsonl", rows)))
+    page = tmp_path / "nightly" / "2026-12-07.html"
+    result = _cli(db, "report", "--out", str(page))
+    assert page.is_file() and f"wrote {page}" in result.output
+    assert "<html" in page.read_text(encoding="utf-8").lower()
+    folder = tmp_path / "as-folder"
+    _cli(db, "report", "--out", str(folder))
+    assert (folder / "index.html").is_file(), "any other name stays a folder"

@@ -13,8 +13,9 @@ from pipelines.cli import cli, pass_context
 @click.option(
     "--out",
     "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Folder to write index.html into (created if missing); default: <db name>-report/ beside it.",
+    type=click.Path(path_type=Path),
+    help="Folder to write index.html into (created if missing), or a file ending in .html; "
+    "default: <db name>-report/ beside the database.",
 )
 @click.option("--title", default="provtrack report", show_default=True, help="Heading of the report.")
 @pass_context
@@ -26,6 +27,7 @@ def report(ctx, out_dir: Path, title: str) -> None:
     \b
     Example:
         provtrack report --out data/report/ && xdg-open data/report/index.html
+        provtrack report --out data/nightly.html
         provtrack report   # into data/provenance-report/
     """
     from pipelines.report import MAX_CHAIN_STORIES, write_report
@@ -33,8 +35,11 @@ def report(ctx, out_dir: Path, title: str) -> None:
     if out_dir is None:  # one report folder per database: data/provenance-report/ for the default one
         out_dir = ctx.db.path.parent / f"{ctx.db.path.stem}-report"
 
+    name = "index.html"
+    if out_dir.suffix.lower() in (".html", ".htm") and not out_dir.is_dir():  # the page is one file
+        out_dir, name = out_dir.parent, out_dir.name
     with ctx.db.reader() as con:
-        written = write_report(con, out_dir, title=title)
+        written = write_report(con, out_dir, title=title, name=name)
     drawn = min(written.stories, MAX_CHAIN_STORIES)
     click.echo(
         f"wrote {written.path}: {written.edges} outlet → agency pairs, {written.stories} stories "
