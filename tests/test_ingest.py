@@ -487,10 +487,10 @@ def test_unknown_format_and_missing_file_are_one_line_errors(tmp_path, run_cli):
     result = run_cli("ingest", str(odd))
     assert result.exit_code == 1 and "unknown input format" in result.stderr
     missing = run_cli("ingest", str(tmp_path / "nope.jsonl"))
-    assert missing.exit_code == 1 and "no such file" in missing.stderr
+    assert missing.exit_code == 2 and "no such file" in missing.stderr  # a usage error, as click's
     (tmp_path / "exports.jsonl").mkdir()  # a folder named like a file: not "no such file"
     folder = run_cli("ingest", str(tmp_path / "exports.jsonl"))
-    assert folder.exit_code == 1 and folder.stderr.strip() == (
+    assert folder.exit_code == 2 and folder.stderr.strip() == (
         f"Error: {tmp_path / 'exports.jsonl'}: is a folder; name the files in it "
         f"({tmp_path / 'exports.jsonl'}/*.jsonl, ...)"
     )

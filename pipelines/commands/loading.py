@@ -185,10 +185,11 @@ def ingest(ctx, paths: tuple[Path, ...], jobs: int | None, domains, since, until
     paths = tuple(dict.fromkeys(paths))  # a file named twice is read once: its rows are not new again
     formats = set()
     for path in paths:
+        # a file named on the command line that is not there is a usage error, as click's own are
         if not path.exists():
-            raise click.ClickException(f"{path}: no such file")
+            raise UserError(f"{path}: no such file", 2)
         if path.is_dir():
-            raise click.ClickException(f"{path}: is a folder; name the files in it ({path}/*.jsonl, ...)")
+            raise UserError(f"{path}: is a folder; name the files in it ({path}/*.jsonl, ...)", 2)
         try:
             formats.add(detect_format(path))
         except IngestError as exc:
