@@ -74,15 +74,16 @@ def metadata_dates(tree) -> list[DateCandidate]:
             data = json.loads(script)
         except (ValueError, RecursionError):  # not JSON, or nested deeper than the parser goes
             continue
-        stack = [data]
+        stack = [data]  # depth first, in document order: items are pushed last one first
         while stack:
             item = stack.pop()
             if isinstance(item, list):
-                stack.extend(item)
+                stack.extend(reversed(item))
             elif isinstance(item, dict):
                 if isinstance(item.get("datePublished"), str):
                     found.append(item["datePublished"])
-                stack.extend(v for k, v in item.items() if k == "@graph")
+                if "@graph" in item:
+                    stack.append(item["@graph"])
     found += tree.xpath(
         '//meta[@property="article:published_time" or @name="article:published_time" or '
         '@itemprop="datePublished" or @name="pubdate" or @name="publish-date"]/@content'

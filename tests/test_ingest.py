@@ -452,6 +452,25 @@ def test_html_rows_go_through_trafilatura_and_win_over_text(tmp_path, tmp_db, ru
     assert origin == ("Sputnik", "credit")
 
 
+def test_the_pages_own_date_is_the_first_json_ld_date_in_document_order():
+    """A WordPress @graph holds the article (its own datePublished) before the WebPage (another one, the
+    time the page object was made): the last one was taken, 9 hours early on a shared page."""
+    from pipelines.clean import metadata_dates
+    from pipelines.page_regions import parse_html
+
+    graph = {
+        "@graph": [
+            {"@type": "NewsArticle", "datePublished": "2025-01-28T11:30:00+00:00"},
+            {"@type": "WebPage", "datePublished": "2025-01-28T02:39:19+00:00"},
+        ]
+    }
+    listed = [graph["@graph"][0], graph["@graph"][1]]
+    for data in (graph, listed):
+        page = f"<html><head><script type='application/ld+json'>{json.dumps(data)}</script></head></html>"
+        (claim,) = metadata_dates(parse_html(page))
+        assert claim.value.isoformat() == "2025-01-28T11:30:00+00:00", data
+
+
 def test_pages_without_article_text_are_counted_and_only_a_majority_makes_the_ingest_partial(
     tmp_path, tmp_db, run_cli
 ):
