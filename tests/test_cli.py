@@ -386,6 +386,46 @@ def test_merge_before_any_worker_wrote_is_nothing_to_do_but_a_wrong_folder_is_an
     assert typo.exit_code == 1 and "no such folder of shards" in typo.stderr
 
 
+def test_a_full_disk_stops_a_merge_instead_of_skipping_every_shard_as_damaged(
+    run_cli, tmp_path, tmp_db, monkeypatch
+):
+    """merge named any error of a shard's save "a row could not be stored", skipped the shard and went
+    on: on a full disk every shard after it was skipped the same way, exit 3, none of it the shards'."""
+    from datetime import datetime, timezone
+
+    import duckdb
+
+    import pipelines.store.articles as store
+    from crawlers.shards import ShardSink
+    from pipelines.models import Article, DateCandidate
+
+    seen = datetime(2026, 11, 20, 9, 0, tzinfo=timezone.utc)
+    shards = tmp_path / "shards"
+    for n in range(2):
+        article = Article(
+            url=f"http://a.test/news/{n}", outlet=None, domain="a.test", title="t", author=None,
+            text=f"Harbour {n} moved 41 containers.", language="en", sitename=None, canonical_url=None,
+            published_at=seen, date_candidates=[DateCandidate("first_seen", seen)],
+        )  # fmt: skip
+        ShardSink(shards, f"worker{n}").save({"site:a.test": [article]})
+
+    def disk_full(*args, **kwargs):
+        raise duckdb.IOException("Could not write file: No space left on device")
+
+    monkeypatch.setattr(store, "save_articles", disk_full)
+    full = run_cli("merge", str(shards), "--no-link")
+    assert full.exit_code == 1, full.output
+    refused = "Error: Could not write file: No space left on device (free some disk space"
+    assert full.stderr.startswith(refused), full.stderr
+    assert "skipped" not in full.stderr
+    monkeypatch.undo()
+    again = run_cli("merge", str(shards), "--no-link")  # space freed: both shards load, none was marked
+    assert again.exit_code == 0 and "merge: 2 shards, 2 new articles" in again.stdout, again.output
+    merges = "SELECT status FROM runs WHERE command = 'merge' ORDER BY run_id"
+    runs = run_cli("query", merges, "--format", "csv")
+    assert runs.stdout.split() == ["status", "failed", "ok"]
+
+
 def test_merge_adds_late_feed_dates_once_their_article_is_stored_and_gives_up_after_two_days(
     run_cli, tmp_path, tmp_db
 ):

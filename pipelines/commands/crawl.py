@@ -17,7 +17,7 @@ from pipelines.cli import EXIT_INTERRUPTED, EXIT_PARTIAL, UserError, cli, pass_c
 from pipelines.files import remove_stale_partials
 from pipelines.progress import progress
 from pipelines.store import StoreError, load_query
-from pipelines.store.db import DatabaseLocked
+from pipelines.store.db import DatabaseLocked, disk_full_text
 from pipelines.store.runs import abort_run, finish_run, is_interrupt, mark_stale_runs, start_run
 
 
@@ -447,12 +447,14 @@ def _merge_shard(con, run_id: int, path: Path, totals: dict, bad: list) -> None:
             if article.warc_file and not Path(article.warc_file).is_absolute():
                 article.warc_file = str((path.parent / article.warc_file).resolve())
     except Exception as exc:  # a damaged shard is named, the others are loaded
+        _stop_merge_for(exc)
         bad.append(path.name)
         click.echo(f"skipped {path}: unreadable shard ({type(exc).__name__}: {exc})", err=True)
         return
     try:  # one transaction: a shard is stored whole or not at all
         saved = save_articles(con, run_id, articles, Outlets(con, run_id))
     except Exception as exc:  # a damaged row, whatever it breaks: name the shard, load the others
+        _stop_merge_for(exc)
         bad.append(path.name)
         reason = str(exc).splitlines()[0][:200]
         click.echo(f"skipped {path}: a row could not be stored ({type(exc).__name__}: {reason})", err=True)
@@ -461,6 +463,13 @@ def _merge_shard(con, run_id: int, path: Path, totals: dict, bad: list) -> None:
     totals["new_articles"] += saved.new_articles
     totals["new_versions"] += saved.new_versions
     totals["unchanged"] += saved.unchanged
+
+
+def _stop_merge_for(exc: Exception) -> None:
+    """Re-raise what is no fault of one shard: Ctrl-C inside DuckDB or pandas, or a full disk. Skipped
+    as a "damaged shard", a full disk skipped every shard after it, and Ctrl-C only the one in hand."""
+    if is_interrupt(exc) or disk_full_text(exc):
+        raise exc
 
 
 def _merge_dates_shard(con, run_id: int, path: Path, totals: dict, bad: list) -> None:
@@ -475,6 +484,7 @@ def _merge_dates_shard(con, run_id: int, path: Path, totals: dict, bad: list) ->
     try:
         dates, written = dates_from_frame(pd.read_parquet(path))
     except Exception as exc:
+        _stop_merge_for(exc)
         bad.append(path.name)
         click.echo(f"skipped {path}: unreadable shard ({type(exc).__name__}: {exc})", err=True)
         return
