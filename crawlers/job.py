@@ -47,7 +47,7 @@ class SourceReport:
     skipped: int = 0  # fetched, but could not be cleaned (too large, not HTML, hostile markup)
     failed: int = 0  # article fetches that failed
     errors: list[str] = field(default_factory=list)
-    interrupted: bool = False  # a signal stopped the crawl before this source was done
+    interrupted: bool = False  # a signal, or the whole crawl failing, stopped it before this source was done
     not_fetched: int = 0  # articles a stop by signal left unfetched, or fetched but not stored yet
 
     @property
@@ -303,8 +303,9 @@ class CrawlJob:
             self.record(result)
 
     def mark_interrupted(self) -> None:
-        """A signal stopped the crawl: every source is `interrupted`, and the article requests still
-        waiting count as left for the next run rather than failed."""
+        """A signal, or a failure of the whole crawl (the store, a dead worker; the run itself is then
+        `failed`, with why), stopped the crawl: every source is `interrupted` where it stood, and the
+        article requests still waiting count as left for the next run rather than failed."""
         for report in self.reports.values():
             report.interrupted = True
         self.leave_for_next_run()

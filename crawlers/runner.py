@@ -167,8 +167,6 @@ def setting_name_problems(names) -> tuple[list[str], list[str]]:
     """(errors, warnings) for -s names that no setting has. An unknown PROVTRACK_ name is a typo of
     ours and an error; another unknown name may belong to an add-on, so it is only a warning. Both
     suggest the closest known name: `-s DOWNLOAD_DELAI=0` would otherwise crawl at full politeness."""
-    from scrapy.settings import default_settings as scrapy_defaults
-
     known = {n for module in (scrapy_defaults, default_settings) for n in dir(module) if n.isupper()}
     errors, warnings = [], []
     for name in names:

@@ -63,7 +63,7 @@ class ProvtrackGroup(click.Group):
                 raise
             raise UserError(str(exc), EXIT_LOCKED) from None
         except (StoreError, OSError, ValueError) as exc:
-            if _debug(ctx) or isinstance(exc, click.ClickException):
+            if _debug(ctx):
                 raise
             if is_interrupt(exc):
                 raise _interrupted() from None

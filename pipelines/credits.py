@@ -297,6 +297,10 @@ def _text_blocks(text: str) -> list[Block]:
     return [Block(ln, "text", lead=i < 3, tail=i >= n - 3) for i, ln in enumerate(lines)]
 
 
+#: the cue of the own-site mark (see find_credits); queries/views/credits.sql matches it by this prefix
+OWN_SITE_CUE = "own site "
+
+
 def find_credits(
     html: str | None,
     text: str,
@@ -306,14 +310,16 @@ def find_credits(
     registry: AgencyRegistry | None = None,
     regions: PageRegions | None = None,
 ) -> list[Credit]:
-    """The agencies a page credits, at most one Credit each, in its strongest role.
+    """The agencies a page credits, at most one Credit each, in its strongest role. A page on an
+    agency's own site also gets that agency as origin with the cue OWN_SITE_CUE + its domain: a mark
+    for the link stage, not a credit the page gives (queries/views/credits.sql leaves it out by that cue).
 
     `regions` is page_regions of `html` when the caller has parsed the page already (cleaning has)."""
     registry = registry if registry is not None else load_agencies()
     matcher, domains = cc.agency_matcher(registry), cc.domain_credits(registry)
     found = _Found()
     for name, domain in _own_site(url, registry):  # a mark for the link stage; the credits view leaves it out
-        found.add(name, "origin", f"own site {domain}", "metadata")
+        found.add(name, "origin", f"{OWN_SITE_CUE}{domain}", "metadata")
     blocks: list[Block] = []
     if regions is None and html:
         regions = page_regions(html)

@@ -217,9 +217,11 @@ def test_query_is_read_only_and_bad_sql_is_one_line(loaded, tmp_path):
         f"copy (select 'oops' as x) to '{victim}' (format csv)",
         f"export database '{tmp_path / 'dump'}'",
         f"explain analyze copy (select 'oops' as x) to '{victim}' (format csv)",
+        f"-- a note first, as queries/ files have\ncopy (select 'oops' as x) to '{victim}' (format csv)",
     ):
-        refused = loaded("query", sql)
+        refused = loaded("query", "--", sql)  # "--": SQL starting with a comment is no option
         assert refused.exit_code == 1 and refused.stderr.count("\n") == 1, refused.stderr
+        assert "provtrack query only reads" in refused.stderr or "one statement" in refused.stderr
     assert victim.read_text() == "keep me" and not (tmp_path / "dump").exists()
     bad = loaded("query", "select nope from article_origins")
     assert bad.exit_code == 1 and bad.stderr.count("\n") == 1

@@ -360,6 +360,23 @@ def test_own_site_is_origin_for_that_agency():
     assert roles(text=LONG, url="https://www.apnews.com/article/x") == {"AP": "origin"}
 
 
+def test_the_credits_view_leaves_out_the_own_site_mark_by_the_cue_find_credits_gives_it(
+    tmp_path, tmp_db, run_cli
+):
+    """The mark is the page's address, not a credit it gives; the view tells it by its cue's prefix."""
+    from pipelines.credits import OWN_SITE_CUE
+    from pipelines.store import Database
+    from tests.conftest import write_jsonl
+
+    row = {"url": "https://tass.ru/politika/123", "text": LONG + "\nSource: Reuters"}
+    assert run_cli("ingest", str(write_jsonl(tmp_path / "tass.jsonl", [row]))).exit_code == 0
+    with Database(tmp_db).reader() as con:
+        kept = con.execute("SELECT agency, cue FROM article_credits ORDER BY agency").fetchall()
+        shown = con.execute("SELECT agency FROM credits").fetchall()
+    assert (("TASS", f"{OWN_SITE_CUE}tass.ru")) in kept, kept
+    assert shown == [("Reuters",)], "the own-site mark is no credit the page gives"
+
+
 def test_short_aliases_match_only_whole_words_in_their_own_case():
     text = f"{LONG}\nSource: ap news and the aa battery\n"
     assert roles(text=text) == {}

@@ -641,7 +641,6 @@ class NewsSpider(scrapy.Spider):
             warc_file=record.warc_file,
             warc_offset=record.warc_offset,
         )
-        self.job.progress(fetched=1)
         if html is not None:
             yield ArticlePage(pending.source, page, record)
         else:

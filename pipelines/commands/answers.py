@@ -35,6 +35,13 @@ _READING = {
 
 
 _EXPLAIN_ANALYZE = re.compile(LEADING_COMMENTS + r"\s*explain\s+analy[sz]e\b", re.I)
+#: a statement that writes, after any leading `--` comment lines as looks_like_sql allows them
+_WRITING = re.compile(
+    LEADING_COMMENTS + r"\s*(insert|update|delete|drop|create|alter|copy|attach|detach|truncate|set|pragma|"
+    r"export|import|install|load|checkpoint|vacuum)\b",
+    re.I,
+)
+ONLY_READS = "provtrack query only reads (SELECT, WITH, FROM, ...); the database is opened read-only"
 
 
 def _one_reading_statement(con: duckdb.DuckDBPyConnection, sql: str) -> None:
@@ -47,9 +54,7 @@ def _one_reading_statement(con: duckdb.DuckDBPyConnection, sql: str) -> None:
     if len(statements) > 1:
         raise click.ClickException("provtrack query runs one statement at a time (no ';' between two)")
     if statements and statements[0].type not in _READING:
-        raise click.ClickException(
-            "provtrack query only reads (SELECT, WITH, FROM, ...); the database is opened read-only"
-        )
+        raise click.ClickException(ONLY_READS)
     if statements and (analyzed := _EXPLAIN_ANALYZE.match(sql)):
         _one_reading_statement(con, sql[analyzed.end() :])  # EXPLAIN ANALYZE runs what it explains
 
@@ -130,15 +135,8 @@ def query(
         sql = named.sql
     elif looks_like_sql(name_or_sql):
         sql = name_or_sql
-    elif re.match(
-        r"\s*(insert|update|delete|drop|create|alter|copy|attach|detach|truncate|set|pragma|export|import|"
-        r"install|load|checkpoint|vacuum)\b",
-        name_or_sql,
-        re.I,
-    ):
-        raise click.ClickException(
-            "provtrack query only reads (SELECT, WITH, FROM, ...); the database is opened read-only"
-        )
+    elif _WRITING.match(name_or_sql):
+        raise click.ClickException(ONLY_READS)
     else:
         raise click.UsageError(
             f"{name_or_sql!r} is neither a named query (see `provtrack query --list`) nor SQL"

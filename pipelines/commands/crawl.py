@@ -9,6 +9,7 @@ import sys
 import time
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import NoReturn
 
 import click
 import duckdb
@@ -46,7 +47,7 @@ def crawl_sources_into(
     with progress("crawl", total=0, enabled=terminal) as update:
         expected = [0]
 
-        def on_progress(total: int = 0, stored: int = 0, fetched: int = 0) -> None:
+        def on_progress(total: int = 0, stored: int = 0) -> None:
             if total:
                 expected[0] += total
                 update(advance=0, total=expected[0])
@@ -307,7 +308,7 @@ def _record_end(session, record, *args, wait: float | None = None) -> None:
         record(con, *args)
 
 
-def _stop_interrupted(session, run_id: int, reports: list) -> None:
+def _stop_interrupted(session, run_id: int, reports: list) -> NoReturn:
     """A crawl stopped by Ctrl-C or SIGTERM: what it stored is kept and the run is marked interrupted;
     linking is left to the next run, which also fetches what this one did not get to. Exits 130."""
     counts = run_counts(reports)

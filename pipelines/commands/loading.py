@@ -301,8 +301,8 @@ def demo(ctx, keep: bool, serve: bool, port: int) -> None:
     crawler's proxy is the sample web's server), link it, and print what was found.
 
     The demo starts from an empty database: data/demo.duckdb unless --db names another. It refuses a
-    database that holds crawled or ingested articles rather than delete them. With --serve it only
-    serves the sample web and prints the crawl command that reaches it.
+    database with runs it did not make (a crawl, an ingest, a merge, a registry import) rather than
+    delete it. With --serve it only serves the sample web and prints the crawl command that reaches it.
 
     \b
     Example:

@@ -1,4 +1,4 @@
--- Runs in a database that brought articles the demo did not make (ingest, crawl, merge, ...):
+-- Runs in a database that the demo did not make (ingest, crawl, merge, a registry import, ...):
 -- the demo refuses to delete such a database. $1: the commands that only re-derive the demo's own.
 SELECT command, count(*) AS runs
 FROM runs
