@@ -12,14 +12,14 @@ from pipelines.cli import cli, pass_context
 @cli.command()
 @click.option(
     "--out",
-    "out_dir",
+    "out",
     type=click.Path(path_type=Path),
     help="Folder to write index.html into (created if missing), or a file ending in .html; "
     "default: <db name>-report/ beside the database.",
 )
 @click.option("--title", default="provtrack report", show_default=True, help="Heading of the report.")
 @pass_context
-def report(ctx, out_dir: Path, title: str) -> None:
+def report(ctx, out: Path | None, title: str) -> None:
     """Write a static HTML report that works offline: the outlet → agency graph (credited or not), every
     multi-article story's chain, each outlet's dependence on agencies per week, how long copies take,
     and the tables behind them (the SQL is in queries/report/).
@@ -32,14 +32,13 @@ def report(ctx, out_dir: Path, title: str) -> None:
     """
     from pipelines.report import MAX_CHAIN_STORIES, write_report
 
-    if out_dir is None:  # one report folder per database: data/provenance-report/ for the default one
-        out_dir = ctx.db.path.parent / f"{ctx.db.path.stem}-report"
-
-    name = "index.html"
-    if out_dir.suffix.lower() in (".html", ".htm") and not out_dir.is_dir():  # the page is one file
-        out_dir, name = out_dir.parent, out_dir.name
+    folder, name = out, "index.html"
+    if out is None:  # one report folder per database: data/provenance-report/ for the default one
+        folder = ctx.db.path.parent / f"{ctx.db.path.stem}-report"
+    elif out.suffix.lower() in (".html", ".htm") and not out.is_dir():  # the page is one file
+        folder, name = out.parent, out.name
     with ctx.db.reader() as con:
-        written = write_report(con, out_dir, title=title, name=name)
+        written = write_report(con, folder, title=title, name=name)
     drawn = min(written.stories, MAX_CHAIN_STORIES)
     click.echo(
         f"wrote {written.path}: {written.edges} outlet → agency pairs, {written.stories} stories "
