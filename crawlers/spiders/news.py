@@ -160,6 +160,9 @@ class NewsSpider(scrapy.Spider):
         self.site_links: set[str] = set()
         self.site_answered: set[str] = set()
         self.site_seeds: set[str] = set()  # home pages, fetched past the duplicate filter: not again
+        # listed pages whose request the shared duplicate filter dropped for a site link's: settled as
+        # fetched elsewhere, but any worker may take that link from the queue, this one too
+        self.on_its_way: set[str] = set()
         # the duplicate filter's identity of each article or site request -> the URL key of the first
         # made with it: two spellings normalize_url keeps apart (escapes in lower and upper case) are
         # one page to the filter, which drops the second request (see request_dropped)
@@ -442,8 +445,11 @@ class NewsSpider(scrapy.Spider):
             return
         if landed == key and getattr(self, "crawler", None) is not None:  # another spelling of the page?
             landed = self.spellings.get(self.crawler.request_fingerprinter.fingerprint(request), key)
-        if landed in self.arrived or (landed == key and self.job.frontier is not None):
-            self.settle_listing(key, landed)  # with a shared queue: fetched, or on its way, elsewhere
+        if landed in self.arrived:
+            self.settle_listing(key, landed)
+        elif landed == key and self.job.frontier is not None:  # fetched, or on its way, elsewhere:
+            self.settle_listing(key, landed)  # or here, when this worker takes the link from the queue
+            self.on_its_way.add(key)
         elif landed != key and landed in self.pending:  # on its way for another listing: the dates go along
             for candidate in self.pending[key].dates.values():
                 self.pending[landed].add(candidate, None)
@@ -538,7 +544,7 @@ class NewsSpider(scrapy.Spider):
             tree = lxml.html.fromstring(html)
         except (lxml.etree.ParserError, ValueError):
             tree = None
-        if key is None or key in self.fetched:
+        if key is None or (key in self.fetched and key not in self.on_its_way):
             role = "seen"
         else:
             looks = tree is not None and looks_like_article(tree, response.url)
