@@ -452,6 +452,33 @@ def test_a_feed_read_after_its_pages_were_stored_still_gives_them_its_date(tmp_p
     assert merged[0] >= 1, "a dates shard whose articles were all found is not read again"
 
 
+def test_a_late_feed_read_by_the_worker_that_queued_the_links_dates_the_pages_another_worker_fetched(
+    tmp_path, redis_url
+):
+    """The worker that read the home page queued its eight links and took the feed (late, 2 s); the
+    other worker took links from the shared queue and stored them. When the feed came, its reader
+    counted on its own link requests to bring the pages it listed, and dropped the feed's date of
+    those the other worker had fetched (under load, 2 of 8 in the test above). Two requests at a time
+    on each worker make the split certain."""
+    urls, routes = _web(8, delay=0.2, feed_delay=2.0)
+    routes["http://dist.test/"] = Reply(200, home_html(urls))
+    site, two_at_a_time = ("--site", "http://dist.test/"), ("-s", "CONCURRENT_REQUESTS=2")
+    with MockWeb(routes) as web:
+        workers = [_worker(tmp_path, redis_url, web.proxy, site, *two_at_a_time) for _ in range(2)]
+        outputs = [_finish(w) for w in workers]
+        hits = {url: web.hits[url] for url in urls}
+    counted = [int(n) for out in outputs for n in re.findall(r"(\d+) articles fetched", out)]
+    assert len(counted) == 2 and all(counted), f"both workers fetched some: {outputs}"
+    assert set(hits.values()) == {1}, hits
+    assert _merge(tmp_path) == sorted((u, 1) for u in urls)
+    dated = _db_rows(
+        tmp_path,
+        "SELECT a.url FROM articles a JOIN article_dates d USING (article_id) "
+        "WHERE d.source = 'feed' ORDER BY a.url",
+    )
+    assert [url for (url,) in dated] == sorted(urls), "every article has the feed's date"
+
+
 def test_late_sitemap_dates_follow_a_redirect_and_skip_a_page_without_text(tmp_path, redis_url):
     """The sitemap comes after the feed's pages were stored: its date for a page that redirected goes
     to the page stored (r2, not r), and none is kept for a gallery cleaned to nothing. Before, both

@@ -299,6 +299,7 @@ class NewsSpider(scrapy.Spider):
             "title": title,
             "dates": [[c.source, c.value.isoformat()] for c in pending.dates.values()],
         }
+        first = "mine"  # this listing is the first word on the page, unless the frontier says not
         if self.job.frontier is not None:  # another worker may have listed it, or reached it by a link
             self.job.frontier.share_listing(key, listing)  # before the claim: a loser reads it
             first = self.job.frontier.claim_listing(key)
@@ -313,8 +314,11 @@ class NewsSpider(scrapy.Spider):
         self.requested.add(key)
         self.job.reports[source].requested += 1
         self.job.progress(total=1)
-        if key in self.site_links and key not in self.site_answered:
-            return None  # its site request is under way; parse_site takes it as this listed article
+        if key in self.site_links and key not in self.site_answered and first in ("mine", "listing"):
+            # its site request is under way; parse_site takes it as this listed article. Not when a
+            # worker of a shared queue took that link first ("article"): the request below is dropped
+            # as the link's duplicate, and request_dropped sends this listing's date to the stored page
+            return None
         return self.spelled(
             scrapy.Request(
                 url,
