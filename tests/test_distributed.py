@@ -361,12 +361,11 @@ def test_a_redirected_article_does_not_keep_the_workers_waiting(tmp_path, redis_
     assert _merge(tmp_path) == sorted((u, 1) for u in urls)
 
 
-def test_pages_a_feed_lists_keep_the_feeds_date_whichever_worker_reaches_them_by_a_site_link(
-    tmp_path, redis_url
-):
-    """The home page links eight pages (og:type website) and announces the feed that lists them; the
-    shared duplicate filter drops the feed's requests, so the site links fetch them, on any worker.
-    A worker that had not read the feed itself took them for plain pages: lost, silently."""
+def _listed_website_pages(tmp_path: Path, redis_url: str, *settings: str) -> tuple[list, list, dict, list]:
+    """Two workers, two requests at a time each, crawl a home page linking eight pages (og:type
+    website, answered after 0.5 s) and announcing the feed that lists them: the listed URLs, the
+    "articles fetched" counts of the workers' source lines, the server's hits per page, and the
+    workers' output."""
     urls = [f"http://dist.test/p/{i}/" for i in range(8)]
     routes = {
         "http://dist.test/": Reply(200, home_html(urls)),
@@ -382,10 +381,20 @@ def test_pages_a_feed_lists_keep_the_feeds_date_whichever_worker_reaches_them_by
         routes[url] = Reply(200, page, delay=0.5)  # the feed is read before any link comes back
     site, two_at_a_time = ("--site", "http://dist.test/"), ("-s", "CONCURRENT_REQUESTS=2")
     with MockWeb(routes) as web:  # two requests at a time: neither worker can take all eight at once
-        workers = [_worker(tmp_path, redis_url, web.proxy, site, *two_at_a_time) for _ in range(2)]
+        workers = [_worker(tmp_path, redis_url, web.proxy, site, *two_at_a_time, *settings) for _ in range(2)]
         outputs = [_finish(w) for w in workers]
         hits = {url: web.hits[url] for url in urls}
     counted = [int(n) for out in outputs for n in re.findall(r"(\d+) articles fetched", out)]
+    return urls, counted, hits, outputs
+
+
+def test_pages_a_feed_lists_keep_the_feeds_date_whichever_worker_reaches_them_by_a_site_link(
+    tmp_path, redis_url
+):
+    """The home page links eight pages (og:type website) and announces the feed that lists them; the
+    shared duplicate filter drops the feed's requests, so the site links fetch them, on any worker.
+    A worker that had not read the feed itself took them for plain pages: lost, silently."""
+    urls, counted, hits, outputs = _listed_website_pages(tmp_path, redis_url)
     assert sum(counted) == len(urls), outputs
     assert all(counted), f"both workers fetched some: {outputs}"
     assert set(hits.values()) == {1}, hits
@@ -402,25 +411,8 @@ def test_a_worker_that_takes_another_workers_feed_stores_the_pages_it_then_reach
     them), so Y counted them as fetched elsewhere: then each link Y itself took from the queue was a
     page "already seen", neither counted nor stored. X's stall after queuing the feed makes that order
     certain; it came about by itself once in 40 runs of the test above."""
-    urls = [f"http://dist.test/p/{i}/" for i in range(8)]
-    routes = {
-        "http://dist.test/": Reply(200, home_html(urls)),
-        FEED: Reply(
-            200,
-            rss([(u, f"Story {i}", "Wed, 18 Nov 2026 10:00:00 GMT") for i, u in enumerate(urls)]),
-            content_type="application/rss+xml",
-        ),
-    }
-    for i, url in enumerate(urls):
-        text = f"Story {i}: harbour {i} moved {i * 41} containers; firm {i * 13} ordered {i % 9 + 2} cranes."
-        routes[url] = Reply(200, article_html(f"Story {i}", [text] * 4, og_type="website"), delay=0.5)
     stall = ("-s", 'EXTENSIONS={"tests.fixtures.crawl.stall_after_feed.StallAfterFeed": 0}')
-    site, two_at_a_time = ("--site", "http://dist.test/"), ("-s", "CONCURRENT_REQUESTS=2")
-    with MockWeb(routes) as web:
-        workers = [_worker(tmp_path, redis_url, web.proxy, site, *two_at_a_time, *stall) for _ in range(2)]
-        outputs = [_finish(w) for w in workers]
-        hits = {url: web.hits[url] for url in urls}
-    counted = [int(n) for out in outputs for n in re.findall(r"(\d+) articles fetched", out)]
+    urls, counted, hits, outputs = _listed_website_pages(tmp_path, redis_url, *stall)
     assert sum(counted) == len(urls), outputs
     assert set(hits.values()) == {1}, hits
     assert _merge(tmp_path) == sorted((u, 1) for u in urls)

@@ -162,16 +162,20 @@ def query(
         hint = ""
         if frame.empty and bound:
             hint = _unknown_agency_hint(con, bound.get("agency")) + _unknown_url_hint(con, bound.get("url"))
-        no_articles = frame.empty and _holds_no_articles(con)
+        empty_database = None
+        if frame.empty and _holds_no_articles(con):
+            from pipelines.explain import database_file  # here: it brings numpy, which most answers skip
+
+            empty_database = database_file(con)
         from pipelines.store.links import unlinked_note  # here: it brings pandas, which a crawl does without
 
         not_linked = unlinked_note(con)
     if frame.empty and bound:
         given = ", ".join(f"{key}={value!r}" for key, value in bound.items())
         click.echo(f"no rows for {given}{hint}", err=True)
-    if no_articles:  # an empty answer from an empty database is no finding: say which file was asked
+    if empty_database:  # an empty answer from an empty database is no finding: say which file was asked
         click.echo(
-            f"note: {ctx.db.path} holds no articles yet: crawl or ingest into it, or name another "
+            f"note: {empty_database} holds no articles yet: crawl or ingest into it, or name another "
             "with --db (or PROVTRACK_DB)",
             err=True,
         )
