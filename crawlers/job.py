@@ -22,6 +22,7 @@ from pipelines.models import Article, Page
 from pipelines.store.articles import Outlets, SaveResult, add_listing_dates, save_articles
 from pipelines.store.crawl_state import KnownArticle, KnownArticles, SeedState, save_fetches
 from pipelines.store.db import WriteSession, transaction
+from pipelines.wording import counted
 from pipelines.workers import shut_down
 
 logger = logging.getLogger(__name__)
@@ -79,9 +80,9 @@ class SourceReport:
             else ""
         )
         text = (
-            f"{self.name}: {self.status} - {read}{self.requested} articles fetched,"
+            f"{self.name}: {self.status} - {read}{counted(self.requested, 'article')} fetched,"
             f" {self.known} already seen;"
-            f" {s.new_articles} new, {s.new_versions} new versions, {s.unchanged} unchanged,"
+            f" {s.new_articles} new, {counted(s.new_versions, 'new version')}, {s.unchanged} unchanged,"
             f" {self.no_text} without article text, {self.skipped} skipped, {self.failed} failed"
         )
         if self.not_fetched:

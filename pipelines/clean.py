@@ -18,6 +18,7 @@ from pipelines.page_metadata import page_metadata
 from pipelines.page_regions import parse_html, regions_of_tree
 from pipelines.registry import AgencyRegistry, load_agencies
 from pipelines.urls import normalize_url, registered_domain
+from pipelines.wording import counted
 
 #: htmldate's guess is asked only when none of these claims exist: each of them would win over it.
 _BETTER_THAN_HTMLDATE = DATE_PRIORITY[: DATE_PRIORITY.index("htmldate")]
@@ -60,7 +61,7 @@ def no_text_warning(no_text: int, pages_read: int) -> str | None:
     """Why a run or source is `partial` when most of its pages had no article text (the site's layout,
     or the extractor, has probably changed: a nightly run must not call that `ok`); None otherwise."""
     if no_text >= NO_TEXT_ALARM_MIN and 2 * no_text > pages_read:
-        return f"{no_text} of {pages_read} pages had no article text (has the layout changed?)"
+        return f"{no_text} of {counted(pages_read, 'page')} had no article text (has the layout changed?)"
     return None
 
 

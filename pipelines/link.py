@@ -23,6 +23,7 @@ from pipelines.align import Alignment, Vocabulary, align, token_text
 from pipelines.registry import load_agencies
 from pipelines.shingles import SCHEME, fingerprints, quoted_mask, tokenise
 from pipelines.store import links as store
+from pipelines.wording import counted
 from pipelines.workers import die_with_parent, process_pool, results, shut_down, submit_all
 
 #: a fingerprint in at most this many versions is evidence of reuse for any target; above it, a
@@ -77,8 +78,9 @@ class LinkSummary:
         kinds = ", ".join(f"{self.by_derivation.get(k, 0)} {k}" for k in ("wholly", "partially"))
         again = f" ({self.relinked} judged again)" if self.relinked else ""
         return (
-            f"{self.indexed} articles indexed{again}, {self.candidates} candidate pairs aligned, "
-            f"{self.links} reuse links; {self.derived} articles derived from another ({kinds})"
+            f"{counted(self.indexed, 'article')} indexed{again}, "
+            f"{counted(self.candidates, 'candidate pair')} aligned, {counted(self.links, 'reuse link')}; "
+            f"{counted(self.derived, 'article')} derived from another ({kinds})"
         )
 
 

@@ -14,6 +14,7 @@ from pipelines.clean import Skip, clean_or_skip, no_text_warning
 from pipelines.models import Article, Page
 from pipelines.store.articles import Outlets, SaveResult, save_articles
 from pipelines.store.file_rows import FileRows
+from pipelines.wording import counted
 from pipelines.workers import die_with_parent, process_pool, results, shut_down, submit_all
 
 BATCH_SIZE = 200
@@ -40,7 +41,8 @@ class LoadSummary:
 
     def problems(self) -> list[str]:
         """Why the run is `partial`, for its message and the last line on stderr."""
-        found = [f"{self.skipped} rows or pages skipped (named above)"] if self.skipped else []
+        skipped = counted(self.skipped, "row or page", "rows or pages")
+        found = [f"{skipped} skipped (named above)"] if self.skipped else []
         warning = no_text_warning(self.no_text, self.pages)
         return [*found, warning] if warning else found
 

@@ -459,7 +459,7 @@ def test_merge_adds_late_feed_dates_once_their_article_is_stored_and_gives_up_af
     )  # fmt: skip
     ShardSink(shards, "fetcher").save({"site:a.test": [article]})
     second = run_cli("merge", str(shards), "--no-link")
-    assert second.exit_code == 0 and "1 new articles, " in second.stdout
+    assert second.exit_code == 0 and "1 new article, " in second.stdout
     assert "1 feed/sitemap dates added" in second.stdout, second.stdout
     # the runs table counts a merge's articles under the names ingest and crawl use
     counts = run_cli("query", "SELECT sum((counts->>'new_articles')::INT) FROM runs WHERE command = 'merge'",
@@ -475,7 +475,7 @@ def test_merge_adds_late_feed_dates_once_their_article_is_stored_and_gives_up_af
     frame["written_at"] = (datetime.now(timezone.utc) - timedelta(days=3)).isoformat()
     frame.to_parquet(lost, index=False)
     gave_up = run_cli("merge", str(shards), "--no-link")
-    assert "merge: 1 shards" in gave_up.stdout and "waiting" not in gave_up.stdout, gave_up.stdout
+    assert "merge: 1 shard," in gave_up.stdout and "waiting" not in gave_up.stdout, gave_up.stdout
 
     con = duckdb.connect(str(tmp_db), read_only=True)
     try:

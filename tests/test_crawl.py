@@ -641,7 +641,7 @@ def test_credit_line_added_later_becomes_a_new_version_on_recheck(tmp_path, wher
             db, web.proxy, "--feed", "http://late.test/rss.xml", "-s", "PROVTRACK_RECHECK_MIN_AGE_HOURS=0"
         )
         assert recheck.returncode == 0, recheck.stderr[-2000:]
-        assert "1 new versions" in recheck.stdout
+        assert "1 new version," in recheck.stdout
         once_more = crawl(
             db, web.proxy, "--feed", "http://late.test/rss.xml", "-s", "PROVTRACK_RECHECK_MIN_AGE_HOURS=0"
         )

@@ -142,7 +142,7 @@ def test_three_workers_fetch_every_page_once_and_merge_stores_each_once(tmp_path
         feed_hits = web.hits[FEED]
     assert all("articles written to" in out for out in outputs)
     assert feed_hits == 1, "one worker seeds the cycle"
-    counted = [int(n) for out in outputs for n in re.findall(r"(\d+) articles fetched", out)]
+    counted = [int(n) for out in outputs for n in re.findall(r"(\d+) articles? fetched", out)]
     assert sum(counted) == len(urls), f"each page counted by the worker that fetched it: {outputs}"
     assert set(hits.values()) == {1}, (
         f"pages fetched more than once: {[u for u, h in hits.items() if h != 1]}"
@@ -384,7 +384,7 @@ def _listed_website_pages(tmp_path: Path, redis_url: str, *settings: str) -> tup
         workers = [_worker(tmp_path, redis_url, web.proxy, site, *two_at_a_time, *settings) for _ in range(2)]
         outputs = [_finish(w) for w in workers]
         hits = {url: web.hits[url] for url in urls}
-    counted = [int(n) for out in outputs for n in re.findall(r"(\d+) articles fetched", out)]
+    counted = [int(n) for out in outputs for n in re.findall(r"(\d+) articles? fetched", out)]
     return urls, counted, hits, outputs
 
 
@@ -459,7 +459,7 @@ def test_a_late_feed_read_by_the_worker_that_queued_the_links_dates_the_pages_an
         workers = [_worker(tmp_path, redis_url, web.proxy, site, *two_at_a_time) for _ in range(2)]
         outputs = [_finish(w) for w in workers]
         hits = {url: web.hits[url] for url in urls}
-    counted = [int(n) for out in outputs for n in re.findall(r"(\d+) articles fetched", out)]
+    counted = [int(n) for out in outputs for n in re.findall(r"(\d+) articles? fetched", out)]
     assert len(counted) == 2 and all(counted), f"both workers fetched some: {outputs}"
     assert set(hits.values()) == {1}, hits
     assert _merge(tmp_path) == sorted((u, 1) for u in urls)

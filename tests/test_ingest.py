@@ -233,11 +233,11 @@ def test_dumps_read_again_from_dated_folders_grown_at_the_top_or_compressed_chan
             newest + (earlier or [{"url": other, "text": STORY}, {"url": other, "text": "RIGA - " + STORY}]),
         )
         grown = run_cli("ingest", str(nightly))
-        assert grown.exit_code == 0 and f"{1 if night == 0 else 0} new versions" in grown.stdout, grown.stdout
+        assert grown.exit_code == 0 and ("1 new version," if night == 0 else "0 new versions") in grown.stdout, grown.stdout
     twice = write_jsonl(tmp_path / "twice.jsonl", [{**a, "url": url + "/2"}] * 2 + [{**b, "url": url + "/2"}])
     for run in range(2):
         result = run_cli("ingest", str(twice))
-        assert f"{1 - run} new versions" in result.stdout, (run, result.stdout)
+        assert ("1 new version," if run == 0 else "0 new versions") in result.stdout, (run, result.stdout)
     packed = tmp_path / "twice.jsonl.gz"
     packed.write_bytes(gzip.compress(twice.read_bytes()))
     assert "0 new versions, 3 unchanged" in run_cli("ingest", str(packed)).stdout
@@ -262,7 +262,7 @@ def test_a_page_going_back_inside_one_file_is_a_version_of_its_own_once_however_
     write_jsonl(cut / "dump.jsonl", [a, b])
     packed = tmp_path / "dump.jsonl.GZ"
     packed.write_bytes(gzip.compress(whole.read_bytes()))
-    expected = ["1 new articles, 2 new versions", "0 new articles, 0 new versions, 3 unchanged"]
+    expected = ["1 new article, 2 new versions", "0 new articles, 0 new versions, 3 unchanged"]
     for path, said in zip((whole, whole, packed), [*expected, expected[1]]):
         result = run_cli("ingest", str(path))
         assert said in result.stdout, (path, result.stdout)
@@ -337,7 +337,7 @@ def test_a_new_version_keeps_the_articles_date(tmp_path, tmp_db, run_cli):
     dated = {"url": url, "text": STORY, "published_at": "2026-11-17T08:00:00Z"}
     assert run_cli("ingest", str(write_jsonl(tmp_path / "1.jsonl", [dated]))).exit_code == 0
     later = write_jsonl(tmp_path / "2.jsonl", [{"url": url, "text": f"RIGA - {STORY}"}])
-    assert "1 new versions" in run_cli("ingest", str(later)).stdout
+    assert "1 new version," in run_cli("ingest", str(later)).stdout
     versions = """SELECT a.version, a.published_at, d.value FROM articles a LEFT JOIN article_dates d
                    ON d.article_id = a.article_id AND d.source = 'input' ORDER BY 1"""
     with duckdb.connect(str(tmp_db), read_only=True) as con:
@@ -494,7 +494,7 @@ def test_pages_without_article_text_are_counted_and_only_a_majority_makes_the_in
     assert "many.jsonl:7: neither text nor html given" in result.stderr, "white space only is a bad row"
     assert "5 without article text, 1 skipped" in result.stdout
     why = "5 of 7 pages had no article text"
-    assert f"ingest: partial - 1 rows or pages skipped (named above); {why}" in result.stderr
+    assert f"ingest: partial - 1 row or page skipped (named above); {why}" in result.stderr
     with Database(tmp_db).reader() as con:
         runs = con.execute("SELECT status, message FROM runs ORDER BY run_id").fetchall()
     assert runs[0] == ("ok", None) and runs[1][0] == "partial" and why in runs[1][1], runs

@@ -229,7 +229,7 @@ def test_a_warc_capturing_a_page_twice_ingested_twice_changes_nothing_but_a_reve
         archive.write(url, 200, "OK", html, _page(title, n))
     archive.close()
     first = run_cli("ingest", str(tmp_path / "twice.warc.gz"))
-    assert "1 new articles, 2 new versions" in first.output, first.output
+    assert "1 new article, 2 new versions" in first.output, first.output
     again = run_cli("ingest", str(tmp_path / "twice.warc.gz"))
     assert "0 new articles, 0 new versions, 3 unchanged" in again.output, again.output
     moved = tmp_path / "kept" / "twice.warc.gz"  # the same file, from the folder it was moved to

@@ -14,6 +14,7 @@ from pipelines.output import emit, output_options
 from pipelines.registry import load_agencies, load_sources
 from pipelines.store.db import apply_migrations, load_query, migration_files
 from pipelines.store.runs import finish_run, start_run
+from pipelines.wording import counted
 
 
 @cli.command()
@@ -102,7 +103,8 @@ def summarize_counts(counts_json: str | float | None) -> str:
         sum(int(v.get(key) or 0) for v in per_source.values()) for key in ("new_articles", "new_versions")
     )
     by_status = ", ".join(f"{n} {status}" for status, n in statuses.most_common())
-    return f"{len(per_source)} sources ({by_status}): {new} new, {versions} new versions"
+    sources = counted(len(per_source), "source")
+    return f"{sources} ({by_status}): {new} new, {counted(versions, 'new version')}"
 
 
 @cli.command()

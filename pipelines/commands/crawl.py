@@ -20,6 +20,7 @@ from pipelines.progress import progress
 from pipelines.store import StoreError, load_query
 from pipelines.store.db import DatabaseLocked, disk_full_text
 from pipelines.store.runs import abort_run, finish_run, is_interrupt, mark_stale_runs, start_run
+from pipelines.wording import counted
 
 
 def log_file_for(db_path: Path, command: str) -> Path:
@@ -294,7 +295,8 @@ def _print_summary(reports, run_id: int, linked) -> None:
     bad = sum(r.status != "ok" for r in reports)
     total = sum(r.saved.new_articles for r in reports), sum(r.saved.new_versions for r in reports)
     click.echo(
-        f"crawl: {total[0]} new articles, {total[1]} new versions from {len(reports)} sources "
+        f"crawl: {counted(total[0], 'new article')}, {counted(total[1], 'new version')}"
+        f" from {counted(len(reports), 'source')} "
         f"({bad} not ok) (run {run_id})" + (f"; {linked}" if linked is not None else "")
     )
 
@@ -313,14 +315,14 @@ def _stop_interrupted(session, run_id: int, reports: list) -> NoReturn:
     linking is left to the next run, which also fetches what this one did not get to. Exits 130."""
     counts = run_counts(reports)
     not_fetched = sum(r.not_fetched for r in reports)
-    message = f"stopped by a signal; {not_fetched} articles left for the next run"
+    message = f"stopped by a signal; {counted(not_fetched, 'article')} left for the next run"
     _record_end(session, finish_run, run_id, "interrupted", counts, message)
     for report in reports:
         click.echo(report.line(), err=True)
     stored = sum(r.saved.new_articles + r.saved.new_versions for r in reports)
     raise UserError(
         f"crawl interrupted: {stored} new articles and versions stored (run {run_id}), "
-        f"{not_fetched} articles left for the next crawl, which also links what is new",
+        f"{counted(not_fetched, 'article')} left for the next crawl, which also links what is new",
         EXIT_INTERRUPTED,
     )
 
@@ -355,7 +357,7 @@ def _crawl_as_worker(ctx, sources, settings, frontier_url, name, shards, on_skip
     _echo_worker_lines(reports)
     sent = sum(r.saved.new_articles for r in reports)
     click.echo(
-        f"worker {frontier.worker}: {sent} articles written to {folder}; "
+        f"worker {frontier.worker}: {counted(sent, 'article')} written to {folder}; "
         f"`provtrack merge {folder}` loads them into {ctx.db.path}"
     )
     if any(r.status != "ok" for r in reports):
@@ -402,8 +404,9 @@ def merge(ctx, folder: Path | None, no_link: bool) -> None:
             raise
         finish_run(con, run_id, "partial" if bad else "ok", totals)
     click.echo(
-        f"merge: {len(todo) + len(dates_todo) - len(bad) - totals['waiting']} shards, "
-        f"{totals['new_articles']} new articles, {totals['new_versions']} new versions, "
+        f"merge: {counted(len(todo) + len(dates_todo) - len(bad) - totals['waiting'], 'shard')}, "
+        f"{counted(totals['new_articles'], 'new article')}, "
+        f"{counted(totals['new_versions'], 'new version')}, "
         f"{totals['unchanged']} unchanged, "
         f"{totals['dates']} feed/sitemap dates added, {len(bad)} unreadable"
         + (f", {totals['waiting']} dates shards waiting for their articles" if totals["waiting"] else "")
@@ -598,13 +601,13 @@ def reprocess(ctx, no_link: bool, jobs: int | None) -> None:
         finish_run(con, run_id, summary.status, summary.as_counts(), "; ".join(summary.problems()))
     saved = summary.saved
     click.echo(
-        f"reprocess: {total} archived pages: {saved.new_articles} new articles, "
-        f"{saved.new_versions} new "
-        f"versions, {saved.unchanged} unchanged, {summary.no_text} without article text, "
+        f"reprocess: {counted(total, 'archived page')}: {counted(saved.new_articles, 'new article')}, "
+        f"{counted(saved.new_versions, 'new version')}, {saved.unchanged} unchanged, "
+        f"{summary.no_text} without article text, "
         f"{summary.skipped} skipped (run {run_id})" + (f"; {linked}" if linked is not None else "")
     )
     for warc_file, n in missing.items():
-        click.echo(f"reprocess: {n} pages skipped: {warc_file} is missing from {root}", err=True)
+        click.echo(f"reprocess: {counted(n, 'page')} skipped: {warc_file} is missing from {root}", err=True)
     if summary.status != "ok":
         click.echo(f"reprocess: partial - {'; '.join(summary.problems())}", err=True)
         sys.exit(EXIT_PARTIAL)

@@ -20,6 +20,7 @@ from pipelines.store.articles import Outlets, sync_registries
 from pipelines.store.db import load_query
 from pipelines.store.runs import abort_run, finish_run, start_run
 from pipelines.warc_ingest import WarcCounts, WarcFilter, warc_pages
+from pipelines.wording import counted
 
 #: DuckDB's memory for an ingest run, which streams: keeps a 1 GB input under 1 GB of resident memory.
 INGEST_DUCKDB_MEMORY = "256MB"
@@ -249,7 +250,8 @@ def ingest(ctx, paths: tuple[Path, ...], jobs: int | None, domains, since, until
             f"{warc_counts.filtered} left out (filters, status, content type)"
         )
     click.echo(
-        f"ingest: {saved.new_articles} new articles, {saved.new_versions} new versions, "
+        f"ingest: {counted(saved.new_articles, 'new article')}, "
+        f"{counted(saved.new_versions, 'new version')}, "
         f"{saved.unchanged} unchanged, {summary.no_text} without article text, "
         f"{summary.skipped} skipped (run {run_id})"
     )
@@ -365,7 +367,7 @@ def demo(ctx, keep: bool, serve: bool, port: int) -> None:
     fetched = sum(r.requested for r in reports)
     click.echo(
         f"crawled {len(sources)} sites through their feeds and sitemaps ({requests} requests): "
-        f"{fetched} article pages, {stored} articles stored.\nlink: {links}"
+        f"{counted(fetched, 'article page')}, {counted(stored, 'article')} stored.\nlink: {links}"
     )
     emit(frame, "table", None, title="what provtrack found (article_origins)")
     if longest:

@@ -10,6 +10,7 @@ import duckdb
 import pandas as pd
 
 from pipelines.store.db import load_query, rollback, transaction
+from pipelines.wording import counted
 
 
 def _with_ids(con: duckdb.DuckDBPyConnection, ids: Iterable[int]) -> None:
@@ -31,7 +32,7 @@ def unlinked_note(con: duckdb.DuckDBPyConnection) -> str | None:
         return None
     if not n:
         return None
-    articles = "1 article is" if n == 1 else f"{n} articles are"
+    articles = counted(n, "article is", "articles are")
     return (
         f"note: {articles} not linked yet: run `provtrack link` "
         "(until then their origins are what their pages credit)"
