@@ -364,8 +364,8 @@ def test_a_redirected_article_does_not_keep_the_workers_waiting(tmp_path, redis_
 def _listed_website_pages(tmp_path: Path, redis_url: str, *settings: str) -> tuple[list, list, dict, list]:
     """Two workers, two requests at a time each, crawl a home page linking eight pages (og:type
     website, answered after 0.5 s) and announcing the feed that lists them: the listed URLs, the
-    "articles fetched" counts of the workers' source lines, the server's hits per page, and the
-    workers' output."""
+    "articles fetched" counts of the workers' source lines, the server's hits per page and on the
+    home page (every page links it back), and the workers' output."""
     urls = [f"http://dist.test/p/{i}/" for i in range(8)]
     routes = {
         "http://dist.test/": Reply(200, home_html(urls)),
@@ -383,7 +383,7 @@ def _listed_website_pages(tmp_path: Path, redis_url: str, *settings: str) -> tup
     with MockWeb(routes) as web:  # two requests at a time: neither worker can take all eight at once
         workers = [_worker(tmp_path, redis_url, web.proxy, site, *two_at_a_time, *settings) for _ in range(2)]
         outputs = [_finish(w) for w in workers]
-        hits = {url: web.hits[url] for url in urls}
+        hits = {url: web.hits[url] for url in [*urls, "http://dist.test/"]}
     counted = [int(n) for out in outputs for n in re.findall(r"(\d+) articles? fetched", out)]
     return urls, counted, hits, outputs
 

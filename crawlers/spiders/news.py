@@ -183,6 +183,13 @@ class NewsSpider(scrapy.Spider):
     # -- starting ------------------------------------------------------------------------------------
 
     async def start(self):
+        # Every worker notes the home pages, not only the one that seeds the shared frontier: their
+        # requests pass the duplicate filter unrecorded, and each page's "Home" link would fetch them again.
+        for source in self.job.sources.values():
+            for seed in source.seeds:
+                if seed.kind == "site":
+                    with contextlib.suppress(BadURL):
+                        self.site_seeds.add(normalize_url(seed.url))
         requests = (
             request
             for source in self.job.sources.values()
@@ -215,8 +222,6 @@ class NewsSpider(scrapy.Spider):
         elif seed.kind == "sitemap":
             yield self.seed_request(source, "sitemap", seed.url, self.parse_sitemap)
         elif seed.kind == "site":
-            with contextlib.suppress(BadURL):
-                self.site_seeds.add(normalize_url(seed.url))
             root = urljoin(seed.url, "/robots.txt")
             yield scrapy.Request(
                 root,
