@@ -232,7 +232,6 @@ def build_settings(overrides: dict[str, str], log_file: Path | None, quiet: bool
         )
     if log_file is not None:
         log_file.parent.mkdir(parents=True, exist_ok=True)
-        prune_logs(log_file.parent, settings.getfloat("PROVTRACK_LOG_KEEP_DAYS"))
         settings.set("LOG_FILE", str(log_file), priority="cmdline")
     elif quiet and "LOG_LEVEL" not in overrides:
         settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
@@ -256,23 +255,29 @@ def skip_disabled_extensions(settings: Settings) -> None:
         settings.set("EXTENSIONS_BASE", kept, priority=settings.getpriority("EXTENSIONS_BASE"))
 
 
-#: The names commands.crawl.log_file_for gives: crawl-<db name>-<UTC time>-<pid>.log and
-#: crawl-<worker>-<db name>-<UTC time>-<pid>.log (before 0.2.2 without the database's name, before
-#: 2026-12-06 without the pid).
-_OWN_LOG = re.compile(r"crawl(-.+)?-\d{8}T\d{6}(-\d+)?\.log")
+def own_logs(db_name: str) -> re.Pattern:
+    """The names of the logs a crawl of the database `db_name` (its file's stem) may prune: those
+    commands.crawl.log_file_for gives its runs, crawl-<db name>-<UTC time>-<pid>.log, and its
+    distributed workers', crawl-<host>-<pid>-<6 hex>-<db name>-…; and those from before 0.2.2, which
+    name no database (crawl-<UTC time>.log, with -<pid> since 2026-12-06). Never another database's:
+    each keeps its logs as long as its own PROVTRACK_LOG_KEEP_DAYS says."""
+    named = rf"crawl(-.+-\d+-[0-9a-f]{{6}})?-{re.escape(db_name)}-\d{{8}}T\d{{6}}-\d+\.log"
+    return re.compile(rf"{named}|crawl-\d{{8}}T\d{{6}}(-\d+)?\.log")
 
 
-def prune_logs(folder: Path, keep_days: float) -> list[Path]:
-    """Delete the crawl logs in `folder` last written more than `keep_days` ago (0: keep all), so that
-    months of hourly runs do not fill the disk; returns what went. Only regular files with the names
-    provtrack gives its logs are touched: a cron line's `>> data/logs/crawl.log`, opened by the shell
-    before this runs, stays, as does anything else a user put there."""
+def prune_logs(folder: Path, keep_days: float, db_name: str) -> list[Path]:
+    """Delete the logs of `db_name`'s crawls in `folder` last written more than `keep_days` ago (0: keep
+    all), so that months of hourly runs do not fill the disk; returns what went. Only regular files with
+    the names own_logs gives are touched: a cron line's `>> data/logs/cron.log`, opened by the shell
+    before this runs, stays, as do the logs of other databases sharing the folder and anything else a
+    user put there."""
     if not keep_days > 0:  # also NaN
         return []
     cutoff = time.time() - keep_days * 86400
+    ours = own_logs(db_name)
     gone = []
     for path in folder.iterdir():
-        if not _OWN_LOG.fullmatch(path.name):
+        if not ours.fullmatch(path.name):
             continue
         try:
             info = path.lstat()
@@ -323,6 +328,9 @@ def run_crawl(
     With a `frontier` (distributed crawl) there is no database: articles go to Parquet `shards` and the
     shared Redis queue decides what this worker fetches."""
     settings = build_settings(overrides, log_file, quiet)
+    if log_file is not None:
+        keep_days = settings.getfloat("PROVTRACK_LOG_KEEP_DAYS")
+        prune_logs(log_file.parent, keep_days, db_name=Path(db_path).resolve().stem)
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
     jobs = settings.getint("PROVTRACK_JOBS") or os.cpu_count() or 1
     gzip_level = settings.getint("PROVTRACK_WARC_GZIP_LEVEL")

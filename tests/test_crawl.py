@@ -945,25 +945,30 @@ def test_every_source_failing_is_exit_1_and_unknown_source_is_a_one_line_usage_e
 
 
 def test_a_crawl_under_cron_logs_to_a_file_and_deletes_its_logs_older_than_30_days(tmp_path):
+    """Its own logs and those from before 0.2.2, which name no database; another database's logs in
+    the same folder are that database's to prune, by its own PROVTRACK_LOG_KEEP_DAYS."""
     logs = tmp_path / "logs"
     logs.mkdir()
     month_ago = time.time() - 31 * 86400
-    old, recent = logs / "crawl-20261001T001700.log", logs / "crawl-20261120T001700.log"
-    old_worker = logs / "crawl-host-4242-20261001T001700.log"
-    old_with_pid = logs / "crawl-20261002T001700-31337.log"
+    old, recent = logs / "crawl-cron-20261001T001700-4242.log", logs / "crawl-cron-20261120T001700-4242.log"
+    old_worker = logs / "crawl-host-4242-1a2b3c-cron-20261001T001700-4242.log"
+    unnamed, unnamed_with_pid = logs / "crawl-20261001T001700.log", logs / "crawl-20261002T001700-31337.log"
+    others = [logs / f"crawl-{by}other-20261001T001700-7.log" for by in ("", "host-7-d4e5f6-")]
     cron = logs / "crawl.log"  # a user's `>> data/logs/crawl.log`: not a name provtrack gives its logs
-    for path in (old, old_worker, old_with_pid, recent, cron):
+    for path in (old, old_worker, unnamed, unnamed_with_pid, *others, recent, cron):
         path.write_text("earlier run\n")
-    for path in (old, old_worker, old_with_pid, cron):
+    for path in (old, old_worker, unnamed, unnamed_with_pid, *others, cron):
         os.utime(path, (month_ago, month_ago))
     db = tmp_path / "cron.duckdb"
     feed = Reply(200, rss([]), content_type="application/rss+xml")
     with MockWeb({"http://quiet.test/rss.xml": feed}) as web:
         result = crawl(db, web.proxy, "--feed", "http://quiet.test/rss.xml")
     assert result.returncode == 0, result.stderr
-    assert not any(p.exists() for p in (old, old_worker, old_with_pid)), "older than 30 days (the default)"
+    gone = (old, old_worker, unnamed, unnamed_with_pid)
+    assert not any(p.exists() for p in gone), "older than 30 days (the default)"
     assert recent.exists() and cron.exists(), "newer logs, and files provtrack did not name, stay"
-    new = [p for p in logs.glob("crawl-*.log") if p not in (recent, cron)]
+    assert all(p.exists() for p in others), "the logs of another database sharing the folder stay"
+    new = [p for p in logs.glob("crawl-cron-*.log") if p not in (recent, old)]
     assert len(new) == 1 and "Spider closed" in new[0].read_text(), "stderr is no terminal: a log file"
     summary = new[0].read_text().splitlines()[-1]  # greppable over months: time, run and the source's line
     assert re.fullmatch(

@@ -233,7 +233,8 @@ def test_dumps_read_again_from_dated_folders_grown_at_the_top_or_compressed_chan
             newest + (earlier or [{"url": other, "text": STORY}, {"url": other, "text": "RIGA - " + STORY}]),
         )
         grown = run_cli("ingest", str(nightly))
-        assert grown.exit_code == 0 and ("1 new version," if night == 0 else "0 new versions") in grown.stdout, grown.stdout
+        versions = "1 new version," if night == 0 else "0 new versions"
+        assert grown.exit_code == 0 and versions in grown.stdout, grown.stdout
     twice = write_jsonl(tmp_path / "twice.jsonl", [{**a, "url": url + "/2"}] * 2 + [{**b, "url": url + "/2"}])
     for run in range(2):
         result = run_cli("ingest", str(twice))
