@@ -10,7 +10,7 @@ import duckdb
 from pipelines.chains import outlet_credit_line
 from pipelines.shingles import token_offsets
 from pipelines.store.articles import stored_url
-from pipelines.store.db import StoreError, load_query
+from pipelines.store.db import StoreError, database_file, load_query
 from pipelines.urls import BadURL, registered_domain
 
 MAX_HOPS = 20  # a chain longer than this is a cycle in the data; stop walking
@@ -40,14 +40,6 @@ def stored_urls_like(con, key: str) -> list[str]:
         {"domain": registered_domain(key), "host": parts.netloc.removeprefix("www."), "path": parts.path},
     )
     return [row["url"] for row in like]
-
-
-def database_file(con) -> str:
-    """The file `con` reads, to name in a "not in" line: a researcher who forgot --db (or the
-    PROVTRACK_DB of another shell) sees which database was asked, not just that the answer is empty."""
-    asked = "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
-    row = con.execute(asked).fetchone()
-    return row[0] if row and row[0] else "the database"
 
 
 def _not_stored(con, key: str) -> str:

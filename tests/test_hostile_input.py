@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 
@@ -223,3 +224,56 @@ def test_a_data_file_given_as_the_database_is_refused_and_left_as_it_was(tmp_pat
             "(such as provenance.duckdb) and give data files to `provtrack ingest`"
         ), command
     assert data.read_bytes() == before
+
+
+def test_a_duckdb_file_provtrack_did_not_make_is_refused_in_one_line_and_left_as_it_was(tmp_path, run_cli):
+    """An empty DuckDB file (a notebook's `duckdb.connect(path)` before the first crawl) made `runs`,
+    `explain`, `export` and `report` end in tracebacks; another tool's database had provtrack's tables
+    added beside its own by `ingest` and `link`. An empty file is still one `migrate` makes a database."""
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text('{"url": "https://a.example/1", "text": "Alpha beta gamma delta epsilon zeta."}\n')
+    empty, theirs = tmp_path / "empty.duckdb", tmp_path / "theirs.duckdb"
+    duckdb.connect(str(empty)).close()
+    with duckdb.connect(str(theirs)) as con:
+        con.execute("CREATE TABLE survey AS SELECT 42 AS answer")
+    reading = (["runs"], ["explain", "https://a.example/1"], ["export", str(tmp_path / "out")],
+               ["report", "--out", str(tmp_path / "r.html")], ["query", "credit_honesty"])  # fmt: skip
+    for command in reading:
+        result = run_cli(*command, db=empty)
+        assert result.exit_code == 1, (command, result.output)
+        assert result.stderr.strip() == (
+            f"Error: {empty} is a DuckDB file without provtrack's tables: name the database with --db "
+            "(or PROVTRACK_DB), or make this one with `provtrack migrate`"
+        ), command
+    for command in (["ingest", str(rows)], ["link"], ["migrate"], ["runs"]):
+        result = run_cli(*command, db=theirs)
+        assert result.exit_code == 1, (command, result.output)
+        assert len(result.stderr.strip().splitlines()) == 1, (command, result.stderr)
+        assert result.stderr.strip() == (
+            f"Error: {theirs} is a DuckDB database provtrack did not make (it holds survey): name "
+            "provtrack's database with --db (or PROVTRACK_DB), or a new file for a new one"
+        ), command
+    with duckdb.connect(str(theirs), read_only=True) as con:
+        assert con.execute("SELECT table_name FROM information_schema.tables").fetchall() == [("survey",)]
+    assert run_cli("migrate", db=empty).exit_code == 0
+    assert run_cli("ingest", str(rows), db=empty).exit_code == 0
+    assert "ok" in run_cli("runs", db=empty).stdout
+
+
+def test_a_sqlite_file_given_as_the_database_is_refused_and_left_as_it_was(tmp_path, run_cli):
+    """DuckDB opens a SQLite file through an extension it downloads: offline, `migrate` failed with
+    "Failed to download extension sqlite_scanner"; online it would have written provtrack's tables into it."""
+    import sqlite3
+
+    path = tmp_path / "notes.sqlite"
+    with contextlib.closing(sqlite3.connect(path)) as con:
+        con.execute("CREATE TABLE notes (t TEXT)")
+        con.commit()
+    before = path.read_bytes()
+    for command in (["migrate"], ["runs"], ["query", "select 1"]):
+        result = run_cli(*command, db=path)
+        assert result.exit_code == 1, (command, result.output)
+        assert result.stderr.strip() == (
+            f"Error: {path} is a SQLite database, not DuckDB: name provtrack's database with --db"
+        ), command
+    assert path.read_bytes() == before

@@ -47,7 +47,7 @@ def _list_migrations(db) -> None:
     one a newer provtrack applied is listed too."""
     done: dict[int, str] = {}
     if db.path.exists():
-        with db.reader() as con:
+        with db.reader(provtrack_only=False) as con:
             if con.execute(load_query("store/has_migrations")).fetchone()[0]:
                 done = dict(con.execute(load_query("store/applied_migrations")).fetchall())
     shipped = {version: name for version, name, _ in migration_files()}

@@ -12,7 +12,7 @@ from pipelines import PROJECT_ROOT
 from pipelines.cli import cli, pass_context
 from pipelines.named_queries import LEADING_COMMENTS, bind_parameters, looks_like_sql, named_queries
 from pipelines.output import as_typed_in_duckdb, emit, output_options
-from pipelines.store.db import damaged_text
+from pipelines.store.db import damaged_text, database_file
 from pipelines.urls import BadURL
 
 
@@ -164,8 +164,6 @@ def query(
             hint = _unknown_agency_hint(con, bound.get("agency")) + _unknown_url_hint(con, bound.get("url"))
         empty_database = None
         if frame.empty and _holds_no_articles(con):
-            from pipelines.explain import database_file  # here: it brings numpy, which most answers skip
-
             empty_database = database_file(con)
         from pipelines.store.links import unlinked_note  # here: it brings pandas, which a crawl does without
 
@@ -216,7 +214,7 @@ def _unknown_agency_hint(con: duckdb.DuckDBPyConnection, agency) -> str:
 def _unknown_url_hint(con: duckdb.DuckDBPyConnection, url) -> str:
     """'; X is not in FILE (stored URLs like it: ...)' when -p url names no stored article
     (bind_parameters has already tried the spellings a browser changes): not a story nobody took on."""
-    from pipelines.explain import database_file, stored_urls_like
+    from pipelines.explain import stored_urls_like
 
     if not isinstance(url, str) or con.execute("SELECT 1 FROM articles WHERE url = ?", [url]).fetchall():
         return ""

@@ -192,11 +192,15 @@ class Database:
             yield session
 
     @contextlib.contextmanager
-    def reader(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A read-only connection; waits (bounded) while a writer has the file open."""
+    def reader(self, *, provtrack_only: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-only connection; waits (bounded) while a writer has the file open. A DuckDB file no
+        provtrack has written (an empty one a notebook made, another tool's) is a StoreError unless
+        provtrack_only is off: every query of it would fail on a missing table, with a traceback."""
         self._must_exist()
         con = self._connect(read_only=True)
         try:
+            if provtrack_only and not con.execute(load_query("store/has_migrations")).fetchone()[0]:
+                raise StoreError(foreign_text(con) or not_provtrack_text(self.path))
             yield con
         finally:
             con.close()
@@ -247,6 +251,7 @@ class Database:
     ) -> duckdb.DuckDBPyConnection:
         wait = self.wait if wait is None else wait
         deadline = time.monotonic() + wait
+        _refuse_sqlite(self.path)
         while True:
             try:
                 con = duckdb.connect(str(self.path), read_only=read_only)
@@ -273,6 +278,21 @@ class Database:
                 raise StoreError(damaged or f"cannot open {self.path}: {str(exc).splitlines()[0]}") from exc
 
 
+#: the first bytes of every SQLite file; DuckDB opens one through its sqlite extension, which it would
+#: download (offline: "Failed to download extension") and then write provtrack's tables into
+_SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def _refuse_sqlite(path: Path) -> None:
+    try:
+        with open(path, "rb") as handle:
+            header = handle.read(len(_SQLITE_HEADER))
+    except OSError:  # missing (a new database), or unreadable: DuckDB says which
+        return
+    if header == _SQLITE_HEADER:
+        raise StoreError(f"{path} is a SQLite database, not DuckDB: name provtrack's database with --db")
+
+
 def _check_a_database_file(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     """Raise StoreError (closing `con`) unless DuckDB opened `path` as a database file. Given a CSV,
     Parquet or JSON file, DuckDB 2 opens an in-memory database that reads it as a table: `migrate`
@@ -281,6 +301,34 @@ def _check_a_database_file(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     if con.execute(query).fetchall() == [(None,)]:
         con.close()
         raise StoreError(_data_file_text(path))
+
+
+def database_file(con: duckdb.DuckDBPyConnection) -> str:
+    """The file `con` reads, to name in a line about it: a researcher who forgot --db (or the
+    PROVTRACK_DB of another shell) sees which database was asked, not just that the answer is empty."""
+    asked = "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+    row = con.execute(asked).fetchone()
+    return row[0] if row and row[0] else "the database"
+
+
+def foreign_text(con: duckdb.DuckDBPyConnection) -> str | None:
+    """What to say of a database holding another tool's tables and none of provtrack's; None for an
+    empty one or provtrack's own."""
+    others = [name for (name,) in con.execute(load_query("store/tables_of_others")).fetchall()]
+    if not others:
+        return None
+    shown = ", ".join(others[:5]) + (f" and {len(others) - 5} more" if len(others) > 5 else "")
+    return (
+        f"{database_file(con)} is a DuckDB database provtrack did not make (it holds {shown}): "
+        "name provtrack's database with --db (or PROVTRACK_DB), or a new file for a new one"
+    )
+
+
+def not_provtrack_text(path: Path) -> str:
+    return (
+        f"{path} is a DuckDB file without provtrack's tables: name the database with --db (or "
+        "PROVTRACK_DB), or make this one with `provtrack migrate`"
+    )
 
 
 def _data_file_text(path: Path) -> str:
@@ -320,7 +368,11 @@ def applied_migrations(con: duckdb.DuckDBPyConnection) -> dict[int, str]:
 
 def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Apply pending migrations, each with its schema_migrations row in one transaction; then
-    (re)create the views. Returns the names applied; running it again applies nothing."""
+    (re)create the views. Returns the names applied; running it again applies nothing. A database
+    holding another tool's tables is refused, not given provtrack's beside them."""
+    foreign = foreign_text(con)
+    if foreign:
+        raise StoreError(foreign)
     done = applied_migrations(con)
     shipped = migration_files()
     newest = max((version for version, _, _ in shipped), default=0)
