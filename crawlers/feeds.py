@@ -55,12 +55,18 @@ class Sitemap:
     entries: list[Entry]
 
 
+#: a four-digit year before 100 (a .NET "no date" is 0001), which parsedate reads as 19xx or 20xx
+_YEAR_BEFORE_100 = re.compile(r"\b00\d\d\b")
+
+
 def _date(text: str | None) -> datetime | None:
     if not text:
         return None
     text = text.strip()
     parsed = parse_datetime(text)
     if parsed is None:
+        if _YEAR_BEFORE_100.search(text):  # "01 Jan 0001": RFC 822's two-digit rule makes it 2001
+            return None
         try:
             parsed = parsedate_to_datetime(text)  # RFC 822, as RSS writes it
         except (TypeError, ValueError, IndexError):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from pipelines.models import DateCandidate
 
@@ -12,6 +12,11 @@ from pipelines.models import DateCandidate
 #: page never crawled) is implausible and ignored (sites stamp pages with "now"); lastmod of a sitemap
 #: is a modification, never a candidate.
 DATE_PRIORITY = ("input", "metadata", "feed", "sitemap", "htmldate", "first_seen")
+#: Claims that stand for "no date": before 1900 (.NET's 0001-01-01, Excel's 1899-12-30 and SQL Server's
+#: 1900-01-01) or on the day of Unix time 0 (a missing timestamp, printed). Chosen, they put a copy
+#: years before its source, outside the link window, and its agency is lost.
+EARLIEST_PLAUSIBLE = datetime(1900, 1, 2, tzinfo=timezone.utc)
+UNIX_EPOCH_DAY = date(1970, 1, 1)
 
 
 def parse_datetime(value: str | None) -> datetime | None:
@@ -59,9 +64,13 @@ def choose_published_at(
 def is_plausible(candidate: DateCandidate, first_seen: datetime | None) -> bool:
     """Not more than a day after first sight (later claims are sites stamping pages with "now"), or,
     for a page no crawl has seen (an ingested row), after the moment of choosing: a row dated 2062
-    would otherwise be the latest article of all, and the agency story it is the copy of."""
+    would otherwise be the latest article of all, and the agency story it is the copy of. Nor one of
+    the dates that stand for none (EARLIEST_PLAUSIBLE, UNIX_EPOCH_DAY)."""
+    value = _as_utc(candidate.value)
+    if value < EARLIEST_PLAUSIBLE or value.astimezone(timezone.utc).date() == UNIX_EPOCH_DAY:
+        return False
     bound = _as_utc(first_seen) if first_seen is not None else datetime.now(timezone.utc)
-    return _as_utc(candidate.value) <= bound + timedelta(days=1)
+    return value <= bound + timedelta(days=1)
 
 
 def _as_utc(value: datetime) -> datetime:

@@ -138,6 +138,15 @@ def test_a_date_at_midnight_of_its_own_zone_is_kept_as_that_date_and_a_time_as_g
     assert parse_feed(feed.encode(), "http://w.test/rss.xml")[0].published == day
 
 
+def test_a_feeds_year_0001_is_no_date_rather_than_2001():
+    """RFC 822's two-digit years: parsedate read .NET's "no date", 01 Jan 0001, as 2001-01-01, a date
+    the choice of publication time could not tell from a real one. A two-digit year is still read."""
+    items = [("http://w.test/a.html", "A", "Mon, 01 Jan 0001 00:00:00 GMT"),
+             ("http://w.test/b.html", "B", "Wed, 18 Nov 26 10:00:00 GMT")]  # fmt: skip
+    entries = parse_feed(rss(items).encode(), "http://w.test/rss.xml")
+    assert [e.published for e in entries] == [None, datetime(2026, 11, 18, 10, 0, tzinfo=timezone.utc)]
+
+
 def test_google_news_sitemap_keeps_publication_date_title_and_lastmod():
     sitemap = parse_sitemap((FEEDS / "news-sitemap.xml").read_bytes(), "http://wire.test/sitemap.xml")
     first, second = sitemap.entries

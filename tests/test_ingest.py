@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import gzip
 import json
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 
 import duckdb
 import pandas as pd
@@ -123,6 +123,29 @@ def test_a_row_dated_years_ahead_is_not_placed_in_the_future_and_its_claim_is_ke
         ("https://future.example.com/b", datetime(2026, 12, 1, 8, 0)),
     ]
     assert claims == [(datetime(2026, 12, 1, 8, 0),), (datetime(2062, 12, 1, 8, 0),)]
+
+
+def test_dates_that_stand_for_none_are_not_chosen_and_the_copies_keep_their_agency(tmp_path, tmp_db, run_cli):
+    """.NET's 0001-01-01, Unix time 0 and Excel's 1899-12-30 were stored as publication times: the copies
+    so dated came years before the agency story they copy, outside the link window, and came out as
+    originals (hops 0, no agency), missing from uncredited_reuse. Their claims are kept, unchosen."""
+    day = (datetime.now(timezone.utc) - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    nothing = ["0001-01-01T00:00:00Z", "1970-01-01T00:00:00Z", "1969-12-31T21:00:00-03:00", "1899-12-30"]
+    rows = [{"url": "https://tass.com/politics/1", "text": STORY, "published_at": day}] + [
+        {"url": f"https://copies.example.com/{n}", "text": STORY, "published_at": value}
+        for n, value in enumerate(nothing)
+    ]
+    assert run_cli("ingest", str(write_jsonl(tmp_path / "sentinels.jsonl", rows))).exit_code == 0
+    assert run_cli("link").exit_code == 0
+    with duckdb.connect(str(tmp_db), read_only=True) as con:
+        dated = con.execute("SELECT count(*) FROM articles WHERE published_at < '2000-01-01'").fetchone()
+        claims = con.execute("SELECT count(*) FROM article_dates WHERE value < '2000-01-01'").fetchone()
+        copies = con.execute(
+            "SELECT origin_agency, hops, derivation FROM article_origins WHERE outlet <> 'TASS'"
+        ).fetchall()
+    assert dated == (0,), "no article is placed at a date that stands for none"
+    assert claims == (len(nothing),), "the claims are kept, as every claim is"
+    assert copies == [("TASS", 1, "wholly")] * len(nothing)
 
 
 def test_a_parquet_file_with_one_damaged_row_group_keeps_every_other_group(tmp_path, tmp_db, run_cli):
