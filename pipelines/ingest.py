@@ -21,6 +21,10 @@ from pipelines.urls import BadURL, normalize_url
 FIELDS = ("url", "outlet", "published_at", "title", "text", "html", "language")
 MAX_LINE_BYTES = 64 * 1024 * 1024  # one JSONL row or CSV record; larger is refused, not read
 MAX_CSV_COLUMNS = 1000
+#: how much of a JSONL or CSV file _check_encoding reads to tell a file in another encoding, and how
+#: many lines beyond ASCII it needs, none of them UTF-8 (one or two such are damaged rows, said as such)
+ENCODING_SNIFF_BYTES = 1024 * 1024
+ENCODING_MIN_LINES = 3
 
 
 class IngestError(ValueError):
@@ -114,6 +118,8 @@ def read_rows(path: Path) -> Iterator[tuple[int, dict | BadRow]]:
     readers = {"jsonl": _jsonl_rows, "csv": _csv_rows, "parquet": _parquet_rows}
     if kind not in readers:
         raise IngestError(f"{path}: WARC files are read by the WARC reader")
+    if kind in ("jsonl", "csv"):
+        _check_encoding(path)
     last = 0
     try:
         for number, row in readers[kind](path):
@@ -122,6 +128,36 @@ def read_rows(path: Path) -> Iterator[tuple[int, dict | BadRow]]:
     except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
         # a cut-off or damaged .gz: what was read before it is kept
         raise IngestError(f"{path}: damaged compressed data after line {last} ({exc})") from None
+
+
+def _check_encoding(path: Path) -> None:
+    """Raise IngestError for a file in another encoding than UTF-8 (Latin-1, Windows-1251), judged by
+    its first MB: when not one of the lines there with bytes beyond ASCII (ENCODING_MIN_LINES at
+    least) reads as UTF-8. Each such line was a
+    skipped row of its own: thousands of lines saying one thing, and a 'partial' run that stored none.
+    A UTF-8 file with a damaged line still loses only that row. (UTF-16 is named by its own check.)"""
+    try:
+        with _open_binary(path) as handle:
+            head = handle.read(ENCODING_SNIFF_BYTES + 1)
+    except (OSError, EOFError, zlib.error):  # the reader names a damaged file, with what it read
+        return
+    lines = head[:ENCODING_SNIFF_BYTES].split(b"\n")
+    if len(head) > ENCODING_SNIFF_BYTES:
+        lines.pop()  # cut by the sniff, perhaps inside a character
+    beyond_ascii = [(n, line) for n, line in enumerate(lines, start=1) if not line.isascii()]
+    if len(beyond_ascii) < ENCODING_MIN_LINES or head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return
+    for _, line in beyond_ascii:
+        try:
+            line.decode("utf-8")
+            return
+        except UnicodeDecodeError:
+            continue
+    number = beyond_ascii[0][0]
+    raise IngestError(
+        f"{path}: not UTF-8 text (no line with letters beyond ASCII reads as UTF-8, from line {number} on); "
+        "convert it first, e.g. iconv -f WINDOWS-1252 -t UTF-8 (or -f WINDOWS-1251 for Cyrillic)"
+    )
 
 
 def _open_binary(path: Path):

@@ -3,7 +3,9 @@ HTML responses only, streamed record by record, filtered by domain and capture d
 
 from __future__ import annotations
 
+import gzip
 import os
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -23,7 +25,7 @@ from pipelines.archive import (
     warcio_complaints,
 )
 from pipelines.dates import parse_datetime
-from pipelines.ingest import BadRow
+from pipelines.ingest import BadRow, IngestError
 from pipelines.models import DateCandidate, Page
 from pipelines.urls import BadURL, registered_domain
 
@@ -67,9 +69,30 @@ def warc_pages(path: Path, keep: WarcFilter, counts: WarcCounts) -> Iterator[tup
     """(label "file@offset", Page) for each kept HTML response. Damage is one BadRow naming where:
     a cut-off end, a record shorter than it says, or compressed data that does not decompress, after
     which reading goes on at the next gzip member (each record of a .warc.gz is one) that reads."""
+    _check_is_warc(path)
     start: int | None = 0
     while start is not None:
         start = yield from _pages_from(path, start, keep, counts)
+
+
+#: how a WARC file (after gunzip) begins, and an ARC file, which warcio reads as WARC
+_ARCHIVE_STARTS = (b"WARC/", b"filedesc://")
+
+
+def _check_is_warc(path: Path) -> None:
+    """Raise IngestError for a file that is no web archive at all (a JSONL or an HTML page named
+    .warc.gz): read as one, it was a 'damaged' record with warcio's own words, and exit 3. A file
+    that begins as an archive and is damaged later is the reader's to name, by byte."""
+    try:
+        with open(path, "rb") as handle:
+            gzipped = handle.read(2) == GZIP_MAGIC
+        with gzip.open(path, "rb") if gzipped else open(path, "rb") as handle:
+            head = handle.read(64)
+    except (OSError, EOFError, zlib.error):  # unreadable or damaged from its start: the reader says where
+        return
+    start = head.lstrip(b"\r\n")
+    if start and not start.startswith(_ARCHIVE_STARTS):
+        raise IngestError(f"{path}: not a WARC file (it begins {start[:24]!r})")
 
 
 def _pages_from(path: Path, start: int, keep: WarcFilter, counts: WarcCounts):
@@ -114,7 +137,9 @@ def _pages_from(path: Path, start: int, keep: WarcFilter, counts: WarcCounts):
         yield f"{path}@{good_end}", BadRow(str(path), good_end, f"cannot read: {exc.strerror or exc}")
         return None
     except Exception as exc:  # warcio on a damaged member or a mangled header, or DamagedRecord
-        reason = f"WARC damaged or cut off at byte {good_end}: {str(exc)[:120] or type(exc).__name__}"
+        # warcio's AttributeError/TypeError on a header cut short say nothing to a reader
+        said = "a record header cut off or mangled" if isinstance(exc, (AttributeError, TypeError)) else exc
+        reason = f"WARC damaged or cut off at byte {good_end}: {str(said)[:120] or type(exc).__name__}"
         yield f"{path}@{good_end}", BadRow(str(path), good_end, reason)
         return _after_damaged_record(path, good_end)
     return None

@@ -277,3 +277,59 @@ def test_a_sqlite_file_given_as_the_database_is_refused_and_left_as_it_was(tmp_p
             f"Error: {path} is a SQLite database, not DuckDB: name provtrack's database with --db"
         ), command
     assert path.read_bytes() == before
+
+
+def test_a_file_in_another_encoding_is_one_line_and_a_damaged_utf8_line_costs_only_its_row(tmp_path, run_cli):
+    """A Latin-1 CSV or a Windows-1251 JSONL printed one 'not UTF-8 text' line per row, ended 'partial'
+    (exit 3) and stored none of them; now one line names the file, and the next file is read."""
+    latin = tmp_path / "latin.csv"
+    rows = [
+        f"https://a.example/{n},Caf\u00e9 cr\u00e8me, story {n} from the port of Riga" for n in range(300)
+    ]
+    latin.write_text("url,text\n" + "\n".join(rows) + "\n", encoding="latin-1")
+    alone = run_cli("ingest", str(latin))
+    assert alone.exit_code == 1, alone.output
+    assert alone.stderr.strip() == (
+        f"Error: {latin}: not UTF-8 text (no line with letters beyond ASCII reads as UTF-8, from line 2 on); "
+        "convert it first, e.g. iconv -f WINDOWS-1252 -t UTF-8 (or -f WINDOWS-1251 for Cyrillic)"
+    )
+    cyrillic = tmp_path / "cyrillic.jsonl"
+    stories = [
+        {"url": f"https://b.example/{n}", "text": f"\u041c\u0438\u043d\u0441\u043a: story {n}."}
+        for n in range(3)
+    ]
+    cyrillic.write_bytes("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in stories).encode("cp1251"))
+    good = tmp_path / "good.jsonl"
+    good.write_text(
+        json.dumps({"url": "https://c.example/1", "text": "Caf\u00e9 story, in UTF-8."}, ensure_ascii=False)
+        + "\n"
+        + '{"url": "https://c.example/2", "text": "Plain story."}\n',
+        encoding="utf-8",
+    )
+    with open(good, "ab") as handle:  # one damaged line in a UTF-8 file: that row alone
+        handle.write('{"url": "https://c.example/3", "text": "caf\u00e9"}\n'.encode("latin-1"))
+    result = run_cli("ingest", str(latin), str(cyrillic), str(good))
+    assert result.exit_code == 3, result.output  # partial: some files were read
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 4, lines  # two files named, one row of the third, and the ending
+    assert f"skipped {cyrillic}: not UTF-8 text (no line with" in result.stderr
+    assert f"skipped {good}:3: not UTF-8 text" in result.stderr
+    assert "2 new articles" in result.stdout
+
+
+def test_a_file_that_is_no_web_archive_named_warc_is_one_line_and_the_next_file_is_read(tmp_path, run_cli):
+    """Read as a WARC, a JSONL named .warc.gz was one 'damaged' record in warcio's words ('Unknown
+    archive format, first line: ...')."""
+    fake = tmp_path / "crawl.warc.gz"
+    fake.write_text('{"url": "https://a.example/1", "text": "A story."}\n')
+    alone = run_cli("ingest", str(fake))
+    assert alone.exit_code == 1, alone.output
+    assert (
+        alone.stderr.strip() == f'Error: {fake}: not a WARC file (it begins b\'{{"url": "https://a.examp\')'
+    )
+    good = tmp_path / "good.jsonl"
+    good.write_text('{"url": "https://b.example/1", "text": "Alpha beta gamma delta epsilon zeta."}\n')
+    result = run_cli("ingest", str(fake), str(good))
+    assert result.exit_code == 3, result.output
+    assert f"skipped {fake}: not a WARC file" in result.stderr, result.stderr
+    assert "1 new article," in result.stdout

@@ -128,14 +128,14 @@ def _pages(paths: list[Path], refuse, keep: WarcFilter, counts: WarcCounts, unre
     """(label, Page) for every usable row of every file; refuse(label, reason) for the others; a file
     that cannot be read (on) goes to `unreadable` as (path, reason), and the next file is read."""
     for path in paths:
-        if detect_format(path) == "warc":
-            for label, page in warc_pages(path, keep, counts):
-                if isinstance(page, BadRow):
-                    refuse(label, page.reason)
-                else:
-                    yield label, page
-            continue
         try:
+            if detect_format(path) == "warc":
+                for label, page in warc_pages(path, keep, counts):
+                    if isinstance(page, BadRow):
+                        refuse(label, page.reason)
+                    else:
+                        yield label, page
+                continue
             for number, row in read_rows(path):
                 label = f"{path}:{number}"
                 if isinstance(row, BadRow):
