@@ -894,6 +894,30 @@ def test_failure_cases_each_end_in_a_clear_per_source_message(tmp_path):
     assert rows(db, "SELECT status FROM runs")[0][0] == "partial"
 
 
+def test_every_failed_page_is_named_in_the_log_and_a_page_redirecting_to_itself_says_so(tmp_path):
+    """A source's line lists its first three errors and sends the reader to the log for the rest; a
+    listed page that redirects to itself was not in the log at all (nor named for what it does), so a
+    source 'partial' every hour had no page to blame."""
+    feed = [
+        (f"http://r.test/news/missing-{n}.html", f"Gone {n}", "Wed, 18 Nov 2026 10:00:00 GMT")
+        for n in range(3)
+    ]
+    feed.append(("http://r.test/news/loop.html", "Loop", "Wed, 18 Nov 2026 10:00:00 GMT"))
+    routes = {
+        "http://r.test/rss.xml": Reply(200, rss(feed), content_type="application/rss+xml"),
+        "http://r.test/news/loop.html": Reply(301, "", headers={"Location": "http://r.test/news/loop.html"}),
+    }
+    with MockWeb(routes) as web:
+        result = crawl(tmp_path / "db.duckdb", web.proxy, "--feed", "http://r.test/rss.xml")
+    assert result.returncode == 3, result.stderr[-2000:]
+    line = next(x for x in result.stdout.splitlines() + result.stderr.splitlines() if x.startswith("feed:"))
+    assert "4 failed" in line and "(and 1 more, see the log)" in line, line
+    (log,) = (tmp_path / "logs").glob("crawl-db-*.log")
+    for page in ("missing-0", "missing-1", "missing-2"):
+        assert f"http://r.test/news/{page}.html: HTTP 404" in log.read_text()
+    assert "http://r.test/news/loop.html: redirects to itself" in log.read_text()
+
+
 def test_a_page_without_article_text_is_counted_apart_and_only_a_majority_of_them_is_partial(tmp_path):
     """Every real site lists gallery and video pages; a nightly cron run must not exit 3 for them, not
     even when the hour's only new page is one. When most of many pages have no text, though, the

@@ -163,6 +163,7 @@ class NewsSpider(scrapy.Spider):
         # listed pages whose request the shared duplicate filter dropped for a site link's: settled as
         # fetched elsewhere, but any worker may take that link from the queue, this one too
         self.on_its_way: set[str] = set()
+        self.redirected_to_itself: set[str] = set()  # listed pages whose redirect the filter dropped
         # the duplicate filter's identity of each article or site request -> the URL key of the first
         # made with it: two spellings normalize_url keeps apart (escapes in lower and upper case) are
         # one page to the filter, which drops the second request (see request_dropped)
@@ -467,6 +468,8 @@ class NewsSpider(scrapy.Spider):
         elif landed != key:  # on its way through a site link: its response finds the listing where it lands
             self.pending[landed] = self.pending.pop(key)
             self.stored_as[key] = landed
+        elif request.meta.get("redirect_urls"):  # back to itself: a loop Scrapy's redirect limit never sees
+            self.redirected_to_itself.add(key)
 
     def settle_listing(self, key: str, landed: str) -> None:
         """A listing whose page arrived at `landed` for another listing or link: its dates go there."""
@@ -754,9 +757,12 @@ class NewsSpider(scrapy.Spider):
         for key, pending in self.pending.items():
             report = self.job.reports[pending.source]
             report.failed += 1
-            report.errors.append(
-                f"{key}: no response (redirected to a page fetched already, or the crawl stopped)"
-            )
+            if key in self.redirected_to_itself:
+                message = f"{key}: redirects to itself"
+            else:
+                message = f"{key}: no response (redirected to a page fetched already, or the crawl stopped)"
+            report.errors.append(message)
+            logger.warning("%s: %s", pending.source, message)  # the source's line may list only the first
 
     # -- records -------------------------------------------------------------------------------------
 
