@@ -52,6 +52,7 @@ class StorePipeline:
                 )
             except BrokenExecutor as exc:  # a worker died (out of memory, killed): none can clean now
                 self.job.fail(exc, self.crawler, "cleaning a page")
+                self.job.leave_unstored([item])
                 return item
             self.buffer.append(Cleaned(item.source, item.page.url, result, item.fetch))
             self.pages_in_buffer += 1
@@ -75,16 +76,21 @@ class StorePipeline:
     async def _flush(self) -> None:
         unyielded = list(self.crawler.spider.take_to_store())  # items no callback has yielded
         batch, self.buffer, self.pages_in_buffer = [*self.buffer, *unyielded], [], 0
-        if not batch or self.job.fatal is not None:
+        if not batch:
+            return
+        if self.job.fatal is not None:
+            self.job.leave_unstored(batch)
             return
         future = asyncio.wrap_future(self.job.writer.submit(self.job.write_batch, batch))
         self._in_flight.add(future)
         try:
             result = await future
         except StoppedWaiting:  # for readers, ended by a second signal or a failure before: no new error
+            self.job.leave_unstored(batch)
             return
         except Exception as exc:  # the store failed: stop the crawl, the runner reports it
             self.job.fail(exc, self.crawler, "storing a batch")
+            self.job.leave_unstored(batch)
             return
         finally:
             self._in_flight.discard(future)

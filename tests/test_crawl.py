@@ -1559,6 +1559,13 @@ def test_a_crawl_whose_batch_waits_out_a_reader_fails_in_one_line_and_the_next_r
         new_database, source_line, error = err.strip().splitlines()
         assert new_database.endswith("; making a new one"), new_database
         assert source_line.startswith("feed:slow.test: interrupted") and "Traceback" not in err, err[-2000:]
+        fetched, new, left = (
+            int(re.search(pattern, source_line).group(1))
+            for pattern in (r"(\d+) articles? fetched", r"; (\d+) new,", r"(\d+) left for the next run")
+        )
+        assert fetched == new and new + left == len(urls), (
+            f"each page stored or left for the next run, none fetched and lost from the count: {source_line}"
+        )
         assert (
             error.startswith("Error: storing failed:") and "raise -s PROVTRACK_BATCH_WAIT_SECONDS" in err
         ), err
