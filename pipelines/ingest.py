@@ -113,8 +113,10 @@ def read_rows(path: Path) -> Iterator[tuple[int, dict | BadRow]]:
     kind = detect_format(path)
     if path.is_dir():
         raise IngestError(f"{path}: is a folder, not a file")
-    if not path.is_file():
+    if not path.exists():
         raise IngestError(f"{path}: no such file")
+    if not path.is_file():  # read twice (the encoding's sniff, the rows), and a pipe gives its data once
+        raise IngestError(f"{path}: not a regular file (a pipe or a device); save it to a file first")
     readers = {"jsonl": _jsonl_rows, "csv": _csv_rows, "parquet": _parquet_rows}
     if kind not in readers:
         raise IngestError(f"{path}: WARC files are read by the WARC reader")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 from pathlib import Path
 
 import duckdb
@@ -333,3 +334,13 @@ def test_a_file_that_is_no_web_archive_named_warc_is_one_line_and_the_next_file_
     assert result.exit_code == 3, result.output
     assert f"skipped {fake}: not a WARC file" in result.stderr, result.stderr
     assert "1 new article," in result.stdout
+
+
+def test_a_named_pipe_given_to_ingest_is_named_as_one_not_as_missing(tmp_path, run_cli):
+    pipe = tmp_path / "rows.jsonl"
+    os.mkfifo(pipe)
+    result = run_cli("ingest", str(pipe))
+    assert result.exit_code == 1, result.output
+    assert result.stderr.strip() == (
+        f"Error: {pipe}: not a regular file (a pipe or a device); save it to a file first"
+    ), "it said 'no such file' of a file that is there"
