@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 
 import click
@@ -298,6 +300,11 @@ def test_query_on_a_missing_database_says_what_to_do(run_cli, tmp_path):
 def test_query_list_shows_named_queries(run_cli):
     result = run_cli("query", "--list", "--format", "csv")
     assert result.exit_code == 0 and result.stdout.startswith("name,parameters,what a row is")
+    listed = {row["name"]: row for row in csv.DictReader(io.StringIO(result.stdout))}
+    assert sorted(listed) == sorted(path.stem for path in QUERIES_DIR.glob("*.sql")), "one row per query file"
+    parameters = {name: row["parameters"] for name, row in listed.items() if row["parameters"]}
+    assert parameters == {"new_carriers": "since agency", "story_chain": "url", "story_spread": "url"}
+    assert all(row["what a row is"].startswith("one row per") for row in listed.values()), listed
 
 
 def test_migrate_is_idempotent_and_lists_versions(run_cli):

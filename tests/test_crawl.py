@@ -234,7 +234,8 @@ def test_a_feed_or_sitemap_cut_off_on_the_way_keeps_what_it_listed_but_not_the_e
         (3, 1, None, True),  # inside the window: the one re-check
         (72, 1, None, False),  # window passed
         (72, 1, 24, True),  # a sitemap says it changed after first sight
-        (72, 1, 72.01, False),  # lastmod at first sight: nothing new
+        (72, 1, 72.01, False),  # lastmod just before first sight: nothing new
+        (72, 1, 71.98, False),  # a minute after first sight: the same edition (clocks differ), not a change
         (3, 2, 0, False),  # re-checked already: a sitemap stamping every URL 'now' is not obeyed
         (72, 0, 1, False),  # ingested from a file, never crawled
     ],
@@ -664,31 +665,48 @@ def test_credit_line_added_later_becomes_a_new_version_on_recheck(tmp_path, wher
 
 
 def test_feed_that_never_changes_is_asked_conditionally_and_read_from_the_archive(tmp_path):
+    """By its ETag, and by its Last-Modified where a server sends no ETag (many feeds do only that):
+    without If-Modified-Since such a feed was fetched whole every run."""
     feed = rss([("http://still.test/news/2026/11/18/a.html", "A", "Wed, 18 Nov 2026 10:00:00 GMT")])
+    dated_feed = rss([("http://dated.test/news/2026/11/18/b.html", "B", "Wed, 18 Nov 2026 10:00:00 GMT")])
+    stamp = "Wed, 18 Nov 2026 10:05:00 GMT"
 
     def feed_route(hits, headers):
         if headers.get("If-None-Match") == '"v1"':
             return Reply(304, headers={"ETag": '"v1"'})
         return Reply(200, feed, headers={"ETag": '"v1"'}, content_type="application/rss+xml")
 
+    def dated_route(hits, headers):
+        if headers.get("If-Modified-Since") == stamp:
+            return Reply(304, headers={"Last-Modified": stamp})
+        return Reply(200, dated_feed, headers={"Last-Modified": stamp}, content_type="application/rss+xml")
+
+    text = ["Some long enough text about harbour cranes and ships."] * 5
     routes = {
         "http://still.test/rss.xml": feed_route,
-        "http://still.test/news/2026/11/18/a.html": Reply(
-            200, article_html("A", ["Some long enough text about harbour cranes and ships."] * 5)
-        ),
+        "http://still.test/news/2026/11/18/a.html": Reply(200, article_html("A", text)),
+        "http://dated.test/rss.xml": dated_route,
+        "http://dated.test/news/2026/11/18/b.html": Reply(200, article_html("B", text)),
     }
     db = tmp_path / "still.duckdb"
     with MockWeb(routes) as web:
         for _ in range(2):
-            result = crawl(db, web.proxy, "--feed", "http://still.test/rss.xml")
+            result = crawl(
+                db, web.proxy, "--feed", "http://still.test/rss.xml", "--feed", "http://dated.test/rss.xml"
+            )
             assert result.returncode == 0, result.stderr[-2000:]
-        conditional = [h.get("If-None-Match") for url, h in web.log if url.endswith("/rss.xml")]
+        conditional = [h.get("If-None-Match") for url, h in web.log if url == "http://still.test/rss.xml"]
+        since = [h.get("If-Modified-Since") for url, h in web.log if url == "http://dated.test/rss.xml"]
     assert conditional == [None, '"v1"'], "the second request must be conditional"
-    assert "(1 unchanged)" in result.stdout and "0 new" in result.stdout
+    assert since == [None, stamp], "the second request must ask for the feed only if modified since"
+    for site in ("still", "dated"):
+        line = next(line for line in result.stdout.splitlines() if line.startswith(f"feed:{site}.test"))
+        assert "(1 unchanged)" in line and "0 new" in line, line
     assert web.hits["http://still.test/news/2026/11/18/a.html"] == 1
+    assert web.hits["http://dated.test/news/2026/11/18/b.html"] == 1
     assert rows(db, "SELECT status, count(*) FROM fetches WHERE kind = 'feed' GROUP BY 1 ORDER BY 1") == [
-        (200, 1),
-        (304, 1),
+        (200, 2),
+        (304, 2),
     ]
 
 
@@ -928,6 +946,7 @@ def test_a_page_without_article_text_is_counted_apart_and_only_a_majority_of_the
     pages = {  # site -> what its feed lists, story or gallery
         "mostly": [story, story, story, gallery],
         "single": [gallery],
+        "half": [story, gallery] * 5,  # half is no majority
         "layout": [story] + [gallery] * 5,
     }
     routes = {}
@@ -940,13 +959,13 @@ def test_a_page_without_article_text_is_counted_apart_and_only_a_majority_of_the
             routes[url] = Reply(200, html.replace("Port", f"Port {site} {i}"))
     db = tmp_path / "text.duckdb"
     with MockWeb(routes) as web:
-        usual = crawl(
-            db, web.proxy, "--feed", "http://mostly.test/rss.xml", "--feed", "http://single.test/rss.xml"
-        )
+        feeds = [f"--feed=http://{site}.test/rss.xml" for site in ("mostly", "single", "half")]
+        usual = crawl(db, web.proxy, *feeds)
         changed = crawl(db, web.proxy, "--feed", "http://layout.test/rss.xml")
     assert usual.returncode == 0, f"galleries among articles are ok\n{usual.stdout}\n{usual.stderr}"
     assert "feed:mostly.test: ok" in usual.stdout and "1 without article text, 0 skipped" in usual.stdout
     assert "feed:single.test: ok" in usual.stdout, "one page, a gallery: too few to call the layout changed"
+    assert "feed:half.test: ok" in usual.stdout, "5 galleries of 10 pages: no majority, not partial"
     assert "no article text: http://mostly.test/news/3.html (feed:mostly.test)" in usual.stderr
     assert changed.returncode == 3, f"5 of 6 pages without text: exit 3\n{changed.stdout}\n{changed.stderr}"
     line = next(line for line in changed.stderr.splitlines() if line.startswith("feed:layout.test"))

@@ -75,6 +75,27 @@ def test_the_passages_of_a_turkish_copy_are_its_own_words_not_shifted_by_each_ca
         assert passage.rstrip(".").endswith("gazetecilere"), passage
 
 
+def test_the_passages_shown_are_the_three_longest_in_the_order_of_the_text():
+    """A copy reusing four of the wire's sentences, each followed by a sentence of its own: the reader is
+    shown the longest three (37, 27 and 24 words), not the 20-word one; sorted the wrong way round they
+    were the shortest three, and the 37-word lead was left out."""
+    lead, golub, ministry, analysts = (sentence.rstrip(".") for sentence in WIRE.split(". "))
+    copy = (
+        f"{lead}. Our newsroom called the ministry twice but nobody answered the phone. {golub}. "
+        f"Farmers near the border say the drills frighten their cattle every spring. {ministry}. "
+        f"The mayor of Brest cancelled a football match planned for Sunday. {analysts}."
+    )
+    out = explained(
+        [
+            Row("https://wire.example/a", "Wire", T0, WIRE, agency="Wire"),
+            Row("https://paper.example/p", "Paper", T0 + timedelta(hours=1), copy),
+        ],
+        "https://paper.example/p",
+    )
+    passages = [line.removeprefix("  » ").rstrip(".") for line in out.splitlines() if line.startswith("  » ")]
+    assert passages == [lead, golub, analysts], out
+
+
 SEED = SHARED / "seed" / "seed-article.txt"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 
 import duckdb
@@ -83,7 +84,7 @@ def test_copy_chain_credit_and_independent_report():
     assert o["https://wire.example/a"][3:] == (0, "none", "self", None)
     b = o["https://paper.example/b"]
     assert b[:4] == ("https://wire.example/a", "https://wire.example/a", "Wire", 1)
-    assert b[4] in ("wholly", "partially") and b[5:] == ("credited", "credit+text")
+    assert b[4] == "wholly" and b[5:] == ("credited", "credit+text"), "the wire with two phrases reworded"
     c = o["https://blog.example/c"]
     assert c[0] == "https://paper.example/b", "the blog reuses the paper's edits, so the paper is its source"
     assert c[1:4] == ("https://wire.example/a", "Wire", 2) and c[5] == "uncredited"
@@ -91,7 +92,11 @@ def test_copy_chain_credit_and_independent_report():
     spans = con.execute("SELECT spans FROM reuse_links WHERE target_id = 2 AND source_id = 1").fetchall()[0][
         0
     ]
-    assert "[" in spans
+    passages = json.loads(spans)
+    paper, wire = EDIT.split(), WIRE.split()
+    assert all(paper[t0:t1] == wire[s0:s1] for t0, t1, s0, s1 in passages), passages
+    # all the wire's 108 words but the 6 reworded: "Major General", "Analysts in Vilnius said"
+    assert sum(t1 - t0 for t0, t1, _, _ in passages) == 108 - 6, passages
 
 
 def test_incremental_links_new_batch_only_and_rebuild_repeats_it():
@@ -886,3 +891,54 @@ def test_an_agencys_follow_up_is_a_story_of_its_own_on_any_site():
         assert o[story][:4] == (None, story, "Sputnik", 0)
         assert o[follow_up][:4] == (None, follow_up, "Sputnik", 0), own_site
         assert o["https://outlet.example/c"][0] == story
+
+
+def test_two_outlets_stamped_with_the_same_time_are_neither_ones_source():
+    """Papers dated by edition carry the same stamp, so neither could have read the other: without the
+    rule the one stored first became the source of the other, an uncredited copy of a paper it never saw."""
+    o = linked(
+        [
+            Row("https://morning.example/1", "Morning Post", T0, EDIT),
+            Row("https://herald.example/1", "Herald", T0, EDIT),
+        ]
+    )
+    assert o["https://morning.example/1"][0] is None and o["https://morning.example/1"][3] == 0
+    assert o["https://herald.example/1"][0] is None and o["https://herald.example/1"][3] == 0
+
+
+def test_a_roundup_taking_a_quarter_of_its_text_from_each_of_four_stories_is_partially_from_its_source():
+    """Built almost wholly from agency copy, yet only a quarter of it from its source: the model reads such
+    a merged text as "wholly", and without the MIN_WHOLLY guard the roundup was a whole copy of one story."""
+    flood = (
+        "Heavy rain flooded dozens of streets in the southern city of Gomel overnight, the emergencies "
+        "ministry said on Wednesday, and rescuers evacuated more than two hundred residents from low-lying "
+        "districts near the Sozh river. Officials said the water level had risen by almost a metre in six "
+        "hours and warned that further rain was expected on Thursday."
+    )
+    grain = (
+        "The government raised its grain harvest forecast to nine million tonnes on Monday after a dry and "
+        "warm September allowed farmers to finish threshing early in most regions, the agriculture ministry "
+        "said. Exports of barley and rapeseed to China doubled compared with last year, according to customs "
+        "data, while wheat sales to Russia fell."
+    )
+    rail = (
+        "The national railway will buy forty new electric trains from a Swiss maker to replace ageing "
+        "diesel stock on suburban lines around Minsk, the transport minister announced on Friday. The first "
+        "trains are due in 2027 and the contract is worth about three hundred million euros, he said."
+    )
+    lead = WIRE.split(". ")[0] + ". "
+    roundup = (
+        lead + flood.split(". ")[0] + ". " + grain.split(". ")[0] + ". " + rail.split(". ")[0] + ". "
+        "A choir from Lida gave a concert in the cathedral on Saturday evening."
+    )
+    o = linked(
+        [
+            Row("https://wire.example/a", "Wire", T0, WIRE, agency="Wire"),
+            Row("https://wire.example/f", "Wire", T0, flood, agency="Wire"),
+            Row("https://agency.example/g", "Agency", T0, grain, agency="Agency"),
+            Row("https://agency.example/r", "Agency", T0, rail, agency="Agency"),
+            Row("https://digest.example/1", "Digest", T0 + timedelta(hours=2), roundup),
+        ]
+    )
+    assert o["https://digest.example/1"][0] == "https://wire.example/a", "its longest passage is the wire's"
+    assert o["https://digest.example/1"][4] == "partially"

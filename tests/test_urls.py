@@ -12,6 +12,8 @@ from pipelines.urls import BadURL, normalize_url, registered_domain
     [
         ("HTTPS://WWW.Example.COM/a/b?utm_source=x&id=3#top", "https://www.example.com/a/b?id=3"),
         ("http://example.com:80/x?fbclid=1&gclid=2", "http://example.com/x"),
+        ("https://example.com:443/p", "https://example.com/p"),
+        ("https://Example.com./a", "https://example.com/a"),
         ("https://example.com", "https://example.com/"),
         ("https://example.com:8443/p?q=1&ref=rss", "https://example.com:8443/p?q=1"),
         ("https://example.com/a?cid=nl_1206&from=rss&src=tw", "https://example.com/a"),
