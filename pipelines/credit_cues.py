@@ -184,7 +184,9 @@ LIST_SOURCE_WORDS = (
     r"источники|джерело|źródło|zdroj|kilde|källa|lähde|forrás|sursa|izvor|πηγή|来源|來源|出典|출처|المصدر"
 )
 SOURCE_WORDS = LIST_SOURCE_WORDS + r"|text|texte|testo|texto|tekst"
-L_SOURCE = re.compile(rf"(?:^|[|•·\n(\[])\s*(?:{SOURCE_WORDS})\s*[:：]\s*(?:the\s+)?$", _I)
+#: "Source: TASS" starting a line, a cell, a bracket, or a sentence ("… said. Quelle: dpa" closing a
+#: paragraph the cleaning joined into one line)
+L_SOURCE = re.compile(rf"(?:^|[|•·\n(\[]|[.!?»”\"]\s)\s*(?:{SOURCE_WORDS})\s*[:：]\s*(?:the\s+)?$", _I)
 #: "Source: Belarusian Defence Ministry, Sputnik": the agency closing a short list after "Source:" (not
 #: "Text:", which starts a shared byline); the line must end with it ("Source: Eurostat, Reuters
 #: calculations" is a chart's)

@@ -399,11 +399,16 @@ def test_short_aliases_match_only_whole_words_in_their_own_case():
     assert roles(text=text) == {}
 
 
-def test_cue_is_short_and_locations_are_valid():
+def test_a_source_line_closing_a_long_paragraph_is_a_credit_with_a_short_cue():
+    """'Quelle: dpa' (or '… said. Source: TASS') after a sentence of the same paragraph gave no credit: a
+    source word counted only at the start of a line. The cue quotes the end of the paragraph, not all."""
     text = f"{LONG}\n" + "Ein sehr langer Satz. " * 20 + "Quelle: dpa"
-    for credit in find_credits(None, text, url=URL):
-        assert len(credit.cue) <= 100
-        assert credit.location in ("dateline", "byline", "body", "footer", "caption", "metadata")
+    (credit,) = find_credits(None, text, url=URL)
+    assert (credit.agency, credit.role, credit.location) == ("dpa", "origin", "footer")
+    assert credit.cue.startswith("…") and credit.cue.endswith("Quelle: dpa") and len(credit.cue) <= 100
+    said = find_credits(None, f"{LONG}\nThe minister said so on Monday. Source: TASS", url=URL)
+    assert [(c.agency, c.role) for c in said] == [("TASS", "origin")]
+    assert find_credits(None, f"{LONG}\nThe source: TASS, he said, had it first.", url=URL) == []
 
 
 # --- real pages ------------------------------------------------------------------------------------
