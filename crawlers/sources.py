@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from pipelines.registry import RegistryError, Source, load_sources
+from pipelines.urls import registered_domain
 
 #: what a seed can be; crawlers.spiders.news.NewsSpider starts from each
 SEED_KINDS = ("feed", "sitemap", "site", "url")
@@ -39,6 +40,17 @@ class CrawlSource:
     name: str
     outlet: str | None
     seeds: list[Seed] = field(default_factory=list)
+    home: str | None = None
+
+    def outlet_for(self, url: str) -> str | None:
+        """The source's outlet for a page on a registered domain of its home or seeds; None (the
+        page's own domain decides) for a page elsewhere: a listed story that redirected to another
+        site, an aggregator's feed. Filed under the source's outlet, another site's story read as
+        that outlet's own, and an agency's as its own story."""
+        if self.outlet is None:
+            return None
+        own = {registered_domain(u) for u in [self.home, *(seed.url for seed in self.seeds)] if u}
+        return self.outlet if registered_domain(url) in own else None
 
 
 def _check_url(url: str, option: str) -> str:
@@ -52,7 +64,7 @@ def from_registry(source: Source) -> CrawlSource:
     seeds = [Seed("feed", u) for u in source.feeds] + [Seed("sitemap", u) for u in source.sitemaps]
     if not seeds and source.home:
         seeds.append(Seed("site", source.home))
-    return CrawlSource(source.name, source.outlet, seeds)
+    return CrawlSource(source.name, source.outlet, seeds, source.home)
 
 
 def select_sources(

@@ -912,6 +912,49 @@ def test_failure_cases_each_end_in_a_clear_per_source_message(tmp_path):
     assert rows(db, "SELECT status FROM runs")[0][0] == "partial"
 
 
+def test_a_page_that_led_off_the_sources_site_is_filed_under_its_own_outlet_and_its_links_not_followed(
+    tmp_path,
+):
+    """A registered TASS source: its feed lists a story that moved to another site, and its home page
+    links a partner's site through a redirect. The moved story was filed under TASS (another outlet's
+    story read as the agency's own), and the site crawl went on through the partner's links, storing
+    them as TASS's articles too."""
+    sources = tmp_path / "sources.toml"
+    sources.write_text(
+        '[[source]]\nname = "tass-x"\noutlet = "TASS"\nhome = "http://tass-x.test/"\n'
+        'feeds = ["http://tass-x.test/rss.xml"]\n\n'
+        '[[source]]\nname = "tass-site"\noutlet = "TASS"\nhome = "http://tass-x.test/"\n'
+    )
+    moved, landed = (
+        "http://tass-x.test/news/2026/11/18/moved.html",
+        "http://other.test/news/2026/11/18/landed.html",
+    )
+    partner = [f"http://partner.test/news/2026/11/18/partner-{n}.html" for n in range(3)]
+    own = "http://tass-x.test/news/2026/11/18/own.html"
+    routes = {
+        "http://tass-x.test/rss.xml": Reply(
+            200, rss([(moved, "Moved", "Wed, 18 Nov 2026 10:00:00 GMT")]), content_type="application/rss+xml"
+        ),
+        moved: Reply(301, "", headers={"Location": landed}),
+        landed: Reply(200, _story(1)),
+        "http://tass-x.test/": Reply(
+            200, f'<html><body><a href="/go/partner">P</a> <a href="{own}">O</a></body></html>'
+        ),
+        own: Reply(200, _story(2)),
+        "http://tass-x.test/go/partner": Reply(302, "", headers={"Location": "http://partner.test/"}),
+        "http://partner.test/": Reply(200, home_html(partner)),
+    }
+    routes.update({url: Reply(200, _story(3 + n)) for n, url in enumerate(partner)})
+    db = tmp_path / "db.duckdb"
+    with MockWeb(routes) as web:
+        result = crawl(db, web.proxy, "--sources", str(sources), "tass-x", "tass-site")
+        asked = set(web.hits)
+    assert result.returncode == 0, result.stdout + result.stderr[-2000:]
+    stored = rows(db, "SELECT a.url, o.name FROM articles a JOIN outlets o USING (outlet_id) ORDER BY 1")
+    assert stored == [(landed, "other.test"), (own, "TASS")], result.stdout
+    assert not asked & set(partner), "the partner's links are not the site's to follow"
+
+
 def test_every_failed_page_is_named_in_the_log_and_a_page_redirecting_to_itself_says_so(tmp_path):
     """A source's line lists its first three errors and sends the reader to the log for the rest; a
     listed page that redirects to itself was not in the log at all (nor named for what it does), so a

@@ -556,10 +556,14 @@ class NewsSpider(scrapy.Spider):
             tree = lxml.html.fromstring(html)
         except (lxml.etree.ParserError, ValueError):
             tree = None
+        # the registered domain of the site, where its home page landed: a link of it that redirected to
+        # another site is neither stored as the site's article nor followed (a crawl stays on its site)
+        site = response.meta.get("pt_site") or registered_domain(response.url)
+        off_site = registered_domain(response.url) != site
         if key is None or (key in self.fetched and key not in self.on_its_way):
             role = "seen"
         else:
-            looks = tree is not None and looks_like_article(tree, response.url)
+            looks = tree is not None and not off_site and looks_like_article(tree, response.url)
             role = self.site_page_is(key, "article" if looks else "plain", response.meta)
         if role == "listing":
             # the scheduler dropped the listing's request as this one's duplicate: one article, counted
@@ -575,19 +579,18 @@ class NewsSpider(scrapy.Spider):
             if landed is not None:  # listed later, the page it led to is fetched as an article
                 self.site_answered.add(landed)
             yield FetchItem(self.fetch_record(response, "site"))
-        if tree is None:
+        if tree is None or off_site:
             return
         if depth == 0:
             for url in discover_feeds(html, response.url):
                 yield from self.found_seed(source, "feed", url, self.parse_feed)
         if depth >= self.site_depth:
             return
-        domain = registered_domain(response.url)
         for href in tree.xpath("//a/@href"):
             url = join_url(response.url, href.strip()).split("#")[0]
             try:
                 parts = urlsplit(url)
-                if parts.scheme not in ("http", "https") or registered_domain(url) != domain:
+                if parts.scheme not in ("http", "https") or registered_domain(url) != site:
                     continue
                 key = normalize_url(url)
             except (BadURL, ValueError):  # ValueError: urlsplit on a mangled host ("http://[::1/x")
@@ -611,7 +614,13 @@ class NewsSpider(scrapy.Spider):
                     callback=self.parse_site,
                     errback=self.quiet_failure,
                     priority=SITE_PRIORITY - depth - 1,
-                    meta={"pt_source": source, "pt_kind": "site", "pt_depth": depth + 1, "pt_key": key},
+                    meta={
+                        "pt_source": source,
+                        "pt_kind": "site",
+                        "pt_depth": depth + 1,
+                        "pt_key": key,
+                        "pt_site": site,
+                    },
                 )
             )
 
@@ -652,7 +661,7 @@ class NewsSpider(scrapy.Spider):
         dates = [*pending.dates.values(), DateCandidate("first_seen", pending.first_seen)]
         page = Page(
             url=response.url,
-            outlet=source.outlet,
+            outlet=source.outlet_for(response.url),
             title=pending.title,
             html=html,
             date_candidates=dates,
