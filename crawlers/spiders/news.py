@@ -164,6 +164,9 @@ class NewsSpider(scrapy.Spider):
         # fetched elsewhere, but any worker may take that link from the queue, this one too
         self.on_its_way: set[str] = set()
         self.redirected_to_itself: set[str] = set()  # listed pages whose redirect the filter dropped
+        # (source, URL key) of every feed and sitemap asked for this run: a sitemap index listing itself,
+        # or indexes listing each other, fetched each child again at every level (1 + n + n² + n³)
+        self.listings_asked: set[tuple[str, str]] = set()
         # the duplicate filter's identity of each article or site request -> the URL key of the first
         # made with it: two spellings normalize_url keeps apart (escapes in lower and upper case) are
         # one page to the filter, which drops the second request (see request_dropped)
@@ -218,6 +221,9 @@ class NewsSpider(scrapy.Spider):
             return
         if self.job.frontier is None:  # see count_seed
             self.job.reports[source].seeds += 1
+        if seed.kind in ("feed", "sitemap"):
+            with contextlib.suppress(BadURL):
+                self.listings_asked.add((source, normalize_url(seed.url)))
         if seed.kind == "feed":
             yield self.seed_request(source, "feed", seed.url, self.parse_feed)
         elif seed.kind == "sitemap":
@@ -265,10 +271,13 @@ class NewsSpider(scrapy.Spider):
         """The request for a feed or sitemap found on the way (in robots.txt, a sitemap index, a home
         page), or, when its URL is unusable, nothing but an error of the source that named it."""
         try:
-            normalize_url(url)
+            key = normalize_url(url)
         except BadURL as exc:
             self.job.reports[source].errors.append(f"{kind} {exc}")
             return
+        if (source, key) in self.listings_asked:  # read already in this run, or on its way
+            return
+        self.listings_asked.add((source, key))
         yield self.seed_request(source, kind, url, callback, depth, counted=False)
 
     def article_request(
@@ -420,6 +429,9 @@ class NewsSpider(scrapy.Spider):
         else:
             self.seed_read(response, record, body)
         for child in sitemap.children:
+            with contextlib.suppress(BadURL):
+                if (source, normalize_url(child.url)) in self.listings_asked:
+                    continue  # read already in this run, or on its way: no level deeper
             if depth + 1 > self.sitemap_depth:
                 self.job.reports[source].errors.append(
                     f"sitemap {child.url}: deeper than {self.sitemap_depth} levels"
