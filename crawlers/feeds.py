@@ -181,7 +181,10 @@ def parse_feed(body: bytes, url: str) -> list[Entry]:
             title = _child_text(item, "title")
         else:
             continue
-        found.append((name, Entry(join_url(url, link.strip()), title, _date(date)) if link else None))
+        link = (link or "").strip()  # a blank link is none: joined, it named the feed itself
+        found.append(
+            (name, Entry(join_url(_xml_base(item, url), link), title, _date(date)) if link else None)
+        )
     if not found and _local(root.tag) not in ("rss", "feed", "rdf"):
         raise FeedError(f"not a feed (root element <{_local(root.tag)}>)")
     cut = _cut_off(body, root, found)
@@ -189,6 +192,20 @@ def parse_feed(body: bytes, url: str) -> list[Entry]:
     if cut:
         raise CutShort(_cut_short(root, len(entries)), entries)
     return entries
+
+
+_XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
+
+
+def _xml_base(element, url: str) -> str:
+    """The URL an entry's relative links resolve against: the feed's, then each xml:base on the way
+    down to the entry (Atom feeds set one on <feed> or <entry>; ignored, their links pointed at the
+    feed's folder and answered 404)."""
+    for node in [*reversed(list(element.iterancestors())), element]:
+        base = node.get(_XML_BASE)
+        if base and base.strip():
+            url = join_url(url, base.strip())
+    return url
 
 
 def _guid_link(item) -> str | None:
@@ -224,8 +241,8 @@ def _parse_json_feed(body: bytes, url: str) -> list[Entry]:
         if not isinstance(item, dict):
             continue
         link = item.get("url") or (item.get("id") if str(item.get("id", "")).startswith("http") else None)
-        if isinstance(link, str):
-            link = storable(link)  # JSON escapes can make lone surrogates, which no database stores
+        if isinstance(link, str) and link.strip():  # a blank one, joined, named the feed itself
+            link = storable(link.strip())  # JSON escapes can make lone surrogates, which no database stores
             title = storable(item["title"]) if isinstance(item.get("title"), str) else None
             published = item.get("date_published") if isinstance(item.get("date_published"), str) else None
             entries.append(Entry(join_url(url, link), title, _date(published)))
@@ -286,13 +303,19 @@ def discover_feeds(html: str, url: str) -> list[str]:
         tree = lxml.html.fromstring(html)
     except (lxml.etree.ParserError, ValueError):
         return []
-    found = []
+    found, base = [], page_base(tree, url)
     for link in tree.xpath(
         '//link[@href and contains(concat(" ", normalize-space(@rel), " "), " alternate ")]'
     ):
         if (link.get("type") or "").split(";")[0].strip().lower() in FEED_TYPES:
-            found.append(join_url(url, link.get("href").strip()))
+            found.append(join_url(base, link.get("href").strip()))
     return list(dict.fromkeys(found))
+
+
+def page_base(tree, url: str) -> str:
+    """What a page's relative links resolve against: its first <base href>, else its own URL."""
+    declared = tree.xpath("//base/@href")
+    return join_url(url, declared[0].strip()) if declared and declared[0].strip() else url
 
 
 ARTICLE_URL = re.compile(

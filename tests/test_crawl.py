@@ -138,6 +138,38 @@ def test_a_date_at_midnight_of_its_own_zone_is_kept_as_that_date_and_a_time_as_g
     assert parse_feed(feed.encode(), "http://w.test/rss.xml")[0].published == day
 
 
+def test_atom_links_resolve_against_xml_base_and_a_blank_link_is_no_entry():
+    """Relative Atom links resolved against the feed's folder, ignoring xml:base: every entry answered
+    404. A blank link (Atom href=" ", JSON Feed "url": " ") joined to the feed's URL made the crawler
+    fetch the feed itself as an article, a 'not an HTML page' failure every run."""
+    atom = (
+        '<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom" xml:base="http://a.test/content/">'
+        '<entry><link href="news/one.html"/></entry>'
+        '<entry xml:base="/other/"><link href="two.html"/></entry>'
+        '<entry><link href=" "/></entry></feed>'
+    )
+    entries = parse_feed(atom.encode(), "http://a.test/feeds/atom.xml")
+    assert [e.url for e in entries] == ["http://a.test/content/news/one.html", "http://a.test/other/two.html"]
+    json_feed = {"version": "https://jsonfeed.org/version/1.1", "items": [{"url": " "}, {"url": "/n/1.html"}]}
+    entries = parse_feed(json.dumps(json_feed).encode(), "http://j.test/feed.json")
+    assert [e.url for e in entries] == ["http://j.test/n/1.html"]
+
+
+def test_a_site_whose_home_page_declares_a_base_follows_its_links_from_there(tmp_path):
+    """The site spider resolved a home page's relative links against its own URL, not its <base href>:
+    each answered 404, in the log only, and the source read 'ok - 0 articles fetched'."""
+    one, two = "http://b.test/section/2026/11/18/one.html", "http://b.test/section/two.html"
+    home = (
+        '<html><head><base href="/section/"></head>'
+        '<body><a href="2026/11/18/one.html">One</a> <a href="two.html">Two</a></body></html>'
+    )
+    routes = {"http://b.test/": Reply(200, home), one: Reply(200, _story(1)), two: Reply(200, _story(2))}
+    with MockWeb(routes) as web:
+        result = crawl(tmp_path / "db.duckdb", web.proxy, "--site", "http://b.test/")
+    assert result.returncode == 0, result.stdout + result.stderr[-2000:]
+    assert rows(tmp_path / "db.duckdb", "SELECT url FROM articles ORDER BY 1") == [(one,), (two,)]
+
+
 def test_a_feeds_year_0001_is_no_date_rather_than_2001():
     """RFC 822's two-digit years: parsedate read .NET's "no date", 01 Jan 0001, as 2001-01-01, a date
     the choice of publication time could not tell from a real one. A two-digit year is still read."""

@@ -35,6 +35,7 @@ from crawlers.feeds import (
     gunzip,
     is_gzip,
     looks_like_article,
+    page_base,
     parse_feed,
     parse_sitemap,
     robots_sitemaps,
@@ -598,8 +599,9 @@ class NewsSpider(scrapy.Spider):
                 yield from self.found_seed(source, "feed", url, self.parse_feed)
         if depth >= self.site_depth:
             return
+        base = page_base(tree, response.url)
         for href in tree.xpath("//a/@href"):
-            url = join_url(response.url, href.strip()).split("#")[0]
+            url = join_url(base, href.strip()).split("#")[0]
             try:
                 parts = urlsplit(url)
                 if parts.scheme not in ("http", "https") or registered_domain(url) != site:
