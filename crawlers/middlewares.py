@@ -16,6 +16,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.task import deferLater
 
+from crawlers.feeds import FeedError, gunzip, is_gzip
 from crawlers.items import STOPPED_BEFORE_SENT
 from pipelines.urls import normalize_url
 
@@ -152,9 +153,10 @@ def _retry_after(value: bytes | None) -> float | None:
 
 class WarcMiddleware:
     """Writes every response, as received, to the run's WARC file and notes where in request.meta
-    (`pt_warc` = (file, offset), `pt_fetched_at`). A feed or sitemap whose body is byte for byte the one
-    its last good fetch archived (many servers never answer 304) points at that copy instead of
-    adding another: an hourly crawl otherwise archived every unchanged listing again, every hour."""
+    (`pt_warc` = (file, offset), `pt_fetched_at`). A feed or sitemap whose body, once decompressed,
+    is byte for byte the one its last good fetch archived (many servers never answer 304) points at
+    that copy instead of adding another: an hourly crawl otherwise archived every unchanged listing
+    again, every hour."""
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -189,6 +191,11 @@ class WarcMiddleware:
         request.meta["pt_fetched_at"] = datetime.now(timezone.utc)
         return response
 
+    def _max_size(self, request) -> int:
+        """The most a listing's body may inflate to: its request's download limit (a sitemap's is
+        PROVTRACK_SITEMAP_MAXSIZE), else Scrapy's."""
+        return request.meta.get("download_maxsize") or self.crawler.settings.getint("DOWNLOAD_MAXSIZE")
+
     def _archived_before(self, request, response) -> tuple[str, int] | None:
         """(file, offset) of the archived copy of this feed or sitemap body, when its last good fetch
         had the same body and that copy is still there; else None."""
@@ -201,11 +208,31 @@ class WarcMiddleware:
             return None
         if state is None or not state.warc_file or state.warc_offset is None:
             return None
-        if state.content_hash != hashlib.sha1(response.body).hexdigest():
+        body = _listing_body(response, request.meta["pt_kind"], self._max_size(request))
+        if body is None or state.content_hash != hashlib.sha1(body).hexdigest():
             return None
         if not (job.archive.root / state.warc_file).is_file():  # pruned or moved: archive it anew
             return None
         return state.warc_file, state.warc_offset
+
+
+def _listing_body(response, kind: str, max_size: int) -> bytes | None:
+    """The body the spider reads, and hashes when it reads it (seed_read), of a response as it came
+    off the wire: its gzip Content-Encoding undone, and a gzipped sitemap's own gzip; None when that
+    cannot be had cheaply (another encoding, bad or oversized data), so the response is archived as a
+    change. Hashed as sent, a listing most servers gzip was archived again on every run."""
+    body = response.body
+    encoding = response.headers.get(b"Content-Encoding", b"").strip().lower()
+    try:
+        if encoding in (b"gzip", b"x-gzip"):
+            body = gunzip(body, max_size)
+        elif encoding not in (b"", b"identity"):
+            return None
+        if kind == "sitemap" and is_gzip(body):
+            body = gunzip(body, max_size)
+    except FeedError:
+        return None
+    return body
 
 
 def stopped_before_sent(request) -> IgnoreRequest:

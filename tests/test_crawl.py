@@ -2079,14 +2079,21 @@ def test_every_line_of_a_crawl_log_is_stamped_in_utc_on_a_server_in_another_zone
     assert len(stamps) > 5 and offsets == {0}, (offsets, log.read_text()[:1500])
 
 
-def test_an_unchanged_feed_is_not_archived_again_each_run_and_a_changed_one_is(tmp_path):
+GZIPPED = {"Content-Encoding": "gzip"}
+
+
+@pytest.mark.parametrize("sent_as", ["plain", "gzip"])
+def test_an_unchanged_feed_is_not_archived_again_each_run_and_a_changed_one_is(tmp_path, sent_as):
     """A server that never answers 304: every hourly run archived the same feed again (gigabytes a
-    month over a registry of sitemaps). Its fetch now points at the copy archived before."""
+    month over a registry of sitemaps). Its fetch now points at the copy archived before. Sent with
+    Content-Encoding: gzip, as most servers send it, it was still archived every run: the archive
+    compared the compressed body with the hash of the one read."""
     article = "http://u.test/a.html"
     feeds = [rss([(article, "A", "Tue, 17 Nov 2026 10:00:00 GMT")], title=t) for t in ("One", "One", "Two")]
+    encoded = {"plain": lambda body: (body, {}), "gzip": lambda body: (gzip.compress(body.encode()), GZIPPED)}
     routes = {
         "http://u.test/rss.xml": lambda hits, headers: Reply(
-            200, feeds[min(hits, 3) - 1], content_type="application/rss+xml"
+            200, *encoded[sent_as](feeds[min(hits, 3) - 1]), content_type="application/rss+xml"
         ),
         article: Reply(200, article_html("Riga port", RIGA)),
     }
