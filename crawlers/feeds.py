@@ -76,6 +76,39 @@ def _date(text: str | None) -> datetime | None:
     return to_utc(parsed)
 
 
+_XML_DECLARATION = re.compile(rb"^\s*<\?xml[^>]*\?>")
+_DECLARED_ENCODING = re.compile(rb"""encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._-]+)", re.I)
+
+
+def as_utf8_xml(body: bytes, content_type: str | None) -> bytes:
+    """XML that says it is UTF-8, or says nothing (UTF-8 to the parser), but is not: transcoded from
+    the HTTP header's charset, or else from windows-1252, and its declaration dropped. A windows-1251
+    feed sent without a declaration gave every title as U+FFFD. UTF-8 bytes, a byte-order mark, and
+    an encoding the document names are left to the parser, whatever the header says (headers lie
+    more often than bytes)."""
+    if body.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        return body
+    declaration = _XML_DECLARATION.match(body)
+    declared = _DECLARED_ENCODING.search(declaration.group()) if declaration else None
+    if declared and declared.group(1).lower() not in (b"utf-8", b"utf8"):
+        return body
+    try:
+        body.decode("utf-8")
+        return body
+    except UnicodeDecodeError:
+        pass
+    header = _HEADER_CHARSET.search(content_type or "")
+    charset = (
+        header.group(1) if header and header.group(1).lower() not in ("utf-8", "utf8") else "windows-1252"
+    )
+    try:
+        text = body.decode(charset, errors="replace")
+    except LookupError:  # a charset Python does not know
+        return body
+    return _XML_DECLARATION.sub(b"", text.encode("utf-8"), count=1)
+
+
 def _xml_root(body: bytes, what: str):
     parser = lxml.etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=True)
     try:
@@ -161,12 +194,14 @@ def is_gzip(body: bytes) -> bool:
     return body[:2] == b"\x1f\x8b"
 
 
-def parse_feed(body: bytes, url: str) -> list[Entry]:
+def parse_feed(body: bytes, url: str, content_type: str | None = None) -> list[Entry]:
     """Entries of an RSS 1/2, Atom or JSON Feed document; raises FeedError when it is none of them,
-    CutShort (with the entries before the cut) when it ends early."""
+    CutShort (with the entries before the cut) when it ends early. `content_type`: the HTTP header,
+    whose charset counts for XML that is not UTF-8 and does not say what it is."""
     stripped = body.lstrip()
     if stripped[:1] in (b"{", b"["):
         return _parse_json_feed(stripped, url)
+    body = as_utf8_xml(body, content_type)
     root = _xml_root(body, "feed")
     found: list[tuple[str, Entry | None]] = []  # (element name, its entry; None without a link)
     for item in root.iter():
@@ -249,9 +284,10 @@ def _parse_json_feed(body: bytes, url: str) -> list[Entry]:
     return entries
 
 
-def parse_sitemap(body: bytes, url: str) -> Sitemap:
+def parse_sitemap(body: bytes, url: str, content_type: str | None = None) -> Sitemap:
     """A sitemap or sitemap index, keeping lastmod and the Google News fields; raises CutShort (with
-    the entries before the cut) when it ends early."""
+    the entries before the cut) when it ends early. `content_type` as for parse_feed."""
+    body = as_utf8_xml(body, content_type)
     root = _xml_root(body, "sitemap")
     kind = _local(root.tag)
     if kind not in ("urlset", "sitemapindex"):

@@ -137,7 +137,8 @@ def clean_page(page: Page, registry: AgencyRegistry | None = None) -> Article:
         )
         if document is not None and document.text:
             text = document.text
-            title = title or meta.title
+            if not title or ("\ufffd" in title and meta.title):  # a listing read in the wrong encoding
+                title = meta.title
             author, sitename = meta.author, meta.sitename
             canonical = meta.url if meta.url and meta.url != page.url else None
             if not _has_usable_claim(candidates):

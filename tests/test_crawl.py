@@ -170,6 +170,39 @@ def test_a_site_whose_home_page_declares_a_base_follows_its_links_from_there(tmp
     assert rows(tmp_path / "db.duckdb", "SELECT url FROM articles ORDER BY 1") == [(one,), (two,)]
 
 
+def test_a_feed_that_is_not_utf8_is_read_in_the_charset_its_header_names_and_utf8_whatever_it_says():
+    """A windows-1251 feed without an XML declaration (UTF-8 to the parser) gave every title as U+FFFD,
+    and those titles replaced the pages' own. A Latin-1 feed declaring UTF-8 likewise. Bytes that are
+    UTF-8 stay so, whatever the header claims."""
+    items = [("http://w.test/a.html", "Минск: новый поезд", "Wed, 18 Nov 2026 10:00:00 GMT")]
+    bare = rss(items).replace('<?xml version="1.0" encoding="UTF-8"?>', "")
+    cp1251 = parse_feed(
+        bare.encode("cp1251"), "http://w.test/rss.xml", "application/rss+xml; charset=windows-1251"
+    )
+    assert [e.title for e in cp1251] == ["Минск: новый поезд"]
+    latin = rss([("http://w.test/b.html", "Zürich café", "Wed, 18 Nov 2026 10:00:00 GMT")]).encode("latin-1")
+    assert [e.title for e in parse_feed(latin, "http://w.test/rss.xml", "text/xml")] == ["Zürich café"]
+    lying = parse_feed(
+        bare.encode("utf-8"), "http://w.test/rss.xml", "application/rss+xml; charset=windows-1251"
+    )
+    assert [e.title for e in lying] == ["Минск: новый поезд"]
+
+
+def test_a_listing_title_read_in_the_wrong_encoding_gives_way_to_the_pages_own():
+    from pipelines.clean import clean_page
+    from pipelines.models import Page
+
+    html = article_html(
+        "Минск: новый поезд", [f"Поезд {n} идёт из Минска в Брест каждый день." for n in range(6)]
+    )
+    cleaned = clean_page(
+        Page(url="http://w.test/a.html", html=html, title="\ufffd\ufffd\ufffd: \ufffd\ufffd")
+    )
+    assert cleaned.title == "Минск: новый поезд"
+    kept = clean_page(Page(url="http://w.test/a.html", html=html, title="Minsk: a new train"))
+    assert kept.title == "Minsk: a new train", "a listing's readable title still wins"
+
+
 def test_a_feeds_year_0001_is_no_date_rather_than_2001():
     """RFC 822's two-digit years: parsedate read .NET's "no date", 01 Jan 0001, as 2001-01-01, a date
     the choice of publication time could not tell from a real one. A two-digit year is still read."""

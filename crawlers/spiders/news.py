@@ -388,7 +388,7 @@ class NewsSpider(scrapy.Spider):
         try:
             if body is None:
                 raise FeedError(record.error)
-            entries = parse_feed(body, response.url)
+            entries = parse_feed(body, response.url, self.content_type(response))
         except CutShort as exc:
             entries = exc.salvaged
             self.seed_cut_short(response, record, f"feed {response.url}: {exc}")
@@ -420,7 +420,7 @@ class NewsSpider(scrapy.Spider):
                 body = gunzip(body, self.sitemap_maxsize)
             if len(body) > self.sitemap_maxsize:
                 raise FeedError(f"over the {self.sitemap_maxsize / 1_000_000:g} MB sitemap limit")
-            sitemap = parse_sitemap(body, response.url)
+            sitemap = parse_sitemap(body, response.url, self.content_type(response))
         except CutShort as exc:
             sitemap = exc.salvaged
             self.seed_cut_short(response, record, f"sitemap {response.url}: {exc}")
@@ -639,6 +639,10 @@ class NewsSpider(scrapy.Spider):
             )
 
     # -- articles ------------------------------------------------------------------------------------
+
+    @staticmethod
+    def content_type(response) -> str:
+        return response.headers.get(b"Content-Type", b"").decode("latin-1")
 
     def is_html(self, response) -> bool:
         return is_html(response.headers.get(b"Content-Type", b"").decode("latin-1"), response.body)
