@@ -12,8 +12,10 @@ from urllib.parse import urlsplit
 
 from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.misc import build_from_crawler
 from twisted.internet.task import deferLater
 
 from crawlers.feeds import FeedError, gunzip, is_gzip
@@ -233,6 +235,52 @@ def _listing_body(response, kind: str, max_size: int) -> bytes | None:
     except FeedError:
         return None
     return body
+
+
+#: what robots.txt rules are when the site could not say (RFC 9309, 2.3.1.4: "unreachable")
+_DISALLOW_ALL = b"User-agent: *\nDisallow: /\n"
+
+
+class RobotsRfcMiddleware(RobotsTxtMiddleware):
+    """robots.txt as RFC 9309 reads it: an answer of 5xx, or none at all (a timeout, a refused
+    connection), means the site is not crawled this run ("unreachable": complete disallow); 4xx means it
+    has no rules. Scrapy read a 500's error page as the rules (none: everything allowed) and took a
+    timeout for "no robots.txt", so a site whose robots.txt was down had its private paths crawled.
+    Its pages fail as "disallowed by robots.txt", with why, and are tried again next run."""
+
+    def __init__(self, crawler):
+        super().__init__(crawler)
+        self._unreachable: dict[str, str] = {}  # netloc -> why its robots.txt counts as disallow-all
+
+    async def _parse_robots(self, response, netloc, request):
+        if response.status >= 500:
+            self._unreachable[netloc] = f"it answered HTTP {response.status}"
+            response = response.replace(body=_DISALLOW_ALL)
+        elif response.status >= 400:
+            response = response.replace(body=b"")
+        await super()._parse_robots(response, netloc, request)
+
+    def _robots_error(self, exc, netloc):
+        if isinstance(exc, IgnoreRequest):  # not asked (the crawl stopping, a refused address)
+            super()._robots_error(exc, netloc)
+            return
+        said = str(exc).strip().splitlines()[0][:120].rstrip(".") if str(exc).strip() else type(exc).__name__
+        self._unreachable[netloc] = f"it could not be read: {said}"
+        parser = build_from_crawler(self._parserimpl, self.crawler, _DISALLOW_ALL)
+        waiting = self._parsers[netloc]
+        self._parsers[netloc] = parser
+        waiting.callback(parser)
+
+    def process_request_2(self, rp, request):
+        try:
+            super().process_request_2(rp, request)
+        except IgnoreRequest:
+            why = self._unreachable.get(urlsplit(request.url).netloc)
+            if why is None:
+                raise
+            raise IgnoreRequest(
+                f"Forbidden by robots.txt ({why}; RFC 9309: not crawled until it answers)"
+            ) from None
 
 
 def stopped_before_sent(request) -> IgnoreRequest:

@@ -1055,6 +1055,32 @@ def test_sitemap_indexes_that_list_themselves_or_each_other_are_read_once_each(t
     assert asked == {url: 1 for url in routes if url.endswith(".xml")}, asked
 
 
+def test_a_site_whose_robots_txt_fails_is_not_crawled_and_one_without_is(tmp_path):
+    """RFC 9309: robots.txt answering 5xx, or not at all, means "unreachable": the site is not crawled
+    (its private paths were, Scrapy reading a 500's error page as empty rules); a 4xx means no rules."""
+    routes = {"http://r500.test/robots.txt": Reply(500, "oops", content_type="text/plain"),
+              "http://r404.test/robots.txt": Reply(404, "<html>not here</html>")}  # fmt: skip
+    for host in ("r500", "r404"):
+        page = f"http://{host}.test/private/story.html"
+        routes[f"http://{host}.test/rss.xml"] = Reply(
+            200, rss([(page, "S", "Wed, 18 Nov 2026 10:00:00 GMT")]), content_type="application/rss+xml"
+        )
+        routes[page] = Reply(200, _story(1 if host == "r500" else 2))
+    db = tmp_path / "db.duckdb"
+    with MockWeb(routes) as web:
+        result = crawl(
+            db, web.proxy, "--feed", "http://r500.test/rss.xml", "--feed", "http://r404.test/rss.xml"
+        )
+        fetched = {url for url in web.hits if "/private/" in url or url.endswith("rss.xml")}
+    assert result.returncode == 3, result.stdout + result.stderr[-2000:]
+    assert (
+        "feed http://r500.test/rss.xml: disallowed by robots.txt (it answered HTTP 500; RFC 9309"
+        in result.stderr
+    )
+    assert fetched == {"http://r404.test/rss.xml", "http://r404.test/private/story.html"}, fetched
+    assert rows(db, "SELECT url FROM articles") == [("http://r404.test/private/story.html",)]
+
+
 def test_every_failed_page_is_named_in_the_log_and_a_page_redirecting_to_itself_says_so(tmp_path):
     """A source's line lists its first three errors and sends the reader to the log for the rest; a
     listed page that redirects to itself was not in the log at all (nor named for what it does), so a

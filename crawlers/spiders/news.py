@@ -129,7 +129,7 @@ def describe_failure(failure, maxsize: int | None = None) -> tuple[int | None, s
             f"response larger than the download limit ({(maxsize or 0) / 1_000_000:g} MB, DOWNLOAD_MAXSIZE)",
         )
     if text.lower().startswith("forbidden by robots.txt"):
-        text = "disallowed by robots.txt"
+        text = "disallowed by robots.txt" + text[len("forbidden by robots.txt") :]
     return None, text[:300]
 
 
