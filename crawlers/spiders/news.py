@@ -128,6 +128,9 @@ def describe_failure(failure, maxsize: int | None = None) -> tuple[int | None, s
             None,
             f"response larger than the download limit ({(maxsize or 0) / 1_000_000:g} MB, DOWNLOAD_MAXSIZE)",
         )
+    if text.startswith(("Missing scheme in request url:", "Unsupported URL scheme")):
+        # a redirect to javascript:, mailto: (provtrack's own requests are all http(s))
+        text = f"redirects to a URL that is not http(s) ({text.split(':', 1)[1].strip()[:100]})"
     if text.lower().startswith("forbidden by robots.txt"):
         text = "disallowed by robots.txt" + text[len("forbidden by robots.txt") :]
     return None, text[:300]
