@@ -13,9 +13,10 @@ from urllib.parse import urlsplit
 from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import CannotResolveHostError, DownloadConnectionRefusedError, IgnoreRequest
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.misc import build_from_crawler
+from twisted.internet.error import ConnectionRefusedError, DNSLookupError
 from twisted.internet.task import deferLater
 
 from crawlers.feeds import FeedError, gunzip, is_gzip
@@ -237,6 +238,13 @@ def _listing_body(response, kind: str, max_size: int) -> bytes | None:
     return body
 
 
+#: failures that say no server answers at the address: not "unreachable" robots.txt but no site
+_NO_SUCH_SERVER = (
+    DNSLookupError,
+    CannotResolveHostError,
+    ConnectionRefusedError,
+    DownloadConnectionRefusedError,
+)
 #: what robots.txt rules are when the site could not say (RFC 9309, 2.3.1.4: "unreachable")
 _DISALLOW_ALL = b"User-agent: *\nDisallow: /\n"
 
@@ -261,7 +269,9 @@ class RobotsRfcMiddleware(RobotsTxtMiddleware):
         await super()._parse_robots(response, netloc, request)
 
     def _robots_error(self, exc, netloc):
-        if isinstance(exc, IgnoreRequest):  # not asked (the crawl stopping, a refused address)
+        if isinstance(exc, (IgnoreRequest, *_NO_SUCH_SERVER)):
+            # not asked (the crawl stopping, a refused address), or no server there at all: its pages
+            # are asked for and fail with the same clear reason ("host not found (DNS)")
             super()._robots_error(exc, netloc)
             return
         said = str(exc).strip().splitlines()[0][:120].rstrip(".") if str(exc).strip() else type(exc).__name__
