@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -42,15 +43,19 @@ class CrawlSource:
     seeds: list[Seed] = field(default_factory=list)
     home: str | None = None
 
+    @cached_property
+    def own_domains(self) -> frozenset[str]:
+        """The registered domains of its home and seeds."""
+        return frozenset(registered_domain(u) for u in [self.home, *(seed.url for seed in self.seeds)] if u)
+
     def outlet_for(self, url: str) -> str | None:
-        """The source's outlet for a page on a registered domain of its home or seeds; None (the
-        page's own domain decides) for a page elsewhere: a listed story that redirected to another
-        site, an aggregator's feed. Filed under the source's outlet, another site's story read as
-        that outlet's own, and an agency's as its own story."""
+        """The source's outlet for a page on one of its own domains; None (the page's own domain
+        decides) for a page elsewhere: a listed story that redirected to another site, an aggregator's
+        feed. Filed under the source's outlet, another site's story read as that outlet's own, and an
+        agency's as its own story."""
         if self.outlet is None:
             return None
-        own = {registered_domain(u) for u in [self.home, *(seed.url for seed in self.seeds)] if u}
-        return self.outlet if registered_domain(url) in own else None
+        return self.outlet if registered_domain(url) in self.own_domains else None
 
 
 def _check_url(url: str, option: str) -> str:

@@ -648,7 +648,7 @@ class NewsSpider(scrapy.Spider):
         return response.headers.get(b"Content-Type", b"").decode("latin-1")
 
     def is_html(self, response) -> bool:
-        return is_html(response.headers.get(b"Content-Type", b"").decode("latin-1"), response.body)
+        return is_html(self.content_type(response), response.body)
 
     def parse_article(self, response):
         key = response.meta["pt_key"]
