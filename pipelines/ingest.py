@@ -135,9 +135,9 @@ def read_rows(path: Path) -> Iterator[tuple[int, dict | BadRow]]:
 def _check_encoding(path: Path) -> None:
     """Raise IngestError for a file in another encoding than UTF-8 (Latin-1, Windows-1251), judged by
     its first MB: when not one of the lines there with bytes beyond ASCII (ENCODING_MIN_LINES at
-    least) reads as UTF-8. Each such line was a
-    skipped row of its own: thousands of lines saying one thing, and a 'partial' run that stored none.
-    A UTF-8 file with a damaged line still loses only that row. (UTF-16 is named by its own check.)"""
+    least) reads as UTF-8. Each such line was a skipped row of its own: thousands of lines saying one
+    thing, and a 'partial' run that stored none. A UTF-8 file with a damaged line or two still loses
+    only those rows. (UTF-16 is named by its own check.)"""
     try:
         with _open_binary(path) as handle:
             head = handle.read(ENCODING_SNIFF_BYTES + 1)
