@@ -1967,7 +1967,8 @@ def _urlset(*urls: str) -> str:
     )
 
 
-_GONE = {  # how a listed page fails for good: its answer, and the hits two runs make on it
+#: how a listed page fails for good: its answer, and the hits three runs make on it
+_GONE = {
     "404": (Reply(404, "not found", content_type="text/plain"), 2),
     "410": (Reply(410, "gone", content_type="text/plain"), 2),
     "pdf": (Reply(200, b"%PDF-1.4 ...", content_type="application/pdf"), 2),
@@ -1977,37 +1978,33 @@ _GONE = {  # how a listed page fails for good: its answer, and the hits two runs
 }
 
 
-@pytest.mark.parametrize("case", list(_GONE))
-def test_a_listed_page_that_is_gone_or_no_html_is_tried_twice_then_left_alone(tmp_path, case):
+def test_a_listed_page_that_is_gone_or_no_html_is_tried_twice_then_left_alone(tmp_path):
     """A deleted story stays in an archive sitemap for months, and feeds link PDFs: each was fetched
     (and the source `partial`, exit 3) every hour for as long as it was listed. Now it is fetched once
     more in the re-check window, as any page is, and then no more; a 503 is still tried every run. So
     are pages refused for good: robots.txt rules, the download limit, a redirect to javascript: (a URL
     list of such pages went `failed`, exit 1, from its second run on)."""
-    ok, gone, busy = (f"http://g.test/news/{name}.html" for name in ("ok", "gone", "busy"))
-    reply, hits = _GONE[case]
+    ok, busy = "http://g.test/news/ok.html", "http://g.test/news/busy.html"
+    gone = {case: f"http://g.test/news/gone-{case}.html" for case in _GONE}
     routes = {
-        "http://g.test/sitemap.xml": Reply(200, _urlset(ok, gone), content_type="application/xml"),
+        "http://g.test/sitemap.xml": Reply(200, _urlset(ok, *gone.values()), content_type="application/xml"),
         "http://g.test/sitemap-busy.xml": Reply(200, _urlset(busy), content_type="application/xml"),
         "http://g.test/robots.txt": Reply(
-            200,
-            "User-agent: *\nDisallow: /news/gone.html\n" if case == "robots" else "",
-            content_type="text/plain",
+            200, "User-agent: *\nDisallow: /news/gone-robots.html\n", content_type="text/plain"
         ),
         ok: Reply(200, article_html("Riga port", RIGA)),
-        gone: reply,
         busy: Reply(503, "try later", content_type="text/plain"),
     }
-    db, recheck_now = (
-        tmp_path / "x.duckdb",
-        ("-s", "PROVTRACK_RECHECK_MIN_AGE_HOURS=0", "-s", "DOWNLOAD_MAXSIZE=1000000"),
-    )
+    routes |= {gone[case]: reply for case, (reply, _) in _GONE.items()}
+    db = tmp_path / "x.duckdb"
+    recheck_now = ("-s", "PROVTRACK_RECHECK_MIN_AGE_HOURS=0", "-s", "DOWNLOAD_MAXSIZE=1000000")
     with MockWeb(routes) as web:
         runs = [crawl(db, web.proxy, "--sitemap", "http://g.test/sitemap.xml", *recheck_now) for _ in "123"]
         busy_runs = [crawl(db, web.proxy, "--sitemap", "http://g.test/sitemap-busy.xml") for _ in range(2)]
     assert [r.returncode for r in runs] == [3, 3, 0], [r.stdout for r in runs]
-    assert web.hits[gone] == hits, "fetched, re-checked once, then left alone"
-    assert "0 articles fetched, 2 already seen" in runs[2].stdout, runs[2].stdout
+    hits = {case: web.hits[url] for case, url in gone.items()}
+    assert hits == {case: n for case, (_, n) in _GONE.items()}, "fetched, re-checked once, then left alone"
+    assert f"0 articles fetched, {len(gone) + 1} already seen" in runs[2].stdout, runs[2].stdout
     assert [r.returncode for r in busy_runs] == [3, 3] and web.hits[busy] >= 2, "a 503 is tried every run"
 
 
