@@ -20,7 +20,7 @@ try:
     from isal import isal_zlib
 except ImportError:  # no wheel for this platform: zlib writes the same format, slower
     isal_zlib = None
-from w3lib.encoding import html_to_unicode
+from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom, to_unicode
 from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
@@ -64,7 +64,25 @@ def decode_body(body: bytes, content_type: str | None) -> str:
         pass
     if content_type and _UTF8_CHARSET.search(content_type) and not _mostly_utf8(body):
         content_type = _UTF8_CHARSET.sub("", content_type)
-    return html_to_unicode(content_type, body, default_encoding="cp1252", auto_detect_fun=_guess_encoding)[1]
+    return _decoded(body, content_type)
+
+
+def _decoded(body: bytes, content_type: str | None) -> str:
+    """w3lib's order, as Scrapy reads a page: the BOM, the Content-Type, the page's own <meta charset>
+    or XML declaration; then charset_normalizer's guess, then cp1252. (w3lib 2.6 deprecates the guess
+    and default its html_to_unicode took: the steps are w3lib's functions, called in that order.)"""
+    bom_encoding, bom = read_bom(body)
+    if bom_encoding is not None and bom is not None:
+        return to_unicode(body[len(bom) :], bom_encoding)
+    encoding = (
+        http_content_type_encoding(content_type)
+        or html_body_declared_encoding(body)
+        or _guess_encoding(body)
+        or "cp1252"
+    )
+    if encoding in ("utf-16", "utf-32"):  # no BOM: big-endian, as w3lib reads them
+        encoding += "-be"
+    return to_unicode(body, encoding)
 
 
 _UTF8_CHARSET = re.compile(r"charset\s*=\s*[\"']?utf-?8[\"']?", re.I)
