@@ -217,14 +217,22 @@ def test_a_data_file_given_as_the_database_is_refused_and_left_as_it_was(tmp_pat
     before = data.read_bytes()
     rows = tmp_path / "more.jsonl"
     rows.write_text('{"url": "https://a.example/2", "text": "Alpha beta gamma delta epsilon."}\n')
-    for command in (["migrate"], ["ingest", str(rows)], ["query", "select 1"], ["runs"]):
-        result = run_cli(*command, db=data)
-        assert result.exit_code == 1, (command, result.output)
-        assert result.stderr.strip() == (
-            f"Error: {data} is a data file, not a DuckDB database: name a database with --db "
-            "(such as provenance.duckdb) and give data files to `provtrack ingest`"
-        ), command
+    _each_refused_in_one_line(
+        run_cli,
+        data,
+        (["migrate"], ["ingest", str(rows)], ["query", "select 1"], ["runs"]),
+        f"Error: {data} is a data file, not a DuckDB database: name a database with --db "
+        "(such as provenance.duckdb) and give data files to `provtrack ingest`",
+    )
     assert data.read_bytes() == before
+
+
+def _each_refused_in_one_line(run_cli, db: Path, commands, line: str) -> None:
+    """Each command run on `db` exits 1 with `line` as all it writes on stderr."""
+    for command in commands:
+        result = run_cli(*command, db=db)
+        assert result.exit_code == 1, (command, result.output)
+        assert result.stderr.strip() == line, (command, result.stderr)
 
 
 def test_a_duckdb_file_provtrack_did_not_make_is_refused_in_one_line_and_left_as_it_was(tmp_path, run_cli):
@@ -239,21 +247,20 @@ def test_a_duckdb_file_provtrack_did_not_make_is_refused_in_one_line_and_left_as
         con.execute("CREATE TABLE survey AS SELECT 42 AS answer")
     reading = (["runs"], ["explain", "https://a.example/1"], ["export", str(tmp_path / "out")],
                ["report", "--out", str(tmp_path / "r.html")], ["query", "credit_honesty"])  # fmt: skip
-    for command in reading:
-        result = run_cli(*command, db=empty)
-        assert result.exit_code == 1, (command, result.output)
-        assert result.stderr.strip() == (
-            f"Error: {empty} is a DuckDB file without provtrack's tables: name the database with --db "
-            "(or PROVTRACK_DB), or make this one with `provtrack migrate`"
-        ), command
-    for command in (["ingest", str(rows)], ["link"], ["migrate"], ["runs"]):
-        result = run_cli(*command, db=theirs)
-        assert result.exit_code == 1, (command, result.output)
-        assert len(result.stderr.strip().splitlines()) == 1, (command, result.stderr)
-        assert result.stderr.strip() == (
-            f"Error: {theirs} is a DuckDB database provtrack did not make (it holds survey): name "
-            "provtrack's database with --db (or PROVTRACK_DB), or a new file for a new one"
-        ), command
+    _each_refused_in_one_line(
+        run_cli,
+        empty,
+        reading,
+        f"Error: {empty} is a DuckDB file without provtrack's tables: name the database with --db "
+        "(or PROVTRACK_DB), or make this one with `provtrack migrate`",
+    )
+    _each_refused_in_one_line(
+        run_cli,
+        theirs,
+        (["ingest", str(rows)], ["link"], ["migrate"], ["runs"]),
+        f"Error: {theirs} is a DuckDB database provtrack did not make (it holds survey): name "
+        "provtrack's database with --db (or PROVTRACK_DB), or a new file for a new one",
+    )
     with duckdb.connect(str(theirs), read_only=True) as con:
         assert con.execute("SELECT table_name FROM information_schema.tables").fetchall() == [("survey",)]
     assert run_cli("migrate", db=empty).exit_code == 0
@@ -271,12 +278,12 @@ def test_a_sqlite_file_given_as_the_database_is_refused_and_left_as_it_was(tmp_p
         con.execute("CREATE TABLE notes (t TEXT)")
         con.commit()
     before = path.read_bytes()
-    for command in (["migrate"], ["runs"], ["query", "select 1"]):
-        result = run_cli(*command, db=path)
-        assert result.exit_code == 1, (command, result.output)
-        assert result.stderr.strip() == (
-            f"Error: {path} is a SQLite database, not DuckDB: name provtrack's database with --db"
-        ), command
+    _each_refused_in_one_line(
+        run_cli,
+        path,
+        (["migrate"], ["runs"], ["query", "select 1"]),
+        f"Error: {path} is a SQLite database, not DuckDB: name provtrack's database with --db",
+    )
     assert path.read_bytes() == before
 
 
