@@ -152,17 +152,6 @@ class _StopOnSignal:
             pass
 
 
-def parse_overrides(pairs: list[str]) -> dict[str, str]:
-    """-s NAME=VALUE pairs as a dict; raises ValueError naming a malformed one."""
-    found = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        if not sep or not name.strip():
-            raise ValueError(f"-s {pair!r}: expected NAME=VALUE, e.g. -s DOWNLOAD_DELAY=0")
-        found[name.strip()] = value
-    return found
-
-
 def setting_name_problems(names) -> tuple[list[str], list[str]]:
     """(errors, warnings) for -s names that no setting has. An unknown PROVTRACK_ name is a typo of
     ours and an error; another unknown name may belong to an add-on, so it is only a warning. Both

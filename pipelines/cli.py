@@ -105,6 +105,18 @@ def _not_a_folder(value: str | Path) -> Path:
     return Path(value)
 
 
+def name_value_pairs(_ctx, _param, pairs: tuple[str, ...]) -> dict[str, str]:
+    """Click callback of a repeatable NAME=VALUE option (crawl's -s, query's -p): a dict, the last of
+    a repeated NAME winning. A pair with no '=' or a blank name (" =1") is a usage error naming it."""
+    found = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(f"{pair!r}: want NAME=VALUE")
+        found[name.strip()] = value
+    return found
+
+
 def _debug(ctx: click.Context) -> bool:
     return bool(ctx.obj and ctx.obj.debug)
 

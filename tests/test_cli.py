@@ -738,3 +738,12 @@ def test_the_commands_load_without_pandas_so_a_crawl_and_its_workers_do_not_carr
     imported = {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines() if "|" in line}
     assert "pipelines.commands.answers" in imported, "every command module is loaded"
     assert "pandas" not in imported
+
+
+def test_a_name_value_option_without_its_equals_sign_is_a_usage_error_that_names_it(run_cli):
+    """`-s DOWNLOAD_DELAY 0` (a space for the '=') would otherwise crawl at the default delay."""
+    crawl = run_cli("crawl", "--feed", "http://wire.test/rss.xml", "-s", "DOWNLOAD_DELAY", "0")
+    assert crawl.exit_code == 2
+    assert "'DOWNLOAD_DELAY': want NAME=VALUE" in crawl.stderr, crawl.stderr
+    query = run_cli("query", "story_chain", "-p", "url")
+    assert query.exit_code == 2 and "'url': want NAME=VALUE" in query.stderr

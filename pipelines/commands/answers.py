@@ -9,22 +9,11 @@ import click
 import duckdb
 
 from pipelines import PROJECT_ROOT
-from pipelines.cli import cli, pass_context
+from pipelines.cli import cli, name_value_pairs, pass_context
 from pipelines.named_queries import LEADING_COMMENTS, bind_parameters, looks_like_sql, named_queries
 from pipelines.output import as_typed_in_duckdb, emit, output_options
 from pipelines.store.db import damaged_text, database_file
 from pipelines.urls import BadURL
-
-
-def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
-    params = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        if not sep or not name.strip():  # " =1" too: the same rule as crawl's -s NAME=VALUE
-            raise click.BadParameter(f"{pair!r}: want NAME=VALUE", param_hint="-p")
-        params[name.strip()] = value
-    return params
-
 
 #: what a query may be: a read-only database still lets COPY ... TO or EXPORT write files anywhere
 _READING = {
@@ -84,13 +73,14 @@ def sql_error_line(exc: duckdb.Error) -> str:
     "params",
     multiple=True,
     metavar="NAME=VALUE",
+    callback=name_value_pairs,
     help="Bind a query parameter ($NAME in the SQL); repeatable.",
 )
 @click.option("--list", "list_only", is_flag=True, help="List the named queries and their parameters.")
 @output_options
 @pass_context
 def query(
-    ctx, name_or_sql: str | None, params: tuple[str, ...], list_only: bool, fmt: str, out: str | None
+    ctx, name_or_sql: str | None, params: dict[str, str], list_only: bool, fmt: str, out: str | None
 ) -> None:
     """Run a named query (a .sql file in queries/), a .sql file, or any read-only SQL against the database.
 
@@ -114,7 +104,7 @@ def query(
         )
         emit(frame, fmt, out, title="named queries")
         return
-    bound = _parse_params(params)
+    bound = params
     if name_or_sql.endswith(".sql") and name_or_sql not in queries:
         by_path = {q.path.resolve(): q.name for q in queries.values()}
         # a named query given by its file is that query: its URL is looked up as the name's is

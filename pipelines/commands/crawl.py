@@ -14,7 +14,7 @@ from typing import NoReturn
 import click
 import duckdb
 
-from pipelines.cli import EXIT_INTERRUPTED, EXIT_PARTIAL, UserError, cli, pass_context
+from pipelines.cli import EXIT_INTERRUPTED, EXIT_PARTIAL, UserError, cli, name_value_pairs, pass_context
 from pipelines.files import remove_stale_partials
 from pipelines.progress import progress
 from pipelines.store import StoreError, load_query
@@ -104,6 +104,7 @@ def crawl_sources_into(
     "overrides",
     multiple=True,
     metavar="NAME=VALUE",
+    callback=name_value_pairs,
     help="Any Scrapy or PROVTRACK_* setting, e.g. -s DOWNLOAD_DELAY=5 (repeatable).",
 )
 @click.option("--no-link", is_flag=True, help="Store only; leave `provtrack link` for later.")
@@ -237,16 +238,16 @@ def _logged_if_locked(db_path: Path):
 def _sources_and_settings(names, feeds, sitemaps, sites, url_files, registry, overrides):
     """What `crawl` was asked to crawl, and its -s settings, checked: a usage error (exit 2) names
     what cannot be crawled or set; an unknown setting of an add-on is only a warning."""
-    from crawlers.runner import parse_overrides, setting_name_problems, setting_value_problems
+    from crawlers.runner import setting_name_problems, setting_value_problems
     from crawlers.sources import SourceError, select_sources
 
     try:
         sources = select_sources(
             list(names), feeds=feeds, sitemaps=sitemaps, sites=sites, url_files=url_files, registry=registry
         )
-        settings = parse_overrides(list(overrides))
     except (SourceError, ValueError, OSError) as exc:  # what was asked for cannot be crawled: usage
         raise UserError(str(exc), 2) from None
+    settings = dict(overrides)
     errors, warnings = setting_name_problems(settings)
     errors += setting_value_problems(settings)
     if errors:
