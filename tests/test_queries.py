@@ -7,11 +7,10 @@ from datetime import datetime
 import duckdb
 import pytest
 
-from pipelines.commands.loading import ensure_registries
 from pipelines.models import Article, Credit
 from pipelines.named_queries import named_queries
 from pipelines.store import Database
-from pipelines.store.articles import Outlets, save_articles
+from pipelines.store.articles import Outlets, ensure_registries, save_articles
 from pipelines.store.runs import start_run
 
 # url, outlet, published, credits, (source, origin, origin_agency, hops, derivation, score, status, evidence)

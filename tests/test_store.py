@@ -146,7 +146,7 @@ def test_an_agency_outlets_own_story_is_self(tmp_db):
     with Database(tmp_db).writer() as con:
         run = start_run(con, "test")
         outlets = Outlets(con, run)
-        from pipelines.commands.loading import ensure_registries
+        from pipelines.store.articles import ensure_registries
 
         ensure_registries(con)
         outlets = Outlets(con, run)

@@ -12,6 +12,7 @@ import click
 from pipelines.cli import EXIT_PARTIAL, cli, pass_context
 from pipelines.output import emit, output_options
 from pipelines.registry import load_agencies, load_sources
+from pipelines.store.articles import ensure_registries
 from pipelines.store.db import apply_migrations, load_query, migration_files
 from pipelines.store.runs import finish_run, start_run
 from pipelines.wording import counted
@@ -34,8 +35,6 @@ def migrate(ctx, list_only: bool) -> None:
         return
     with ctx.db.writer(migrate=False) as con:
         applied = apply_migrations(con)
-        from pipelines.commands.loading import ensure_registries
-
         ensure_registries(con)
     click.echo(
         f"applied {len(applied)} migration(s): {', '.join(applied)}" if applied else "schema is up to date"

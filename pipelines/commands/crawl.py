@@ -18,6 +18,7 @@ from pipelines.cli import EXIT_INTERRUPTED, EXIT_PARTIAL, UserError, cli, name_v
 from pipelines.files import remove_stale_partials
 from pipelines.progress import progress
 from pipelines.store import StoreError, load_query
+from pipelines.store.articles import ensure_registries
 from pipelines.store.db import DatabaseLocked, disk_full_text
 from pipelines.store.runs import abort_run, finish_run, is_interrupt, mark_stale_runs, start_run
 from pipelines.wording import counted
@@ -150,7 +151,6 @@ def crawl(
         provtrack crawl --urls urls.txt --no-link
     """
     from crawlers.runner import CrawlFailed, CrawlInterrupted, log_stale_runs
-    from pipelines.commands.loading import ensure_registries
 
     sources, settings = _sources_and_settings(names, feeds, sitemaps, sites, url_files, registry, overrides)
     args = " ".join(
@@ -378,8 +378,6 @@ def merge(ctx, folder: Path | None, no_link: bool) -> None:
         provtrack merge                  # <db dir>/shards
         provtrack merge /mnt/crawl/shards
     """
-    from pipelines.commands.loading import ensure_registries
-
     if folder is None:
         folder = Path(ctx.db.path).resolve().parent / "shards"
         if not folder.is_dir():  # no worker has written yet: an hourly cron merge has nothing to do

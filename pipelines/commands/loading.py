@@ -16,7 +16,7 @@ from pipelines.load import Loader
 from pipelines.output import emit
 from pipelines.progress import progress
 from pipelines.registry import load_agencies, load_sources
-from pipelines.store.articles import Outlets, sync_registries
+from pipelines.store.articles import Outlets, ensure_registries, sync_registries
 from pipelines.store.db import load_query
 from pipelines.store.runs import abort_run, finish_run, start_run
 from pipelines.warc_ingest import WarcCounts, WarcFilter, warc_pages
@@ -24,13 +24,6 @@ from pipelines.wording import counted
 
 #: DuckDB's memory for an ingest run, which streams: keeps a 1 GB input under 1 GB of resident memory.
 INGEST_DUCKDB_MEMORY = "256MB"
-
-
-def ensure_registries(con) -> None:
-    """Make sure the shipped agencies and sources exist as outlets (cheap, idempotent)."""
-    con.execute("BEGIN TRANSACTION")
-    sync_registries(Outlets(con), load_agencies().agencies, load_sources())
-    con.execute("COMMIT")
 
 
 def link_showing_progress(con, run_id: int, **options):

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit, urlunsplit
 import duckdb
 
 from pipelines.models import Agency, Article, DateCandidate
-from pipelines.registry import Source
+from pipelines.registry import Source, load_agencies, load_sources
 from pipelines.store.claims import add_claims, inheriting, stored_claims, utc_naive
 from pipelines.store.db import load_query, transaction
 from pipelines.store.file_rows import FileRows, input_name
@@ -235,6 +235,13 @@ class NewOutlet:
     country: str | None = None
     typology: str | None = None
     state_affiliated: bool | None = None
+
+
+def ensure_registries(con: duckdb.DuckDBPyConnection) -> None:
+    """The shipped agencies and the sources of data/sources.toml as outlets, before a command stores
+    or reads by outlet (cheap, idempotent): a registered source is an outlet before its first page."""
+    with transaction(con):
+        sync_registries(Outlets(con), load_agencies().agencies, load_sources())
 
 
 def sync_registries(outlets: Outlets, agencies: list[Agency], sources: list[Source]) -> None:
