@@ -254,11 +254,16 @@ class RobotsRfcMiddleware(RobotsTxtMiddleware):
     connection), means the site is not crawled this run ("unreachable": complete disallow); 4xx means it
     has no rules. Scrapy read a 500's error page as the rules (none: everything allowed) and took a
     timeout for "no robots.txt", so a site whose robots.txt was down had its private paths crawled.
-    Its pages fail as "disallowed by robots.txt", with why, and are tried again next run."""
+    Its pages fail as "disallowed by robots.txt", with why, and are tried again next run.
+
+    It also keeps the `Crawl-delay` a robots.txt asks of our user agent, which Scrapy does not read."""
 
     def __init__(self, crawler):
         super().__init__(crawler)
         self._unreachable: dict[str, str] = {}  # netloc -> why its robots.txt counts as disallow-all
+        self._crawl_delays: dict[str, float] = {}  # netloc -> seconds between two requests (0: none asked)
+        self._max_crawl_delay = crawler.settings.getfloat("PROVTRACK_MAX_CRAWL_DELAY")
+        self._download_delay = crawler.settings.getfloat("DOWNLOAD_DELAY")
 
     async def _parse_robots(self, response, netloc, request):
         if response.status >= 500:
@@ -291,6 +296,45 @@ class RobotsRfcMiddleware(RobotsTxtMiddleware):
             raise IgnoreRequest(
                 f"Forbidden by robots.txt ({why}; RFC 9309: not crawled until it answers)"
             ) from None
+        if rp is not None and self._max_crawl_delay > 0:
+            self._keep_crawl_delay(rp, request)
+
+    def _keep_crawl_delay(self, rp, request) -> None:
+        """A host whose robots.txt asks for a Crawl-delay is sent one request per that many seconds (or
+        per DOWNLOAD_DELAY, if longer), with no jitter below it and no AutoThrottle lowering it: its
+        download slot is set so, now and whenever Scrapy makes it anew. A delay over
+        PROVTRACK_MAX_CRAWL_DELAY is cut to it and logged, as Nutch and StormCrawler cap theirs: a
+        site asking for an hour between pages is still read, once per capped delay."""
+        netloc = urlsplit(request.url).netloc
+        if netloc not in self._crawl_delays:
+            self._crawl_delays[netloc] = self._crawl_delay_of(rp, request, netloc)
+        delay = self._crawl_delays[netloc]
+        if not delay:
+            return
+        request.meta["autothrottle_dont_adjust_delay"] = True
+        downloader = self.crawler.engine.downloader
+        key = downloader.get_slot_key(request)
+        downloader.per_slot_settings.setdefault(key, {}).update(delay=delay, jitter=0.0)
+        slot = downloader.slots.get(key)
+        if slot is not None:
+            slot.delay, slot.jitter = delay, 0.0
+
+    def _crawl_delay_of(self, rp, request, netloc: str) -> float:
+        agent = self._robotstxt_useragent or request.headers.get(b"User-Agent", self._default_useragent)
+        asked = rp.crawl_delay(agent)
+        if not asked or asked <= self._download_delay:
+            return 0.0
+        if asked > self._max_crawl_delay:
+            logger.warning(
+                "robots.txt of %s asks for Crawl-delay %g s; waiting %g s between its pages "
+                "(PROVTRACK_MAX_CRAWL_DELAY)",
+                netloc,
+                asked,
+                self._max_crawl_delay,
+            )
+            return self._max_crawl_delay
+        logger.info("robots.txt of %s asks for Crawl-delay %g s: one request per %g s", netloc, asked, asked)
+        return float(asked)
 
 
 def stopped_before_sent(request) -> IgnoreRequest:

@@ -20,6 +20,9 @@ AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 60.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+# robots.txt's Crawl-delay is kept up to this many seconds between two requests to a host (longer ones
+# are cut to it, and logged); 0 does not read Crawl-delay
+PROVTRACK_MAX_CRAWL_DELAY = 30.0
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]

@@ -1081,6 +1081,55 @@ def test_a_site_whose_robots_txt_fails_is_not_crawled_and_one_without_is(tmp_pat
     assert rows(db, "SELECT url FROM articles") == [("http://r404.test/private/story.html",)]
 
 
+def test_a_robots_txt_crawl_delay_spaces_the_sites_requests_up_to_the_cap(tmp_path):
+    """Crawl-delay was not read: a site asking for 1.5 s between pages got them at DOWNLOAD_DELAY (here
+    0), and AutoThrottle may not lower it either. One asking for ten minutes is read at the cap."""
+    times: dict[str, list[float]] = {"slow": [], "capped": []}
+
+    def timed(host: str, reply: Reply):
+        def route(_hits, _headers) -> Reply:
+            times[host].append(time.monotonic())
+            return reply
+
+        return route
+
+    routes = {}
+    for host, delay in (("slow", 1.5), ("capped", 600)):
+        pages = [f"http://{host}.test/news/2026/11/18/story-{n}.html" for n in range(3)]
+        feed = rss([(u, f"S{n}", "Wed, 18 Nov 2026 10:00:00 GMT") for n, u in enumerate(pages)])
+        routes[f"http://{host}.test/robots.txt"] = Reply(
+            200, f"User-agent: *\nCrawl-delay: {delay}\nAllow: /\n", content_type="text/plain"
+        )
+        routes[f"http://{host}.test/rss.xml"] = timed(
+            host, Reply(200, feed, content_type="application/rss+xml")
+        )
+        for n, page in enumerate(pages):
+            routes[page] = timed(host, Reply(200, _story(n + (10 if host == "slow" else 20))))
+    db = tmp_path / "db.duckdb"
+    with MockWeb(routes) as web:
+        result = crawl(
+            db,
+            web.proxy,
+            "--feed",
+            "http://slow.test/rss.xml",
+            "--feed",
+            "http://capped.test/rss.xml",
+            "-s",
+            "AUTOTHROTTLE_ENABLED=True",
+            "-s",
+            "PROVTRACK_MAX_CRAWL_DELAY=1.8",
+        )
+    assert result.returncode == 0, result.stderr[-2000:]
+    # AutoThrottle alone would start at 1 s; 1.5 s is the site's, 1.8 s the cap
+    for host, least, most in (("slow", 1.5, 1.75), ("capped", 1.8, 5)):
+        assert len(times[host]) == 4, (host, times[host])
+        gaps = [b - a for a, b in zip(times[host], times[host][1:])]
+        assert least - 0.05 <= min(gaps) and max(gaps) < most, (host, gaps)
+    (log,) = (tmp_path / "logs").glob("crawl-db-*.log")
+    assert "robots.txt of capped.test asks for Crawl-delay 600 s; waiting 1.8 s" in log.read_text()
+    assert rows(db, "SELECT count(*) FROM articles") == [(6,)]
+
+
 def test_every_failed_page_is_named_in_the_log_and_a_page_redirecting_to_itself_says_so(tmp_path):
     """A source's line lists its first three errors and sends the reader to the log for the rest; a
     listed page that redirects to itself was not in the log at all (nor named for what it does), so a
