@@ -9,7 +9,7 @@ from functools import cached_property
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from pipelines.registry import RegistryError, Source, load_sources
+from pipelines.registry import RegistryError, SiteOutlets, Source, load_sources
 from pipelines.urls import registered_domain
 
 #: what a seed can be; crawlers.spiders.news.NewsSpider starts from each
@@ -36,12 +36,14 @@ class Seed:
 
 @dataclass
 class CrawlSource:
-    """One source of a crawl run: its outlet (None: by domain) and its seeds."""
+    """One source of a crawl run: its outlet (None: an ad-hoc seed's) and its seeds."""
 
     name: str
     outlet: str | None
     seeds: list[Seed] = field(default_factory=list)
     home: str | None = None
+    #: the crawl's sources registry by site, for pages off the source's own domains or of an ad-hoc seed
+    site_outlets: SiteOutlets | None = None
 
     @cached_property
     def own_domains(self) -> frozenset[str]:
@@ -49,13 +51,14 @@ class CrawlSource:
         return frozenset(registered_domain(u) for u in [self.home, *(seed.url for seed in self.seeds)] if u)
 
     def outlet_for(self, url: str) -> str | None:
-        """The source's outlet for a page on one of its own domains; None (the page's own domain
-        decides) for a page elsewhere: a listed story that redirected to another site, an aggregator's
-        feed. Filed under the source's outlet, another site's story read as that outlet's own, and an
-        agency's as its own story."""
-        if self.outlet is None:
-            return None
-        return self.outlet if registered_domain(url) in self.own_domains else None
+        """The source's outlet for a page on one of its own domains. A page elsewhere (a listed story
+        that redirected to another site, an aggregator's feed), or any page of an ad-hoc seed, is the
+        outlet of the registry's source on the page's site, or None: its own domain decides. Filed
+        under the source's outlet, another site's story read as that outlet's own, and an agency's as
+        its own story."""
+        if self.outlet is not None and registered_domain(url) in self.own_domains:
+            return self.outlet
+        return self.site_outlets.outlet_of(url) if self.site_outlets is not None else None
 
 
 def _check_url(url: str, option: str) -> str:
@@ -119,6 +122,9 @@ def select_sources(
         chosen.append(CrawlSource(f"urls:{Path(path).name}", None, [Seed("url", u) for u in urls]))
     if not names and not chosen:
         chosen = [from_registry(s) for s in registered.values()]
+    site_outlets = SiteOutlets(registered.values())
+    for source in chosen:
+        source.site_outlets = site_outlets
     names_seen = set()
     for source in chosen:  # two ad-hoc seeds on one host: keep the summary lines apart
         base, n = source.name, 2

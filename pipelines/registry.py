@@ -7,10 +7,11 @@ import sys
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pipelines import DATA_DIR
 from pipelines.models import Agency
-from pipelines.urls import BadURL, normalize_url
+from pipelines.urls import BadURL, normalize_url, registered_domain
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -35,6 +36,54 @@ class Source:
     sitemaps: tuple[str, ...]
     verified: bool  # False: URLs written from public knowledge, not checked against the live site
     republishes: tuple[str, ...]  # agencies it is known to carry
+
+
+class SiteOutlets:
+    """Whose page is it: the outlet of the registered source on a page's site, for a page that comes
+    with none (an ad-hoc crawl's --feed, --sitemap, --site or --urls; a WARC record given to `ingest
+    --sources`), so that it is filed as a crawl of the named source would file it. Without it a host
+    the registry knows (tass-demo.example, TASS's own site) was an unknown outlet of its own, and TASS's
+    story there read as a credited copy of TASS.
+
+    Of the sources on the page's registered domain, the one whose folder shares the most leading path
+    segments with the page ("dw.com/ru/metro/..." is DW Russian's, whose home is
+    "dw.com/ru/novosti/s-9119"); on a tie, or none shared, the first of the registry, as in the outlets
+    table."""
+
+    def __init__(self, sources):
+        #: registered domain -> (folder, outlet) of every home, feed and sitemap URL on it, in order
+        self.sites: dict[str, list[tuple[list[str], str]]] = {}
+        for source in sources:
+            for url in (source.home, *source.feeds, *source.sitemaps):
+                if url:
+                    self.sites.setdefault(registered_domain(url), []).append((_folder(url), source.outlet))
+
+    def outlet_of(self, url: str) -> str | None:
+        try:
+            candidates = self.sites.get(registered_domain(url))
+        except (BadURL, ValueError):
+            return None
+        if not candidates:
+            return None
+        path = _segments(url)
+
+        def shared(folder: list[str]) -> int:
+            return next(
+                (n for n, (a, b) in enumerate(zip(folder, path)) if a != b), min(len(folder), len(path))
+            )
+
+        return max(candidates, key=lambda site: shared(site[0]))[1]
+
+
+def _segments(url: str) -> list[str]:
+    """A URL's path segments, lower-cased."""
+    return [segment.lower() for segment in urlsplit(url).path.split("/") if segment]
+
+
+def _folder(url: str) -> list[str]:
+    """A registry URL's path segments without a last one naming a file ("rss.xml", "sitemap.xml")."""
+    segments = _segments(url)
+    return segments[:-1] if segments and "." in segments[-1] else segments
 
 
 class AgencyRegistry:

@@ -111,3 +111,48 @@ def test_demo_serve_serves_the_sample_web_for_a_crawl_of_ones_own_until_ctrl_c(t
         out, err = server.communicate(timeout=20)
     assert server.returncode == 0, err
     assert "stopped; 1 requests served" in out
+
+
+def test_an_ad_hoc_crawl_with_sources_files_pages_by_the_registrys_sites_as_ingest_of_its_archive_does(
+    tmp_path,
+):
+    """`crawl --sources FILE --urls LIST`: the pages were filed under their bare hosts, so TASS's own
+    story on tass-demo.example read as a credited copy of TASS, and Baltic Ledger, which credits
+    EurAsia Herald, as an uncredited one; `ingest --sources` of the same crawl's archive said otherwise."""
+    from pipelines.demo import DEMO_SOURCES, DEMO_WEB
+    from pipelines.sample_web import SampleWeb
+
+    provtrack = [str(Path(sys.executable).with_name("provtrack"))]
+    urls = tmp_path / "urls.txt"
+    urls.write_text(
+        "http://eurasia-herald.example/news/2026/11/16/belarus-4th-nation-s400-air-defense.html\n"
+        "http://baltic-ledger.example/news/2026/11/16/belarus-4th-nation-s400-air-defense.html\n"
+        "http://tass-demo.example/news/2026/11/17/northern-sea-route-cargo-record.html\n"
+    )
+    crawled, ingested = tmp_path / "crawled.duckdb", tmp_path / "ingested.duckdb"
+    with SampleWeb(DEMO_WEB) as web:
+        crawl = subprocess.run(
+            [*provtrack, "--db", str(crawled), "crawl", "--sources", str(DEMO_SOURCES), "--urls", str(urls),
+             "-s", f"PROVTRACK_PROXY={web.proxy}", "-s", "DOWNLOAD_DELAY=0", "-s", "PROVTRACK_JOBS=1"],
+            capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+    assert crawl.returncode == 0, crawl.stderr[-2000:]
+    archives = sorted(str(p) for p in (tmp_path / "archive").rglob("*.warc.gz"))
+    ingest = subprocess.run(
+        [*provtrack, "--db", str(ingested), "ingest", *archives, "--sources", str(DEMO_SOURCES)],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert ingest.returncode == 0, ingest.stderr[-2000:]
+    assert subprocess.run([*provtrack, "--db", str(ingested), "link"], capture_output=True).returncode == 0
+    expected = [
+        ("Baltic Ledger", "credits_intermediary", "Sputnik", 2),
+        ("EurAsia Herald", "credited", "Sputnik", 1),
+        ("TASS", "self", "TASS", 0),
+    ]
+    sql = "SELECT outlet, credit_status, origin_agency, hops FROM article_origins ORDER BY outlet"
+    for db in (crawled, ingested):
+        con = duckdb.connect(str(db), read_only=True)
+        try:
+            assert con.execute(sql).fetchall() == expected, db.name
+        finally:
+            con.close()

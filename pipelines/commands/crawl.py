@@ -179,7 +179,7 @@ def crawl(
         with _logged_if_locked(ctx.db.path):
             session = held.enter_context(ctx.db.write_session())
             with session.connection() as con:
-                ensure_registries(con)
+                ensure_registries(con, registry)
                 stale = mark_stale_runs(con)
                 run_id = start_run(con, "crawl", args)
         log_file = run_log_file(ctx.db.path)

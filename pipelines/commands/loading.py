@@ -15,7 +15,7 @@ from pipelines.ingest import BadRow, IngestError, detect_format, read_rows, row_
 from pipelines.load import Loader
 from pipelines.output import emit
 from pipelines.progress import progress
-from pipelines.registry import load_agencies, load_sources
+from pipelines.registry import SiteOutlets, load_agencies, load_sources
 from pipelines.store.articles import Outlets, ensure_registries, sync_registries
 from pipelines.store.db import load_query
 from pipelines.store.runs import abort_run, finish_run, start_run
@@ -62,58 +62,24 @@ def _registered_domains(given) -> set[str]:
     return domains
 
 
-def _outlets_by_site(registry: Path) -> dict[str, list[tuple[list[str], str]]]:
-    """registered domain -> (folder, outlet) of every home, feed and sitemap URL of a sources registry
-    on it, in the registry's order; a folder is a URL's path segments ("dw.com/en/" -> ["en"])."""
+def _site_outlets(registry: Path) -> SiteOutlets:
     from pipelines.registry import RegistryError
-    from pipelines.urls import registered_domain
 
     try:
-        sources = load_sources(registry)
+        return SiteOutlets(load_sources(registry))
     except RegistryError as exc:
         raise click.ClickException(str(exc)) from None
-    sites: dict[str, list[tuple[list[str], str]]] = {}
-    for source in sources:
-        for url in (source.home, *source.feeds, *source.sitemaps):
-            if url:
-                sites.setdefault(registered_domain(url), []).append((_folder(url), source.outlet))
-    return sites
 
 
-def _segments(url: str) -> list[str]:
-    """A URL's path segments, lower-cased."""
-    from urllib.parse import urlsplit
-
-    return [segment.lower() for segment in urlsplit(url).path.split("/") if segment]
-
-
-def _folder(url: str) -> list[str]:
-    """A registry URL's path segments without a last one naming a file ("rss.xml", "sitemap.xml")."""
-    segments = _segments(url)
-    return segments[:-1] if segments and "." in segments[-1] else segments
-
-
-def _filed_by_site(pages, sites: dict[str, list[tuple[list[str], str]]]):
-    """Pages without an outlet get the outlet of the registered source on their domain whose folder
-    shares the most leading path segments with them ("dw.com/ru/metro/…" is DW Russian's, whose home
-    is "dw.com/ru/novosti/s-9119"); on a tie, or none shared, the first of the registry, as in the
-    outlets table."""
+def _filed_by_site(pages, site_outlets: SiteOutlets):
+    """Pages without an outlet get the outlet of the registered source on their site (SiteOutlets)."""
     from dataclasses import replace
-
-    from pipelines.urls import BadURL, registered_domain
-
-    def shared(folder: list[str], path: list[str]) -> int:
-        return next((n for n, (a, b) in enumerate(zip(folder, path)) if a != b), min(len(folder), len(path)))
 
     for label, page in pages:
         if page.outlet is None:
-            try:
-                candidates = sites.get(registered_domain(page.url))
-            except (BadURL, ValueError):
-                candidates = None
-            if candidates:
-                path = _segments(page.url)
-                page = replace(page, outlet=max(candidates, key=lambda site: shared(site[0], path))[1])
+            outlet = site_outlets.outlet_of(page.url)
+            if outlet is not None:
+                page = replace(page, outlet=outlet)
         yield label, page
 
 
@@ -175,7 +141,7 @@ def ingest(ctx, paths: tuple[Path, ...], jobs: int | None, domains, since, until
         provtrack ingest CC-NEWS-*.warc.gz --domain sputnikglobe.com --since 2026-11-01
         provtrack ingest data/archive/provenance-crawl-*.warc.gz --sources my.toml  # a crawl's archive
     """
-    outlet_of_site = _outlets_by_site(registry) if registry else None
+    site_outlets = _site_outlets(registry) if registry else None
     paths = tuple(dict.fromkeys(paths))  # a file named twice is read once: its rows are not new again
     formats = set()
     for path in paths:
@@ -222,8 +188,8 @@ def ingest(ctx, paths: tuple[Path, ...], jobs: int | None, domains, since, until
 
                 unreadable: list[tuple[str, str]] = []
                 pages = _pages(list(paths), refuse, keep, warc_counts, unreadable)
-                if outlet_of_site:
-                    pages = _filed_by_site(pages, outlet_of_site)
+                if site_outlets is not None:
+                    pages = _filed_by_site(pages, site_outlets)
                 summary = loader.load(pages, on_skip, on_batch)
         except BaseException as exc:
             abort_run(con, run_id, exc)

@@ -237,11 +237,13 @@ class NewOutlet:
     state_affiliated: bool | None = None
 
 
-def ensure_registries(con: duckdb.DuckDBPyConnection) -> None:
-    """The shipped agencies and the sources of data/sources.toml as outlets, before a command stores
-    or reads by outlet (cheap, idempotent): a registered source is an outlet before its first page."""
+def ensure_registries(con: duckdb.DuckDBPyConnection, sources_file=None) -> None:
+    """The shipped agencies and the sources of data/sources.toml, and of a crawl's `--sources` file, as
+    outlets owning their sites' domains, before a command stores or reads by outlet (cheap,
+    idempotent): a registered source is an outlet before its first page."""
+    sources = [*load_sources(), *(load_sources(sources_file) if sources_file is not None else ())]
     with transaction(con):
-        sync_registries(Outlets(con), load_agencies().agencies, load_sources())
+        sync_registries(Outlets(con), load_agencies().agencies, sources)
 
 
 def sync_registries(outlets: Outlets, agencies: list[Agency], sources: list[Source]) -> None:
