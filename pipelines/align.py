@@ -18,6 +18,9 @@ from pipelines.shingles import shingle_hashes
 #: shortest run that counts as reuse; 3-word runs capture edited copy, chance runs are discounted
 #: by the derivation features (longest run, containment in runs of 5+ words)
 MIN_MATCH = 3
+#: most pairs of equal n-grams one alignment looks at (about 16 MB per array). A word repeated 20,000
+#: times in both texts is 4e8 pairs: 3 GB per array, and a link that failed every night on that page
+MAX_GRAM_PAIRS = 2_000_000
 
 
 @dataclass(frozen=True)
@@ -105,6 +108,14 @@ def maximal_matches(t: np.ndarray, s: np.ndarray, mml: int) -> list[tuple[int, i
     lo = np.searchsorted(sk, kt, "left")
     cnt = np.searchsorted(sk, kt, "right") - lo
     total = int(cnt.sum())
+    if total > MAX_GRAM_PAIRS:
+        # the most repeated grams (filler, one word run on for pages) pair only by rank: the k-th
+        # in the target with the k-th in the source (or its last), so a verbatim run still aligns,
+        # at one pair per word instead of every occurrence times every other
+        frequent = cnt >= _repeat_limit(cnt, MAX_GRAM_PAIRS)
+        lo = np.where(frequent, lo + np.minimum(_occurrence_rank(kt), cnt - 1), lo)
+        cnt = np.where(frequent, 1, cnt)
+        total = int(cnt.sum())
     if not total:
         return []
     i = np.repeat(np.arange(len(kt)), cnt)
@@ -118,6 +129,25 @@ def maximal_matches(t: np.ndarray, s: np.ndarray, mml: int) -> list[tuple[int, i
     starts = np.flatnonzero(brk)
     lengths = np.diff(np.append(starts, total)) + mml - 1
     return list(zip((-lengths).tolist(), i[starts].tolist(), j[starts].tolist()))
+
+
+def _repeat_limit(cnt: np.ndarray, budget: int) -> int:
+    """The least repeat count whose grams must pair by rank alone so that the pairs of the others
+    fit the budget."""
+    ordered = np.sort(cnt)
+    fits = int(np.searchsorted(np.cumsum(ordered), budget, "right"))
+    return int(ordered[fits]) if fits < len(ordered) else int(ordered[-1]) + 1
+
+
+def _occurrence_rank(keys: np.ndarray) -> np.ndarray:
+    """For each position, how many earlier positions hold the same key (0 for its first)."""
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    group_start = np.repeat(starts, np.diff(np.r_[starts, len(keys)]))
+    rank = np.empty(len(keys), dtype=np.int64)
+    rank[order] = np.arange(len(keys)) - group_start
+    return rank
 
 
 def greedy_tiles(t: np.ndarray, s: np.ndarray, mml: int = MIN_MATCH) -> list[tuple[int, int, int, int]]:

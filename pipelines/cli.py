@@ -71,6 +71,13 @@ class ProvtrackGroup(click.Group):
             raise UserError(disk_full_text(exc) or first_line) from None
         except KeyboardInterrupt:
             raise _interrupted() from None
+        except (MemoryError, duckdb.OutOfMemoryException) as exc:
+            if _debug(ctx):
+                raise
+            kind = type(exc).__name__
+            raise UserError(
+                f"out of memory ({kind}); everything stored before is kept (--debug shows where)"
+            ) from None
         except (RuntimeError, duckdb.Error) as exc:
             if _debug(ctx):
                 raise

@@ -747,3 +747,22 @@ def test_a_name_value_option_without_its_equals_sign_is_a_usage_error_that_names
     assert "'DOWNLOAD_DELAY': want NAME=VALUE" in crawl.stderr, crawl.stderr
     query = run_cli("query", "story_chain", "-p", "url")
     assert query.exit_code == 2 and "'url': want NAME=VALUE" in query.stderr
+
+
+def test_running_out_of_memory_is_one_line_and_keeps_what_was_stored(loaded, monkeypatch):
+    """A MemoryError (numpy's, in an alignment) printed a full traceback."""
+    import pipelines.link
+
+    def exhausted(*_args, **_kwargs):
+        raise MemoryError("Unable to allocate 2.98 GiB for an array with shape (399920204,)")
+
+    monkeypatch.setattr(pipelines.link, "link_articles", exhausted)
+    result = loaded("link", "--all")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: out of memory (MemoryError); everything stored before is kept (--debug shows where)\n"
+    )
+    monkeypatch.undo()
+    assert json.loads(loaded("query", "select count(*) as n from articles", "--format", "json").stdout) == {
+        "n": 3
+    }

@@ -942,3 +942,36 @@ def test_a_roundup_taking_a_quarter_of_its_text_from_each_of_four_stories_is_par
     )
     assert o["https://digest.example/1"][0] == "https://wire.example/a", "its longest passage is the wire's"
     assert o["https://digest.example/1"][4] == "partially"
+
+
+def test_a_word_run_on_for_pages_links_in_bounded_memory_and_a_long_verbatim_copy_is_wholly(tmp_path):
+    """Both texts end in one word repeated 20,000 times: aligning every occurrence with every other
+    asked for 3 GB arrays, so `link` failed with a traceback every night and linked nothing else. And
+    a verbatim copy that long was called `partially` (the model's length term, fitted on METER's
+    shorter texts). Run in a process limited to 2.5 GB of address space."""
+    import subprocess
+    import sys
+
+    from pipelines import PROJECT_ROOT
+
+    script = f"""
+import resource, sys
+resource.setrlimit(resource.RLIMIT_AS, (2_500_000_000, 2_500_000_000))
+sys.path.insert(0, {str(PROJECT_ROOT / "tests")!r})
+from datetime import datetime, timedelta
+from link_helpers import Row, add_rows, open_db
+from pipelines.link import link_articles
+text = {WIRE!r} + " news" * 20_000
+con = open_db()
+t0 = datetime(2024, 3, 1, 9, 0)
+add_rows(con, [Row("https://wire.example/a", "BelTA", t0, text, agency="BelTA"),
+               Row("https://copy.example/b", "Copy", t0 + timedelta(hours=1), text)])
+link_articles(con, 1)
+query = "SELECT source_url, derivation FROM article_origins WHERE article_url LIKE '%copy%'"
+print(con.execute(query).fetchall())
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, cwd=PROJECT_ROOT
+    )
+    assert done.returncode == 0, done.stderr[-1500:]
+    assert done.stdout.strip() == "[('https://wire.example/a', 'wholly')]"
