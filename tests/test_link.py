@@ -975,3 +975,16 @@ print(con.execute(query).fetchall())
     )
     assert done.returncode == 0, done.stderr[-1500:]
     assert done.stdout.strip() == "[('https://wire.example/a', 'wholly')]"
+
+
+def test_an_agency_copying_an_outlet_has_no_origin_agency_of_its_own():
+    """The chain's root is the outlet's story, so there is no agency at its root; the view filled the
+    linker's empty origin_agency with the copying agency's own name ("TASS, hops 1"), and TASS's
+    copy counted in credit_honesty as crediting TASS."""
+    con = open_db()
+    herald = Row("https://herald.example/n/1", "The Herald", T0, WIRE)
+    tass = Row("https://tass.com/x/1", "TASS", T0 + timedelta(hours=3), WIRE, agency="TASS")
+    add_rows(con, [herald, tass])
+    link_articles(con, 1)
+    source_url, origin_url, origin_agency, hops = origins(con)[tass.url][:4]
+    assert (source_url, origin_url, origin_agency, hops) == (herald.url, herald.url, None, 1)

@@ -55,7 +55,8 @@ SELECT
     src.url                                                   AS source_url,
     CASE WHEN c.article_id IS NOT NULL THEN org.url
          WHEN u.kind IS DISTINCT FROM 'copy' THEN l.url END   AS origin_url,
-    coalesce(c.origin_agency, u.origin_agency)                AS origin_agency,
+    CASE WHEN c.article_id IS NOT NULL THEN c.origin_agency
+         ELSE u.origin_agency END                             AS origin_agency,
     coalesce(c.hops, CASE u.kind WHEN 'copy' THEN 1 ELSE 0 END) AS hops,
     coalesce(c.derivation, 'none')                            AS derivation,
     c.reuse_score,
