@@ -8,6 +8,7 @@ found in an earlier one estimates containment, which MinHash (Jaccard) does not.
 from __future__ import annotations
 
 import re
+import unicodedata
 import zlib
 
 import numpy as np
@@ -18,16 +19,25 @@ SHINGLE = 3
 #: keep one shingle in SAMPLE: the index holds ~1/4 of a text's shingles
 SAMPLE = 4
 #: bump when tokenising or hashing changes: stored postings then need `provtrack link --all`
-SCHEME = "w3m4-crc32-v1"
+SCHEME = "w3m4-crc32-v2"  # v2: tokens of the text as read (_as_read)
 
 _WORD = re.compile(r"\w+")
 _MULT = np.uint64(0x9E3779B97F4A7C15)
 _MIX = np.uint64(0xBF58476D1CE4E5B9)
 
 
+#: letters of scripts that put spaces between words (Latin, Greek, Cyrillic)
+_SPACED = "A-Za-z\u00c0-\u024f\u0370-\u052f"
+#: characters no reader sees inside a word: soft hyphens (hyphenation points), joiners, a stray
+#: byte-order mark, and a zero-width space between two letters of a spaced script (Thai, Khmer or
+#: Burmese text marks its word breaks with it: there it stays a break)
+_INVISIBLE = re.compile(f"[\u00ad\u200c\u200d\u2060\ufeff]|(?<=[{_SPACED}])\u200b(?=[{_SPACED}])")
+
+
 def tokenise(text: str) -> list[str]:
-    """Lower-cased word tokens; punctuation and quotes are dropped so reformatting does not matter."""
-    return _WORD.findall(text.lower())
+    """Lower-cased word tokens of the text as read; punctuation and quotes are dropped so reformatting
+    does not matter."""
+    return _WORD.findall(_as_read(text)[0].lower())
 
 
 def token_offsets(text: str) -> list[tuple[int, int]]:
@@ -35,13 +45,46 @@ def token_offsets(text: str) -> list[tuple[int, int]]:
 
     Tokens are found in the lower-cased text, which is one character longer for every Turkish "İ"
     ("i" and a combining dot, where the dot also ends the token: "İzmir" is "i", "zmir"). Positions
-    there are mapped back, or every passage after an "İ" would be shown shifted."""
-    lowered = text.lower()
+    there are mapped back, or every passage after an "İ" would be shown shifted; so are those of a
+    text read differently from its characters (_as_read)."""
+    read, starts, ends = _as_read(text)
+    lowered = read.lower()
     spans = [m.span() for m in _WORD.finditer(lowered)]
-    if len(lowered) == len(text):
-        return spans  # lower() maps no other character to more than one
-    source = [i for i, char in enumerate(text) for _ in char.lower()]
-    return [(source[start], source[end - 1] + 1) for start, end in spans]
+    if len(lowered) != len(read):  # lower() maps no other character to more than one
+        source = [i for i, char in enumerate(read) for _ in char.lower()]
+        spans = [(source[start], source[end - 1] + 1) for start, end in spans]
+    if starts is None:
+        return spans
+    return [(starts[start], ends[end - 1]) for start, end in spans]
+
+
+def _as_read(text: str) -> tuple[str, list[int] | None, list[int] | None]:
+    """The text as a reader sees it: invisible characters dropped and accents composed (NFC: "é" as one
+    character, not "e" and a combining accent as macOS and some editors write it). A verbatim copy
+    differing only so was `partially` derived (French, decomposed) or not found (Russian with a soft
+    hyphen every few letters): `\\w` does not match the accent or the hyphen, which split the words.
+    With, per character of the result, where it starts and ends in `text`; (text, None, None) for
+    the usual text, already so."""
+    if text.isascii() or (not _INVISIBLE.search(text) and unicodedata.is_normalized("NFC", text)):
+        return text, None, None
+    dropped = {m.start() for m in _INVISIBLE.finditer(text)}
+    kept = [i for i in range(len(text)) if i not in dropped]
+    visible = "".join(text[i] for i in kept)
+    kept.append(len(text))
+    parts: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    i = 0
+    while i < len(visible):  # a character and the combining marks after it, composed
+        j = i + 1
+        while j < len(visible) and unicodedata.combining(visible[j]):
+            j += 1
+        composed = unicodedata.normalize("NFC", visible[i:j])
+        parts.append(composed)
+        starts += [kept[i]] * len(composed)
+        ends += [kept[j - 1] + 1] * len(composed)
+        i = j
+    return "".join(parts), starts, ends
 
 
 def token_hashes(tokens: list[str], cache: dict[str, int] | None = None) -> np.ndarray:

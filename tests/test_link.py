@@ -988,3 +988,40 @@ def test_an_agency_copying_an_outlet_has_no_origin_agency_of_its_own():
     link_articles(con, 1)
     source_url, origin_url, origin_agency, hops = origins(con)[tass.url][:4]
     assert (source_url, origin_url, origin_agency, hops) == (herald.url, herald.url, None, 1)
+
+
+FRENCH = (
+    "Le ministère biélorusse de la Défense a déclaré mardi que des équipages avaient achevé des tirs réels "
+    "près de Brest la semaine dernière. Le général Igor Golub a précisé que les systèmes resteraient en "
+    "service de combat jusqu'au printemps et que d'autres exercices étaient prévus en avril avec des "
+    "unités russes. Selon le ministère, ce déploiement répond à une activité militaire accrue des États "
+    "voisins et ne menace personne. À Vilnius, des analystes ont jugé la décision largement symbolique."
+)
+
+
+def test_a_copy_differing_only_in_unicode_encoding_is_a_verbatim_copy():
+    """Decomposed accents (macOS, some editors) and soft hyphens inside words split the words
+    (`\\w` matches neither): a verbatim copy was `partially` derived, or not found at all."""
+    import unicodedata
+
+    from pipelines.shingles import token_offsets
+
+    con = open_db()
+    wire = Row("https://wire.example/fr", "AFP", T0, FRENCH, agency="AFP")
+    decomposed = Row(
+        "https://nfd.example/a", "NFD", T0 + timedelta(hours=1), unicodedata.normalize("NFD", FRENCH)
+    )
+    hyphenated = " ".join("\u00ad".join(w[i : i + 3] for i in range(0, len(w), 3)) for w in FRENCH.split(" "))
+    hyphens = Row("https://shy.example/a", "Shy", T0 + timedelta(hours=2), hyphenated)
+    add_rows(con, [wire, decomposed, hyphens])
+    link_articles(con, 1)
+    got = origins(con)
+    for copy in (decomposed, hyphens):
+        assert got[copy.url][0] == wire.url and got[copy.url][4] == "wholly", (copy.outlet, got[copy.url])
+    # what `explain` shows: each token's characters in the stored text, accents and hyphens included
+    first = [decomposed.text[a:b] for a, b in token_offsets(decomposed.text)][:3]
+    assert [unicodedata.normalize("NFC", w) for w in first] == ["Le", "ministère", "biélorusse"]
+    assert [hyphenated[a:b].replace("\u00ad", "") for a, b in token_offsets(hyphenated)][:2] == [
+        "Le",
+        "ministère",
+    ]
