@@ -1025,3 +1025,22 @@ def test_a_copy_differing_only_in_unicode_encoding_is_a_verbatim_copy():
         "Le",
         "ministère",
     ]
+
+
+def test_an_agency_update_restamped_later_stays_the_source_of_those_who_ran_the_first_version():
+    """TASS updates its story and the page is restamped; only the new version is indexed. It was
+    placed at its new time, so `link --all` made TASS the uncredited copy of the paper that had run
+    the first version, while a nightly link still said the opposite."""
+    con = open_db()
+    tass = "https://tass.com/x/1"
+    add_rows(con, [Row(tass, "TASS", T0, WIRE, agency="TASS")])
+    add_rows(con, [Row("https://paper.example/b", "Paper", T0 + timedelta(hours=2), WIRE + " " + EDIT[-90:])])
+    link_articles(con, 1)
+    update = WIRE + " Later on Tuesday the ministry published a video of the launchers at their positions."
+    add_rows(con, [Row(tass, "TASS", T0 + timedelta(hours=6), update, agency="TASS")], run_id=2)
+    link_articles(con, 2)
+    nightly = origins(con)
+    link_articles(con, 3, rebuild=True)
+    assert origins(con) == nightly
+    assert nightly["https://paper.example/b"][:4] == (tass, tass, "TASS", 1)
+    assert nightly[tass][:4] == (None, tass, "TASS", 0)

@@ -1,4 +1,4 @@
--- Time, agency flag, origin/contributor credits (best first), cited agencies with their cues, and outlet
+-- Time (the URL's earliest, as unlinked.sql gives it), agency flag, origin/contributor credits (best first), cited agencies with their cues, and outlet
 -- names of the versions in wanted_ids.
 --   cited: (agency, cue) the page names as the source of a statement ("…, TASS reported.")
 --   outlet_names: the outlet's name, aliases and domain, lower-cased (to spot "Source: <outlet>").
@@ -18,6 +18,12 @@ cit AS (
     WHERE c.role = 'cited'
     GROUP BY ALL
 ),
+first_t AS (
+    SELECT v.url, min(coalesce(v.published_at, v.first_seen_at)) AS t
+    FROM articles v
+    WHERE v.url IN (SELECT a.url FROM articles a JOIN wanted_ids USING (article_id))
+    GROUP BY v.url
+),
 names AS (
     SELECT outlet_id, list(DISTINCT n ORDER BY n) AS outlet_names FROM (
         SELECT outlet_id, lower(name) AS n FROM outlets
@@ -26,12 +32,13 @@ names AS (
         UNION ALL SELECT outlet_id, lower(domain) FROM outlet_domains
     ) GROUP BY outlet_id
 )
-SELECT a.article_id, coalesce(a.published_at, a.first_seen_at) AS t, o.kind = 'agency' AS is_agency, o.agency,
+SELECT a.article_id, first_t.t, o.kind = 'agency' AS is_agency, o.agency,
        cr.credits, names.outlet_names, cit.cited,
        a.run_id <= (SELECT max(last_run) FROM legacy_dates) AS legacy_dates
 FROM articles a
 JOIN wanted_ids USING (article_id)
 JOIN outlets o USING (outlet_id)
+JOIN first_t USING (url)
 LEFT JOIN cr USING (article_id)
 LEFT JOIN cit USING (article_id)
 LEFT JOIN names USING (outlet_id)
