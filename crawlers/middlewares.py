@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
+from scrapy.core.downloader.handlers.http11 import TunnelError
 from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
@@ -238,12 +239,14 @@ def _listing_body(response, kind: str, max_size: int) -> bytes | None:
     return body
 
 
-#: failures that say no server answers at the address: not "unreachable" robots.txt but no site
+#: failures that say no server answers at the address, or that our proxy cannot reach it: not an
+#: "unreachable" robots.txt but no site (the pages then fail with the same reason)
 _NO_SUCH_SERVER = (
     DNSLookupError,
     CannotResolveHostError,
     ConnectionRefusedError,
     DownloadConnectionRefusedError,
+    TunnelError,
 )
 #: what robots.txt rules are when the site could not say (RFC 9309, 2.3.1.4: "unreachable")
 _DISALLOW_ALL = b"User-agent: *\nDisallow: /\n"

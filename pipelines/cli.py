@@ -19,6 +19,8 @@ from pipelines.store.runs import is_interrupt
 EXIT_PARTIAL = 3  # the command finished, but some inputs or sources failed (each was named)
 EXIT_LOCKED = 75  # another run holds the database (EX_TEMPFAIL: cron may simply retry later)
 EXIT_INTERRUPTED = 130  # stopped by Ctrl-C or SIGTERM (128 + SIGINT, as shells report it)
+#: the options of `provtrack` itself, given before the command
+GLOBAL_OPTIONS = ("--db", "--wait", "--debug")
 
 
 class Context:
@@ -58,6 +60,14 @@ class ProvtrackGroup(click.Group):
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
+        except click.NoSuchOption as exc:
+            if exc.option_name in GLOBAL_OPTIONS:  # `provtrack crawl --wait 5` said "did you mean --site?"
+                raise click.UsageError(
+                    f"{exc.option_name} is an option of provtrack itself: give it before the command, "
+                    f"as in `provtrack {exc.option_name} ... {ctx.invoked_subcommand} ...`",
+                    ctx=exc.ctx,
+                ) from None
+            raise
         except DatabaseLocked as exc:
             if _debug(ctx):
                 raise

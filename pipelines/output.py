@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import click
 
 from pipelines.files import is_stream, replaced_when_done
+from pipelines.wording import counted
 
 if TYPE_CHECKING:  # imported where used: ~0.4 s that a crawl, which prints no table, need not pay
     import pandas as pd
@@ -137,13 +138,13 @@ def _text_typed(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def emit(frame: pd.DataFrame, fmt: str, out: str | None, title: str | None = None) -> None:
-    """Print or write a DataFrame in the chosen format."""
+    """Print or write a DataFrame in the chosen format; a file written is named on stderr."""
     if fmt == "parquet":
         if not out:
             raise click.UsageError("--format parquet writes a file: add --out FILE.parquet")
         with replaced_when_done(out) as partial:
             _text_typed(frame).to_parquet(partial, index=False)
-        click.echo(f"wrote {len(frame)} rows to {out}", err=True)
+        click.echo(f"wrote {counted(len(frame), 'row')} to {out}", err=True)
         return
     if fmt == "csv":
         text = frame.to_csv(index=False)
@@ -160,8 +161,10 @@ def emit(frame: pd.DataFrame, fmt: str, out: str | None, title: str | None = Non
                 handle.write(text)
         else:
             sys.stdout.write(text)
-        return
-    _print_table(frame, out, title)
+    else:
+        _print_table(frame, out, title)
+    if out:  # every format says where its rows went, as parquet's always did
+        click.echo(f"wrote {counted(len(frame), 'row')} to {out}", err=True)
 
 
 def _print_table(frame: pd.DataFrame, out: str | None, title: str | None) -> None:

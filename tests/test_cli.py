@@ -766,3 +766,16 @@ def test_running_out_of_memory_is_one_line_and_keeps_what_was_stored(loaded, mon
     assert json.loads(loaded("query", "select count(*) as n from articles", "--format", "json").stdout) == {
         "n": 3
     }
+
+
+def test_a_global_option_after_the_command_says_where_it_goes(run_cli):
+    """`provtrack crawl --wait 5` answered "No such option '--wait'. Did you mean '--site'?"."""
+    for args, option in (
+        (["crawl", "--wait", "5", "tass-en"], "--wait"),
+        (["query", "runs", "--db", "x"], "--db"),
+    ):
+        result = run_cli(*args)
+        assert result.exit_code == 2
+        assert (
+            f"Error: {option} is an option of provtrack itself: give it before the command" in result.stderr
+        )

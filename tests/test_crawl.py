@@ -1081,6 +1081,17 @@ def test_a_site_whose_robots_txt_fails_is_not_crawled_and_one_without_is(tmp_pat
     assert rows(db, "SELECT url FROM articles") == [("http://r404.test/private/story.html",)]
 
 
+def test_an_https_site_the_proxy_cannot_reach_fails_as_such_not_as_disallowed_by_robots_txt(tmp_path):
+    """A proxy answering CONNECT with 501 (the demo's sample web server) made every https source fail as
+    "disallowed by robots.txt (it could not be read: Could not open CONNECT tunnel ...)"."""
+    with MockWeb({}) as web:
+        result = crawl(tmp_path / "db.duckdb", web.proxy, "--feed", "https://tunnel.test/rss.xml")
+    assert result.returncode == 1, result.stderr[-2000:]
+    line = next(x for x in result.stderr.splitlines() if x.startswith("feed:tunnel.test"))
+    assert "feed https://tunnel.test/rss.xml: the proxy could not reach it over https (" in line, line
+    assert "robots" not in line
+
+
 def test_a_robots_txt_crawl_delay_spaces_the_sites_requests_up_to_the_cap(tmp_path):
     """Crawl-delay was not read: a site asking for 1.5 s between pages got them at DOWNLOAD_DELAY (here
     0), and AutoThrottle may not lower it either. One asking for ten minutes is read at the cap."""

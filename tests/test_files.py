@@ -117,6 +117,7 @@ def test_query_out_into_a_folder_not_made_yet_makes_it_as_export_does(tmp_path, 
     result = run_cli("query", "select url from articles", "--format", "csv", "--out", str(out))
     assert result.exit_code == 0, result.output
     assert out.read_text() == "url\nhttps://a.example/1\n"
+    assert result.stderr.startswith(f"wrote 1 row to {out}\n"), result.stderr
 
 
 def test_query_out_to_a_fifo_streams_into_it(tmp_path, run_cli):

@@ -287,6 +287,21 @@ def test_a_sqlite_file_given_as_the_database_is_refused_and_left_as_it_was(tmp_p
     assert path.read_bytes() == before
 
 
+def test_a_file_that_is_no_database_at_all_is_refused_in_one_line_and_left_as_it_was(tmp_path, run_cli):
+    """DuckDB's own words ("IO Error: The file ... exists, but it is not a valid DuckDB database
+    file!") said what was wrong but not what to do."""
+    path = tmp_path / "notes.duckdb"
+    path.write_text("meeting notes, not a database\n")
+    _each_refused_in_one_line(
+        run_cli,
+        path,
+        (["migrate"], ["runs"], ["query", "select 1"], ["link"]),
+        f"Error: {path} is not a DuckDB database (the file holds something else): name provtrack's "
+        "database with --db",
+    )
+    assert path.read_text() == "meeting notes, not a database\n"
+
+
 def test_a_file_in_another_encoding_is_one_line_and_a_damaged_utf8_line_costs_only_its_row(tmp_path, run_cli):
     """A Latin-1 CSV or a Windows-1251 JSONL printed one 'not UTF-8 text' line per row, ended 'partial'
     (exit 3) and stored none of them; now one line names the file, and the next file is read."""

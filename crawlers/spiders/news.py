@@ -17,6 +17,7 @@ from urllib.parse import urljoin, urlsplit
 import lxml.html
 import scrapy
 from scrapy import signals
+from scrapy.core.downloader.handlers.http11 import TunnelError
 from scrapy.exceptions import (
     CannotResolveHostError,
     DownloadCancelledError,
@@ -117,6 +118,9 @@ def describe_failure(failure, maxsize: int | None = None) -> tuple[int | None, s
         if proxy := request is not None and request.meta.get("proxy"):  # only the proxy can refuse then
             return None, f"connection refused by the proxy {proxy} (PROVTRACK_PROXY: is it running?)"
         return None, "connection refused"
+    if isinstance(error, TunnelError):  # an https page through PROVTRACK_PROXY
+        said = str(error).split(" [", 1)[0]
+        return None, f"the proxy could not reach it over https ({said})"
     if isinstance(error, (CancelledError, DownloadCancelledError)):
         return (
             None,

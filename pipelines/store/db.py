@@ -246,7 +246,7 @@ class Database:
         *,
         read_only: bool,
         wait: float | None = None,
-        hint: str = "raise --wait",
+        hint: str = "close it there, or raise --wait",
         give_up: Callable[[], bool] | None = None,
     ) -> duckdb.DuckDBPyConnection:
         wait = self.wait if wait is None else wait
@@ -262,6 +262,11 @@ class Database:
                 return con
             except duckdb.IOException as exc:
                 if not any(marker in str(exc) for marker in _LOCKED):
+                    if "not a valid DuckDB database file" in str(exc):
+                        raise StoreError(
+                            f"{self.path} is not a DuckDB database (the file holds something else): "
+                            "name provtrack's database with --db"
+                        ) from exc
                     damaged = damaged_text(self.path, exc)
                     raise StoreError(damaged or f"cannot open {self.path}: {exc}") from exc
                 if give_up is not None and give_up():
@@ -346,7 +351,10 @@ class WriteSession:
 
     @contextlib.contextmanager
     def connection(
-        self, wait: float | None = None, hint: str = "raise --wait", give_up: Callable[[], bool] | None = None
+        self,
+        wait: float | None = None,
+        hint: str = "close it there, or raise --wait",
+        give_up: Callable[[], bool] | None = None,
     ) -> Iterator[duckdb.DuckDBPyConnection]:
         """A read-write connection; waits up to `wait` seconds (default --wait) for readers to let go,
         or until `give_up()`, then fails with a DatabaseLocked that ends with `hint`."""
