@@ -252,6 +252,22 @@ def test_python_api_returns_dataframes_and_exports_parquet(seeded, tmp_path):
     assert len(pd.read_parquet(files[0])) == len(SEED)
 
 
+def test_python_api_names_the_parameters_a_query_takes(seeded):
+    """`query("story_chain")` without url raised DuckDB's "Values were not provided for the following
+    parameters: url"; a misspelt keyword was named nowhere."""
+    import pytest
+
+    from pipelines.api import open_db
+
+    db = open_db(seeded)
+    with pytest.raises(TypeError, match=r"query 'story_chain' takes url=\.\.\.; given none"):
+        db.query("story_chain")
+    with pytest.raises(
+        TypeError, match=r"query 'new_carriers' takes since=\.\.\., agency=\.\.\.; given agncy, since"
+    ):
+        db.query("new_carriers", agncy="TASS", since="2026-11-01")
+
+
 def test_python_api_warns_when_its_answer_comes_from_articles_not_linked_yet(seeded, tmp_path):
     """A notebook's DataFrame looks complete whether or not `provtrack link` ran: a NotLinkedWarning
     says so, as `provtrack query` notes it on stderr. Credits are what the pages say, linked or not."""
