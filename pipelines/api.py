@@ -69,10 +69,8 @@ class ProvenanceDB:
         queries = named_queries()
         if name not in queries:
             raise KeyError(f"no named query {name!r}; have: {', '.join(sorted(queries))}")
-        wanted = queries[name].parameters
-        missing, unknown = [p for p in wanted if p not in params], [p for p in params if p not in wanted]
-        if missing or unknown:  # as a Python call with a wrong keyword says, not DuckDB's binder error
-            takes = ", ".join(f"{p}=..." for p in wanted) or "no parameters"
+        if any(queries[name].misfits(params)):  # as a Python call with a wrong keyword says, not DuckDB's
+            takes = ", ".join(f"{p}=..." for p in queries[name].parameters) or "no parameters"
             raise TypeError(f"query {name!r} takes {takes}; given {', '.join(params) or 'none'}")
         with self._db.reader() as con:
             answer = con.execute(queries[name].sql, bind_parameters(con, queries[name], params) or None).df()

@@ -25,6 +25,11 @@ class NamedQuery:
     sql: str
     parameters: tuple[str, ...]
 
+    def misfits(self, given) -> tuple[list[str], list[str]]:
+        """(parameters the query takes that are not given, names given that it does not take), for
+        the command line and the Python API to say so in their own words."""
+        return [p for p in self.parameters if p not in given], [p for p in given if p not in self.parameters]
+
 
 def _parse(path: Path) -> NamedQuery:
     sql = path.read_text(encoding="utf-8")

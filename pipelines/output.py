@@ -144,18 +144,16 @@ def emit(frame: pd.DataFrame, fmt: str, out: str | None, title: str | None = Non
             raise click.UsageError("--format parquet writes a file: add --out FILE.parquet")
         with replaced_when_done(out) as partial:
             _text_typed(frame).to_parquet(partial, index=False)
-        click.echo(f"wrote {counted(len(frame), 'row')} to {out}", err=True)
-        return
-    if fmt == "csv":
-        text = frame.to_csv(index=False)
-    elif fmt == "json":
-        text = _iso_dates(frame).to_json(orient="records", date_format="iso", force_ascii=False, lines=True)
-        # pandas writes every "/" as "\/" (valid JSON, but URLs become unreadable and ungreppable).
-        # Safe to undo: a backslash of the data is written "\\", so "\/" only ever escapes a slash.
-        text = text.replace("\\/", "/")
-    else:
-        text = None
-    if text is not None:
+    elif fmt in ("csv", "json"):
+        if fmt == "csv":
+            text = frame.to_csv(index=False)
+        else:
+            text = _iso_dates(frame).to_json(
+                orient="records", date_format="iso", force_ascii=False, lines=True
+            )
+            # pandas writes every "/" as "\/" (valid JSON, but URLs become unreadable and ungreppable).
+            # Safe to undo: a backslash of the data is written "\\", so "\/" only ever escapes a slash.
+            text = text.replace("\\/", "/")
         if out:
             with _text_file(out) as handle:
                 handle.write(text)
@@ -163,7 +161,7 @@ def emit(frame: pd.DataFrame, fmt: str, out: str | None, title: str | None = Non
             sys.stdout.write(text)
     else:
         _print_table(frame, out, title)
-    if out:  # every format says where its rows went, as parquet's always did
+    if out:
         click.echo(f"wrote {counted(len(frame), 'row')} to {out}", err=True)
 
 

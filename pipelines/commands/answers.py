@@ -111,12 +111,11 @@ def query(
         name_or_sql = by_path.get(Path(name_or_sql).resolve()) or _read_sql_file(Path(name_or_sql))
     if name_or_sql in queries:
         named = queries[name_or_sql]
-        missing = [p for p in named.parameters if p not in bound]
+        missing, unknown = named.misfits(bound)
         if missing:
             raise click.UsageError(
                 f"query {named.name} needs {', '.join('-p ' + m + '=...' for m in missing)}"
             )
-        unknown = [key for key in bound if key not in named.parameters]
         if unknown:
             takes = ", ".join("-p " + p for p in named.parameters) or "no parameters"
             raise click.UsageError(
