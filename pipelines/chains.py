@@ -166,13 +166,16 @@ def traces_to(target: ArticleMeta, source: ArticleMeta, source_chain: Chain | No
     )
 
 
-def own_origin_credit(m: ArticleMeta) -> str | None:
+def own_origin_credit(m: ArticleMeta, passed_through: str | None = None) -> str | None:
     """The agency the page itself names as origin (or contributor), not counting its own agency: the
     first of its credits, which come ranked by queries/views/_credit_rank.sql (the rule the
     article_origins view applies to articles not linked yet). On an agency's own site only an origin
-    credit counts: "with reporting by Reuters" does not make a TASS story Reuters copy."""
+    credit counts: "with reporting by Reuters" does not make a TASS story Reuters copy.
+    `passed_through`: an agency the chain is known to pass through, which is no origin either."""
     roles = ("origin",) if m.is_agency else CREDIT_ROLES
-    return next((agency for agency, role in m.credits if role in roles and agency != m.agency), None)
+    return next(
+        (a for a, role in m.credits if role in roles and a != m.agency and a != passed_through), None
+    )
 
 
 #: a line that hands the story to someone else: "Source: X", "Via: X", "Originally published by X",
@@ -311,7 +314,11 @@ def derived(
     # a credit-only source (its agency original not stored) is the earliest article we hold
     origin_id = source_chain.origin_id if source_chain.origin_id is not None else source.article_id
     hops = source_chain.hops + 1
-    origin_agency = source_chain.origin_agency or own_origin_credit(m)
+    # The page's own credit stands in for an origin agency whose story is not stored, never for the
+    # agency it copied: with no agency at the chain's root, that agency ran someone else's story.
+    origin_agency = source_chain.origin_agency or own_origin_credit(
+        m, passed_through=source.agency if source.is_agency else None
+    )
     names_origin = (
         names_source
         and not source.is_agency

@@ -990,6 +990,24 @@ def test_an_agency_copying_an_outlet_has_no_origin_agency_of_its_own():
     assert (source_url, origin_url, origin_agency, hops) == (herald.url, herald.url, None, 1)
 
 
+
+def test_a_copy_crediting_the_agency_that_ran_an_outlets_story_credits_an_intermediary():
+    """The Herald's scoop, run by TASS, then copied from TASS with "Source: TASS": the chain starts at
+    the Herald, an outlet, so no agency stands at its root and TASS is the one it passed through. The
+    copy's own credit was taken for the origin: "origin TASS, credited" under the Herald's URL."""
+    con = open_db()
+    herald = Row("https://herald.example/n/1", "The Herald", T0, WIRE)
+    tass = Row("https://tass.com/x/1", "TASS", T0 + timedelta(hours=3), WIRE, agency="TASS")
+    paper = Row(
+        "https://paper.example/p/1", "Paper", T0 + timedelta(hours=6), WIRE, credits=[("TASS", "origin")]
+    )
+    add_rows(con, [herald, tass, paper])
+    link_articles(con, 1)
+    row = origins(con)[paper.url]
+    assert row[:4] == (tass.url, herald.url, None, 2)
+    assert row[5] == "credits_intermediary"
+
+
 FRENCH = (
     "Le ministère biélorusse de la Défense a déclaré mardi que des équipages avaient achevé des tirs réels "
     "près de Brest la semaine dernière. Le général Igor Golub a précisé que les systèmes resteraient en "
