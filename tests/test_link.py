@@ -11,6 +11,7 @@ from link_helpers import Row, add_rows, open_db
 from pipelines.align import align
 from pipelines.credits import find_credits
 from pipelines.link import link_articles
+from pipelines.named_queries import named_queries
 from pipelines.registry import load_agencies
 from pipelines.shingles import tokenise
 
@@ -1062,3 +1063,22 @@ def test_an_agency_update_restamped_later_stays_the_source_of_those_who_ran_the_
     assert origins(con) == nightly
     assert nightly["https://paper.example/b"][:4] == (tass, tass, "TASS", 1)
     assert nightly[tass][:4] == (None, tass, "TASS", 0)
+
+
+def test_an_agency_update_restamped_later_keeps_its_first_time_and_its_copies_their_lag():
+    """article_origins showed the restamped version's time: the paper's copy, 2 h after TASS's story,
+    read as stamped 4 h before it, so agency_lag left it out and uncredited_reuse gave no lag."""
+    con = open_db()
+    tass = "https://tass.com/x/1"
+    add_rows(con, [Row(tass, "TASS", T0, WIRE, agency="TASS")])
+    add_rows(con, [Row("https://paper.example/b", "Paper", T0 + timedelta(hours=2), WIRE)])
+    update = WIRE + " Later on Tuesday the ministry published a video of the launchers at their positions."
+    add_rows(con, [Row(tass, "TASS", T0 + timedelta(hours=6), update, agency="TASS")], run_id=2)
+    link_articles(con, 1)
+    published = dict(con.execute("SELECT article_url, published_at FROM article_origins").fetchall())
+    assert published[tass] == T0
+    queries = named_queries()
+    lag = con.execute(queries["uncredited_reuse"].sql).fetchall()
+    assert [(r[0], r[-1]) for r in lag] == [("https://paper.example/b", 2.0)]
+    by_outlet = {r[0]: r for r in con.execute(queries["agency_lag"].sql).fetchall()}
+    assert by_outlet["Paper"][1:4] == ("TASS", 1, 2.0)

@@ -1,7 +1,8 @@
 -- article_origins: one row per article (the latest version of each URL): where its story came from.
 --   article_url    the article
 --   outlet         outlet that published it
---   published_at   best publication time (UTC)
+--   published_at   best publication time (UTC): the earliest of the URL's versions, as the linker
+--                  places it (an update restamped later still appeared when its first version did)
 --   source_url     immediate source article (first hop), null if none found
 --   origin_url     earliest article of the chain found in the database: the article itself when it is
 --                  an original (hops 0); null for a copy known only from its credit (the original is
@@ -26,7 +27,7 @@
 -- placed before a copy crediting it that a clock up to 14 h off stamped earlier (pipelines/chains.py).
 CREATE OR REPLACE VIEW article_origins AS
 WITH latest AS (
-    SELECT * FROM articles
+    SELECT * REPLACE (min(published_at) OVER (PARTITION BY url) AS published_at) FROM articles
     QUALIFY row_number() OVER (PARTITION BY url ORDER BY version DESC) = 1
 ),
 origin_credit AS (
