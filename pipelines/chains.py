@@ -113,9 +113,10 @@ def skew_corrected(metas: dict[int, ArticleMeta], pairs: Iterable[tuple[int, int
 
 
 def precedes(a: ArticleMeta, b: ArticleMeta, agency_lead: timedelta = AGENCY_LEAD) -> bool:
-    """May `a` be a source of `b`? Two outlets stamped with the same time (papers dated by edition)
-    are never each other's source: neither could have read the other."""
-    if a.time == b.time and not a.is_agency and not b.is_agency:
+    """May `a` be a source of `b`? Two outlets stamped with the same time (papers dated by edition),
+    or two agencies (two wires putting out one statement), are never each other's source: neither
+    could have read the other. Between an agency and an outlet the tie goes to the agency."""
+    if a.time == b.time and a.is_agency == b.is_agency:
         return False
     return order_key(a, agency_lead) < order_key(b, agency_lead)
 
@@ -123,8 +124,8 @@ def precedes(a: ArticleMeta, b: ArticleMeta, agency_lead: timedelta = AGENCY_LEA
 def choose_source(cands: list[Candidate], credited: frozenset[int] = frozenset()) -> Candidate | None:
     """The immediate source: the candidate explaining most of the target, with agencies favoured by
     INTERMEDIARY_MARGIN (an outlet must carry its own edits into the target to be the source), as
-    are outlets the target's page names as its source (`credited`, article ids), which also win
-    ties; then the earlier article."""
+    are outlets the target's page names as its source (`credited`, article ids: those outlets, and
+    agencies the page credits), which also win ties; then the earlier article."""
     if not cands:
         return None
 
@@ -173,9 +174,7 @@ def own_origin_credit(m: ArticleMeta, passed_through: str | None = None) -> str 
     credit counts: "with reporting by Reuters" does not make a TASS story Reuters copy.
     `passed_through`: an agency the chain is known to pass through, which is no origin either."""
     roles = ("origin",) if m.is_agency else CREDIT_ROLES
-    return next(
-        (a for a, role in m.credits if role in roles and a != m.agency and a != passed_through), None
-    )
+    return next((a for a, role in m.credits if role in roles and a != m.agency and a != passed_through), None)
 
 
 #: a line that hands the story to someone else: "Source: X", "Via: X", "Originally published by X",

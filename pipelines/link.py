@@ -399,7 +399,12 @@ def _judge(con, part, cands, metas, done, sizes, run_id, summary, pool):
             for c in derived
             if not c.meta.is_agency and ch.credits_outlet(text.get(t, ""), c.meta.outlet_names)
         )
-        best = ch.choose_source(derived, named)
+        # between agencies carrying the text (two wires, same story), the one the page credits
+        credited = {agency for agency, role in m.credits if role in ch.CREDIT_ROLES}
+        credited_wires = frozenset(
+            c.meta.article_id for c in derived if c.meta.is_agency and c.meta.agency in credited
+        )
+        best = ch.choose_source(derived, named | credited_wires)
         if best is None or best.meta.article_id not in done:
             chain = ch.original(m)
         else:

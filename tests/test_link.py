@@ -991,7 +991,6 @@ def test_an_agency_copying_an_outlet_has_no_origin_agency_of_its_own():
     assert (source_url, origin_url, origin_agency, hops) == (herald.url, herald.url, None, 1)
 
 
-
 def test_a_copy_crediting_the_agency_that_ran_an_outlets_story_credits_an_intermediary():
     """The Herald's scoop, run by TASS, then copied from TASS with "Source: TASS": the chain starts at
     the Herald, an outlet, so no agency stands at its root and TASS is the one it passed through. The
@@ -1082,3 +1081,29 @@ def test_an_agency_update_restamped_later_keeps_its_first_time_and_its_copies_th
     assert [(r[0], r[-1]) for r in lag] == [("https://paper.example/b", 2.0)]
     by_outlet = {r[0]: r for r in con.execute(queries["agency_lag"].sql).fetchall()}
     assert by_outlet["Paper"][1:4] == ("TASS", 1, 2.0)
+
+
+def test_between_two_agencies_with_the_same_text_a_copy_is_traced_to_the_one_it_credits():
+    """TASS and RIA Novosti put out the same text the same second; a paper runs it with "Source: RIA
+    Novosti". The wire stored second was the uncredited copy of the first, and the paper, with TASS
+    stored first, an uncredited copy of TASS."""
+    for wires in (
+        [("tass.com", "TASS"), ("ria.ru", "RIA Novosti")],
+        [("ria.ru", "RIA Novosti"), ("tass.com", "TASS")],
+    ):
+        rows = [Row(f"https://{site}/1", name, T0, WIRE, agency=name) for site, name in wires]
+        paper = Row(
+            "https://paper.example/1",
+            "Paper",
+            T0 + timedelta(hours=2),
+            WIRE,
+            credits=[("RIA Novosti", "origin")],
+        )
+        o = linked([*rows, paper])
+        assert (o[paper.url][0], o[paper.url][2], o[paper.url][5]) == (
+            "https://ria.ru/1",
+            "RIA Novosti",
+            "credited",
+        )
+        for wire in rows:  # neither wire could have read the other: each is an original
+            assert o[wire.url][2:6] == (wire.outlet, 0, "none", "self"), wires
