@@ -151,6 +151,12 @@ def _missing(article: dict, root: dict, named: list[str]) -> list[str]:
         notes.append(
             f"missing: {whose} {agency}; the {agency} original is not "
             "in the database (crawl the agency, then `provtrack link`)."
+            if root["published_at"] is not None
+            # placed when first seen, it may stand weeks after an original that is stored
+            else f"missing: {whose} {agency}; no {agency} text was found within the link window of "
+            f"{'its' if root is article else 'that'} page, which has no date and is placed when it was "
+            "first seen (an earlier original: `provtrack link --all --window-days N`; none stored: "
+            "crawl the agency, then `provtrack link`)."
         )
     if article["credit_status"] == "uncredited":
         others = [name for name in named if name != agency]

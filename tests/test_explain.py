@@ -247,3 +247,20 @@ def test_an_agencys_own_site_is_no_credit_but_a_canonical_url_on_it_is(tmp_path,
     ]
     explained_text = run_cli("explain", original).stdout
     assert "credit self" in explained_text and explained_text.endswith("credits on the page:\n  none\n")
+
+
+def test_an_undated_credited_copy_ingested_weeks_after_its_original_points_at_the_link_window():
+    """The copy has no date, so it stands at its ingest, 16 days after TASS's stored story: explain
+    said the TASS original was not in the database, and crawling TASS would change nothing."""
+    con = open_db()
+    add_rows(con, [Row("https://tass.com/x/1", "TASS", T0, WIRE, agency="TASS")])
+    add_rows(con, [Row("https://kappa.example/a", "Kappa", None, WIRE, credits=[("TASS", "origin")])])
+    con.execute("UPDATE articles SET first_seen_at = ? WHERE published_at IS NULL", [T0 + timedelta(days=16)])
+    link_articles(con, 1)
+    out = explain_article(con, "https://kappa.example/a")
+    assert "no TASS text was found within the link window of its page, which has no date" in out, out
+    assert "--window-days" in out and "is not in the database" not in out, out
+    link_articles(con, 2, rebuild=True, window_days=20)  # what it advises
+    assert "└─ TASS · 2024-03-01 09:00 · https://tass.com/x/1" in explain_article(
+        con, "https://kappa.example/a"
+    )
