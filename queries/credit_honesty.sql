@@ -4,7 +4,8 @@
 --   articles          the outlet's articles whose origin is that agency (the agency's own stories excluded)
 --   credited          of those, how many name the agency (credit_status = 'credited')
 --   via_intermediary  how many credit only an intermediary (credits_intermediary)
---   uncredited        how many reuse the agency's text without any credit
+--   uncredited        how many reuse the agency's text crediting neither it nor a source on the way (a
+--                     direct copy naming another agency is one)
 --   credited_share    credited / articles
 --   uncredited_share  uncredited / articles
 -- The shares lean towards credit: a copy whose agency original was not collected is found by its

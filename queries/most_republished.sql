@@ -6,7 +6,7 @@
 --   title           its title (its latest version's)
 --   copies          articles whose chain leads back to it (not its agency's own follow-up stories)
 --   outlets         distinct outlets among those copies
---   uncredited      copies that credit nothing
+--   uncredited      copies crediting neither the origin nor a source on the way (credit_status uncredited)
 --   max_hops        the longest chain seen
 -- Every origin, not only the first 100: the same SELECT without its LIMIT, through `provtrack query "..."`.
 SELECT ao.origin_url, org.outlet AS origin_outlet, org.origin_agency,

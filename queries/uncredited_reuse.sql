@@ -1,4 +1,5 @@
--- uncredited_reuse: one row per article that reuses earlier text without crediting any source (the laundering signal).
+-- uncredited_reuse: one row per article reusing earlier text that names neither its origin nor a source on the way (the laundering signal).
+-- A direct copy naming another agency ("Source: Reuters" on BelTA's text) is one.
 --   article_url    the article that reuses text
 --   outlet         its outlet
 --   published_at   when it appeared

@@ -2,8 +2,10 @@
 -- named in several roles keeps its strongest (origin > contributor > cited > photo): the AFP photo
 -- credit of an AFP story is not a row of its own. The mark every page on an agency's own registered
 -- domain gets (cue 'own site <domain>': pipelines.credits.OWN_SITE_CUE; kept in article_credits for
--- the link stage) is its address, not an attribution: it is no row here, so an agency's own pages do
--- not count among those crediting it. A canonical URL on an agency's site (cue 'canonical <domain>') is the page's own word: a row.
+-- the link stage) is its address, not an attribution: it is no row here. Its own dateline ('/TASS/'),
+-- byline or metadata naming the agency are rows: to count other outlets' pages crediting an agency,
+-- join article_origins and leave out credit_status 'self'. A canonical URL on an agency's site (cue
+-- 'canonical <domain>') is the page's own word: a row.
 --   article_url  the article (latest version of its URL)
 --   agency       canonical agency name (data/agencies.toml)
 --   role         origin (the article is that agency's copy), contributor (it supplied part),
