@@ -292,6 +292,25 @@ def _csv_records(path: Path, header: list[str], after: int):
                 yield first, dict(zip(header, record))
 
 
+def _values_one_by_one(batch) -> Iterator[dict | str]:
+    """The rows of a batch that would not convert as a whole, value by value: a row holding a value
+    Python cannot take (bytes that are not UTF-8, a date past the year 9999) comes as the reason it
+    is skipped, and the others are read. The whole row group was lost for one such value, where
+    JSONL or CSV lose its row."""
+    for i in range(batch.num_rows):
+        row: dict | str = {}
+        for name in batch.schema.names:
+            try:
+                row[name] = batch.column(name)[i].as_py()
+            except UnicodeDecodeError:
+                row = f"{name!r} is not UTF-8 text"
+                break
+            except Exception as exc:  # noqa: BLE001 - pyarrow's and Python's several types
+                row = f"{name!r} cannot be read: {str(exc)[:200]}"
+                break
+        yield row
+
+
 def _parquet_rows(path: Path) -> Iterator[tuple[int, dict | BadRow]]:
     import pyarrow.parquet as pq
 
@@ -311,9 +330,13 @@ def _parquet_rows(path: Path) -> Iterator[tuple[int, dict | BadRow]]:
         batches = parquet.iter_batches(batch_size=1000, columns=columns, row_groups=[group])
         try:
             for batch in batches:
-                for row in batch.to_pylist():
+                try:
+                    rows = batch.to_pylist()
+                except Exception:  # a value Python cannot hold: only its row is lost
+                    rows = _values_one_by_one(batch)
+                for row in rows:
                     number += 1
-                    yield number, row
+                    yield number, BadRow(str(path), number, row) if isinstance(row, str) else row
         except Exception as exc:  # pyarrow's several error types for damaged data
             first, last = number + 1, start + size
             lost = f"rows {first}-{last}" if last > first else f"row {first}"

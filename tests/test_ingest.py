@@ -167,6 +167,44 @@ def test_a_parquet_file_with_one_damaged_row_group_keeps_every_other_group(tmp_p
     assert _count(tmp_db) == 200
 
 
+def test_a_parquet_value_python_cannot_hold_costs_its_row_not_its_row_group(tmp_path, tmp_db, run_cli):
+    """One Latin-1 byte in a text, or a timestamp in the year 14645, made the whole row group (a
+    million rows with pyarrow's default) "damaged Parquet data ... lost", counted as one skipped row;
+    the same value in JSONL or CSV costs its line."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    texts = [f"{STORY} Number {n}.".encode() for n in range(300)]
+    texts[150] = b"caf\xe9 " + texts[150]
+    pq.write_table(
+        pa.table(
+            {
+                "url": [f"https://p.example.com/{n}" for n in range(300)],
+                "text": pa.array(texts, pa.binary()).view(pa.string()),
+            }
+        ),
+        tmp_path / "latin1.parquet",
+    )
+    stamps = [1763632800000] * 300
+    stamps[10] = 400_000_000_000_000  # the year 14645
+    pq.write_table(
+        pa.table(
+            {
+                "url": [f"https://q.example.com/{n}" for n in range(300)],
+                "text": [f"{STORY} Item {n}." for n in range(300)],
+                "published_at": pa.array(stamps, pa.timestamp("ms", tz="UTC")),
+            }
+        ),
+        tmp_path / "future.parquet",
+    )
+    result = run_cli("ingest", str(tmp_path / "latin1.parquet"), str(tmp_path / "future.parquet"))
+    assert result.exit_code == EXIT_PARTIAL, result.output
+    assert "latin1.parquet:151: 'text' is not UTF-8 text" in result.stderr
+    assert "future.parquet:11: 'published_at' cannot be read" in result.stderr
+    assert "lost" not in result.stderr and "2 skipped" in result.output, result.output
+    assert _count(tmp_db) == 598
+
+
 def test_a_file_cut_short_keeps_every_row_before_the_cut_and_the_next_file_is_read(tmp_path, tmp_db, run_cli):
     """A .jsonl.gz cut off mid-copy stopped the whole ingest: the rows of its last unfinished batch
     were lost, the files after it never read, and the run recorded no counts."""
