@@ -136,7 +136,8 @@ def clean_page(page: Page, registry: AgencyRegistry | None = None) -> Article:
             fast=True,  # no readability/jusText second opinion: see "Cleaning" in the README
         )
         if document is not None and document.text:
-            text = document.text
+            if not _a_stub_beside(document.text, text):
+                text = document.text
             if not title or ("\ufffd" in title and meta.title):  # a listing read in the wrong encoding
                 title = meta.title
             author, sitename = meta.author, meta.sitename
@@ -180,6 +181,20 @@ def clean_or_skip(page: Page) -> Article | Skip:
         return Skip("HTML nested too deeply to parse")
     except Exception as exc:  # trafilatura/lxml on hostile markup: report, keep going
         return Skip(f"cleaning failed: {type(exc).__name__}: {str(exc)[:200]}")
+
+
+#: an extract of fewer words than this, from a page given with a text at least STUB_RATIO times
+#: longer, is a stub (a menu, a paywall notice), and the row's own text is kept
+STUB_WORDS, STUB_RATIO = 25, 4
+
+
+def _a_stub_beside(extracted: str, given: str) -> bool:
+    """Is what trafilatura found in a row's html only a stub of the text the row gives beside it? The
+    html wins over the text (its boilerplate removed, its credits read), except over a text many times
+    longer than an extract of a few words: a page saved as its menu or paywall notice stored "Home"
+    and lost the row's story, with its credit."""
+    words = len(extracted.split())
+    return words < STUB_WORDS and len(given.split()) >= STUB_RATIO * max(words, 1)
 
 
 def _looks_binary(content: str) -> bool:

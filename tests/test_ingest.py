@@ -514,6 +514,30 @@ def test_html_rows_go_through_trafilatura_and_win_over_text(tmp_path, tmp_db, ru
     assert origin == ("Sputnik", "credit")
 
 
+def test_html_saved_as_a_menu_or_paywall_stub_leaves_the_row_to_its_full_text(tmp_path, tmp_db, run_cli):
+    """trafilatura read "Home" or "Subscribe to read" from such html, and that was stored as the
+    article: the row's full text and its TASS credit were lost, exit 0."""
+    full = "MOSCOW, November 16. /TASS/. " + STORY
+    rows = [
+        {
+            "url": "https://stub.example.com/1",
+            "html": "<html><body><nav><a href='/'>Home</a></nav></body></html>",
+            "text": full,
+        },
+        {
+            "url": "https://stub.example.com/2",
+            "html": "<html><body><div class='paywall'>Subscribe to read</div></body></html>",
+            "text": full + " Two.",
+        },
+    ]
+    assert run_cli("ingest", str(write_jsonl(tmp_path / "stubs.jsonl", rows))).exit_code == 0
+    with Database(tmp_db).reader() as con:
+        stored = con.execute("SELECT text FROM articles ORDER BY url").fetchall()
+        origins = con.execute("SELECT origin_agency FROM article_origins").fetchall()
+    assert [text.startswith("MOSCOW, November 16. /TASS/.") for (text,) in stored] == [True, True], stored
+    assert origins == [("TASS",), ("TASS",)]
+
+
 def test_the_pages_own_date_is_the_first_json_ld_date_in_document_order():
     """A WordPress @graph holds the article (its own datePublished) before the WebPage (another one, the
     time the page object was made): the last one was taken, 9 hours early on a shared page."""
