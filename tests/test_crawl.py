@@ -634,6 +634,45 @@ def test_reprocess_keeps_the_outlet_and_dates_of_a_page_that_redirected(tmp_path
     assert second == (2, url, outlet, published, claims)
 
 
+def test_reprocess_refuses_a_record_of_another_page_where_the_archive_file_was_replaced(tmp_path, run_cli):
+    """Another file put under the archive's name, with some other site's pages at the stored offsets:
+    reprocess stored them as new versions of the crawled articles, under the crawled outlets."""
+    import io
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    story = ["The port of Riga handled a record 412,000 containers in ten months, officials said."] * 3
+    routes = {
+        "http://r.test/rss.xml": Reply(
+            200, rss([("http://r.test/a.html", "Riga", None)]), content_type="application/rss+xml"
+        ),
+        "http://r.test/a.html": Reply(200, article_html("Riga port record", story)),
+    }
+    db = tmp_path / "r.duckdb"
+    with MockWeb(routes) as web:
+        assert crawl(db, web.proxy, "--feed", "http://r.test/rss.xml").returncode == 0
+    ((warc_file, offset),) = rows(db, "SELECT warc_file, warc_offset FROM articles")
+    other = io.BytesIO()
+    page = article_html(
+        "Football", ["The home team won three to one after a late goal in the regional league."] * 3
+    )
+    WARCWriter(other, gzip=False).write_record(
+        WARCWriter(io.BytesIO()).create_warc_record(
+            "http://other.test/football.html",
+            "response",
+            payload=io.BytesIO(page.encode()),
+            length=len(page.encode()),
+            http_headers=StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1"),
+        )
+    )
+    (tmp_path / "archive" / warc_file).write_bytes(b" " * offset + other.getvalue())
+    result = run_cli("reprocess", "--no-link", db=db)
+    assert result.exit_code == 3, result.output
+    assert f"{warc_file} holds http://other.test/football.html there, not this page" in result.stderr
+    assert rows(db, "SELECT count(*), min(text) LIKE '%Riga%' FROM articles") == [(1, True)]
+
+
 def test_a_date_a_recheck_brings_for_an_unchanged_page_is_kept_and_chosen(tmp_path):
     """A feed lists a page without a date; the re-check run finds it in a news sitemap with its
     publication date and fetches it again, unchanged. The unchanged page was skipped whole, its new

@@ -548,6 +548,7 @@ def reprocess(ctx, no_link: bool, jobs: int | None) -> None:
     from pipelines.load import Loader
     from pipelines.models import Page
     from pipelines.store.crawl_state import ArchivedArticles
+    from pipelines.urls import normalize_url
 
     root = archive_dir(ctx.db.path)
     unreadable: list[str] = []
@@ -567,6 +568,11 @@ def reprocess(ctx, no_link: bool, jobs: int | None) -> None:
                     on_skip(item.url, Skip(f"{exc} (and every page archived in it)" if gone else str(exc)))
                 if gone:
                     missing[item.warc_file] = missing.get(item.warc_file, 0) + 1
+                continue
+            if response.url and normalize_url(response.url) not in (item.url, item.stored_url):
+                # another file under the archive's name: its record there is some other page
+                unreadable.append(item.url)
+                on_skip(item.url, Skip(f"{item.warc_file} holds {response.url} there, not this page"))
                 continue
             html = decode_body(response.body, response.headers.get("content-type"))
             yield (

@@ -104,6 +104,7 @@ class ArchivedArticle:
     warc_offset: int
     outlet: str | None
     dates: list[DateCandidate]
+    stored_url: str  # the URL its stored version has: where the listed `url` landed, or `url` itself
 
 
 def _utc(value: datetime | None) -> datetime | None:
@@ -160,8 +161,8 @@ class ArchivedArticles:
         try:
             reader.execute(self.sql)
             while rows := reader.fetchmany(self.chunk_size):
-                for url, warc_file, offset, _fetched, outlet, dates in rows:
+                for url, warc_file, offset, _fetched, outlet, dates, stored_url in rows:
                     candidates = [DateCandidate(d["source"], _utc(d["value"])) for d in (dates or [])]
-                    yield ArchivedArticle(url, warc_file, int(offset), outlet, candidates)
+                    yield ArchivedArticle(url, warc_file, int(offset), outlet, candidates, stored_url)
         finally:
             reader.close()

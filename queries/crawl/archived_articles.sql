@@ -1,6 +1,7 @@
 -- One row per article URL with an archived response: the latest successful fetch (warc_file,
 -- warc_offset), the outlet of the latest stored version, and the date claims that do not come from
--- the page itself (feed, sitemap, first_seen, input), as [{source, value}], for `provtrack reprocess`.
+-- the page itself (feed, sitemap, first_seen, input), as [{source, value}], and the URL its stored
+-- version has (stored_url), for `provtrack reprocess`.
 -- The fetch log keeps the URL a listing named; a page that redirected is stored under the URL it
 -- landed on, read off a version stored from one of that URL's fetches (same WARC record).
 -- A distributed crawl's workers keep no fetch log: for a URL `merge` stored, its latest version's
@@ -37,7 +38,8 @@ latest_version AS (
 SELECT f.url, f.warc_file, f.warc_offset, f.fetched_at, o.name AS outlet,
        (SELECT list({'source': d.source, 'value': d.value})
           FROM article_dates d
-         WHERE d.article_id = v.article_id AND d.source IN ('feed', 'sitemap', 'first_seen', 'input')) AS dates
+         WHERE d.article_id = v.article_id AND d.source IN ('feed', 'sitemap', 'first_seen', 'input')) AS dates,
+       coalesce(l.stored_url, f.url) AS stored_url
 FROM latest_fetch f
 LEFT JOIN landed l USING (url)
 LEFT JOIN latest_version v ON v.url = coalesce(l.stored_url, f.url)
