@@ -155,6 +155,19 @@ def test_a_warc_cut_inside_its_last_page_stores_no_half_page_and_reprocess_refus
         read_response(tmp_path, cut.name, last)
 
 
+def test_reprocess_says_it_leaves_articles_ingested_from_warc_files_alone(tmp_path, run_cli):
+    """It said "0 archived pages" and exited 0, as if the database held nothing to re-read."""
+    warc, _pointers = _warc(tmp_path)
+    assert run_cli("ingest", str(warc)).exit_code == 0
+    stored = len(_urls(tmp_path / "test.duckdb"))
+    result = run_cli("reprocess", "--no-link")
+    assert result.exit_code == 0, result.output
+    assert (
+        f"reprocess: {stored} articles came from WARC files given to `provtrack ingest`, which reprocess "
+        "leaves alone" in result.stderr
+    ), result.stderr
+
+
 def test_a_damaged_record_in_the_middle_costs_only_that_record(tmp_path, run_cli):
     """Bytes flipped inside one record's compressed data: warcio printed a decompression error per
     block, went on as if the record had ended there, and lost most of the records after it; the

@@ -528,6 +528,11 @@ def _counts(report) -> dict:
     }
 
 
+def _ingested_from_warc(con) -> int:
+    """Article URLs whose latest version `provtrack ingest` read from a WARC file: not reprocessed."""
+    return con.execute(load_query("crawl/ingested_from_warc")).fetchall()[0][0]
+
+
 @cli.command()
 @click.option("--no-link", is_flag=True, help="Store only; leave `provtrack link` for later.")
 @click.option("--jobs", type=int, default=None, help="Processes for HTML cleaning (default: all cores).")
@@ -590,6 +595,7 @@ def reprocess(ctx, no_link: bool, jobs: int | None) -> None:
     with ctx.db.writer(create=False) as con:
         found = ArchivedArticles(con)
         total = len(found)
+        from_files = _ingested_from_warc(con)
         run_id = start_run(con, "reprocess", str(root))
         try:
             with progress("reprocess", total=total) as update, Loader(con, run_id, jobs=jobs) as loader:
@@ -613,6 +619,12 @@ def reprocess(ctx, no_link: bool, jobs: int | None) -> None:
     )
     for warc_file, n in missing.items():
         click.echo(f"reprocess: {counted(n, 'page')} skipped: {warc_file} is missing from {root}", err=True)
+    if from_files:
+        click.echo(
+            f"reprocess: {counted(from_files, 'article')} came from WARC files given to `provtrack ingest`, "
+            "which reprocess leaves alone (the files are yours): ingest them again to re-read them",
+            err=True,
+        )
     if summary.status != "ok":
         click.echo(f"reprocess: partial - {'; '.join(summary.problems())}", err=True)
         sys.exit(EXIT_PARTIAL)
