@@ -139,10 +139,34 @@ def _pages_from(path: Path, start: int, keep: WarcFilter, counts: WarcCounts):
     except Exception as exc:  # warcio on a damaged member or a mangled header, or DamagedRecord
         # warcio's AttributeError/TypeError on a header cut short say nothing to a reader
         said = "a record header cut off or mangled" if isinstance(exc, (AttributeError, TypeError)) else exc
+        if gzipped and good_end == 0 and _gzipped_as_one_stream(path):
+            yield f"{path}@0", BadRow(str(path), 0, ONE_STREAM)
+            return None
         reason = f"WARC damaged or cut off at byte {good_end}: {str(said)[:120] or type(exc).__name__}"
         yield f"{path}@{good_end}", BadRow(str(path), good_end, reason)
         return _after_damaged_record(path, good_end)
     return None
+
+
+ONE_STREAM = (
+    "gzipped as one stream (as `gzip file.warc` does), not one gzip member per record as a .warc.gz "
+    "is: `warcio recompress` it, or gunzip it, and ingest that"
+)
+
+
+def _gzipped_as_one_stream(path: Path) -> bool:
+    """Does the file's first gzip member hold more than one record? A .warc.gz gzips each record on
+    its own, so that a reader can seek to one; a whole WARC gzipped at once read as damaged at byte 0,
+    though `zcat` reads it."""
+    unzip = zlib.decompressobj(zlib.MAX_WBITS | 16)
+    text = b""
+    with open(path, "rb") as handle:
+        while len(text) < 8 << 20 and not unzip.eof and (chunk := handle.read(1 << 16)):
+            try:
+                text += unzip.decompress(chunk)
+            except zlib.error:
+                return False
+    return text.startswith(b"WARC/") and b"\nWARC/1." in text
 
 
 def _after_damaged_record(path: Path, good_end: int) -> int | None:

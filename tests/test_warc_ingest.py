@@ -168,6 +168,18 @@ def test_reprocess_says_it_leaves_articles_ingested_from_warc_files_alone(tmp_pa
     ), result.stderr
 
 
+def test_a_warc_gzipped_as_one_stream_is_named_so_with_what_to_do(tmp_path, run_cli):
+    """`gzip file.warc` gives one gzip stream, not one member per record: it read as "WARC damaged or
+    cut off at byte 0: its compressed data does not decompress", though zcat reads it."""
+    warc, _pointers = _warc(tmp_path)
+    whole = tmp_path / "whole.warc.gz"
+    whole.write_bytes(gzip.compress(gzip.decompress(warc.read_bytes())))
+    result = run_cli("ingest", str(whole))
+    assert result.exit_code == 3, result.output
+    assert "whole.warc.gz@0: gzipped as one stream" in result.stderr and "warcio recompress" in result.stderr
+    assert "damaged" not in result.stderr, result.stderr
+
+
 def test_a_damaged_record_in_the_middle_costs_only_that_record(tmp_path, run_cli):
     """Bytes flipped inside one record's compressed data: warcio printed a decompression error per
     block, went on as if the record had ended there, and lost most of the records after it; the
