@@ -189,16 +189,24 @@ def _jsonl_rows(path: Path) -> Iterator[tuple[int, dict | BadRow]]:
                 row = json.loads(line)
             except ValueError as exc:
                 # "Invalid control character at" needs its column: a raw tab or newline inside a string
-                if isinstance(exc, json.JSONDecodeError):
-                    why = f"{exc.msg.removesuffix(' at')} column {exc.colno}"
-                else:
-                    why = str(exc)
+                why = _json_complaint(exc, line) if isinstance(exc, json.JSONDecodeError) else str(exc)
                 yield number, BadRow(str(path), number, f"not valid JSON: {why}")
                 continue
             except RecursionError:
                 yield number, BadRow(str(path), number, "JSON nested too deep to be an article row")
                 continue
             yield number, row
+
+
+def _json_complaint(exc: json.JSONDecodeError, line: str) -> str:
+    """Why a line is not one JSON object, in a reader's words where json's say little."""
+    if exc.pos >= len(line.rstrip()):
+        return "the line ends before its JSON does (cut short, or an object spread over several lines)"
+    if exc.msg == "Extra data":
+        if "\r" in line[: exc.pos + 1].rstrip():
+            return "more than one JSON value on the line: its lines end with a lone CR (convert them to LF)"
+        return f"more than one JSON value on the line (the second at column {exc.colno}): one object per line"
+    return f"{exc.msg.removesuffix(' at')} column {exc.colno}"
 
 
 def _check_json_lines(path: Path, first_line: bytes) -> None:
@@ -208,6 +216,11 @@ def _check_json_lines(path: Path, first_line: bytes) -> None:
     if first_line.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise IngestError(f"{path}: UTF-16 text; JSON Lines are UTF-8 (iconv -f UTF-16 -t UTF-8 converts it)")
     start = first_line.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if start.rstrip() == b"{":  # the first line opens an object and ends: pretty-printed JSON
+        raise IngestError(
+            f"{path}: a JSON object spread over several lines, not JSON Lines (one object per line): "
+            "jq -c . converts it"
+        )
     if not start.startswith(b"["):
         return
     try:

@@ -478,6 +478,30 @@ def test_a_row_without_an_outlet_on_a_shared_domain_is_not_filed_under_another_s
     ]
 
 
+def test_json_that_is_not_one_object_per_line_is_named_for_what_it_is(tmp_path, tmp_db, run_cli):
+    """Lines ended by a lone CR, objects one after another, a line cut short and a pretty-printed
+    object read as "Extra data column 133", "Expecting ',' delimiter column 1" or a skip per line."""
+    rows = [{"url": f"https://s.example.com/{n}", "text": f"{STORY} {n}."} for n in range(3)]
+    (tmp_path / "cr.jsonl").write_bytes(b"\r".join(json.dumps(r).encode() for r in rows) + b"\r")
+    (tmp_path / "glued.jsonl").write_text(json.dumps(rows[0]) + json.dumps(rows[1]) + "\n")
+    (tmp_path / "cut.jsonl").write_text(json.dumps(rows[2])[:-1] + "\n")
+    result = run_cli("ingest", *(str(tmp_path / f) for f in ("cr.jsonl", "glued.jsonl", "cut.jsonl")))
+    assert result.exit_code == EXIT_PARTIAL, result.output
+    assert (
+        "cr.jsonl:1: not valid JSON: more than one JSON value on the line: its lines end with a lone CR"
+        in result.stderr
+    )
+    assert (
+        "glued.jsonl:1: not valid JSON: more than one JSON value on the line (the second at column"
+        in result.stderr
+    )
+    assert "cut.jsonl:1: not valid JSON: the line ends before its JSON does" in result.stderr
+    (tmp_path / "pretty.json").write_text(json.dumps(rows[0], indent=1) + "\n")
+    result = run_cli("ingest", str(tmp_path / "pretty.json"))
+    assert result.exit_code == 1 and "a JSON object spread over several lines" in result.stderr, result.output
+    assert result.stderr.count("\n") == 1, "one line for the file, not one per line of it"
+
+
 def test_a_blank_html_column_leaves_the_row_to_its_text(tmp_path, tmp_db, run_cli):
     """An empty html column fell back to the text, but one holding only white space (an export's
     "   \n") made the whole row "not parseable as HTML": skipped, its text lost, exit 3."""
