@@ -137,17 +137,20 @@ def _check_encoding(path: Path) -> None:
     its first MB: when not one of the lines there with bytes beyond ASCII (ENCODING_MIN_LINES at
     least) reads as UTF-8. Each such line was a skipped row of its own: thousands of lines saying one
     thing, and a 'partial' run that stored none. A UTF-8 file with a damaged line or two still loses
-    only those rows. (UTF-16 is named by its own check.)"""
+    only those rows. UTF-16 (Excel's "Unicode Text"), with a byte-order mark or without, is named as such."""
     try:
         with _open_binary(path) as handle:
             head = handle.read(ENCODING_SNIFF_BYTES + 1)
     except (OSError, EOFError, zlib.error):  # the reader names a damaged file, with what it read
         return
+    if (wide := _utf16_kind(head)) is not None:
+        kind = "JSON Lines are" if detect_format(path) == "jsonl" else "a CSV file is read as"
+        raise IngestError(f"{path}: {wide} text; {kind} UTF-8 (iconv -f {wide} -t UTF-8 converts it)")
     lines = head[:ENCODING_SNIFF_BYTES].split(b"\n")
     if len(head) > ENCODING_SNIFF_BYTES:
         lines.pop()  # cut by the sniff, perhaps inside a character
     beyond_ascii = [(n, line) for n, line in enumerate(lines, start=1) if not line.isascii()]
-    if len(beyond_ascii) < ENCODING_MIN_LINES or head.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if len(beyond_ascii) < ENCODING_MIN_LINES:
         return
     for _, line in beyond_ascii:
         try:
@@ -162,10 +165,26 @@ def _check_encoding(path: Path) -> None:
     )
 
 
+def _utf16_kind(head: bytes) -> str | None:
+    """ "UTF-16" for text with its byte-order mark, "UTF-16LE"/"UTF-16BE" for text without one (a
+    zero byte beside each ASCII letter), None otherwise. Read as UTF-8 it failed on its first byte
+    beyond ASCII, or was taken for Windows-1252."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16"
+    sample = head[:512]
+    if len(sample) < 8 or sample.count(0) * 3 < len(sample):
+        return None
+    return "UTF-16LE" if sample[1::2].count(0) > sample[0::2].count(0) else "UTF-16BE"
+
+
 def _open_binary(path: Path):
+    """The file's bytes, gunzipped when it is gzip: by its name, or by its first bytes (a .jsonl a
+    download left compressed read as "not UTF-8 text" on every line)."""
     if path.name.lower().endswith(".gz"):
         return gzip.open(path, "rb")
-    return open(path, "rb")
+    with open(path, "rb") as probe:
+        gzipped = probe.read(2) == b"\x1f\x8b"
+    return gzip.open(path, "rb") if gzipped else open(path, "rb")
 
 
 def _jsonl_rows(path: Path) -> Iterator[tuple[int, dict | BadRow]]:
@@ -210,11 +229,9 @@ def _json_complaint(exc: json.JSONDecodeError, line: str) -> str:
 
 
 def _check_json_lines(path: Path, first_line: bytes) -> None:
-    """Raise IngestError for a file that is not JSON Lines at all, judged by its first line: UTF-16
-    text (each line a skipped row, and half a line ending left over), or one JSON array (a
-    pretty-printed one made a skipped row of every line of it)."""
-    if first_line.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise IngestError(f"{path}: UTF-16 text; JSON Lines are UTF-8 (iconv -f UTF-16 -t UTF-8 converts it)")
+    """Raise IngestError for a file that is not JSON Lines at all, judged by its first line: one JSON
+    array or one object spread over lines (pretty-printed, each line was a skipped row). UTF-16 is
+    named before, by _check_encoding."""
     start = first_line.lstrip(b"\xef\xbb\xbf \t\r\n")
     if start.rstrip() == b"{":  # the first line opens an object and ends: pretty-printed JSON
         raise IngestError(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gzip
 import json
 import os
 from pathlib import Path
@@ -115,9 +116,12 @@ def test_a_json_array_or_utf16_file_given_as_json_lines_is_one_clear_error(tmp_p
     pretty.write_text(json.dumps(rows, indent=2))
     utf16 = tmp_path / "wide.jsonl"
     utf16.write_text(json.dumps(rows[0]) + "\n", encoding="utf-16")
+    no_mark = tmp_path / "excel.csv"  # Excel's "Unicode Text": UTF-16 little-endian, no byte-order mark
+    no_mark.write_bytes(("url\ttext\n" + "https://a.example/2\tAlpha beta.\n").encode("utf-16-le"))
     for path, reason in (
         (pretty, "a JSON array, not JSON Lines"),
         (utf16, "UTF-16 text; JSON Lines are UTF-8"),
+        (no_mark, "UTF-16LE text; a CSV file is read as UTF-8 (iconv -f UTF-16LE -t UTF-8 converts it)"),
     ):
         result = run_cli("ingest", str(path))
         assert result.exit_code == 1 and result.stderr.strip().count("\n") == 0, result.stderr
@@ -126,6 +130,17 @@ def test_a_json_array_or_utf16_file_given_as_json_lines_is_one_clear_error(tmp_p
     one_line.write_text(json.dumps(rows) + "\n")
     hint = "a JSON array, not an object: JSON Lines hold one object per line"
     assert hint in run_cli("ingest", str(one_line)).stderr
+
+
+def test_a_gzipped_file_without_gz_in_its_name_is_read(tmp_path, run_cli):
+    """A .jsonl a download left compressed read as "not UTF-8 text" on every line."""
+    rows = [
+        {"url": f"https://a.example/{n}", "text": f"Alpha beta gamma delta epsilon {n}."} for n in range(3)
+    ]
+    path = tmp_path / "feed.jsonl"
+    path.write_bytes(gzip.compress("".join(json.dumps(r) + "\n" for r in rows).encode()))
+    result = run_cli("ingest", str(path))
+    assert result.exit_code == 0 and "3 new articles" in result.output, result.output
 
 
 def test_json_nested_too_deep_is_a_named_bad_row_and_the_next_row_is_read(tmp_path):
