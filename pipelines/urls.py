@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from functools import cache
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
@@ -92,7 +93,7 @@ def normalize_url(url: str) -> str:
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https") or not parts.hostname:
         raise BadURL(f"not an absolute http(s) URL: {url[:200]!r}")
-    host = parts.hostname.lower().rstrip(".")
+    host = _checked_host(parts.hostname.lower().rstrip("."), url)
     if port and not (scheme == "http" and port == 80 or scheme == "https" and port == 443):
         host = f"{host}:{port}"
     query = [
@@ -102,6 +103,24 @@ def normalize_url(url: str) -> str:
     ]
     path = _PATH_SESSION.sub("", parts.path) or "/"
     return urlunsplit((scheme, host, path, urlencode(query, doseq=True), ""))
+
+
+#: what no host name holds (a space, quotes, brackets, URL delimiters): "exa mple.com" was an outlet
+_NOT_IN_HOST = re.compile(r"[\s<>\"'{}|\\^`%/?#@,;!$&()*+=\[\]]")
+
+
+def _checked_host(host: str, url: str) -> str:
+    """The host as a URL spells it: an IPv6 address inside its brackets (without them the address
+    ran into the port, "2001:db8::1:8080", and the outlet was "2001"). Raises BadURL for a host no
+    server can have."""
+    if ":" in host:
+        try:
+            return f"[{ipaddress.IPv6Address(host).compressed}]"
+        except ValueError:
+            raise BadURL(f"not a valid host in {url[:200]!r}") from None
+    if _NOT_IN_HOST.search(host):
+        raise BadURL(f"not a valid host in {url[:200]!r}")
+    return host
 
 
 def _is_tracking(key: str, value: str) -> bool:
@@ -122,7 +141,13 @@ def registered_domain(url_or_host: str) -> str:
     host = url_or_host
     if "//" in url_or_host:
         host = urlsplit(url_or_host).hostname or ""
-    host = host.lower().split(":")[0].rstrip(".")
+    elif host.startswith("["):  # an IPv6 address, perhaps with a port
+        host = host[1:].split("]")[0]
+    else:
+        host = host.split(":")[0]
+    host = host.lower().rstrip(".")
+    if ":" in host:  # an IPv6 address is its own domain
+        return host
     parts = _extractor()(host)
     if parts.suffix and parts.domain:
         return f"{parts.domain}.{parts.suffix}"

@@ -53,7 +53,19 @@ def test_a_parameter_named_like_tracking_holding_a_word_is_dropped(value):
 
 
 @pytest.mark.parametrize(
-    "bad", ["", "ftp://x.com/a", "javascript:alert(1)", "/relative/path", "http://", "http://[::1"]
+    "bad",
+    [
+        "",
+        "ftp://x.com/a",
+        "javascript:alert(1)",
+        "/relative/path",
+        "http://",
+        "http://[::1",
+        "https://exa mple.com/x",  # stored, with an outlet "exa mple.com"
+        'https://exa"mple.com/x',
+        "https://exa<mple.com/x",
+        "http://[not:an:address]/x",
+    ],
 )
 def test_non_http_urls_are_refused_with_a_clear_error(bad):
     with pytest.raises(BadURL):
@@ -67,10 +79,18 @@ def test_non_http_urls_are_refused_with_a_clear_error(bad):
         ("https://www.tass.ru/a", "tass.ru"),
         ("http://sputnik-demo.example/n", "sputnik-demo.example"),
         ("http://127.0.0.1:8000/", "127.0.0.1"),
+        ("http://[2001:db8::1]:8080/news/1", "2001:db8::1"),
     ],
 )
 def test_registered_domain(url, domain):
     assert registered_domain(url) == domain
+
+
+def test_an_ipv6_host_keeps_its_brackets():
+    """Without them the address ran into the port ("http://2001:db8::1:8080/news/1", outlet "2001"),
+    and explain could not read the URL it had stored."""
+    url = normalize_url("http://[2001:DB8:0::1]:8080/news/1")
+    assert url == "http://[2001:db8::1]:8080/news/1" and normalize_url(url) == url
 
 
 @given(st.text(max_size=200))
