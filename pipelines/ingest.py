@@ -275,16 +275,29 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, dict | BadRow]]:
     csv.field_size_limit(min(sys.maxsize, MAX_LINE_BYTES))
     with _csv_text(_open_binary(path)) as text:
         header_line = text.readline(1_000_000)
-    header = next(csv.reader([header_line]), [])
     if _NOT_UTF8.search(header_line):
         raise IngestError(f"{path}: the header is not UTF-8 text")
+    delimiter = _csv_delimiter(header_line)
+    header = [name.strip().lower() for name in next(csv.reader([header_line], delimiter=delimiter), [])]
     if len(header) > MAX_CSV_COLUMNS or (len(header_line) >= 1_000_000 and not header_line.endswith("\n")):
         raise IngestError(f"{path}: more than {MAX_CSV_COLUMNS} columns in the header; not an ingest CSV")
     if "url" not in header:
         raise IngestError(f"{path}: no 'url' column in the header (have: {', '.join(header[:10])})")
+    if twice := sorted({name for name in header if name and header.count(name) > 1}):
+        raise IngestError(f"{path}: the header names {', '.join(map(repr, twice))} twice; which one to read?")
     after: int | None = 1  # lines already read: the header
     while after is not None:
-        after = yield from _csv_records(path, header, after)
+        after = yield from _csv_records(path, header, after, delimiter)
+
+
+def _csv_delimiter(header_line: str) -> str:
+    """The comma, or the semicolon, tab or bar the header is separated by when it names `url` only
+    split so (Excel writes semicolons where the comma is the decimal mark; "Unicode Text" is tabbed)."""
+    for delimiter in (",", ";", "\t", "|"):
+        names = next(csv.reader([header_line], delimiter=delimiter), [])
+        if "url" in (name.strip().lower() for name in names):
+            return delimiter
+    return ","
 
 
 #: undecodable bytes, as errors="surrogateescape" keeps them
@@ -296,13 +309,13 @@ def _csv_text(raw) -> io.TextIOWrapper:
     return io.TextIOWrapper(raw, encoding="utf-8-sig", errors="surrogateescape", newline="")
 
 
-def _csv_records(path: Path, header: list[str], after: int):
+def _csv_records(path: Path, header: list[str], after: int, delimiter: str = ","):
     """Yield the records after the first `after` lines. Returns None at the end of the file, or the
     line to start again after when a bad record took more than its own line."""
     with _csv_text(_open_binary(path)) as text:
         for _ in range(after):
             text.readline()
-        reader = csv.reader(text, strict=True)
+        reader = csv.reader(text, strict=True, delimiter=delimiter)
         while True:
             first = after + reader.line_num + 1
             try:

@@ -408,6 +408,21 @@ def test_a_new_version_keeps_the_articles_date(tmp_path, tmp_db, run_cli):
     assert stored == [(1, when, when), (2, when, when)]
 
 
+def test_a_csv_separated_by_semicolons_or_tabs_with_a_capitalised_header_is_read(tmp_path, tmp_db, run_cli):
+    """Excel writes semicolons where the comma is the decimal mark, and headers as typed: such a file
+    said "no 'url' column (have: url;text)"; a header naming url twice read the last one quietly."""
+    (tmp_path / "semi.csv").write_text(f"URL;Text\nhttps://c.example.com/1;{STORY}\n")
+    (tmp_path / "tabs.csv").write_text(f" Url \ttext\nhttps://c.example.com/2\t{STORY} Two.\n")
+    assert run_cli("ingest", str(tmp_path / "semi.csv"), str(tmp_path / "tabs.csv")).exit_code == 0
+    assert _count(tmp_db) == 2
+    (tmp_path / "twice.csv").write_text(
+        f"url,text,url\nhttps://c.example.com/3,{STORY},https://other.com/x\n"
+    )
+    result = run_cli("ingest", str(tmp_path / "twice.csv"))
+    assert result.exit_code == 1 and "the header names 'url' twice" in result.stderr, result.output
+    assert _count(tmp_db) == 2
+
+
 def test_csv_and_parquet_rows_resolve_outlets_by_alias_and_domain(tmp_path, tmp_db, run_cli):
     csv_path = tmp_path / "rows.csv"
     with open(csv_path, "w", newline="", encoding="utf-8") as handle:
