@@ -654,3 +654,11 @@ def test_meter_dev_split_stores_850_articles(tmp_db, run_cli):
     assert _count(tmp_db) == 850
     second = run_cli("ingest", str(meter))
     assert "850 unchanged" in second.stdout and _count(tmp_db) == 850
+
+
+def test_a_number_of_cleaning_processes_below_one_is_a_usage_error(tmp_path, run_cli):
+    """--jobs 0 and --jobs -1 were taken quietly (and cleaned in one process)."""
+    path = write_jsonl(tmp_path / "a.jsonl", [{"url": "https://j.example.com/1", "text": STORY}])
+    for jobs in ("0", "-1"):
+        result = run_cli("ingest", "--jobs", jobs, str(path))
+        assert result.exit_code == 2 and "not in the range x>=1" in result.output, result.output

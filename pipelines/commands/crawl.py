@@ -535,7 +535,12 @@ def _ingested_from_warc(con) -> int:
 
 @cli.command()
 @click.option("--no-link", is_flag=True, help="Store only; leave `provtrack link` for later.")
-@click.option("--jobs", type=int, default=None, help="Processes for HTML cleaning (default: all cores).")
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes for HTML cleaning (default: all cores).",
+)
 @pass_context
 def reprocess(ctx, no_link: bool, jobs: int | None) -> None:
     """Re-run clean, credits, store and link on every crawled article from the WARC archive, without

@@ -113,7 +113,12 @@ def _pages(paths: list[Path], refuse, keep: WarcFilter, counts: WarcCounts, unre
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--jobs", type=int, default=None, help="Processes for HTML cleaning (default: all cores).")
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes for HTML cleaning (default: all cores).",
+)
 @click.option(
     "--domain", "domains", multiple=True, help="WARC: keep only this registered domain (repeatable)."
 )
