@@ -138,7 +138,7 @@ def ingest(ctx, paths: tuple[Path, ...], jobs: int | None, domains, since, until
     text?, html?, language?}, or from WARC/ARC files (CC-NEWS and the like: every HTML response).
     html is cleaned by trafilatura (and wins over text); bad rows are named by line (WARC: byte
     offset) and skipped; the same file twice changes nothing, whatever folder it is read from
-    (a WARC file is known by its records, another by its name).
+    (a file is known by its name: ingest WARC files once each, under their own names, oldest first).
 
     \b
     Example:
