@@ -121,7 +121,7 @@ def _db_files(db: Path) -> tuple:
     return tuple((p.stat().st_mtime_ns, p.stat().st_size) if p.exists() else None for p in (db, wal))
 
 
-def _broken_invariants(db: Path) -> dict[str, int]:
+def _broken_invariants(db: Path) -> dict[str, int | list]:
     con = duckdb.connect(str(db), read_only=True)  # must open: a killed writer leaves only its WAL
     try:
         tables = {
@@ -142,9 +142,21 @@ def _broken_invariants(db: Path) -> dict[str, int]:
                 # killed between two migrations: a table of a later one does not exist yet, and its
                 # migration is not recorded either (each is one transaction with its record)
                 counts[name] = 0 if len(applied) < len(migration_files()) else 1
+        broken = {name: n for name, n in counts.items() if n}
+        for name in broken.keys() & DIAGNOSES.keys():  # what the failure message should show
+            broken[f"{name}: rows"] = con.execute(DIAGNOSES[name]).fetchall()
     finally:
         con.close()
-    return {name: n for name, n in counts.items() if n}
+    return broken
+
+
+#: rows that show why an invariant broke (seen once under load in CI, not reproduced alone)
+DIAGNOSES = {
+    "origins rows per article": "SELECT a.article_id, a.url, a.version, a.outlet_id, a.run_id, "
+    "(SELECT count(*) FROM outlets o WHERE o.outlet_id = a.outlet_id) AS outlets, "
+    "(SELECT count(*) FROM chains c WHERE c.article_id = a.article_id) AS chains "
+    "FROM articles a WHERE a.url IN (SELECT article_url FROM article_origins GROUP BY 1 HAVING count(*) > 1)",
+}
 
 
 def _snapshot(db: Path, sql: str) -> list[tuple]:
