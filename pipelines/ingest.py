@@ -166,9 +166,9 @@ def _check_encoding(path: Path) -> None:
 
 
 def _utf16_kind(head: bytes) -> str | None:
-    """ "UTF-16" for text with its byte-order mark, "UTF-16LE"/"UTF-16BE" for text without one (a
-    zero byte beside each ASCII letter), None otherwise. Read as UTF-8 it failed on its first byte
-    beyond ASCII, or was taken for Windows-1252."""
+    """Which UTF-16 the text is in: "UTF-16" with its byte-order mark, "UTF-16LE" or "UTF-16BE"
+    without one (a zero byte beside each ASCII letter); None for other text. Read as UTF-8 it failed
+    on its first byte beyond ASCII, or was taken for Windows-1252."""
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "UTF-16"
     sample = head[:512]

@@ -528,6 +528,16 @@ def _counts(report) -> dict:
     }
 
 
+def _archived_url(url: str) -> str | None:
+    """A record's target URI as stored URLs are spelt; None for one that is no http(s) URL."""
+    from pipelines.urls import BadURL, normalize_url
+
+    try:
+        return normalize_url(url)
+    except BadURL:
+        return None
+
+
 def _ingested_from_warc(con) -> int:
     """Article URLs whose latest version `provtrack ingest` read from a WARC file: not reprocessed."""
     return con.execute(load_query("crawl/ingested_from_warc")).fetchall()[0][0]
@@ -558,7 +568,6 @@ def reprocess(ctx, no_link: bool, jobs: int | None) -> None:
     from pipelines.load import Loader
     from pipelines.models import Page
     from pipelines.store.crawl_state import ArchivedArticles
-    from pipelines.urls import normalize_url
 
     root = archive_dir(ctx.db.path)
     unreadable: list[str] = []
@@ -579,7 +588,7 @@ def reprocess(ctx, no_link: bool, jobs: int | None) -> None:
                 if gone:
                     missing[item.warc_file] = missing.get(item.warc_file, 0) + 1
                 continue
-            if response.url and normalize_url(response.url) not in (item.url, item.stored_url):
+            if response.url and _archived_url(response.url) not in (item.url, item.stored_url):
                 # another file under the archive's name: its record there is some other page
                 unreadable.append(item.url)
                 on_skip(item.url, Skip(f"{item.warc_file} holds {response.url} there, not this page"))
