@@ -167,6 +167,11 @@ def traces_to(target: ArticleMeta, source: ArticleMeta, source_chain: Chain | No
     )
 
 
+def credited_agencies(m: ArticleMeta) -> set[str]:
+    """The agencies the page credits as origin or contributor (its own agency among them)."""
+    return {agency for agency, role in m.credits if role in CREDIT_ROLES}
+
+
 def own_origin_credit(m: ArticleMeta, passed_through: str | None = None) -> str | None:
     """The agency the page itself names as origin (or contributor), not counting its own agency: the
     first of its credits, which come ranked by queries/views/_credit_rank.sql (the rule the
@@ -260,7 +265,7 @@ def credit_status(
     "Source: Reuters" is uncredited. Further down a chain another agency may be one it passed through."""
     if m.is_agency and origin_agency is not None and m.agency == origin_agency:
         return "self"
-    named = {a for a, r in m.credits if r in CREDIT_ROLES}
+    named = credited_agencies(m)
     if origin_agency is not None and origin_agency in named | cites:
         return "credited"
     if names_intermediary or (named - {m.agency} and not direct):
@@ -330,7 +335,7 @@ def derived(
         status = "self"  # its outlet's own earlier story, run again: nobody's copy to credit
     else:
         status = credit_status(m, origin_agency, names_intermediary, cites, direct=hops == 1)
-    named = {a for a, r in m.credits if r in CREDIT_ROLES} | cites
+    named = credited_agencies(m) | cites
     credited_origin = names_origin or (origin_agency is not None and origin_agency in named)
     return Chain(
         m.article_id,

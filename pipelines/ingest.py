@@ -121,7 +121,7 @@ def read_rows(path: Path) -> Iterator[tuple[int, dict | BadRow]]:
     if kind not in readers:
         raise IngestError(f"{path}: WARC files are read by the WARC reader")
     if kind in ("jsonl", "csv"):
-        _check_encoding(path)
+        _check_encoding(path, kind)
     last = 0
     try:
         for number, row in readers[kind](path):
@@ -132,7 +132,7 @@ def read_rows(path: Path) -> Iterator[tuple[int, dict | BadRow]]:
         raise IngestError(f"{path}: damaged compressed data after line {last} ({exc})") from None
 
 
-def _check_encoding(path: Path) -> None:
+def _check_encoding(path: Path, kind: str) -> None:
     """Raise IngestError for a file in another encoding than UTF-8 (Latin-1, Windows-1251), judged by
     its first MB: when not one of the lines there with bytes beyond ASCII (ENCODING_MIN_LINES at
     least) reads as UTF-8. Each such line was a skipped row of its own: thousands of lines saying one
@@ -144,8 +144,8 @@ def _check_encoding(path: Path) -> None:
     except (OSError, EOFError, zlib.error):  # the reader names a damaged file, with what it read
         return
     if (wide := _utf16_kind(head)) is not None:
-        kind = "JSON Lines are" if detect_format(path) == "jsonl" else "a CSV file is read as"
-        raise IngestError(f"{path}: {wide} text; {kind} UTF-8 (iconv -f {wide} -t UTF-8 converts it)")
+        read_as = "JSON Lines are" if kind == "jsonl" else "a CSV file is read as"
+        raise IngestError(f"{path}: {wide} text; {read_as} UTF-8 (iconv -f {wide} -t UTF-8 converts it)")
     lines = head[:ENCODING_SNIFF_BYTES].split(b"\n")
     if len(head) > ENCODING_SNIFF_BYTES:
         lines.pop()  # cut by the sniff, perhaps inside a character

@@ -400,7 +400,7 @@ def _judge(con, part, cands, metas, done, sizes, run_id, summary, pool):
             if not c.meta.is_agency and ch.credits_outlet(text.get(t, ""), c.meta.outlet_names)
         )
         # between agencies carrying the text (two wires, same story), the one the page credits
-        credited = {agency for agency, role in m.credits if role in ch.CREDIT_ROLES}
+        credited = ch.credited_agencies(m)
         credited_wires = frozenset(
             c.meta.article_id for c in derived if c.meta.is_agency and c.meta.agency in credited
         )
