@@ -106,6 +106,15 @@ class ArchiveError(ValueError):
     """A WARC pointer that does not lead to a readable response record."""
 
 
+class ArchiveCutShort(ArchiveError):
+    """A WARC pointer past the end of its file: the file was cut (a disk filled, a copy stopped), or
+    another file was put under its name. Every later pointer into it fails the same way."""
+
+    def __init__(self, message: str, size: int):
+        super().__init__(message)
+        self.size = size
+
+
 @dataclass(frozen=True)
 class ArchivedResponse:
     """One response as stored: enough to rebuild a Page without the network."""
@@ -316,6 +325,12 @@ def read_response(root: Path, warc_file: str, offset: int) -> ArchivedResponse:
     path = Path(root) / warc_file
     try:
         with open(path, "rb") as handle:
+            if offset >= (size := os.fstat(handle.fileno()).st_size):
+                raise ArchiveCutShort(
+                    f"{path} @ {offset}: the file ends at byte {size}, before that record "
+                    "(cut short, or another file put under its name)",
+                    size,
+                )
             handle.seek(offset)
             gzipped = handle.read(2) == GZIP_MAGIC
             handle.seek(offset)
@@ -343,6 +358,8 @@ def read_response(root: Path, warc_file: str, offset: int) -> ArchivedResponse:
         raise ArchiveError(f"cannot read {path}: {exc}") from exc
     except DamagedRecord as exc:
         raise ArchiveError(f"{path} @ {offset}: damaged or cut-off WARC record ({exc})") from exc
+    except ArchiveError:
+        raise
     except Exception as exc:  # a truncated record after a kill
         raise ArchiveError(f"{path} @ {offset}: unreadable WARC record ({type(exc).__name__})") from exc
     raise ArchiveError(f"{path} @ {offset}: no response record there")

@@ -34,6 +34,24 @@ def parse_datetime(value: str | None) -> datetime | None:
     return to_utc(parsed)
 
 
+#: Unix time as an export writes it: 9 or 10 digits of seconds (1973 to 2286) or 12 or 13 of
+#: milliseconds, perhaps with a fraction. 8 digits are an ISO date (20261207); 11 or 14 would be
+#: centuries away either way, so they are no time.
+_UNIX_TIME = re.compile(r"(\d{9,10}|\d{12,13})(?:\.\d*)?")
+
+
+def parse_row_time(value) -> datetime | None:
+    """An input row's published_at: what parse_datetime reads, or Unix time in seconds or milliseconds
+    (a JSON number, an integer column, or its digits in a CSV), as many scrapers and exports give it.
+    Each such row was skipped as "invalid published_at", one line per row."""
+    text = str(value).strip()
+    unix = _UNIX_TIME.fullmatch(text)
+    if unix is None:
+        return parse_datetime(text)
+    per_second = 1000 if len(unix[1]) > 10 else 1
+    return datetime(1970, 1, 1, tzinfo=timezone.utc) + timedelta(seconds=float(text) / per_second)
+
+
 def to_utc(parsed: datetime) -> datetime | None:
     """An aware time in UTC; a date at midnight of its own time zone ("2026-11-17T00:00:00+03:00", how
     many sites write a date without a time) stays that date, at midnight UTC: the one spelling of

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipelines.dates import parse_datetime
+from pipelines.dates import parse_row_time
 from pipelines.models import Page, storable
 from pipelines.urls import BadURL, normalize_url
 
@@ -83,9 +83,12 @@ def row_to_page(row: dict) -> Page:
     published = row.get("published_at")
     published_at = None
     if published not in (None, ""):
-        published_at = parse_datetime(str(published))
+        published_at = parse_row_time(published)
         if published_at is None:
-            raise ValueError(f"invalid published_at {str(published)[:60]!r} (want ISO 8601)")
+            raise ValueError(
+                f"invalid published_at {str(published)[:60]!r} (want ISO 8601, or Unix time in seconds "
+                "or milliseconds)"
+            )
     values = {}
     for key in ("outlet", "title", "text", "html", "language"):
         value = row.get(key)
@@ -137,15 +140,21 @@ def _check_encoding(path: Path, kind: str) -> None:
     its first MB: when not one of the lines there with bytes beyond ASCII (ENCODING_MIN_LINES at
     least) reads as UTF-8. Each such line was a skipped row of its own: thousands of lines saying one
     thing, and a 'partial' run that stored none. A UTF-8 file with a damaged line or two still loses
-    only those rows. UTF-16 (Excel's "Unicode Text"), with a byte-order mark or without, is named as such."""
+    only those rows. UTF-16 (Excel's "Unicode Text"), with a byte-order mark or without, is named as such,
+    and so is a file of another kind under a text file's name (a Parquet file or a database), whose
+    bytes were read line by line: a "not valid JSON" row each, or a header of binary."""
     try:
         with _open_binary(path) as handle:
             head = handle.read(ENCODING_SNIFF_BYTES + 1)
     except (OSError, EOFError, zlib.error):  # the reader names a damaged file, with what it read
         return
+    if (other := _another_kind_of_file(head)) is not None:
+        raise IngestError(f"{path}: {other}")
     if (wide := _utf16_kind(head)) is not None:
         read_as = "JSON Lines are" if kind == "jsonl" else "a CSV file is read as"
         raise IngestError(f"{path}: {wide} text; {read_as} UTF-8 (iconv -f {wide} -t UTF-8 converts it)")
+    if _looks_binary(head[:ENCODING_SNIFF_BYTES]):
+        raise IngestError(f"{path}: binary data, not text (JSON Lines and CSV files are UTF-8 text)")
     lines = head[:ENCODING_SNIFF_BYTES].split(b"\n")
     if len(head) > ENCODING_SNIFF_BYTES:
         lines.pop()  # cut by the sniff, perhaps inside a character
@@ -167,14 +176,47 @@ def _check_encoding(path: Path, kind: str) -> None:
 
 def _utf16_kind(head: bytes) -> str | None:
     """Which UTF-16 the text is in: "UTF-16" with its byte-order mark, "UTF-16LE" or "UTF-16BE"
-    without one (a zero byte beside each ASCII letter); None for other text. Read as UTF-8 it failed
-    on its first byte beyond ASCII, or was taken for Windows-1252."""
+    without one (a zero byte beside each ASCII letter); None for other text or binary data. Read as
+    UTF-8 it failed on its first byte beyond ASCII, or was taken for Windows-1252."""
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "UTF-16"
     sample = head[:512]
-    if len(sample) < 8 or sample.count(0) * 3 < len(sample):
+    odd, even = sample[1::2].count(0), sample[0::2].count(0)
+    # the zero bytes beside ASCII letters fall on one side of each pair; a binary file's on both
+    if len(sample) < 8 or 6 * max(odd, even) < len(sample) or 8 * min(odd, even) > max(odd, even):
         return None
-    return "UTF-16LE" if sample[1::2].count(0) > sample[0::2].count(0) else "UTF-16BE"
+    return "UTF-16LE" if odd > even else "UTF-16BE"
+
+
+#: (bytes, where they start, what the file is) for files of other kinds given under a text file's name
+_OTHER_KINDS = (
+    (b"PAR1", 0, "a Parquet file, not text: name it .parquet"),
+    (b"DUCK", 8, "a DuckDB database, not rows to ingest (export them: COPY t TO 'rows.parquet')"),
+    (b"SQLite format 3\x00", 0, "a SQLite database, not rows to ingest (export them to CSV first)"),
+    (b"WARC/", 0, "a WARC file: name it .warc (or .warc.gz)"),
+    (b"PK\x03\x04", 0, "a ZIP archive or an Excel workbook, not text (save a sheet as CSV UTF-8)"),
+    (b"\xd0\xcf\x11\xe0", 0, "an old Excel (.xls) workbook, not text (save the sheet as CSV UTF-8)"),
+)
+
+
+#: control bytes no text has (all but tab, line feed, form feed, carriage return); one in 256 random
+#: bytes is each of them, so compressed or binary data holds over 10 %
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+BINARY_SHARE = 0.05
+
+
+def _looks_binary(head: bytes) -> bool:
+    """Binary data (an image, compressed data): it was "not UTF-8 text" with advice to convert it from
+    Windows-1252. A damaged line or two in a text file is far below the share."""
+    return len(_CONTROL_BYTES.findall(head)) > BINARY_SHARE * max(len(head), 100)
+
+
+def _another_kind_of_file(head: bytes) -> str | None:
+    """What the file is when its first bytes say it is no text file (after gunzipping), else None."""
+    for magic, start, what in _OTHER_KINDS:
+        if head[start : start + len(magic)] == magic:
+            return what
+    return None
 
 
 def _open_binary(path: Path):

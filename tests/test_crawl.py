@@ -597,6 +597,18 @@ def test_reprocess_rebuilds_from_the_archive_without_network(tmp_path, run_cli, 
     assert result.exit_code == 0, result.output
     assert "7 archived pages: 0 new articles, 7 new versions, 0 unchanged" in result.stdout
     assert rows(db, "SELECT count(*), count(DISTINCT url), max(version) FROM articles") == [(14, 7, 2)]
+    # an archive cut short (a disk filled while it was copied): one line for the pages past its end,
+    # where each page said "no response record there"; the pages before the cut are read
+    (warc,) = (tmp_path / "archive").glob("*.warc.gz")
+    offsets = sorted(offset for (offset,) in rows(db, "SELECT DISTINCT warc_offset FROM articles"))
+    assert len(offsets) == 7
+    whole = warc.read_bytes()
+    warc.write_bytes(whole[: offsets[3]])
+    cut = run_cli("reprocess", "--no-link", db=db)
+    assert cut.exit_code == 3 and "3 unchanged" in cut.stdout and "4 skipped" in cut.stdout, cut.output
+    assert cut.stderr.count("the file ends at byte") == 1, cut.stderr
+    assert f"4 pages skipped: {warc.name} ends at byte {offsets[3]}, before their records" in cut.stderr
+    warc.write_bytes(whole)
     # a database copied without its archive: one line for the missing file, not one per page
     for warc in (tmp_path / "archive").glob("*.warc.gz"):
         warc.unlink()

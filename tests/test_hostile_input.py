@@ -132,6 +132,40 @@ def test_a_json_array_or_utf16_file_given_as_json_lines_is_one_clear_error(tmp_p
     assert hint in run_cli("ingest", str(one_line)).stderr
 
 
+def test_a_file_of_another_kind_under_a_text_files_name_is_named_in_one_line(tmp_path, run_cli):
+    """A Parquet file named .jsonl gave a "not valid JSON" row per line of its bytes; a DuckDB file was
+    "UTF-16BE text", with an iconv line to convert it; an image was to be converted from Windows-1252."""
+    import pandas as pd
+
+    rows = pd.DataFrame({"url": ["https://a.example/1"], "text": ["Alpha beta gamma delta epsilon."]})
+    parquet = tmp_path / "rows.parquet"
+    rows.to_parquet(parquet)
+    database = tmp_path / "other.duckdb"
+    with duckdb.connect(str(database)) as con:
+        con.execute("CREATE TABLE t AS SELECT range AS n FROM range(5000)")
+    cases = {
+        "export.jsonl": (parquet.read_bytes(), "a Parquet file, not text: name it .parquet"),
+        "export.csv.gz": (gzip.compress(parquet.read_bytes()), "a Parquet file, not text"),
+        "rows.csv": (database.read_bytes(), "a DuckDB database, not rows to ingest"),
+        "sheet.csv": (b"PK\x03\x04" + bytes(200), "a ZIP archive or an Excel workbook, not text"),
+        "photo.jsonl": (bytes(range(256)) * 40, "binary data, not text"),
+        # zero bytes on both sides of each pair: binary, where it was "UTF-16LE text"
+        "counts.jsonl": ((1234).to_bytes(4, "little") * 500, "binary data, not text"),
+    }
+    for name, (data, reason) in cases.items():
+        path = tmp_path / name
+        path.write_bytes(data)
+        result = run_cli("ingest", str(path))
+        assert result.exit_code == 1 and result.stderr.strip().count("\n") == 0, result.stderr
+        assert f"{path}: {reason}" in result.stderr, result.stderr
+    # text with a damaged row or two is still text: those rows are skipped, the others stored
+    damaged = tmp_path / "damaged.jsonl"
+    good = [json.dumps({"url": f"https://a.example/{n}", "text": f"Alpha beta gamma {n}."}) for n in range(4)]
+    damaged.write_bytes("\n".join(good).encode() + b"\n\x00\x01\x02garbage\x03\n")
+    result = run_cli("ingest", str(damaged))
+    assert result.exit_code == 3 and "4 new articles" in result.stdout, result.output
+
+
 def test_a_gzipped_file_without_gz_in_its_name_is_read(tmp_path, run_cli):
     """A .jsonl a download left compressed read as "not UTF-8 text" on every line."""
     rows = [

@@ -102,6 +102,35 @@ def test_a_date_outside_the_calendar_is_one_bad_row_not_a_crash(tmp_path, tmp_db
     assert _count(tmp_db) == 2
 
 
+def test_unix_time_in_seconds_or_milliseconds_is_read_as_the_publication_time(tmp_path, tmp_db, run_cli):
+    """Many scrapers and exports write times as Unix seconds or milliseconds: every such row was
+    skipped as "invalid published_at", one line each, and the file stored nothing."""
+    at = datetime(2026, 12, 1, 8, 30, 15, tzinfo=timezone.utc)
+    seconds = int(at.timestamp())
+    jsonl = [
+        {"url": "https://e.example.com/s", "text": STORY, "published_at": seconds},
+        {"url": "https://e.example.com/ms", "text": STORY + " Ms.", "published_at": seconds * 1000 + 250},
+        {"url": "https://e.example.com/f", "text": STORY + " F.", "published_at": seconds + 0.5},
+        {"url": "https://e.example.com/bad", "text": STORY + " Bad.", "published_at": 12345},
+    ]
+    csv_path = tmp_path / "times.csv"
+    csv_path.write_text(f'url,text,published_at\nhttps://e.example.com/csv,"{STORY} Csv.",{seconds}\n')
+    result = run_cli("ingest", str(write_jsonl(tmp_path / "times.jsonl", jsonl)), str(csv_path))
+    assert result.exit_code == EXIT_PARTIAL, result.output
+    named = "times.jsonl:4: invalid published_at '12345' (want ISO 8601, or Unix time in seconds"
+    assert named in result.stderr, result.stderr
+    assert "4 new articles" in result.stdout, result.output
+    with duckdb.connect(str(tmp_db), read_only=True) as con:
+        stored = dict(con.execute("SELECT url, published_at FROM articles").fetchall())
+    naive = at.replace(tzinfo=None)
+    assert stored == {
+        "https://e.example.com/s": naive,
+        "https://e.example.com/ms": naive + timedelta(milliseconds=250),
+        "https://e.example.com/f": naive + timedelta(milliseconds=500),
+        "https://e.example.com/csv": naive,
+    }
+
+
 def test_a_row_dated_years_ahead_is_not_placed_in_the_future_and_its_claim_is_kept(tmp_path, tmp_db, run_cli):
     """A crawled page's claim more than a day after first sight is ignored; an ingested row has no first
     sight, so a 2062 date (a typo) made it the latest article of all: an agency story so dated came out

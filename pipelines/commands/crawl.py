@@ -562,7 +562,7 @@ def reprocess(ctx, no_link: bool, jobs: int | None) -> None:
     Example:
         provtrack reprocess
     """
-    from pipelines.archive import ArchiveError, archive_dir, decode_body, read_response
+    from pipelines.archive import ArchiveCutShort, ArchiveError, archive_dir, decode_body, read_response
     from pipelines.clean import Skip
     from pipelines.commands.loading import link_showing_progress
     from pipelines.load import Loader
@@ -571,7 +571,8 @@ def reprocess(ctx, no_link: bool, jobs: int | None) -> None:
 
     root = archive_dir(ctx.db.path)
     unreadable: list[str] = []
-    missing: dict[str, int] = {}  # archive file not there -> its pages: one line for all of them
+    # an archive file missing or cut short -> (its pages, why): one line for all of them
+    lost: dict[str, tuple[int, str]] = {}
 
     def on_skip(label: str, skip: Skip) -> None:
         click.echo(skip.line(label), err=True)
@@ -582,11 +583,17 @@ def reprocess(ctx, no_link: bool, jobs: int | None) -> None:
                 response = read_response(root, item.warc_file, item.warc_offset)
             except ArchiveError as exc:
                 unreadable.append(item.url)
-                gone = isinstance(exc.__cause__, FileNotFoundError)
-                if not gone or item.warc_file not in missing:
-                    on_skip(item.url, Skip(f"{exc} (and every page archived in it)" if gone else str(exc)))
-                if gone:
-                    missing[item.warc_file] = missing.get(item.warc_file, 0) + 1
+                if isinstance(exc.__cause__, FileNotFoundError):
+                    why, also = f"is missing from {root}", "(and every page archived in it)"
+                elif isinstance(exc, ArchiveCutShort):
+                    why = f"ends at byte {exc.size}, before their records"
+                    also = "(and every page archived after it)"
+                else:
+                    on_skip(item.url, Skip(str(exc)))
+                    continue
+                if item.warc_file not in lost:
+                    on_skip(item.url, Skip(f"{exc} {also}"))
+                lost[item.warc_file] = (lost.get(item.warc_file, (0, why))[0] + 1, why)
                 continue
             if response.url and _archived_url(response.url) not in (item.url, item.stored_url):
                 # another file under the archive's name: its record there is some other page
@@ -631,8 +638,8 @@ def reprocess(ctx, no_link: bool, jobs: int | None) -> None:
         f"{summary.no_text} without article text, "
         f"{summary.skipped} skipped (run {run_id})" + (f"; {linked}" if linked is not None else "")
     )
-    for warc_file, n in missing.items():
-        click.echo(f"reprocess: {counted(n, 'page')} skipped: {warc_file} is missing from {root}", err=True)
+    for warc_file, (n, why) in lost.items():
+        click.echo(f"reprocess: {counted(n, 'page')} skipped: {warc_file} {why}", err=True)
     if from_files:
         click.echo(
             f"reprocess: {counted(from_files, 'article')} came from WARC files given to `provtrack ingest`, "
