@@ -199,10 +199,21 @@ def credits_outlet(text: str, names: Iterable[str]) -> bool:
     return outlet_credit_line(text, names) is not None
 
 
+_THE = re.compile(r"^the\s+", re.I)
+
+
+def _without_the(name: str) -> str:
+    rest = _THE.sub("", name)
+    return rest if len(rest.split()) >= 2 else name
+
+
 def outlet_credit_line(text: str, names: Iterable[str]) -> str | None:
     """The first credit line of `text` naming one of `names` (see credits_outlet), or None. A name of
-    two letters ("RT") counts only in capitals, as a word of its own."""
-    words = [n.lower() for n in names if n and len(n) >= 3]
+    two letters ("RT") counts only in capitals, as a word of its own. A name's leading "The" may be
+    left out where two words or more remain ("Source: EurAsian Times" names The EurAsian Times; "Times"
+    alone would be every Times)."""
+    names = [n for name in names if name for n in (name, _without_the(name))]
+    words = list(dict.fromkeys(n.lower() for n in names if len(n) >= 3))
     initials = [n.upper() for n in names if n and len(n) == 2 and n.isalpha()]
     for m in _CREDIT_LINE.finditer(text) if words or initials else ():
         tail = m.group(1)

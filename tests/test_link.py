@@ -221,6 +221,34 @@ def test_copy_crediting_the_intermediary_outlet_is_credits_intermediary():
     assert o["https://post.example/e"][5] == "uncredited", "a mention outside a credit line is no credit"
 
 
+def test_a_credit_line_may_leave_out_the_outlets_leading_the():
+    """ "Source: EurAsian Times" on a copy of a page of "The EurAsian Times" was no credit: the copy
+    came out `uncredited`, listed by uncredited_reuse, while "Source: The EurAsian Times" counted. A
+    single word left ("Herald" of The Daily Herald) names no outlet."""
+    con = open_db()
+    add_rows(
+        con,
+        [
+            Row("https://wire.example/a", "Wire", T0, WIRE, agency="Wire"),
+            Row(
+                "https://herald.example/b",
+                "The Daily Herald",
+                T0 + timedelta(hours=2),
+                EDIT,
+                credits=[("Wire", "origin")],
+            ),
+            Row(
+                "https://ledger.example/c", "Ledger", T0 + timedelta(hours=4), EDIT + "\nSource: Daily Herald"
+            ),
+            Row("https://post.example/d", "Post", T0 + timedelta(hours=5), EDIT + "\nSource: Herald"),
+        ],
+    )
+    link_articles(con, 1)
+    o = origins(con)
+    assert o["https://ledger.example/c"][5] == "credits_intermediary", o["https://ledger.example/c"]
+    assert o["https://post.example/d"][5] == "uncredited", "a word of the name is not the name"
+
+
 def test_widely_syndicated_story_is_linked_though_its_shingles_are_common(monkeypatch):
     """A story run by more outlets than RARE_DF has only common fingerprints, like stock phrases; its
     copies must still find the wire original, while ordinary articles ignore common fingerprints."""
