@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 
 from pipelines.models import DateCandidate
 
@@ -56,13 +56,19 @@ def to_utc(parsed: datetime) -> datetime | None:
     """An aware time in UTC; a date at midnight of its own time zone ("2026-11-17T00:00:00+03:00", how
     many sites write a date without a time) stays that date, at midnight UTC: the one spelling of
     "this day, time unknown" (chains.day_only). Converted, it would land at 21:00 the day before, a
-    time of day no page gave."""
+    time of day no page gave. A time of day that converts to midnight UTC is kept a microsecond after
+    it, so that it is not taken for a date alone."""
     if parsed.utcoffset() and (parsed.hour, parsed.minute, parsed.second, parsed.microsecond) == (0, 0, 0, 0):
         return datetime(parsed.year, parsed.month, parsed.day, tzinfo=timezone.utc)
     try:
-        return parsed.astimezone(timezone.utc)
+        converted = parsed.astimezone(timezone.utc)
     except OverflowError:  # "0001-01-01T00:30:00+01:00", a .NET export's "no date": before year 1 in UTC
         return None
+    if parsed.utcoffset() and converted.time() == time(0):
+        # a time of day given ("03:00:00+03:00") that falls on midnight UTC, the spelling of a date
+        # alone: a microsecond later it stays the time it is, where it was pushed a day later
+        return converted + timedelta(microseconds=1)
+    return converted
 
 
 def choose_published_at(

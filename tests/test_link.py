@@ -39,6 +39,13 @@ INDEPENDENT = (
     "to comment. Diplomats expect the issue to be raised at a NATO meeting in Brussels next month."
 )
 
+METRO = (
+    "Yekaterinburg city hall has approved plans to build a second metro line linking the Uralmash district "
+    "with the city centre, with construction due to start in 2028 and the first six stations opening in "
+    "2033, the city's chief architect said. The line will be 14 kilometres long and is expected to carry up "
+    "to 200,000 passengers a day, easing congestion on the tram network."
+)
+
 
 def origins(con):
     return {
@@ -805,6 +812,9 @@ def test_an_outlet_story_timed_on_the_hour_is_the_original_and_a_date_at_local_m
         row("https://copycat.example/a", "Copycat Daily", "2026-11-17T13:37:12Z", EDIT),
         row("https://wire.example/w", "TASS", "2026-11-18T09:12:00Z", INDEPENDENT),
         row("https://paper.example/p", "Paper", "2026-11-18T00:00:00+03:00", INDEPENDENT),
+        # 03:00 in Moscow is midnight UTC, the spelling of a date alone: the original came out the copy
+        row("https://ural.example/u", "Ural News", "2026-11-19T03:00:00+03:00", METRO),
+        row("https://ekb.example/e", "EKB Today", "2026-11-19T04:00:00+03:00", METRO),
     ]
     assert run_cli("ingest", str(write_jsonl(tmp_path / "a.jsonl", rows))).exit_code == 0
     assert run_cli("link").exit_code == 0
@@ -813,6 +823,8 @@ def test_an_outlet_story_timed_on_the_hour_is_the_original_and_a_date_at_local_m
     assert got["https://scoop.example/a"] == ("", "0")
     assert got["https://copycat.example/a"] == ("https://scoop.example/a", "1")
     assert got["https://paper.example/p"] == ("https://wire.example/w", "1"), "dated by day: after the wire"
+    assert got["https://ural.example/u"] == ("", "0"), "a time given that falls on midnight UTC"
+    assert got["https://ekb.example/e"] == ("https://ural.example/u", "1")
 
 
 SPUTNIK_AT = datetime(2026, 11, 17, 8, 3, 17)
