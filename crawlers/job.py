@@ -47,6 +47,7 @@ class SourceReport:
     no_text: int = 0  # fetched, but no article text (an index, gallery or video page)
     skipped: int = 0  # fetched, but could not be cleaned (too large, not HTML, hostile markup)
     failed: int = 0  # article fetches that failed
+    recheck_failed: int = 0  # re-checks of stored articles that failed: no failure, the version stands
     errors: list[str] = field(default_factory=list)
     interrupted: bool = False  # a signal, or the whole crawl failing, stopped it before this source was done
     not_fetched: int = 0  # articles a stop by signal left unfetched, or fetched but not stored yet
@@ -85,6 +86,8 @@ class SourceReport:
             f" {s.new_articles} new, {counted(s.new_versions, 'new version')}, {s.unchanged} unchanged,"
             f" {self.no_text} without article text, {self.skipped} skipped, {self.failed} failed"
         )
+        if self.recheck_failed:
+            text += f", {counted(self.recheck_failed, 're-check')} failed (stored versions kept)"
         if self.not_fetched:
             text += f", {self.not_fetched} left for the next run"
         problems = self.problems()
@@ -114,13 +117,16 @@ def wants_fetch(
     """Fetch this article? New: yes. Crawled once: once more, between `min_age` and `window` after
     first sight (credits are added after publication), or at any age when a sitemap's lastmod is later
     than first sight. Never a third time, whatever lastmod says: some sitemaps stamp every URL with the
-    time of the request. An article ingested from a file (0 fetches) is not fetched. A page that
-    answered 404 or 410, or was no HTML, counts as fetched: it is tried once more, then left alone."""
+    time of the request. A lastmod later than now is a clock or time zone error (a local time marked
+    "Z"), no change: it spent the one re-check minutes after first sight, before any credit was added.
+    An article ingested from a file (0 fetches) is not fetched. A page that answered 404 or 410, or was
+    no HTML, counts as fetched: it is tried once more, then left alone."""
     if known is None:
         return True
     if known.fetches != 1:
         return False
-    if lastmod is not None and lastmod > known.first_seen_at + timedelta(minutes=5):
+    slack = timedelta(minutes=5)
+    if lastmod is not None and known.first_seen_at + slack < lastmod <= now + slack:
         return True
     return min_age <= now - known.first_seen_at <= window
 

@@ -43,10 +43,12 @@ PROVTRACK_SITEMAP_DEPTH = 3  # sitemap index -> index -> sitemap
 PROVTRACK_SITE_DEPTH = 2  # links followed from a home page (site spider)
 PROVTRACK_SITE_MAX_PAGES = 500  # pages fetched per site seed, articles included
 
-# Incremental crawling: an article already stored is fetched once more, between MIN_AGE and WINDOW
-# hours after first sight, so credits added after publication are caught.
+# Incremental crawling: an article already stored is fetched once more, by the first run between
+# MIN_AGE and WINDOW hours after first sight, so credits added after publication are caught. 12 h: an
+# hourly cron re-checks half a day in (at 1 h it re-checked before most credits are added), and a
+# daily one at its next run, inside the window.
 PROVTRACK_RECHECK_WINDOW_HOURS = 48.0
-PROVTRACK_RECHECK_MIN_AGE_HOURS = 1.0
+PROVTRACK_RECHECK_MIN_AGE_HOURS = 12.0
 
 # Storing: pages are cleaned (process pool) and saved in batches by one writer thread; a killed crawl
 # loses at most the batch in flight (its pages are fetched again on restart). Each batch opens the

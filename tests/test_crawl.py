@@ -296,8 +296,14 @@ def test_a_feed_or_sitemap_cut_off_on_the_way_keeps_what_it_listed_but_not_the_e
     ("seen_hours_ago", "fetches", "lastmod_hours_ago", "fetch"),
     [
         (0.5, 1, None, False),  # too soon for the re-check
-        (3, 1, None, True),  # inside the window: the one re-check
+        # an hourly cron spent the one re-check an hour in, and a credit added at hour 3 was never seen
+        (3, 1, None, False),
+        (12.5, 1, None, True),  # inside the window: the one re-check
+        (25, 1, None, True),  # a daily cron's next run
         (72, 1, None, False),  # window passed
+        # a sitemap's lastmod ahead of the clock (Moscow time marked "Z"): no change, and no re-check
+        # spent 15 minutes after first sight
+        (0.25, 1, -2.75, False),
         (72, 1, 24, True),  # a sitemap says it changed after first sight
         (72, 1, 72.01, False),  # lastmod just before first sight: nothing new
         (72, 1, 71.98, False),  # a minute after first sight: the same edition (clocks differ), not a change
@@ -308,7 +314,12 @@ def test_a_feed_or_sitemap_cut_off_on_the_way_keeps_what_it_listed_but_not_the_e
 def test_a_known_article_is_fetched_once_more_at_most(seen_hours_ago, fetches, lastmod_hours_ago, fetch):
     known = KnownArticle(NOW - timedelta(hours=seen_hours_ago), fetches, True)
     lastmod = None if lastmod_hours_ago is None else NOW - timedelta(hours=lastmod_hours_ago)
-    window = {"min_age": timedelta(hours=1), "window": timedelta(hours=48)}
+    from crawlers import settings
+
+    window = {  # the defaults a crawl runs with
+        "min_age": timedelta(hours=settings.PROVTRACK_RECHECK_MIN_AGE_HOURS),
+        "window": timedelta(hours=settings.PROVTRACK_RECHECK_WINDOW_HOURS),
+    }
     assert wants_fetch(known, NOW, lastmod, **window) is fetch
     assert wants_fetch(None, NOW, lastmod, **window), "a URL never seen is always fetched"
 
@@ -778,6 +789,31 @@ def test_credit_line_added_later_becomes_a_new_version_on_recheck(tmp_path, wher
     versions = rows(db, "SELECT version, previous_id IS NOT NULL FROM articles ORDER BY version")
     assert versions == [(1, False), (2, True)]
     assert rows(db, "SELECT agency, role FROM credits") == [("Reuters", "origin")]
+
+
+def test_a_failed_recheck_keeps_the_stored_version_and_makes_no_run_partial(tmp_path):
+    """A stored page answering 500 at its re-check made every hourly run of the window `partial` (exit
+    3, a cron mail an hour for two days), "1 failed", though nothing was lost."""
+    url = "http://gone.test/news/2026/11/17/riga-port.html"
+    story = ["The port of Riga handled a record 412,000 containers in ten months, officials said."] * 3
+    routes = {
+        "http://gone.test/rss.xml": Reply(
+            200, rss([(url, "Riga", "Tue, 17 Nov 2026 10:00:00 GMT")]), content_type="application/rss+xml"
+        ),
+        url: lambda hits, headers: (
+            Reply(200, article_html("Riga", story)) if hits == 1 else Reply(500, "oops")
+        ),
+    }
+    db = tmp_path / "g.duckdb"
+    recheck_now = ("-s", "PROVTRACK_RECHECK_MIN_AGE_HOURS=0", "-s", "RETRY_TIMES=0")
+    with MockWeb(routes) as web:
+        assert crawl(db, web.proxy, "--feed", "http://gone.test/rss.xml").returncode == 0
+        runs = [crawl(db, web.proxy, "--feed", "http://gone.test/rss.xml", *recheck_now) for _ in range(2)]
+        assert web.hits[url] == 3, "tried again by the next run in the window"
+    for run in runs:
+        assert run.returncode == 0, run.stdout + run.stderr[-2000:]
+        assert ": ok - " in run.stdout and "0 failed, 1 re-check failed (stored versions kept)" in run.stdout
+    assert rows(db, "SELECT version FROM articles") == [(1,)]
 
 
 def test_feed_that_never_changes_is_asked_conditionally_and_read_from_the_archive(tmp_path):

@@ -524,6 +524,7 @@ def _counts(report) -> dict:
         "no_text": report.no_text,
         "skipped": report.skipped,
         "failed": report.failed,
+        "recheck_failed": report.recheck_failed,
         "errors": len(report.errors),
     }
 
