@@ -66,7 +66,7 @@ class SourceReport:
     def cleaned(self) -> int:
         """Pages this process cleaned: in a distributed crawl, not those its requests counted."""
         s = self.saved
-        return s.new_articles + s.new_versions + s.unchanged + self.no_text + self.skipped
+        return s.pages + self.no_text + self.skipped
 
     def problems(self) -> list[str]:
         """The errors, plus a warning when most pages cleaned had no article text."""
@@ -86,6 +86,8 @@ class SourceReport:
             f" {s.new_articles} new, {counted(s.new_versions, 'new version')}, {s.unchanged} unchanged,"
             f" {self.no_text} without article text, {self.skipped} skipped, {self.failed} failed"
         )
+        if s.stubs:
+            text += f", {counted(s.stubs, 're-check')} found a stub of the stored text (kept the text)"
         if self.recheck_failed:
             text += f", {counted(self.recheck_failed, 're-check')} failed (stored versions kept)"
         if self.not_fetched:
@@ -293,7 +295,7 @@ class CrawlJob:
         self._unrecorded.remove(result)
         for source, saved in result.saved.items():
             self.reports[source].saved.add(saved)
-            self.progress(stored=saved.new_articles + saved.new_versions + saved.unchanged)
+            self.progress(stored=saved.pages)
         for source, url, skip in result.skipped:
             if skip.no_text:
                 self.reports[source].no_text += 1

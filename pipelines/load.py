@@ -31,8 +31,7 @@ class LoadSummary:
 
     @property
     def pages(self) -> int:
-        stored = self.saved.new_articles + self.saved.new_versions + self.saved.unchanged
-        return stored + self.no_text + self.skipped
+        return self.saved.pages + self.no_text + self.skipped
 
     @property
     def status(self) -> str:
@@ -57,9 +56,20 @@ class LoadSummary:
             "new_articles": self.saved.new_articles,
             "new_versions": self.saved.new_versions,
             "unchanged": self.saved.unchanged,
+            "stubs": self.saved.stubs,
             "no_text": self.no_text,
             "skipped": self.skipped,
         }
+
+
+def stubs_note(command: str, saved: SaveResult) -> str | None:
+    """The line saying how many pages were a stub of their stored text (see store.articles.is_stub_of)."""
+    if not saved.stubs:
+        return None
+    return (
+        f"{command}: {counted(saved.stubs, 'page')} held under a third of the words stored for the URL "
+        "(a paywall, a 'page not found'): the stored version stands"
+    )
 
 
 class Loader:

@@ -816,6 +816,42 @@ def test_a_failed_recheck_keeps_the_stored_version_and_makes_no_run_partial(tmp_
     assert rows(db, "SELECT version FROM articles") == [(1,)]
 
 
+def test_a_recheck_finding_a_paywall_stub_keeps_the_stored_story_and_its_credit(tmp_path, run_cli):
+    """At its re-check a page answered with its first paragraph and a "subscribe to continue" notice:
+    stored as the latest version, it took the story's text and its TASS credit out of article_origins
+    and credits. reprocess, which reads the latest fetch, did the same from the archive."""
+    url = "http://pay.test/news/2026/11/17/metro.html"
+    story = [
+        f"Paragraph {n}: Yekaterinburg city hall approved plans for a second metro line linking the Uralmash "
+        "district with the centre, with construction due to start in 2028, the chief architect said."
+        for n in range(1, 6)
+    ]
+    full = article_html("Second metro line", story).replace("</article>", "</article><p>Source: TASS</p>")
+    stub = article_html("Second metro line", [story[0], "Subscribe to continue reading this article."])
+    routes = {
+        "http://pay.test/rss.xml": Reply(
+            200, rss([(url, "Metro", "Tue, 17 Nov 2026 10:00:00 GMT")]), content_type="application/rss+xml"
+        ),
+        url: lambda hits, headers: Reply(200, full if hits == 1 else stub),
+    }
+    db = tmp_path / "p.duckdb"
+    with MockWeb(routes) as web:
+        assert crawl(db, web.proxy, "--feed", "http://pay.test/rss.xml").returncode == 0
+        recheck = crawl(
+            db, web.proxy, "--feed", "http://pay.test/rss.xml", "-s", "PROVTRACK_RECHECK_MIN_AGE_HOURS=0"
+        )
+        assert web.hits[url] == 2
+    assert recheck.returncode == 0, recheck.stdout + recheck.stderr[-2000:]
+    assert "0 new versions, 0 unchanged" in recheck.stdout, recheck.stdout
+    assert "1 re-check found a stub of the stored text (kept the text)" in recheck.stdout, recheck.stdout
+    assert rows(db, "SELECT version FROM articles") == [(1,)]
+    assert rows(db, "SELECT agency FROM credits") == [("TASS",)]
+    again = run_cli("reprocess", "--no-link", db=db)
+    assert again.exit_code == 0, again.output
+    assert "reprocess: 1 page held under a third of the words stored for the URL" in again.stderr
+    assert rows(db, "SELECT version FROM articles") == [(1,)]
+
+
 def test_feed_that_never_changes_is_asked_conditionally_and_read_from_the_archive(tmp_path):
     """By its ETag, and by its Last-Modified where a server sends no ETag (many feeds do only that):
     without If-Modified-Since such a feed was fetched whole every run."""

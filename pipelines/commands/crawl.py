@@ -521,6 +521,7 @@ def _counts(report) -> dict:
         "new_articles": report.saved.new_articles,
         "new_versions": report.saved.new_versions,
         "unchanged": report.saved.unchanged,
+        "stubs": report.saved.stubs,
         "no_text": report.no_text,
         "skipped": report.skipped,
         "failed": report.failed,
@@ -566,7 +567,7 @@ def reprocess(ctx, no_link: bool, jobs: int | None) -> None:
     from pipelines.archive import ArchiveCutShort, ArchiveError, archive_dir, decode_body, read_response
     from pipelines.clean import Skip
     from pipelines.commands.loading import link_showing_progress
-    from pipelines.load import Loader
+    from pipelines.load import Loader, stubs_note
     from pipelines.models import Page
     from pipelines.store.crawl_state import ArchivedArticles
 
@@ -639,6 +640,8 @@ def reprocess(ctx, no_link: bool, jobs: int | None) -> None:
         f"{summary.no_text} without article text, "
         f"{summary.skipped} skipped (run {run_id})" + (f"; {linked}" if linked is not None else "")
     )
+    if note := stubs_note("reprocess", saved):
+        click.echo(note, err=True)
     for warc_file, (n, why) in lost.items():
         click.echo(f"reprocess: {counted(n, 'page')} skipped: {warc_file} {why}", err=True)
     if from_files:

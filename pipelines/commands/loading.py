@@ -12,7 +12,7 @@ import click
 from pipelines.clean import Skip
 from pipelines.cli import EXIT_PARTIAL, UserError, cli, pass_context
 from pipelines.ingest import BadRow, IngestError, detect_format, read_rows, row_to_page
-from pipelines.load import Loader
+from pipelines.load import Loader, stubs_note
 from pipelines.output import emit
 from pipelines.progress import progress
 from pipelines.registry import SiteOutlets, load_agencies, load_sources
@@ -219,6 +219,8 @@ def ingest(ctx, paths: tuple[Path, ...], jobs: int | None, domains, since, until
         f"{saved.unchanged} unchanged, {summary.no_text} without article text, "
         f"{summary.skipped} skipped (run {run_id})"
     )
+    if note := stubs_note("ingest", saved):
+        click.echo(note, err=True)
     if summary.status != "ok":
         click.echo(f"ingest: partial - {'; '.join(summary.problems())}", err=True)
         sys.exit(EXIT_PARTIAL)

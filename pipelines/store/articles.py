@@ -62,11 +62,34 @@ class SaveResult:
     new_articles: int = 0
     new_versions: int = 0
     unchanged: int = 0
+    stubs: int = 0  # pages that were a stub of their stored text (see is_stub_of): not stored
 
     def add(self, other: SaveResult) -> None:
         self.new_articles += other.new_articles
         self.new_versions += other.new_versions
         self.unchanged += other.unchanged
+        self.stubs += other.stubs
+
+    @property
+    def pages(self) -> int:
+        """Pages this save was given."""
+        return self.new_articles + self.new_versions + self.unchanged + self.stubs
+
+
+#: a text under this share of the stored latest version's words is a stub of it, when that version
+#: holds at least STUB_MIN_WORDS
+STUB_SHARE, STUB_MIN_WORDS = 1 / 3, 60
+
+
+def is_stub_of(text: str, stored_words: int | None) -> bool:
+    """Is `text` a stub of a stored version of `stored_words` words: a paywall's first paragraph, a
+    "page not found" answered with 200, a teaser? At a re-check such a page became the latest version,
+    and the story's text, and the credit it carried, were gone from article_origins and credits."""
+    return (
+        bool(stored_words)
+        and stored_words >= STUB_MIN_WORDS
+        and len(text.split()) < STUB_SHARE * stored_words
+    )
 
 
 class Outlets:
@@ -303,11 +326,23 @@ def save_articles(
     try:
         with transaction(con):
             latest, recorded = {}, set()
-            for url, version, digest, article_id, warc_file, offset, input_files, credited in con.execute(
+            words_of: dict[str, int] = {}  # URL -> words of its latest version
+            for (
+                url,
+                version,
+                digest,
+                article_id,
+                words,
+                warc_file,
+                offset,
+                input_files,
+                credited,
+            ) in con.execute(
                 load_query("store/stored_versions"), [sorted({a.url for a in articles})]
             ).fetchall():  # in version order: the last one of a URL is its latest
                 content = (digest, tuple(credited))  # credits come sorted, as below
                 latest[url] = (version, content, article_id)
+                words_of[url] = words
                 if warc_file:
                     recorded.add((url, _record_key(warc_file, offset), content))
                 for name in input_files:
@@ -345,8 +380,12 @@ def save_articles(
                 if read_before:
                     result.unchanged += 1
                     continue
+                if is_stub_of(article.text, words_of.get(article.url)):
+                    result.stubs += 1  # the stored version stands
+                    continue
                 article_id = next(ids)
                 latest[article.url] = (version + 1, content, article_id)
+                words_of[article.url] = len(article.text.split())
                 if article.warc_file:
                     recorded.add(record)
                 if name:
