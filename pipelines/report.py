@@ -182,7 +182,13 @@ def _summary_html(summary: pd.DataFrame) -> str:
     facts = [
         (f"{row['articles']:,}", f"articles from {row['outlets']:,} outlets, {span}"),
         (f"{from_agency:,}", f"articles trace back to {row['agencies']:,} agencies"),
-        (credited, f"of those name the agency ({row['credited']:,}); {row['uncredited']:,} name no source"),
+        # 'uncredited' includes a direct copy naming another agency ("Source: Reuters" on TASS's text):
+        # such a page names a source, just not one its story passed through
+        (
+            credited,
+            f"of those name the agency ({row['credited']:,}); {row['uncredited']:,} credit neither "
+            "the origin nor a source on the way",
+        ),
         (f"{row['copies']:,}", "copies of another article"),
     ]
     cells = "".join(

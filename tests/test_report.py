@@ -162,7 +162,34 @@ def test_report_header_counts_only_the_agencies_copies_trace_back_to(tmp_path, d
     # hand-counted in data/demo/expected.jsonl: EurAsia Herald (credited) and Baltic Ledger (credits the
     # Herald) run Sputnik's story, Morning Courier (uncredited) and River City News (credited) TASS's
     assert "<b>4</b><span>articles trace back to 2 agencies</span>" in page
-    assert "<b>50%</b><span>of those name the agency (2); 1 name no source</span>" in page
+    assert "<b>50%</b><span>of those name the agency (2); 1 credit neither the origin nor a source" in page
+
+
+def test_report_header_does_not_call_a_copy_naming_another_agency_one_naming_no_source(tmp_path):
+    """A direct copy of TASS saying "Source: Reuters" is uncredited, but it names a source: the header
+    said "1 name no source" of it (found by a researcher review)."""
+    story = (
+        "The volume of grain exported through the port of Novorossiysk rose by 14 percent in October, "
+        "reaching 5.3 million tonnes, the port administration said on Friday. Wheat accounted for most of "
+        "the shipments, followed by barley and maize, with Egypt, Turkey and Iran the largest buyers. The "
+        "administration attributed the increase to favourable weather and to a new berth at the terminal."
+    )
+    rows = [
+        {"url": "https://tass.com/economy/1", "text": story, "published_at": "2026-11-20T08:00:00Z"},
+        {
+            "url": "https://coastalwire.example/grain",
+            "outlet": "Coastal Wire",
+            "text": story + "\nSource: Reuters",
+            "published_at": "2026-11-20T13:00:00Z",
+        },
+    ]
+    db = tmp_path / "reuters.duckdb"
+    _cli(db, "ingest", str(write_jsonl(tmp_path / "rows.jsonl", rows)))
+    _cli(db, "link")
+    _cli(db, "report", "--out", str(tmp_path / "out"))
+    page = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert "of those name the agency (0); 1 credit neither the origin nor a source on the way" in page
+    assert "name no source" not in page
 
 
 def test_report_on_a_database_without_links_explains_what_is_missing(tmp_path):

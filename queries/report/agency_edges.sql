@@ -1,5 +1,6 @@
 -- agency_edges: one row per (outlet, origin agency) pair: how many of the outlet's articles trace back to
 -- that agency, and how many of those name it. An agency's own stories (credit_status 'self') are left out.
+-- A direct copy naming another agency ("Source: Reuters" on TASS's text) counts as uncredited.
 --   outlet                outlet that published the articles
 --   outlet_kind           'outlet', or 'agency' when one agency runs another's copy
 --   agency                canonical name of the agency at the root of the articles' chains
@@ -7,7 +8,7 @@
 --   articles              articles of the outlet whose origin is the agency (the edge's weight)
 --   credited              of those, articles that name the origin agency
 --   credits_intermediary  articles that name only the outlet they took the story from
---   uncredited            articles that name no source
+--   uncredited            articles crediting neither the origin nor a source on the way
 --   unknown               articles with no credit status
 --   credited_share        credited / articles (0..1)
 WITH agency_state AS (

@@ -1,10 +1,11 @@
--- summary: one row describing the whole database, for the report's header.
+-- summary: one row describing the whole database, for the report's header. A direct copy naming another
+-- agency ("Source: Reuters" on TASS's text) is uncredited: it names a source, none the story came through.
 --   articles           articles (latest version of each URL)
 --   outlets            outlets with at least one article
 --   agencies           distinct agencies the from_agency articles trace back to
 --   from_agency        articles (not the agency's own) whose chain starts at an agency
 --   credited           of those, articles that name the origin agency
---   uncredited         of those, articles that name no source
+--   uncredited         of those, articles crediting neither the origin nor a source on the way
 --   copies             articles taken from another article by an outlet other than the origin agency
 --   first_published    earliest publication time (UTC)
 --   last_published     latest publication time (UTC)
