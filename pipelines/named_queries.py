@@ -14,6 +14,8 @@ _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 LEADING_COMMENTS = r"(?:\s*--[^\n]*\n)*"
 #: a named query's parameter holding an article's URL: looked up as `provtrack explain` does
 URL_PARAMETER = "url"
+#: a named query's parameter holding an agency: any name or alias the registry knows
+AGENCY_PARAMETER = "agency"
 
 
 @dataclass(frozen=True)
@@ -69,11 +71,33 @@ def looks_like_sql(text: str) -> bool:
 
 def bind_parameters(con, query: NamedQuery, params: dict[str, str]) -> dict[str, str]:
     """`params` for `query` as the database compares them: its article URL as stored (normalised, in
-    the spelling stored: scheme, "www.", trailing slash; see store.articles.stored_url). Raises BadURL
-    for a URL that is none."""
+    the spelling stored: scheme, "www.", trailing slash; see store.articles.stored_url), its agency by
+    canonical name (see stored_agency). Raises BadURL for a URL that is none."""
     from pipelines.store.articles import stored_url
 
     bound = dict(params)
     if URL_PARAMETER in query.parameters and isinstance(bound.get(URL_PARAMETER), str):
         bound[URL_PARAMETER] = stored_url(con, bound[URL_PARAMETER])
+    if AGENCY_PARAMETER in query.parameters and isinstance(bound.get(AGENCY_PARAMETER), str):
+        bound[AGENCY_PARAMETER] = stored_agency(con, bound[AGENCY_PARAMETER])
     return bound
+
+
+def stored_agencies(con) -> list[str]:
+    """The agency names the database holds (the registry's, and any an ingest or import added)."""
+    return [
+        n for (n,) in con.execute("SELECT DISTINCT agency FROM outlets WHERE agency IS NOT NULL").fetchall()
+    ]
+
+
+def stored_agency(con, name: str) -> str:
+    """`name` as origin_agency holds it: an alias or full name of a registered agency is its canonical
+    name, so that "ТАСС" or "TASS Russian News Agency" finds TASS's copies, where they found no rows.
+    A name the database holds itself is kept (the queries compare it in any case); one nobody knows too,
+    for the caller to say so."""
+    from pipelines.registry import load_agencies
+
+    if name.strip().casefold() in {n.casefold() for n in stored_agencies(con)}:
+        return name.strip()
+    known = load_agencies().lookup(name)
+    return known.name if known else name

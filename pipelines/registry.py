@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 import sys
 from dataclasses import dataclass
 from functools import cache
@@ -86,6 +87,10 @@ def _folder(url: str) -> list[str]:
     return segments[:-1] if segments and "." in segments[-1] else segments
 
 
+#: what many agencies' names end in, and so tells none apart
+_GENERIC_TAIL = re.compile(r"\s+(?:news\s+)?agency$")
+
+
 class AgencyRegistry:
     """Looks agencies up by canonical name, any alias, or domain."""
 
@@ -94,7 +99,7 @@ class AgencyRegistry:
         self._by_key: dict[str, Agency] = {}
         self._by_domain: dict[str, Agency] = {}
         for agency in agencies:
-            for key in (agency.name, *agency.aliases):
+            for key in (agency.name, *agency.aliases, agency.full_name):
                 self._by_key.setdefault(key.casefold(), agency)
             for domain in agency.domains:
                 self._by_domain[domain.lower()] = agency
@@ -106,8 +111,18 @@ class AgencyRegistry:
         return iter(self.agencies)
 
     def lookup(self, name: str) -> Agency | None:
-        """The agency called `name` (canonical or alias, any case), or None."""
+        """The agency called `name` (canonical, alias or full name, any case), or None."""
         return self._by_key.get(name.strip().casefold())
+
+    def closest(self, name: str) -> Agency | None:
+        """The agency with a name, alias or full name close to `name`, or None: for a typo's hint, which
+        the canonical names alone gave badly ("Sputnik News Agency" was closest to Cyprus News Agency)."""
+        key = name.strip().casefold()
+        bare = _GENERIC_TAIL.sub("", key)  # "Tass News Agency" is TASS, however close Tasnim News Agency is
+        if bare != key and bare in self._by_key:
+            return self._by_key[bare]
+        close = difflib.get_close_matches(key, self._by_key, n=1, cutoff=0.8)
+        return self._by_key[close[0]] if close else None
 
     def for_domain(self, domain: str) -> Agency | None:
         """The agency whose own site is `domain` (a registered domain such as "tass.ru"), or None."""

@@ -4,8 +4,9 @@
 --   first_copy_at   publication time of its first article with that origin
 --   first_copy_url  that article
 --   copies_since    its copies of that agency since $since
--- Parameters: $agency (canonical name in any case, e.g. Sputnik), $since (a date or time, UTC unless it
---             carries an offset, e.g. 2026-11-01 or 2026-11-16T12:00+05:30).
+-- Parameters: $agency (any name or alias data/agencies.toml gives it, in any case, e.g. Sputnik or ТАСС),
+--             $since (a date or time, UTC unless it carries an offset, e.g. 2026-11-01 or
+--             2026-11-16T12:00+05:30).
 -- Articles without a publication time are left out: when an undated copy appeared is not known, so an
 -- outlet whose copies are all undated is not listed (find them in article_origins where published_at
 -- is null).

@@ -180,6 +180,44 @@ def test_an_agency_parameter_naming_no_agency_says_so_with_the_name_it_resembles
     assert "no rows for" in known.stderr and "no agency is named" not in known.stderr
 
 
+def test_an_agency_parameter_takes_any_name_or_alias_the_registry_knows(tmp_path, run_cli):
+    """`-p agency=ТАСС` (an alias of TASS in data/agencies.toml) found no rows and said "no agency is
+    named 'ТАСС'"; "Sputnik News Agency", an alias too, was taken for a typo of Cyprus News Agency
+    (found by a researcher review)."""
+    story = (
+        "Moscow city authorities will open a new cable car line across the Moskva River in spring, the "
+        "deputy mayor said on Saturday. The line will carry up to 1,600 passengers an hour in heated "
+        "cabins, and a single ride will cost the same as a metro ticket. Test runs begin in February."
+    )
+    rows = [
+        {"url": "https://tass.com/society/1", "text": story, "published_at": "2026-11-21T06:00:00Z"},
+        {
+            "url": "https://harbor.example/1",
+            "outlet": "Harbor Post",
+            "text": story + "\nSource: TASS",
+            "published_at": "2026-11-21T09:00:00Z",
+        },
+    ]
+    assert run_cli("ingest", str(write_jsonl(tmp_path / "r.jsonl", rows))).exit_code == 0
+    assert run_cli("link").exit_code == 0
+    for name in ("TASS", "tass", "ТАСС", "TASS Russian News Agency", "itar-tass"):
+        found = run_cli(
+            "query", "new_carriers", "-p", f"agency={name}", "-p", "since=2026-11-01", "--format", "csv"
+        )
+        assert found.exit_code == 0 and found.stdout.splitlines()[1:] == [
+            "Harbor Post,TASS,2026-11-21 09:00:00,https://harbor.example/1,1"
+        ], f"-p agency={name}: {found.stdout}{found.stderr}"
+        assert found.stderr == "", f"-p agency={name}: {found.stderr}"
+    sputnik = run_cli("query", "new_carriers", "-p", "agency=Sputnik News Agency", "-p", "since=2026-11-01")
+    assert sputnik.stderr.splitlines() == ["no rows for agency='Sputnik', since='2026-11-01'"]
+    typo = run_cli("query", "new_carriers", "-p", "agency=Sputnik Newz Agency", "-p", "since=2026-11-01")
+    assert "no agency is named 'Sputnik Newz Agency' (did you mean Sputnik?)" in typo.stderr
+    unknown = run_cli("query", "new_carriers", "-p", "agency=Nowhere Wire", "-p", "since=2026-11-01")
+    assert "no agency is named 'Nowhere Wire' (`provtrack agencies` lists the names and aliases known)" in (
+        unknown.stderr
+    )
+
+
 def test_a_parameter_value_of_the_wrong_type_is_a_usage_error_naming_it(loaded):
     """`-p since=yesterday` failed as a query (exit 1, DuckDB's conversion error alone): it is the
     parameter that is wrong, so it is a usage error (exit 2) that names it."""

@@ -147,6 +147,16 @@ def test_lookup_ignores_case_and_surrounding_space():
     assert load_agencies().lookup("  reuters staff ").name == "Reuters"
 
 
+def test_lookup_knows_full_names_and_closest_names_the_agency_a_misspelling_means():
+    """For `query -p agency=...`: a full name is a name to look up, and a hint for a misspelt one came
+    from the canonical names alone ("Sputnik News Agency": did you mean Cyprus News Agency?)."""
+    registry = load_agencies()
+    assert registry.lookup("Ukrainian Independent Information Agency").name == "UNIAN"
+    assert registry.closest("Sputnik Newz Agency").name == "Sputnik"
+    assert registry.closest("Tass News Agency").name == "TASS", "not Tasnim News Agency"
+    assert registry.closest("Nowhere Wire") is None
+
+
 def test_no_alias_belongs_to_two_agencies():
     owners: dict[str, set[str]] = defaultdict(set)
     for entry in _shipped_agency_entries():

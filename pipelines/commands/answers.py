@@ -10,7 +10,13 @@ import duckdb
 
 from pipelines import PROJECT_ROOT
 from pipelines.cli import cli, name_value_pairs, pass_context
-from pipelines.named_queries import LEADING_COMMENTS, bind_parameters, looks_like_sql, named_queries
+from pipelines.named_queries import (
+    LEADING_COMMENTS,
+    bind_parameters,
+    looks_like_sql,
+    named_queries,
+    stored_agencies,
+)
 from pipelines.output import as_typed_in_duckdb, emit, output_options
 from pipelines.store.db import damaged_text, database_file
 from pipelines.urls import BadURL
@@ -184,20 +190,25 @@ def _misfit_parameter(exc: duckdb.Error, bound: dict) -> str | None:
 
 
 def _unknown_agency_hint(con: duckdb.DuckDBPyConnection, agency) -> str:
-    """'; no agency is named X (did you mean Y?)' when -p agency names none the database knows: a typo
-    otherwise reads as an agency nobody carries."""
+    """'; no agency is named X (did you mean Y?)' when -p agency names none the database or the registry
+    knows (bind_parameters has already turned an alias into its agency's name): a typo otherwise reads as
+    an agency nobody carries. Y is looked for among the registry's aliases and full names too: among the
+    canonical names alone, "Sputnik News Agency" was closest to Cyprus News Agency."""
     import difflib
+
+    from pipelines.registry import load_agencies
 
     if not isinstance(agency, str):
         return ""
-    names = [
-        name
-        for (name,) in con.execute("SELECT DISTINCT agency FROM outlets WHERE agency IS NOT NULL").fetchall()
-    ]
-    if agency.casefold() in {name.casefold() for name in names}:
+    names = stored_agencies(con)
+    registry = load_agencies()
+    if agency.strip().casefold() in {name.casefold() for name in names} or registry.lookup(agency):
         return ""
-    close = difflib.get_close_matches(agency, names, n=1, cutoff=0.6)
-    return f"; no agency is named {agency!r}" + (f" (did you mean {close[0]}?)" if close else "")
+    close = registry.closest(agency)
+    suggestion = close.name if close else next(iter(difflib.get_close_matches(agency, names, n=1)), None)
+    if suggestion:
+        return f"; no agency is named {agency!r} (did you mean {suggestion}?)"
+    return f"; no agency is named {agency!r} (`provtrack agencies` lists the names and aliases known)"
 
 
 def _unknown_url_hint(con: duckdb.DuckDBPyConnection, url) -> str:
