@@ -3,7 +3,8 @@
 --   origin_agency   the agency ($agency)
 --   first_copy_at   publication time of its first article with that origin
 --   first_copy_url  that article
---   copies_since    its copies of that agency since $since
+--   copies_since    the agency's stories it copied since $since (a story it ran again under a second URL
+--                   counts once)
 -- Parameters: $agency (any name or alias data/agencies.toml gives it, in any case, e.g. Sputnik or ТАСС),
 --             $since (a date or time, UTC unless it carries an offset, e.g. 2026-11-01 or
 --             2026-11-16T12:00+05:30).
@@ -19,12 +20,13 @@ WITH since AS (
                 ELSE timezone('UTC', CAST(CAST($since AS VARCHAR) AS TIMESTAMPTZ)) END AS t
 ),
 copies AS (
-    SELECT outlet, origin_agency, published_at, article_url
+    SELECT outlet, origin_agency, published_at, article_url,
+           coalesce(origin_url, article_url) AS story  -- a copy known by its credit alone: a story of its own
     FROM article_origins
     WHERE lower(origin_agency) = lower($agency) AND credit_status IS DISTINCT FROM 'self' AND published_at IS NOT NULL
 )
 SELECT outlet, origin_agency, min(published_at) AS first_copy_at, arg_min(article_url, published_at) AS first_copy_url,
-       count(*) FILTER (WHERE published_at >= since.t) AS copies_since
+       count(DISTINCT story) FILTER (WHERE published_at >= since.t) AS copies_since
 FROM copies, since
 GROUP BY ALL
 HAVING min(published_at) >= any_value(since.t)

@@ -1,4 +1,7 @@
--- story_spread: one row per article that took one URL's story on, directly or through others: who passed it on.
+-- story_spread: one row per outlet that took one URL's story on, directly or through others: who passed it on.
+-- An outlet is listed once, at its first article of the story: running its copy again under a second URL
+-- (or the URL's own outlet running the story again) spreads it no further. Such a repost can still be
+-- another's copied_from; story_chain on that copy, or article_origins, shows every article.
 --   step           1 for a direct copy of the article, 2 for a copy of that copy, ...
 --   article_url    the copy
 --   copied_from    the article it took the story from (its immediate source)
@@ -26,4 +29,6 @@ SELECT r.step, ao.article_url, ao.source_url AS copied_from, ao.outlet, ao.publi
 FROM reached r
 JOIN article_origins ao USING (article_url)
 LEFT JOIN article_origins origin ON origin.article_url = $url
+WHERE ao.outlet IS DISTINCT FROM origin.outlet
+QUALIFY row_number() OVER (PARTITION BY ao.outlet ORDER BY ao.published_at NULLS LAST, r.step, ao.article_url) = 1
 ORDER BY r.step, ao.published_at, ao.article_url;

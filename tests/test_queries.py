@@ -183,18 +183,18 @@ def test_agency_dependence_by_week(seeded):
 def test_agency_lag(seeded):
     rows = _run(seeded, "agency_lag").set_index(["outlet", "origin_agency"])
     assert rows.loc[("Ledger", "Sputnik"), "median_hours"] == 11.0
-    assert (
-        rows.loc[("Courier", "TASS"), "copies"] == 2 and rows.loc[("Courier", "TASS"), "fastest_hours"] == 6.0
-    )
+    # Courier took TASS's story once (6 h), and reused part of it in another article a week later
+    courier = rows.loc[("Courier", "TASS")]
+    assert courier.copies == 1 and courier.median_hours == 6.0 and courier.fastest_hours == 6.0
 
 
 def test_most_republished(seeded):
     rows = _run(seeded, "most_republished")
     # Herald credits Sputnik and Ledger credits Herald, so no copy of Sputnik's credits nothing; Courier's
-    # two copies of TASS's story credit nothing
+    # first copy of TASS's story credits nothing (its second article from it counts with the first)
     assert list(zip(rows.origin_url, rows.copies, rows.uncredited, rows.max_hops)) == [
         ("https://sputnikglobe.com/1", 2, 0, 2),
-        ("https://tass.com/1", 2, 2, 1),
+        ("https://tass.com/1", 1, 1, 1),
     ]
 
 
@@ -214,9 +214,8 @@ def test_story_spread_walks_forward_to_everyone_who_passed_the_story_on(seeded):
         (2, "https://ledger.example/a", "https://herald.example/a", 11.0),
     ]
     assert list(_run(seeded, "story_spread", url="https://tass.com/1").article_url) == [
-        "https://courier.example/a",
-        "https://courier.example/b",
-    ]
+        "https://courier.example/a"
+    ], "Courier once, at its first copy"
     assert _run(seeded, "story_spread", url="https://ledger.example/a").empty, "nobody copied the last copy"
 
 
@@ -366,7 +365,7 @@ def reworked(seeded, tmp_path_factory):
 def test_most_republished_counts_each_copy_once_whatever_the_origins_versions(reworked):
     rows = _run(reworked, "most_republished").set_index("origin_url")
     assert rows.loc["https://sputnikglobe.com/1", "copies"] == 3, "Herald, Ledger, Courier: once each"
-    assert rows.loc["https://tass.com/1", "copies"] == 2, "Courier twice; TASS's own follow-up is no copy"
+    assert rows.loc["https://tass.com/1", "copies"] == 1, "Courier once; TASS's own follow-up is no copy"
     assert rows.loc["https://sputnikglobe.com/1", "title"].endswith("updated t"), "the latest title"
 
 
@@ -520,3 +519,58 @@ def test_a_copy_stamped_before_the_story_it_is_timed_from_has_no_lag(misstamped)
         hours = report[["hours_after_source", "hours_after_origin"]]
         assert (hours.fillna(0) >= 0).all().all(), (name, report)
         assert report.hours_after_source.isna()["https://skewed.example/k"], (name, report)
+
+
+@pytest.fixture(scope="module")
+def reposted():
+    """A TASS story, Meridian's credited copy 3 h later and its repost of that copy under a second URL
+    the next day (credit line dropped), and Harbor's copy 5 h after the story, all linked."""
+    from link_helpers import Row, add_rows, open_db
+    from test_link import WIRE
+
+    from pipelines.link import link_articles
+
+    story_at = datetime(2026, 11, 20, 8)
+    con = open_db()
+    add_rows(
+        con,
+        [
+            Row("https://tass.com/7001", "TASS", story_at, WIRE, agency="TASS"),
+            Row("https://meridian.example/news/a", "Meridian", datetime(2026, 11, 20, 11),
+                "Belarus is arming. " + WIRE, credits=[("TASS", "origin", "Source: TASS")]),
+            Row("https://harbor.example/a", "Harbor", datetime(2026, 11, 20, 13), WIRE),
+            Row("https://meridian.example/business/a-again", "Meridian", datetime(2026, 11, 21, 7),
+                "Belarus is arming. " + WIRE),
+        ],
+    )  # fmt: skip
+    link_articles(con, 1)
+    origins = dict(con.execute("SELECT article_url, origin_url FROM article_origins").fetchall())
+    assert origins["https://meridian.example/business/a-again"] == "https://tass.com/7001", origins
+    yield con
+    con.close()
+
+
+def test_an_outlet_running_its_copy_again_counts_once_at_its_first_copy(reposted):
+    """Meridian took TASS's story once, in 3 h; its repost a day later made agency_lag say 2 copies,
+    median 13 h, p90 21 h, and story_spread, most_republished and the report's lags count it as one
+    more copy (found by a researcher review)."""
+    from pipelines.store.db import load_query
+
+    def run(sql, **params):
+        return reposted.execute(sql, params or None).df()
+
+    lags = run(named_queries()["agency_lag"].sql).set_index("outlet")
+    assert lags.loc["Meridian", ["copies", "median_hours", "p90_hours", "fastest_hours"]].tolist() == [
+        1,
+        3.0,
+        3.0,
+        3.0,
+    ]
+    spread = run(named_queries()["story_spread"].sql, url="https://tass.com/7001")
+    assert sorted(spread.article_url) == ["https://harbor.example/a", "https://meridian.example/news/a"]
+    top = run(named_queries()["most_republished"].sql).set_index("origin_url").loc["https://tass.com/7001"]
+    assert (top.copies, top.outlets) == (2, 2)
+    carriers = run(named_queries()["new_carriers"].sql, agency="TASS", since="2026-11-01").set_index("outlet")
+    assert carriers.loc["Meridian", "copies_since"] == 1
+    copy_lags = run(load_query("report/copy_lags"))
+    assert sorted(copy_lags.article_url) == ["https://harbor.example/a", "https://meridian.example/news/a"]

@@ -109,9 +109,9 @@ def _expected(db: Path) -> dict[str, int]:
         outlets = con.execute(
             "SELECT count(DISTINCT outlet) FROM article_origins WHERE published_at IS NOT NULL"
         ).fetchall()
-        copies = con.execute(
-            "SELECT count(*) FROM article_origins WHERE source_url IS NOT NULL "
-            "AND credit_status IS DISTINCT FROM 'self'"
+        copies = con.execute(  # an outlet's copies of one origin story count once (copy_lags.sql)
+            "SELECT count(DISTINCT (outlet, coalesce(origin_url, article_url))) FROM article_origins "
+            "WHERE source_url IS NOT NULL AND credit_status IS DISTINCT FROM 'self'"
         ).fetchall()
     return {"pairs": pairs[0][0], "stories": stories[0][0], "outlets": outlets[0][0], "copies": copies[0][0]}
 

@@ -1,5 +1,6 @@
 -- copy_lags: one row per copy, i.e. per article taken from another article (its source) by an outlet
--- other than the origin agency itself; how long the copy took to appear.
+-- other than the origin agency itself; how long the copy took to appear. An outlet's copies of one origin
+-- story count once, at its first: its repost under a second URL a day later is no slower copy.
 --   article_url          the copy
 --   outlet               outlet that published it
 --   published_at         its publication time (UTC)
@@ -30,4 +31,6 @@ FROM article_origins ao
 JOIN article_origins src ON src.article_url = ao.source_url
 LEFT JOIN article_origins root ON root.article_url = ao.origin_url
 WHERE ao.credit_status IS DISTINCT FROM 'self'
+QUALIFY row_number() OVER (PARTITION BY ao.outlet, coalesce(ao.origin_url, ao.article_url)
+                           ORDER BY ao.published_at NULLS LAST, ao.hops, ao.article_url) = 1
 ORDER BY hours_after_source NULLS LAST, ao.outlet, ao.article_url;
