@@ -51,7 +51,8 @@ def _not_stored(con, key: str) -> str:
 
 
 def _describe(row: dict) -> str:
-    when = row["published_at"].strftime("%Y-%m-%d %H:%M") if row["published_at"] else "date unknown"
+    # stored in UTC: unmarked, a TASS story stamped 07:00 Moscow time read as published at 04:00 there
+    when = row["published_at"].strftime("%Y-%m-%d %H:%M UTC") if row["published_at"] else "date unknown"
     return f"{row['outlet']} · {when} · {row['article_url']}"
 
 

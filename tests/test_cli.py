@@ -247,6 +247,26 @@ def test_query_runs_a_sql_file_such_as_a_reports_table(loaded, tmp_path):
     assert missing.exit_code == 2 and "nope.sql: no such file" in missing.stderr
 
 
+def test_query_finds_a_path_under_queries_in_provtracks_own_folder_from_anywhere(
+    loaded, tmp_path, monkeypatch
+):
+    """The report page and `query --help` say `provtrack query queries/report/NAME.sql`: run from outside
+    the checkout, it said "no such file" (found by a researcher review). A file of that path in the
+    current folder is still the one read."""
+    monkeypatch.chdir(tmp_path)
+    summary = loaded("query", "queries/report/summary.sql", "--format", "json")
+    assert summary.exit_code == 0 and json.loads(summary.stdout)["articles"] == 3, summary.stderr
+    named = loaded(
+        "query", "queries/story_chain.sql", "-p", "url=https://wire.example.com/1", "--format", "csv"
+    )
+    assert named.exit_code == 0 and named.stdout.splitlines()[1].startswith("0,https://wire.example.com/1,")
+    (tmp_path / "queries" / "report").mkdir(parents=True)
+    (tmp_path / "queries" / "report" / "summary.sql").write_text("select 'mine' as whose")
+    assert loaded("query", "queries/report/summary.sql", "--format", "csv").stdout == "whose\nmine\n"
+    missing = loaded("query", "queries/report/nope.sql")
+    assert missing.exit_code == 2 and "queries/report/nope.sql: no such file" in missing.stderr
+
+
 def test_query_is_read_only_and_bad_sql_is_one_line(loaded, tmp_path):
     write = loaded("query", "select * from articles; delete from articles")
     assert write.exit_code == 1 and "Error" in write.stderr and "Traceback" not in write.stderr

@@ -261,6 +261,21 @@ def test_an_undated_credited_copy_ingested_weeks_after_its_original_points_at_th
     assert "no TASS text was found within the link window of its page, which has no date" in out, out
     assert "--window-days" in out and "is not in the database" not in out, out
     link_articles(con, 2, rebuild=True, window_days=20)  # what it advises
-    assert "└─ TASS · 2024-03-01 09:00 · https://tass.com/x/1" in explain_article(
+    assert "└─ TASS · 2024-03-01 09:00 UTC · https://tass.com/x/1" in explain_article(
         con, "https://kappa.example/a"
     )
+
+
+def test_explain_says_its_times_are_utc(run_cli, tmp_path):
+    """A TASS story stamped 07:00 Moscow time showed as 04:00, with nothing to say in which zone (found
+    by a researcher review)."""
+    story = (
+        "The port of Vladivostok handled 21.4 million tonnes of cargo in ten months, 12 percent more than a "
+        "year earlier, the port administration said. Containers, coal and timber made up most of it."
+    )
+    rows = [
+        {"url": "https://tass.ru/ekonomika/1", "text": story, "published_at": "2026-11-22T07:00:00+03:00"}
+    ]
+    assert run_cli("ingest", str(write_jsonl(tmp_path / "r.jsonl", rows))).exit_code == 0
+    shown = run_cli("explain", "https://tass.ru/ekonomika/1").stdout.splitlines()
+    assert shown[1] == "  TASS · 2026-11-22 04:00 UTC · https://tass.ru/ekonomika/1", shown

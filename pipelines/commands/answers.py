@@ -54,6 +54,17 @@ def _one_reading_statement(con: duckdb.DuckDBPyConnection, sql: str) -> None:
         _one_reading_statement(con, sql[analyzed.end() :])  # EXPLAIN ANALYZE runs what it explains
 
 
+def _sql_path(given: str) -> Path:
+    """The file `query FILE.sql` reads: `given` from the current folder, else, for a path under queries/
+    that is not there, provtrack's own (the report and --help say `provtrack query queries/report/NAME.sql`,
+    which from outside the checkout was "no such file")."""
+    path = Path(given)
+    ours = PROJECT_ROOT / path
+    if not path.exists() and not path.is_absolute() and path.parts[:1] == ("queries",) and ours.is_file():
+        return ours
+    return path
+
+
 def _read_sql_file(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
@@ -113,8 +124,9 @@ def query(
     bound = params
     if name_or_sql.endswith(".sql") and name_or_sql not in queries:
         by_path = {q.path.resolve(): q.name for q in queries.values()}
+        path = _sql_path(name_or_sql)
         # a named query given by its file is that query: its URL is looked up as the name's is
-        name_or_sql = by_path.get(Path(name_or_sql).resolve()) or _read_sql_file(Path(name_or_sql))
+        name_or_sql = by_path.get(path.resolve()) or _read_sql_file(path)
     if name_or_sql in queries:
         named = queries[name_or_sql]
         missing, unknown = named.misfits(bound)
