@@ -228,6 +228,15 @@ def build_settings(overrides: dict[str, str], log_file: Path | None, quiet: bool
     return settings
 
 
+def batch_wait_seconds(overrides: dict[str, str]) -> float:
+    """PROVTRACK_BATCH_WAIT_SECONDS as the crawl reads it with these -s values: how long anything the
+    crawl stores after it started waits for a reader, its last step (link, the run's end) included."""
+    settings = Settings()
+    settings.setmodule(default_settings, priority="project")
+    settings.update(overrides, priority="cmdline")
+    return settings.getfloat("PROVTRACK_BATCH_WAIT_SECONDS")
+
+
 #: Scrapy extensions that switch themselves off by a setting only after their module is imported;
 #: remote control's imports aiohttp, 0.1 s of every run's start.
 _SWITCHED_OFF_BY = {"scrapy.extensions.remote_control.RemoteControl": "REMOTE_CONTROL_ENABLED"}

@@ -1950,6 +1950,82 @@ def test_a_crawl_whose_batch_waits_out_a_reader_fails_in_one_line_and_the_next_r
     assert rows(db, "SELECT count(DISTINCT url), count(*) FROM articles") == [(len(urls), len(urls))]
 
 
+def _pause_after_crawl(crawled: Path, held: Path) -> str:
+    """`provtrack` (as `python -c`) that touches `crawled` once the crawl's last batch is stored, then
+    waits for `held` before it links and records the run: a reader opened in between is deterministic."""
+    return (
+        "import pathlib, sys, time, crawlers.runner as runner\n"
+        "crawled = runner.run_crawl\n"
+        "def crawl_then_pause(*args, **kwargs):\n"
+        "    reports = crawled(*args, **kwargs)\n"
+        f"    pathlib.Path({str(crawled)!r}).touch()\n"
+        f"    while not pathlib.Path({str(held)!r}).exists():\n"
+        "        time.sleep(0.05)\n"
+        "    return reports\n"
+        "runner.run_crawl = crawl_then_pause\n"
+        "from pipelines.cli import main\n"
+        "sys.argv = ['provtrack', *sys.argv[1:]]\n"
+        "main()\n"
+    )
+
+
+@pytest.mark.parametrize("reader_for", ["seconds", "past the batch wait"])
+def test_a_reader_opened_after_the_last_batch_is_waited_for_as_a_batch_waits(tmp_path, reader_for):
+    """A notebook opened on the database just after a crawl's last batch: the crawl, its work done, then
+    waited only --wait to link and record its end, and exited 75 ("another run holds it", cron tries
+    again) with no line for any source, nothing linked and its run left `running`. It waits as long as
+    a batch does; a reader that outlasts that too makes the run fail as a batch would: exit 1, each
+    source's line, one error line, and the next run links what it stored."""
+    urls, routes = _slow_news_web(3, delay=0)
+    db, crawled, held = tmp_path / "end.duckdb", tmp_path / "crawled", tmp_path / "held"
+    batch_wait = "30" if reader_for == "seconds" else "2"
+    command = ["--db", str(db), "--wait", "1", "crawl", "--feed", "http://slow.test/rss.xml", *FAST]
+    command += ["-s", f"PROVTRACK_BATCH_WAIT_SECONDS={batch_wait}"]  # with the link stage, as cron runs it
+    with MockWeb(routes) as web:
+        command += ["-s", f"PROVTRACK_PROXY={web.proxy}"]
+        process = subprocess.Popen(
+            [sys.executable, "-c", _pause_after_crawl(crawled, held), *command], cwd=PROJECT_ROOT,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        reader = None
+        try:
+            deadline = time.monotonic() + 60
+            while not crawled.exists() and process.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert crawled.exists(), process.communicate(timeout=10)[1][-2000:]
+            reader = duckdb.connect(str(db), read_only=True)
+            held.touch()
+            if reader_for == "seconds":
+                time.sleep(4)  # past --wait, well within the batch wait
+                reader.close()
+                reader = None
+            out, err = process.communicate(timeout=60)
+        finally:
+            if process.poll() is None:
+                process.kill()
+            if reader is not None:
+                reader.close()
+        source_line = "feed:slow.test: ok - 1/1 feeds/sitemaps/sites read (0 unchanged), 3 articles fetched"
+        if reader_for == "seconds":
+            assert process.returncode == 0, err[-2000:]
+            assert source_line in out and "3 articles indexed" in out, out
+            assert rows(db, "SELECT status FROM runs") == [("ok",)]
+            return
+        assert process.returncode == 1, f"not 75: this run was not locked out, it failed\n{err[-2000:]}"
+        new_database, line, error = err.strip().splitlines()
+        assert line.startswith(source_line), f"what the source did is said all the same: {err[-2000:]}"
+        assert error.startswith("Error: the crawl ran to its end but could not link what it stored"), error
+        assert "raise -s PROVTRACK_BATCH_WAIT_SECONDS" in error and "next run links" in error, error
+        (log,) = (tmp_path / "logs").glob("crawl-*.log")
+        assert log.read_text().splitlines()[-1].endswith(error.removeprefix("Error: ")), "the log says so too"
+        rerun = subprocess.run([*PROVTRACK, *command], cwd=PROJECT_ROOT, capture_output=True, text=True,
+                               timeout=120)  # fmt: skip
+    assert rerun.returncode == 0, rerun.stderr[-2000:]
+    assert "3 articles indexed" in rerun.stdout, f"the next run links what this one stored: {rerun.stdout}"
+    statuses = [s for _, s in rows(db, "SELECT run_id, status FROM runs ORDER BY 1")]
+    assert statuses == ["interrupted", "ok"], "marked by the next run, since the reader refused the line"
+
+
 def test_a_crawl_whose_cleaning_worker_is_killed_fails_in_one_line_and_the_next_run_finishes(tmp_path):
     """The out-of-memory killer picks a cleaning worker: every later page failed with a traceback in
     the log, then the pool waited for ever for the other workers (which ignore SIGTERM), writer lock

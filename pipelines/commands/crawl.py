@@ -150,7 +150,7 @@ def crawl(
         provtrack crawl --feed https://example.org/rss.xml -s DOWNLOAD_DELAY=5
         provtrack crawl --urls urls.txt --no-link
     """
-    from crawlers.runner import CrawlFailed, CrawlInterrupted, log_stale_runs
+    from crawlers.runner import CrawlFailed, CrawlInterrupted, batch_wait_seconds, log_stale_runs
 
     sources, settings = _sources_and_settings(names, feeds, sitemaps, sites, url_files, registry, overrides)
     args = " ".join(
@@ -209,7 +209,9 @@ def crawl(
         except BaseException as exc:
             _record_end(session, abort_run, run_id, exc)
             raise
-        status, linked = _link_and_finish(session, run_id, reports, link=not no_link, log_file=log_file)
+        status, linked = _link_and_finish(
+            session, run_id, reports, link=not no_link, log_file=log_file, wait=batch_wait_seconds(settings)
+        )
     _print_summary(reports, run_id, linked)
     if status == "failed":
         sys.exit(1)
@@ -261,9 +263,14 @@ def _sources_and_settings(names, feeds, sitemaps, sites, url_files, registry, ov
     return sources, settings
 
 
-def _link_and_finish(session, run_id: int, reports, *, link: bool, log_file):
+def _link_and_finish(session, run_id: int, reports, *, link: bool, log_file, wait: float):
     """Link what the crawl stored (unless every source failed) and close the run: (status, the link
-    summary or None). A link that fails leaves the crawl stored; the next run links what is left."""
+    summary or None). A link that fails leaves the crawl stored; the next run links what is left.
+
+    The file is waited for as long as a batch waits for it (`wait`, PROVTRACK_BATCH_WAIT_SECONDS), not
+    --wait: a notebook opened on the last batch made a crawl that had done its work exit 75, the code
+    for a run locked out by another, with no line for any source."""
+    from crawlers.job import BATCH_WAIT_HINT
     from crawlers.runner import append_summary
     from pipelines.commands.loading import link_showing_progress
 
@@ -271,7 +278,11 @@ def _link_and_finish(session, run_id: int, reports, *, link: bool, log_file):
     bad = [r for r in reports if r.status != "ok"]
     status = "failed" if len(failed) == len(reports) else ("partial" if bad else "ok")
     linked = None
-    with session.connection() as con:
+    with contextlib.ExitStack() as opened:
+        try:
+            con = opened.enter_context(session.connection(wait, BATCH_WAIT_HINT))
+        except (StoreError, OSError, KeyboardInterrupt) as exc:
+            _unfinished(session, run_id, reports, exc, link=link and status != "failed", log_file=log_file)
         if link and status != "failed":
             try:
                 linked = link_showing_progress(con, run_id)
@@ -287,6 +298,35 @@ def _link_and_finish(session, run_id: int, reports, *, link: bool, log_file):
                 raise
         finish_run(con, run_id, status, run_counts(reports), "; ".join(f"{r.name}: {r.status}" for r in bad))
     return status, linked
+
+
+def _unfinished(session, run_id: int, reports, exc: BaseException, *, link: bool, log_file) -> NoReturn:
+    """The crawl ran to its end, but the database stayed out of reach for its last step (a reader
+    kept the file past the batch wait; a signal came while waiting): each source's line is still
+    printed, the log ends with how the run ended, and so does `runs` if the file lets us now (else the
+    next run marks it interrupted). Exit 1, as for a failed batch; 130 after a signal."""
+    from crawlers.runner import append_summary
+
+    what = "link what it stored or record its end" if link else "record its end"
+    interrupted = is_interrupt(exc)
+    if interrupted:
+        status, message, ending = "interrupted", f"stopped by a signal before it could {what}", "interrupted"
+    else:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        message = f"the crawl ran to its end but could not {what}: {reason}"
+        if link:
+            message += "; the next run links what it stored"
+        status, ending = "failed", f"failed: {message}"
+    # a short wait: the reader was waited out already, and a signal asks to stop now
+    wait = 0 if interrupted else 2
+    _record_end(session, finish_run, run_id, status, run_counts(reports), message, wait=wait)
+    if log_file is not None:  # its source lines said ok: the run did not end so
+        append_summary(log_file, run_id, [], ending)
+    for report in reports:
+        click.echo(report.line(), err=True)
+    if interrupted:
+        raise exc
+    raise click.ClickException(message) from None
 
 
 def _print_summary(reports, run_id: int, linked) -> None:
