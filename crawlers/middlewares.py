@@ -1,5 +1,6 @@
 """Downloader middlewares: routing (proxy, private-address refusal), conditional GET for feeds and
-sitemaps, retries that honour Retry-After with backoff, and the WARC archive of every response."""
+sitemaps, retries that honour Retry-After with backoff, and the WARC archive of every response; and
+the spider middleware that hashes site pages, so that the archive keeps an unchanged one once."""
 
 from __future__ import annotations
 
@@ -21,14 +22,18 @@ from twisted.internet.error import ConnectionRefusedError, DNSLookupError
 from twisted.internet.task import deferLater
 
 from crawlers.feeds import FeedError, gunzip, is_gzip
-from crawlers.items import STOPPED_BEFORE_SENT
+from crawlers.items import STOPPED_BEFORE_SENT, FetchItem
 from pipelines.urls import normalize_url
 
 logger = logging.getLogger(__name__)
 
-#: the seeds fetched with a conditional GET (ETag / Last-Modified) and a content hash
+#: the seeds fetched with a conditional GET (ETag / Last-Modified) and a content hash; not site pages,
+#: whose links the spider reads from the body it is sent, with no way to read them from the archive on a 304
 CONDITIONAL_GET_KINDS = ("feed", "sitemap")
 CONDITIONAL_HEADERS = ("If-None-Match", "If-Modified-Since")
+#: the fetches whose body, unchanged since the last good fetch, points at that fetch's archived copy:
+#: listings (home, section and tag pages of a site crawl too), which an hourly crawl meets every hour
+ARCHIVED_ONCE_KINDS = ("feed", "sitemap", "site")
 
 
 class RoutingMiddleware:
@@ -157,10 +162,11 @@ def _retry_after(value: bytes | None) -> float | None:
 
 class WarcMiddleware:
     """Writes every response, as received, to the run's WARC file and notes where in request.meta
-    (`pt_warc` = (file, offset), `pt_fetched_at`). A feed or sitemap whose body, once decompressed,
-    is byte for byte the one its last good fetch archived (many servers never answer 304) points at
-    that copy instead of adding another: an hourly crawl otherwise archived every unchanged listing
-    again, every hour."""
+    (`pt_warc` = (file, offset), `pt_fetched_at`). A feed, sitemap or site page (ARCHIVED_ONCE_KINDS)
+    whose body, once decompressed, is byte for byte the one its last good fetch archived (many servers
+    never answer 304; a site's pages are not asked conditionally) points at that copy instead of
+    adding another: an hourly crawl otherwise archived every unchanged listing again, every hour (a
+    site crawl its 500 section and tag pages)."""
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -201,9 +207,9 @@ class WarcMiddleware:
         return request.meta.get("download_maxsize") or self.crawler.settings.getint("DOWNLOAD_MAXSIZE")
 
     def _archived_before(self, request, response) -> tuple[str, int] | None:
-        """(file, offset) of the archived copy of this feed or sitemap body, when its last good fetch
-        had the same body and that copy is still there; else None."""
-        if request.meta.get("pt_kind") not in ("feed", "sitemap") or response.status != 200:
+        """(file, offset) of the archived copy of this feed, sitemap or site page body, when its last
+        good fetch had the same body and that copy is still there; else None."""
+        if request.meta.get("pt_kind") not in ARCHIVED_ONCE_KINDS or response.status != 200:
             return None
         job = self.crawler.spider.job
         try:
@@ -237,6 +243,33 @@ def _listing_body(response, kind: str, max_size: int) -> bytes | None:
     except FeedError:
         return None
     return body
+
+
+class SitePageHashMiddleware:
+    """Gives the fetch row of a site page (a home, section or tag page: kind "site") the hash of its
+    body, as the spider gives a feed's: the next run's WarcMiddleware knows the page unchanged by it.
+    The body is the one the spider read, its Content-Encoding undone as _listing_body undoes it. An
+    article page a site link led to is a row of kind "article", hashed by the spider itself."""
+
+    async def process_spider_output(self, response, result):
+        digest = None
+        async for item in result:
+            if isinstance(item, FetchItem) and _is_site_page_of(item.fetch, response):
+                digest = digest or hashlib.sha1(response.body).hexdigest()
+                item.fetch.content_hash = digest
+            yield item
+
+
+def _is_site_page_of(record, response) -> bool:
+    """Whether `record` is the fetch row of `response` itself, a site page read whole (200, archived)."""
+    archived = getattr(response, "meta", {}).get("pt_warc")
+    return (
+        record.kind == "site"
+        and record.status == 200
+        and record.content_hash is None
+        and archived is not None
+        and (record.warc_file, record.warc_offset) == tuple(archived)
+    )
 
 
 #: failures that say no server answers at the address, or that our proxy cannot reach it: not an

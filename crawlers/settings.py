@@ -89,6 +89,7 @@ DOWNLOADER_MIDDLEWARES = {
     "crawlers.middlewares.WarcMiddleware": 950,
     "crawlers.middlewares.StopGateMiddleware": 990,
 }
+SPIDER_MIDDLEWARES = {"crawlers.middlewares.SitePageHashMiddleware": 950}
 ITEM_PIPELINES = {"crawlers.pipelines.StorePipeline": 300}
 
 # Under cron each run logs to <db dir>/logs/crawl-<db name>-<time>-<pid>.log; an hourly crawl writes

@@ -2444,6 +2444,58 @@ def test_an_unchanged_feed_is_not_archived_again_each_run_and_a_changed_one_is(t
         assert body.startswith(b"<?xml") and b"<rss" in body
 
 
+@pytest.mark.parametrize("sent_as", ["plain", "gzip"])
+def test_unchanged_site_pages_are_not_archived_again_each_run_and_a_changed_one_is(
+    tmp_path, run_cli, sent_as
+):
+    """A site crawl's home, section and tag pages, unchanged, were archived again every run, as feeds
+    were before: at the 500-page site budget hundreds of MB a day of copies with nothing new. An
+    unchanged page's fetch now points at the copy archived before; a changed one is archived anew
+    and its new links followed. Article pages are archived as before: `reprocess` reads them."""
+    home, tags = "http://g.test/", [f"http://g.test/tag/t{i}" for i in range(3)]
+    old, new = "http://g.test/news/2026/11/17/old.html", "http://g.test/news/2026/11/18/new.html"
+    filler = "<p>" + "Tag page listing older stories. " * 50 + "</p>"
+
+    def tag_page(links: list[str]) -> str:
+        return f"<html><body>{filler}" + "".join(f"<a href='{u}'>x</a>" for u in links) + "</body></html>"
+
+    encoded = {"plain": lambda body: (body, {}), "gzip": lambda body: (gzip.compress(body.encode()), GZIPPED)}
+    routes = {url: Reply(200, *encoded[sent_as](tag_page([old]))) for url in tags}
+    routes[tags[1]] = lambda hits, headers: Reply(
+        200, *encoded[sent_as](tag_page([old] + [new] * (hits > 2)))
+    )
+    routes[home] = Reply(200, *encoded[sent_as](home_html([*tags, old], feed="/empty.xml")))
+    routes["http://g.test/empty.xml"] = Reply(200, rss([]), content_type="application/rss+xml")
+    routes[old] = Reply(200, article_html("Old", RIGA))
+    routes[new] = Reply(
+        200, article_html("New", ["Harbour cranes arrived at the terminal on Wednesday."] * 5)
+    )
+    db = tmp_path / "x.duckdb"
+    with MockWeb(routes) as web:
+        runs = [crawl(db, web.proxy, "--site", home) for _ in range(3)]
+    assert [r.returncode for r in runs] == [0, 0, 0], runs[-1].stderr[-2000:]
+    assert [web.hits[url] for url in (home, *tags)] == [3, 3, 3, 3], "every page is still read each run"
+    from warcio.archiveiterator import ArchiveIterator
+
+    archived = []  # the site pages each run's WARC file holds
+    for warc in sorted((tmp_path / "archive").glob("*.warc.gz")):
+        with open(warc, "rb") as handle:
+            uris = [r.rec_headers.get_header("WARC-Target-URI") for r in ArchiveIterator(handle)]
+        archived.append(sorted({uri for uri in uris if uri in (home, *tags)}))
+    assert archived == [sorted([home, *tags]), [], [tags[1]]], "unchanged pages are archived once"
+    assert rows(db, "SELECT url FROM articles ORDER BY url") == [(old,), (new,)], "the change was read"
+    copies = rows(
+        db, "SELECT url, count(DISTINCT (warc_file, warc_offset)) FROM fetches WHERE kind = 'site' GROUP BY 1"
+    )
+    assert dict(copies) == {home: 1, tags[0]: 1, tags[1]: 2, tags[2]: 1}, "each run's row points at a copy"
+    from pipelines.archive import read_response
+
+    for warc_file, offset in rows(db, "SELECT warc_file, warc_offset FROM fetches WHERE kind = 'site'"):
+        assert b"<a href=" in read_response(tmp_path / "archive", warc_file, offset).body
+    reprocessed = run_cli("reprocess", "--no-link", db=db)
+    assert reprocessed.exit_code == 0 and "2 archived pages" in reprocessed.stdout, reprocessed.output
+
+
 def test_a_crawl_ended_by_a_time_budget_leaves_the_rest_for_the_next_run_without_failures(tmp_path):
     """`-s CLOSESPIDER_TIMEOUT=…` bounds an hourly run; the articles it did not reach were called failed
     ("no response") and the run `partial` (exit 3), though never asked for."""

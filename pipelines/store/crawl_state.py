@@ -119,7 +119,7 @@ def known_articles(con: duckdb.DuckDBPyConnection) -> KnownArticles:
 
 
 def seed_states(con: duckdb.DuckDBPyConnection) -> dict[str, SeedState]:
-    """The last good state of every feed and sitemap URL, from finished runs only."""
+    """The last good state of every feed, sitemap and site page URL, from finished runs only."""
     rows = con.execute(load_query("crawl/seed_state")).fetchall()
     return {row[0]: SeedState(*row[1:]) for row in rows}
 
