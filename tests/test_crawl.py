@@ -454,6 +454,29 @@ def test_a_link_no_parser_can_read_on_a_home_page_costs_only_itself(tmp_path):
     ]
 
 
+def test_an_article_a_site_crawl_found_is_rechecked_and_then_counted_as_seen(tmp_path):
+    """Articles a --site crawl found were never fetched again: a credit added after publication was
+    lost where the same page listed by a feed got its new version, and the line said "0 already seen"."""
+    credited = _story(1).replace("</article>", "</article><p>Source: Reuters</p>")
+    routes = {
+        "http://s.test/": Reply(200, home_html(["/news/first.html"])),
+        "http://s.test/rss.xml": Reply(200, rss([]), content_type="application/rss+xml"),
+        "http://s.test/news/first.html": lambda hits, headers: Reply(
+            200, _story(1) if hits == 1 else credited
+        ),
+    }
+    db = tmp_path / "s.duckdb"
+    recheck_now = ("-s", "PROVTRACK_RECHECK_MIN_AGE_HOURS=0")
+    with MockWeb(routes) as web:
+        runs = [crawl(db, web.proxy, "--site", "http://s.test/", *recheck_now) for _ in range(3)]
+        assert web.hits["http://s.test/news/first.html"] == 2, "re-checked once, then left alone"
+    assert [r.returncode for r in runs] == [0, 0, 0], runs[-1].stdout + runs[-1].stderr[-2000:]
+    assert "1 new version" in runs[1].stdout, runs[1].stdout
+    assert "0 articles fetched, 1 already seen" in runs[2].stdout, runs[2].stdout
+    assert rows(db, "SELECT version FROM articles ORDER BY 1") == [(1,), (2,)]
+    assert rows(db, "SELECT agency FROM credits") == [("Reuters",)]
+
+
 def test_a_story_linked_twice_costs_one_page_of_the_site_budget(tmp_path):
     """The headline and the picture of a story link one URL: each link was counted against
     PROVTRACK_SITE_MAX_PAGES though the scheduler drops the second, so a budget of 3 fetched 2 pages."""

@@ -623,9 +623,14 @@ class NewsSpider(scrapy.Spider):
                 or key in self.site_seeds
                 or key in self.site_links  # linked twice (headline and picture): one page of the budget
                 or key in self.requested
-                or key in self.job.known
                 or self.site_pages.get(source, 0) >= self.site_max_pages
             ):
+                continue
+            if key in self.job.known:
+                # an article stored before: re-checked as a listed one is, else counted as already seen
+                # (it was never fetched again, so a credit added after publication was never stored)
+                if request := self.article_request(source, url):
+                    yield request
                 continue
             self.site_pages[source] = self.site_pages.get(source, 0) + 1
             self.site_links.add(key)
