@@ -119,7 +119,8 @@ def explain_article(con: duckdb.DuckDBPyConnection, url: str, passages: int = 3)
         ]
         lines += [f"  » {p}" for p in _passages(reuse, passages)]
     named = [name for name, role, *_ in shown if role in ("origin", "contributor")]
-    lines += ["", *_missing(article, chain[-1], named)] if judged else []
+    cited = [name for name, role, *_ in shown if role == "cited" and name not in named]
+    lines += ["", *_missing(article, chain[-1], named, cited)] if judged else []
     return "\n".join(lines).rstrip()
 
 
@@ -139,10 +140,18 @@ def _passages(reuse: dict, limit: int) -> list[str]:
     return out
 
 
-def _missing(article: dict, root: dict, named: list[str]) -> list[str]:
+def _missing(article: dict, root: dict, named: list[str], cited: list[str] = ()) -> list[str]:
     """What the database lacks to complete the chain, in words (for a linked article: before `link`,
     the original may be stored and not yet found). `root`: the chain's last article; `named`: the
-    agencies the page credits as origin or contributor."""
+    agencies the page credits as origin or contributor; `cited`: those it names only as the source of
+    a statement, which the notes mention: "credits no source" under a listed RIA Novosti citation
+    read as a contradiction."""
+    as_cited = (
+        f" ({', '.join(cited)} {'is' if len(cited) == 1 else 'are'} cited for a statement, not as where "
+        "the text came from)"
+        if cited
+        else ""
+    )
     notes = []
     agency = article["origin_agency"]
     # the chain ends at a page that credits the agency, without a text of the agency's behind it
@@ -166,10 +175,11 @@ def _missing(article: dict, root: dict, named: list[str]) -> list[str]:
             f"note: the text is reused and the page credits {', '.join(others)}, not {origin}, whose "
             "text it copies."
             if others
-            else "note: the text is reused but the page credits no source."
+            else f"note: the text is reused but the page credits no source{as_cited}."
         )
     if not agency and not article["source_url"] and article["credit_status"] != "self":
         notes.append(
-            "no origin found: no credit on the page names an agency, and no earlier article it reuses."
+            f"no origin found: no credit on the page names an agency{as_cited}, and no earlier article it "
+            "reuses."
         )
     return notes

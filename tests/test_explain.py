@@ -165,11 +165,24 @@ def test_a_copy_crediting_the_wrong_agency_is_told_apart_from_one_crediting_none
         Row("https://belta.example/1", "BelTA", T0, WIRE, agency="BelTA"),
         Row("https://news.example/a", "News", T0 + timedelta(hours=2), WIRE, credits=[("Reuters", "origin")]),
         Row("https://blog.example/b", "Blog", T0 + timedelta(hours=3), WIRE + " " + EDIT),
+        Row(
+            "https://wall.example/c",
+            "Wall",
+            T0 + timedelta(hours=4),
+            WIRE,
+            credits=[("RIA Novosti", "cited")],
+        ),
     ]
     out = explained(rows, "https://news.example/a")
     assert "credit uncredited" in out
     assert "note: the text is reused and the page credits Reuters, not BelTA, whose text it copies." in out
     assert "credits no source" in explained(rows, "https://blog.example/b")
+    # a citation listed among the page's credits is named, where "credits no source" read as a contradiction
+    wall = explained(rows, "https://wall.example/c")
+    assert "RIA Novosti" in wall.split("credits on the page:")[1].splitlines()[1], wall
+    assert (
+        "credits no source (RIA Novosti is cited for a statement, not as where the text came from)." in wall
+    ), wall
 
 
 def test_an_article_not_linked_yet_names_nothing_missing(tmp_path, run_cli):
