@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-__version__ = "0.2.5"
+__version__ = "0.2.6"
 
 #: The checkout this package runs from: registries in data/, SQL in queries/.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent

@@ -55,7 +55,7 @@ CHUNK = 5000
 #: the link rules' date: bump it with any change to candidates, alignment, derivation or chains that
 #: changes verdicts. Each verdict stores SCHEME/RULES; `link` counts the stored verdicts of other rules
 #: and says to run `provtrack link --all`, so that an upgrade is never silently half applied.
-RULES = "2026-12-07.4"
+RULES = "2026-12-07.5"
 VERDICT_SCHEME = f"{SCHEME}/{RULES}"
 #: processes that fingerprint and align (this one included); below PARALLEL_MIN texts one does it all
 WORKERS = max(1, min(4, os.cpu_count() or 1))
