@@ -112,6 +112,45 @@ def skew_corrected(metas: dict[int, ArticleMeta], pairs: Iterable[tuple[int, int
         metas[story] = replace(m, time=min(time, m.time), stamped=m.stamped or m.time)
 
 
+def dated_by_day_before(page: ArticleMeta, other: ArticleMeta) -> bool:
+    """Is `page` an outlet page dated by day only, and `other` an outlet page of that day stamped
+    with its time? Then only a credit line tells which ran the story first (see day_only_placed)."""
+    return (
+        not page.is_agency
+        and not other.is_agency
+        and day_only(page.time, page.legacy_dates)
+        and not day_only(other.time, other.legacy_dates)
+        and page.time < other.time < page.time + AGENCY_LEAD
+    )
+
+
+def day_only_placed(
+    metas: dict[int, ArticleMeta], pairs: Iterable[tuple[int, int]], named: set[tuple[int, int]]
+) -> None:
+    """Place an outlet page dated by day only just before the earliest page of that day, stamped with
+    its time, that names it as where its story came from ("Source: Volga Paper"), unless an agency
+    story it shares text with comes between: pushed after the whole day (AGENCY_LEAD), the page could
+    be no source of an aggregator that ran it at 15:00, which came out the uncredited copy of the
+    agency story behind it. `pairs`: ids sharing text, either way round; `named`: (copy, page) pairs
+    of dated_by_day_before whose copy's text names the page's outlet in a credit line. Changes
+    `metas` in place, as skew_corrected does."""
+    earliest: dict[int, datetime] = {}
+    agency_times: dict[int, list[datetime]] = {}
+    for a, b in pairs:
+        for page, other in ((a, b), (b, a)):
+            p, o = metas[page], metas[other]
+            if o.is_agency and not p.is_agency:
+                agency_times.setdefault(page, []).append(o.time)
+            elif (other, page) in named and dated_by_day_before(p, o):
+                placed = o.time - timedelta(seconds=1)
+                earliest[page] = min(earliest.get(page, placed), placed)
+    for page, placed in earliest.items():
+        m = metas[page]
+        if any(placed <= t < m.time + AGENCY_LEAD for t in agency_times.get(page, ())):
+            continue  # an agency story of its day comes after: the page stays after the day's wire
+        metas[page] = replace(m, time=placed, stamped=m.stamped or m.time)
+
+
 def precedes(a: ArticleMeta, b: ArticleMeta, agency_lead: timedelta = AGENCY_LEAD) -> bool:
     """May `a` be a source of `b`? Two outlets stamped with the same time (papers dated by edition),
     or two agencies (two wires putting out one statement), are never each other's source: neither

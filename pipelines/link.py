@@ -214,7 +214,7 @@ def _link(con, batch, run_id, summary, workers, window_days, progress, agency_le
 
     pairs = _pairs(con, batch_ids, window_s)
     metas = _meta(con, set(pairs["other_id"].tolist()) | batch_ids)
-    ch.skew_corrected(metas, zip(pairs["target_id"], pairs["other_id"]))
+    _place_by_clocks_and_credits(con, metas, pairs)
     late = _judged_before_their_source(con, batch_ids, metas, window_s, agency_lead)
     # their copies, and the copies of those: origin, agency and hops came down the chain
     late |= store.descendants(con, late | batch_ids) - batch_ids
@@ -224,7 +224,7 @@ def _link(con, batch, run_id, summary, workers, window_days, progress, agency_le
         more = _pairs(con, late, window_s)
         metas.update(_meta(con, (late | set(more["other_id"].tolist())) - set(metas)))
         pairs = pd.concat([pairs, more], ignore_index=True)
-        ch.skew_corrected(metas, zip(pairs["target_id"], pairs["other_id"]))
+        _place_by_clocks_and_credits(con, metas, pairs)
         summary.relinked = len(late)
     targets = sorted(batch_ids | late, key=lambda a: ch.order_key(metas[a], agency_lead))
 
@@ -244,6 +244,29 @@ def _link(con, batch, run_id, summary, workers, window_days, progress, agency_le
             judged = min(k + CHUNK, len(targets)) * len(batch) // len(targets)
             progress(len(batch) + judged, 2 * len(batch))
     return summary
+
+
+def _place_by_clocks_and_credits(con, metas: dict, pairs: pd.DataFrame) -> None:
+    """Correct the times the order of `pairs` goes by, in `metas`: an agency story stamped after a
+    copy crediting it (ch.skew_corrected), and a page dated by day only that a timed page of its day
+    names as its source (ch.day_only_placed; only those copies' texts are read)."""
+    both = list(zip(pairs["target_id"].tolist(), pairs["other_id"].tolist()))
+    ch.skew_corrected(metas, both)
+    maybe = {
+        (copy, page)
+        for a, b in both
+        for page, copy in ((a, b), (b, a))
+        if ch.dated_by_day_before(metas[page], metas[copy])
+    }
+    if not maybe:
+        return
+    texts = store.texts(con, sorted({copy for copy, _ in maybe}))
+    named = {
+        (copy, page)
+        for copy, page in maybe
+        if ch.credits_outlet(texts.get(copy, ""), metas[page].outlet_names)
+    }
+    ch.day_only_placed(metas, both, named)
 
 
 def _judged_before_their_source(

@@ -256,6 +256,37 @@ def test_a_credit_line_may_leave_out_the_outlets_leading_the():
     assert o["https://post.example/d"][5] == "uncredited", "a word of the name is not the name"
 
 
+def test_a_page_dated_by_day_is_the_source_of_a_timed_copy_that_names_it():
+    """A paper dated by day only runs the wire story with a lead of its own; an aggregator copies the
+    paper's version at 15:00 and says "Source: Volga Paper". Pushed after the whole day, the paper
+    could be no source of it: the aggregator came out the uncredited copy of the wire, and was listed
+    by uncredited_reuse."""
+    day = T0.replace(hour=0)
+    volga = EDIT + " Volga Paper readers in Samara were told of the drills first."
+    con = open_db()
+    add_rows(
+        con,
+        [
+            Row("https://wire.example/a", "Wire", T0 - timedelta(hours=2), WIRE, agency="Wire"),
+            Row("https://volga.example/v", "Volga Paper", day, volga, credits=[("Wire", "origin")]),
+            Row(
+                "https://agg.example/c",
+                "Aggregator",
+                T0 + timedelta(hours=6),
+                volga + "\nSource: Volga Paper",
+            ),
+            Row("https://quiet.example/q", "Quiet", T0 + timedelta(hours=7), volga),
+        ],
+    )
+    link_articles(con, 1)
+    o = origins(con)
+    assert o["https://agg.example/c"][:2] == ("https://volga.example/v", "https://wire.example/a")
+    assert o["https://agg.example/c"][3:6] == (2, "wholly", "credits_intermediary")
+    assert o["https://volga.example/v"][:4] == ("https://wire.example/a", "https://wire.example/a", "Wire", 1)
+    # placed before the aggregator's copy, the paper is the source of later copies of its text too
+    assert o["https://quiet.example/q"][0] == "https://volga.example/v"
+
+
 def test_widely_syndicated_story_is_linked_though_its_shingles_are_common(monkeypatch):
     """A story run by more outlets than RARE_DF has only common fingerprints, like stock phrases; its
     copies must still find the wire original, while ordinary articles ignore common fingerprints."""

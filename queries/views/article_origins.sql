@@ -22,7 +22,8 @@
 -- 'credit', hops 1), and any other article is its own origin (hops 0, origin_url itself; credit_status
 -- 'self' on an agency's site): what the link stage concludes for an article without a text source.
 -- Who copied whom: the earlier wins, ties to the agency; an outlet page dated by day only (a date
--- with no time, stored at midnight UTC) counts as later than the wire stories of its day; a page
+-- with no time, stored at midnight UTC) counts as later than the wire stories of its day (and its timed
+-- pages, but one naming it as its source, which finds it just before it); a page
 -- naming the other as where its story came from is never the other's source, and an agency story is
 -- placed before a copy crediting it that a clock up to 14 h off stamped earlier (pipelines/chains.py).
 CREATE OR REPLACE VIEW article_origins AS
