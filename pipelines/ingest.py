@@ -153,9 +153,10 @@ def _check_encoding(path: Path, kind: str) -> None:
     if (wide := _utf16_kind(head)) is not None:
         read_as = "JSON Lines are" if kind == "jsonl" else "a CSV file is read as"
         raise IngestError(f"{path}: {wide} text; {read_as} UTF-8 (iconv -f {wide} -t UTF-8 converts it)")
-    if _looks_binary(head[:ENCODING_SNIFF_BYTES]):
+    sniffed = head[:ENCODING_SNIFF_BYTES]
+    if _looks_binary(sniffed):
         raise IngestError(f"{path}: binary data, not text (JSON Lines and CSV files are UTF-8 text)")
-    lines = head[:ENCODING_SNIFF_BYTES].split(b"\n")
+    lines = sniffed.split(b"\n")
     if len(head) > ENCODING_SNIFF_BYTES:
         lines.pop()  # cut by the sniff, perhaps inside a character
     beyond_ascii = [(n, line) for n, line in enumerate(lines, start=1) if not line.isascii()]

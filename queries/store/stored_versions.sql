@@ -1,5 +1,6 @@
 -- Every stored version of each URL in the list given (?: VARCHAR[]): url, version, text_hash,
--- article_id, its number of words, the WARC record it was made from (warc_file, warc_offset; NULL for rows ingested from
+-- article_id, its number of words (runs of non-space, as Python's str.split counts them for the page
+-- compared), the WARC record it was made from (warc_file, warc_offset; NULL for rows ingested from
 -- JSONL, CSV, Parquet or text), the names of the input files that held it, once per row that did
 -- (input_files; empty for a WARC record or a crawl) and its credits as sorted 'agency/role' strings.
 -- A page whose text and credits both equal its URL's latest version is unchanged; so is one equal to
@@ -10,7 +11,7 @@
 -- a third of the latest version's words (a paywall or a "page not found" at a re-check: a stub).
 WITH versions AS (
     SELECT url, version, text_hash, article_id, warc_file, warc_offset,
-           len(string_split_regex(trim(text), '\s+')) AS words
+           len(regexp_extract_all(text, '\S+')) AS words
     FROM articles
     WHERE url IN (SELECT unnest(?::VARCHAR[]))
 ),
