@@ -3,6 +3,7 @@ turns known errors into one line and a non-zero exit code (--debug shows traceba
 
 from __future__ import annotations
 
+import importlib
 import signal
 from concurrent.futures import BrokenExecutor
 from pathlib import Path
@@ -21,6 +22,27 @@ EXIT_LOCKED = 75  # another run holds the database (EX_TEMPFAIL: cron may simply
 EXIT_INTERRUPTED = 130  # stopped by Ctrl-C or SIGTERM (128 + SIGINT, as shells report it)
 #: the options of `provtrack` itself, given before the command
 GLOBAL_OPTIONS = ("--db", "--wait", "--debug")
+#: the module of pipelines.commands that defines each command. Only the module of the command given is
+#: imported: `provtrack query` has no use for trafilatura (ingest) or the public-suffix list (crawl),
+#: which took half of its start-up.
+COMMAND_MODULES = {
+    "migrate": "admin",
+    "runs": "admin",
+    "agencies": "admin",
+    "sources": "admin",
+    "registry": "admin",
+    "query": "answers",
+    "explain": "answers",
+    "eval": "answers",
+    "export": "answers",
+    "crawl": "crawl",
+    "merge": "crawl",
+    "reprocess": "crawl",
+    "ingest": "loading",
+    "link": "loading",
+    "demo": "loading",
+    "report": "report",
+}
 
 
 class Context:
@@ -55,7 +77,16 @@ def _interrupted() -> UserError:
 
 
 class ProvtrackGroup(click.Group):
-    """Turns the errors a user can cause into one line and an exit code; --debug re-raises them."""
+    """Turns the errors a user can cause into one line and an exit code; --debug re-raises them.
+    Loads each command's module when the command is asked for (COMMAND_MODULES)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(COMMAND_MODULES) | set(self.commands))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMAND_MODULES:
+            importlib.import_module(f"pipelines.commands.{COMMAND_MODULES[cmd_name]}")  # registers it
+        return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context):
         try:
@@ -189,14 +220,11 @@ def main() -> None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-# The commands live in their own modules; importing them registers them on `cli`.
-from pipelines.commands import (  # noqa: E402,F401
-    admin,
-    answers,
-    crawl,  # noqa: E402,F401
-    loading,
-    report,
-)
+def all_commands() -> dict[str, click.Command]:
+    """Every command by name, its module imported (for --help listings, docs checks, tests)."""
+    with click.Context(cli) as ctx:
+        return {name: cli.get_command(ctx, name) for name in cli.list_commands(ctx)}
+
 
 if __name__ == "__main__":  # `python -m pipelines.cli`: run the copy of this module the commands joined
     from pipelines.cli import main as registered_main

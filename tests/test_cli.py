@@ -10,12 +10,13 @@ import click
 import pytest
 
 from pipelines import QUERIES_DIR
-from pipelines.cli import cli
+from pipelines.cli import COMMAND_MODULES, all_commands, cli
 from tests.conftest import on_terminal, write_jsonl
 
 
 def _all_commands(group: click.Group, prefix=()):
-    for name, command in group.commands.items():
+    commands = all_commands() if group is cli else group.commands
+    for name, command in commands.items():
         yield (*prefix, name), command
         if isinstance(command, click.Group):
             yield from _all_commands(command, (*prefix, name))
@@ -778,24 +779,43 @@ def test_python_dash_m_runs_the_command_with_all_its_subcommands(module):
     assert result.returncode == 0 and "crawl" in result.stdout and "explain" in result.stdout, result
 
 
-def test_the_commands_load_without_pandas_so_a_crawl_and_its_workers_do_not_carry_it():
-    """pandas, imported by any command module, came with every crawl: 0.2 s of start-up in each hourly
-    run and about 130 MB more across the crawler and its forked cleaning workers (bench_crawl)."""
+def _modules_loaded_by(*args: str) -> set[str]:
+    """The modules a `provtrack` command has loaded by the time it exits (-X importtime misses those
+    that importlib.import_module loads, as the commands are)."""
     import subprocess
     import sys
 
     from pipelines import PROJECT_ROOT
 
+    show = "import atexit, sys; atexit.register(lambda: print(*sys.modules, file=sys.stderr)); "
     result = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "pipelines", "crawl", "--help"],
+        [sys.executable, "-c", show + "from pipelines.cli import main; main()", *args],
         capture_output=True,
         text=True,
         cwd=PROJECT_ROOT,
     )
     assert result.returncode == 0, result.stderr[-2000:]
-    imported = {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines() if "|" in line}
-    assert "pipelines.commands.answers" in imported, "every command module is loaded"
-    assert "pandas" not in imported
+    return set(result.stderr.split())
+
+
+def test_the_commands_load_without_pandas_so_a_crawl_and_its_workers_do_not_carry_it():
+    """pandas, imported by any command module, came with every crawl: 0.2 s of start-up in each hourly
+    run and about 130 MB more across the crawler and its forked cleaning workers (bench_crawl)."""
+    loaded = _modules_loaded_by("--help")
+    assert {f"pipelines.commands.{name}" for name in COMMAND_MODULES.values()} <= loaded, (
+        "--help lists every command, so every command module is loaded"
+    )
+    assert "pandas" not in loaded
+
+
+def test_a_query_loads_neither_the_cleaning_nor_the_crawling_libraries(tmp_path):
+    """`provtrack query` and `explain` are what a researcher runs all day: trafilatura (for ingest),
+    Scrapy (for crawl) and tldextract's public-suffix list made up a third of their start-up."""
+    db = tmp_path / "q.duckdb"
+    assert cli.main(["--db", str(db), "migrate"], standalone_mode=False) is None
+    loaded = _modules_loaded_by("--db", str(db), "query", "select 42 AS answer")
+    assert "pipelines.commands.answers" in loaded
+    assert not {"trafilatura", "scrapy", "tldextract", "pipelines.commands.loading"} & loaded
 
 
 def test_a_name_value_option_without_its_equals_sign_is_a_usage_error_that_names_it(run_cli):

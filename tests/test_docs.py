@@ -51,11 +51,11 @@ def _documented_examples() -> list[tuple[str, str]]:
     """(where, text) for the README and every command's --help."""
     import click
 
-    from pipelines.cli import cli
+    from pipelines.cli import all_commands, cli
 
     texts = [("README.md", (PROJECT_ROOT / "README.md").read_text(encoding="utf-8"))]
     with click.Context(cli) as ctx:
-        for name, command in cli.commands.items():
+        for name, command in all_commands().items():
             subcommands = getattr(command, "commands", {}) or {"": command}
             for sub_name, sub in subcommands.items():
                 texts.append((f"provtrack {name} {sub_name} --help".replace("  ", " "), sub.get_help(ctx)))
