@@ -39,7 +39,7 @@ COMMAND_MODULES = {
     "merge": "crawl",
     "reprocess": "crawl",
     "ingest": "loading",
-    "link": "loading",
+    "link": "linking",
     "demo": "loading",
     "report": "report",
 }

@@ -808,14 +808,18 @@ def test_the_commands_load_without_pandas_so_a_crawl_and_its_workers_do_not_carr
     assert "pandas" not in loaded
 
 
-def test_a_query_loads_neither_the_cleaning_nor_the_crawling_libraries(tmp_path):
+def test_a_query_or_a_link_loads_neither_the_cleaning_nor_the_crawling_libraries(tmp_path):
     """`provtrack query` and `explain` are what a researcher runs all day: trafilatura (for ingest),
-    Scrapy (for crawl) and tldextract's public-suffix list made up a third of their start-up."""
+    Scrapy (for crawl) and tldextract's public-suffix list made up a third of their start-up. A
+    nightly `link` needs no trafilatura either."""
     db = tmp_path / "q.duckdb"
     assert cli.main(["--db", str(db), "migrate"], standalone_mode=False) is None
     loaded = _modules_loaded_by("--db", str(db), "query", "select 42 AS answer")
     assert "pipelines.commands.answers" in loaded
     assert not {"trafilatura", "scrapy", "tldextract", "pipelines.commands.loading"} & loaded
+    loaded = _modules_loaded_by("--db", str(db), "link")
+    assert {"pipelines.commands.linking", "pipelines.link"} <= loaded
+    assert not {"trafilatura", "scrapy", "pipelines.commands.loading"} & loaded
 
 
 def test_a_name_value_option_without_its_equals_sign_is_a_usage_error_that_names_it(run_cli):

@@ -272,7 +272,7 @@ def _link_and_finish(session, run_id: int, reports, *, link: bool, log_file, wai
     for a run locked out by another, with no line for any source."""
     from crawlers.job import BATCH_WAIT_HINT
     from crawlers.runner import append_summary
-    from pipelines.commands.loading import link_showing_progress
+    from pipelines.commands.linking import link_showing_progress
 
     failed = [r for r in reports if r.status == "failed"]
     bad = [r for r in reports if r.status != "ok"]
@@ -472,7 +472,7 @@ def _merge_shards(
             update()
     if not link:
         return None
-    from pipelines.commands.loading import link_showing_progress
+    from pipelines.commands.linking import link_showing_progress
 
     return link_showing_progress(con, run_id)
 
@@ -606,7 +606,7 @@ def reprocess(ctx, no_link: bool, jobs: int | None) -> None:
     """
     from pipelines.archive import ArchiveCutShort, ArchiveError, archive_dir, decode_body, read_response
     from pipelines.clean import Skip
-    from pipelines.commands.loading import link_showing_progress
+    from pipelines.commands.linking import link_showing_progress
     from pipelines.load import Loader, stubs_note
     from pipelines.models import Page
     from pipelines.store.crawl_state import ArchivedArticles

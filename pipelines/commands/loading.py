@@ -1,4 +1,4 @@
-"""Commands that write articles and links: ingest, link, and demo (which does both on the sample web)."""
+"""Commands that write articles: ingest, and demo (which crawls and links the sample web)."""
 
 from __future__ import annotations
 
@@ -24,27 +24,6 @@ from pipelines.wording import counted
 
 #: DuckDB's memory for an ingest run, which streams: keeps a 1 GB input under 1 GB of resident memory.
 INGEST_DUCKDB_MEMORY = "256MB"
-
-
-def link_showing_progress(con, run_id: int, **options):
-    """link_articles with a progress bar on a terminal: linking a large batch takes minutes. Every
-    command that links (link, crawl, merge, reprocess) goes through here; the demo links quietly."""
-    from pipelines.link import link_articles
-
-    with progress("link") as update:
-        summary = link_articles(
-            con,
-            run_id,
-            progress=lambda done, total: update(advance=0, completed=done, total=total),
-            **options,
-        )
-    if summary.other_rules:
-        click.echo(
-            f"note: {summary.other_rules} stored verdicts were made by an older provtrack's link rules; "
-            "run `provtrack link --all` once to judge them by this one's (README: Upgrading)",
-            err=True,
-        )
-    return summary
 
 
 def _registered_domains(given) -> set[str]:
@@ -224,35 +203,6 @@ def ingest(ctx, paths: tuple[Path, ...], jobs: int | None, domains, since, until
     if summary.status != "ok":
         click.echo(f"ingest: partial - {'; '.join(summary.problems())}", err=True)
         sys.exit(EXIT_PARTIAL)
-
-
-@cli.command()
-@click.option("--all", "rebuild", is_flag=True, help="Rebuild every link and chain from scratch.")
-@click.option(
-    "--window-days",
-    default=14,
-    show_default=True,
-    type=click.IntRange(min=1),
-    help="How far back a source may lie.",
-)
-@pass_context
-def link(ctx, rebuild: bool, window_days: int) -> None:
-    """Find text reuse and build provenance chains for articles not linked yet.
-
-    \b
-    Example:
-        provtrack link            # new articles only
-        provtrack link --all      # rebuild everything
-    """
-    with ctx.db.writer(create=False) as con:
-        run_id = start_run(con, "link", "--all" if rebuild else "")
-        try:
-            summary = link_showing_progress(con, run_id, rebuild=rebuild, window_days=window_days)
-        except BaseException as exc:
-            abort_run(con, run_id, exc)
-            raise
-        finish_run(con, run_id, "ok", vars(summary))
-    click.echo(f"link: {summary} (run {run_id})")
 
 
 @cli.command()
