@@ -2432,91 +2432,128 @@ def test_every_line_of_a_crawl_log_is_stamped_in_utc_on_a_server_in_another_zone
 
 GZIPPED = {"Content-Encoding": "gzip"}
 
+#: how a server sends a body: as it is, or with Content-Encoding: gzip (as most servers send it)
+SENT_AS = {
+    "plain": lambda body: (body, {}),
+    "gzip": lambda body: (gzip.compress(body.encode()), GZIPPED),
+}
 
-@pytest.mark.parametrize("sent_as", ["plain", "gzip"])
-def test_an_unchanged_feed_is_not_archived_again_each_run_and_a_changed_one_is(tmp_path, sent_as):
+
+def test_an_unchanged_feed_is_not_archived_again_each_run_and_a_changed_one_is(tmp_path):
     """A server that never answers 304: every hourly run archived the same feed again (gigabytes a
     month over a registry of sitemaps). Its fetch now points at the copy archived before. Sent with
     Content-Encoding: gzip, as most servers send it, it was still archived every run: the archive
-    compared the compressed body with the hash of the one read."""
-    article = "http://u.test/a.html"
-    feeds = [rss([(article, "A", "Tue, 17 Nov 2026 10:00:00 GMT")], title=t) for t in ("One", "One", "Two")]
-    encoded = {"plain": lambda body: (body, {}), "gzip": lambda body: (gzip.compress(body.encode()), GZIPPED)}
-    routes = {
-        "http://u.test/rss.xml": lambda hits, headers: Reply(
-            200, *encoded[sent_as](feeds[min(hits, 3) - 1]), content_type="application/rss+xml"
-        ),
-        article: Reply(200, article_html("Riga port", RIGA)),
-    }
+    compared the compressed body with the hash of the one read. One crawl reads both, a site per way
+    of sending (plain.test, gzip.test), three runs."""
+    feed = {sent_as: f"http://{sent_as}.test/rss.xml" for sent_as in SENT_AS}
+    routes = {}
+    for sent_as, encode in SENT_AS.items():
+        article = f"http://{sent_as}.test/a.html"
+        feeds = [
+            rss([(article, "A", "Tue, 17 Nov 2026 10:00:00 GMT")], title=t) for t in ("One", "One", "Two")
+        ]
+        routes[feed[sent_as]] = lambda hits, headers, feeds=feeds, encode=encode: Reply(
+            200, *encode(feeds[min(hits, 3) - 1]), content_type="application/rss+xml"
+        )
+        routes[article] = Reply(200, article_html("Riga port", RIGA))
     db = tmp_path / "x.duckdb"
     with MockWeb(routes) as web:
-        runs = [crawl(db, web.proxy, "--feed", "http://u.test/rss.xml") for _ in range(3)]
-    assert [r.returncode for r in runs] == [0, 0, 0]
+        runs = [
+            crawl(db, web.proxy, *(a for url in feed.values() for a in ("--feed", url))) for _ in range(3)
+        ]
+    assert [r.returncode for r in runs] == [0, 0, 0], runs[-1].stdout + runs[-1].stderr[-2000:]
     # a crawl that makes its database says so (a moved data folder would otherwise start over unseen)
     assert [f"no database at {db}; making a new one" in r.stderr for r in runs] == [True, False, False]
-    fetches = rows(
-        db, "SELECT run_id, warc_file, warc_offset FROM fetches WHERE kind = 'feed' ORDER BY run_id"
-    )
-    assert [f[0] for f in fetches] == [1, 2, 3]
-    assert fetches[1][1:] == fetches[0][1:], "run 2's unchanged feed points at run 1's copy"
-    assert fetches[2][1] != fetches[0][1], "the changed feed is archived anew, in run 3's file"
     from pipelines.archive import read_response
 
-    for _run, warc_file, offset in fetches:
-        body = read_response(tmp_path / "archive", warc_file, offset).body
-        assert body.startswith(b"<?xml") and b"<rss" in body
+    for sent_as, url in feed.items():
+        fetches = rows(
+            db,
+            "SELECT run_id, warc_file, warc_offset FROM fetches WHERE kind = 'feed' AND url = ? "
+            "ORDER BY run_id",
+            [url],
+        )
+        assert [f[0] for f in fetches] == [1, 2, 3], f"{sent_as}: a fetch row each run"
+        assert fetches[1][1:] == fetches[0][1:], f"{sent_as}: run 2's unchanged feed points at run 1's copy"
+        assert fetches[2][1] != fetches[0][1], (
+            f"{sent_as}: the changed feed is archived anew, in run 3's file"
+        )
+        for _run, warc_file, offset in fetches:
+            body = read_response(tmp_path / "archive", warc_file, offset).body
+            assert body.startswith(b"<?xml") and b"<rss" in body, f"{sent_as}: the archived copy reads back"
 
 
-@pytest.mark.parametrize("sent_as", ["plain", "gzip"])
-def test_unchanged_site_pages_are_not_archived_again_each_run_and_a_changed_one_is(
-    tmp_path, run_cli, sent_as
-):
+def test_unchanged_site_pages_are_not_archived_again_each_run_and_a_changed_one_is(tmp_path, run_cli):
     """A site crawl's home, section and tag pages, unchanged, were archived again every run, as feeds
     were before: at the 500-page site budget hundreds of MB a day of copies with nothing new. An
     unchanged page's fetch now points at the copy archived before; a changed one is archived anew
-    and its new links followed. Article pages are archived as before: `reprocess` reads them."""
-    home, tags = "http://g.test/", [f"http://g.test/tag/t{i}" for i in range(3)]
-    old, new = "http://g.test/news/2026/11/17/old.html", "http://g.test/news/2026/11/18/new.html"
+    and its new links followed. Article pages are archived as before: `reprocess` reads them. One
+    crawl reads two sites, one sending its pages plain (plain.test), one gzipped (gzip.test)."""
     filler = "<p>" + "Tag page listing older stories. " * 50 + "</p>"
 
     def tag_page(links: list[str]) -> str:
         return f"<html><body>{filler}" + "".join(f"<a href='{u}'>x</a>" for u in links) + "</body></html>"
 
-    encoded = {"plain": lambda body: (body, {}), "gzip": lambda body: (gzip.compress(body.encode()), GZIPPED)}
-    routes = {url: Reply(200, *encoded[sent_as](tag_page([old]))) for url in tags}
-    routes[tags[1]] = lambda hits, headers: Reply(
-        200, *encoded[sent_as](tag_page([old] + [new] * (hits > 2)))
-    )
-    routes[home] = Reply(200, *encoded[sent_as](home_html([*tags, old], feed="/empty.xml")))
-    routes["http://g.test/empty.xml"] = Reply(200, rss([]), content_type="application/rss+xml")
-    routes[old] = Reply(200, article_html("Old", RIGA))
-    routes[new] = Reply(
-        200, article_html("New", ["Harbour cranes arrived at the terminal on Wednesday."] * 5)
-    )
+    sites, routes = {}, {}
+    for sent_as, encode in SENT_AS.items():
+        host = f"http://{sent_as}.test"
+        home, tags = f"{host}/", [f"{host}/tag/t{i}" for i in range(3)]
+        old, new = f"{host}/news/2026/11/17/old.html", f"{host}/news/2026/11/18/new.html"
+        sites[sent_as] = home, tags, old, new
+        routes |= {url: Reply(200, *encode(tag_page([old]))) for url in tags}
+        routes[tags[1]] = lambda hits, headers, encode=encode, old=old, new=new: Reply(
+            200, *encode(tag_page([old] + [new] * (hits > 2)))
+        )
+        routes[home] = Reply(200, *encode(home_html([*tags, old], feed="/empty.xml")))
+        routes[f"{host}/empty.xml"] = Reply(200, rss([]), content_type="application/rss+xml")
+        routes[old] = Reply(200, article_html("Old", RIGA))
+        routes[new] = Reply(
+            200, article_html("New", ["Harbour cranes arrived at the terminal on Wednesday."] * 5)
+        )
     db = tmp_path / "x.duckdb"
     with MockWeb(routes) as web:
-        runs = [crawl(db, web.proxy, "--site", home) for _ in range(3)]
+        runs = [
+            crawl(db, web.proxy, *(a for home, *_ in sites.values() for a in ("--site", home)))
+            for _ in range(3)
+        ]
     assert [r.returncode for r in runs] == [0, 0, 0], runs[-1].stderr[-2000:]
-    assert [web.hits[url] for url in (home, *tags)] == [3, 3, 3, 3], "every page is still read each run"
     from warcio.archiveiterator import ArchiveIterator
 
-    archived = []  # the site pages each run's WARC file holds
+    warcs = []  # the URIs each run's WARC file holds
     for warc in sorted((tmp_path / "archive").glob("*.warc.gz")):
         with open(warc, "rb") as handle:
-            uris = [r.rec_headers.get_header("WARC-Target-URI") for r in ArchiveIterator(handle)]
-        archived.append(sorted({uri for uri in uris if uri in (home, *tags)}))
-    assert archived == [sorted([home, *tags]), [], [tags[1]]], "unchanged pages are archived once"
-    assert rows(db, "SELECT url FROM articles ORDER BY url") == [(old,), (new,)], "the change was read"
-    copies = rows(
-        db, "SELECT url, count(DISTINCT (warc_file, warc_offset)) FROM fetches WHERE kind = 'site' GROUP BY 1"
-    )
-    assert dict(copies) == {home: 1, tags[0]: 1, tags[1]: 2, tags[2]: 1}, "each run's row points at a copy"
+            warcs.append({r.rec_headers.get_header("WARC-Target-URI") for r in ArchiveIterator(handle)})
     from pipelines.archive import read_response
 
-    for warc_file, offset in rows(db, "SELECT warc_file, warc_offset FROM fetches WHERE kind = 'site'"):
-        assert b"<a href=" in read_response(tmp_path / "archive", warc_file, offset).body
+    for sent_as, (home, tags, old, new) in sites.items():
+        assert [web.hits[url] for url in (home, *tags)] == [3, 3, 3, 3], (
+            f"{sent_as}: every page is still read each run"
+        )
+        archived = [sorted(uris & {home, *tags}) for uris in warcs]
+        assert archived == [sorted([home, *tags]), [], [tags[1]]], (
+            f"{sent_as}: unchanged pages are archived once"
+        )
+        stored = rows(db, "SELECT url FROM articles WHERE starts_with(url, ?) ORDER BY url", [home])
+        assert stored == [(old,), (new,)], f"{sent_as}: the change was read"
+        copies = rows(
+            db,
+            "SELECT url, count(DISTINCT (warc_file, warc_offset)) FROM fetches "
+            "WHERE kind = 'site' AND starts_with(url, ?) GROUP BY 1",
+            [home],
+        )
+        assert dict(copies) == {home: 1, tags[0]: 1, tags[1]: 2, tags[2]: 1}, (
+            f"{sent_as}: each run's row points at a copy"
+        )
+        site_fetches = (
+            "SELECT warc_file, warc_offset FROM fetches WHERE kind = 'site' AND starts_with(url, ?)"
+        )
+        for warc_file, offset in rows(db, site_fetches, [home]):
+            body = read_response(tmp_path / "archive", warc_file, offset).body
+            assert b"<a href=" in body, f"{sent_as}: the copy a row points at reads back"
     reprocessed = run_cli("reprocess", "--no-link", db=db)
-    assert reprocessed.exit_code == 0 and "2 archived pages" in reprocessed.stdout, reprocessed.output
+    assert reprocessed.exit_code == 0 and "4 archived pages" in reprocessed.stdout, (
+        "the two article pages of each site, and no site page: " + reprocessed.output
+    )
 
 
 def test_a_crawl_ended_by_a_time_budget_leaves_the_rest_for_the_next_run_without_failures(tmp_path):
