@@ -767,51 +767,49 @@ def test_reprocess_and_its_link_show_progress_on_a_terminal_and_keep_stdout_for_
 # -- incremental: versions, conditional GET, re-check window ---------------------------------------
 
 
-@pytest.mark.parametrize("where", ["dateline", "line-below-the-article"])
-def test_credit_line_added_later_becomes_a_new_version_on_recheck(tmp_path, where):
+def test_credit_line_added_later_becomes_a_new_version_on_recheck(tmp_path):
     """Credits are often added after publication: in the text (a dateline), or as a line below the
-    article element, which changes no cleaned text but must still be a new version."""
+    article element, which changes no cleaned text but must still be a new version. One crawl reads
+    a site for each (dateline.test, line-below-the-article.test), three runs."""
     story = [
         "The port of Riga handled a record 412,000 containers in the first ten months of the year, "
         "officials said on Tuesday, as rail links to the east recovered from last year's disruption."
     ] * 3
     first = article_html("Riga port record", story)
-    pages = {
-        1: first,
-        2: article_html("Riga port record", ["RIGA, Nov 17 (Reuters) - " + story[0], *story[1:]])
-        if where == "dateline"
-        else first.replace("</article>", "</article><div class='post-source'><p>Via: Reuters</p></div>"),
+    credited = {
+        "dateline": article_html("Riga port record", ["RIGA, Nov 17 (Reuters) - " + story[0], *story[1:]]),
+        "line-below-the-article": first.replace(
+            "</article>", "</article><div class='post-source'><p>Via: Reuters</p></div>"
+        ),
     }
-    routes = {
-        "http://late.test/rss.xml": Reply(
+    page = {where: f"http://{where}.test/news/2026/11/17/riga-port.html" for where in credited}
+    routes = {}
+    for where, later in credited.items():
+        routes[f"http://{where}.test/rss.xml"] = Reply(
             200,
-            rss(
-                [("http://late.test/news/2026/11/17/riga-port.html", "Riga", "Tue, 17 Nov 2026 10:00:00 GMT")]
-            ),
+            rss([(page[where], "Riga", "Tue, 17 Nov 2026 10:00:00 GMT")]),
             content_type="application/rss+xml",
-        ),
-        "http://late.test/news/2026/11/17/riga-port.html": lambda hits, headers: Reply(
-            200, pages[min(hits, 2)]
-        ),
-    }
+        )
+        routes[page[where]] = lambda hits, headers, later=later: Reply(200, first if hits == 1 else later)
+    feeds = [arg for where in credited for arg in ("--feed", f"http://{where}.test/rss.xml")]
+    recheck_now = ("-s", "PROVTRACK_RECHECK_MIN_AGE_HOURS=0")
     db = tmp_path / "late.duckdb"
     with MockWeb(routes) as web:
-        assert crawl(db, web.proxy, "--feed", "http://late.test/rss.xml").returncode == 0
-        recheck = crawl(
-            db, web.proxy, "--feed", "http://late.test/rss.xml", "-s", "PROVTRACK_RECHECK_MIN_AGE_HOURS=0"
-        )
+        assert crawl(db, web.proxy, *feeds).returncode == 0
+        recheck = crawl(db, web.proxy, *feeds, *recheck_now)
         assert recheck.returncode == 0, recheck.stderr[-2000:]
-        assert "1 new version," in recheck.stdout
-        once_more = crawl(
-            db, web.proxy, "--feed", "http://late.test/rss.xml", "-s", "PROVTRACK_RECHECK_MIN_AGE_HOURS=0"
-        )
-        assert web.hits["http://late.test/news/2026/11/17/riga-port.html"] == 2, (
-            "re-checked once, not every run"
-        )
+        once_more = crawl(db, web.proxy, *feeds, *recheck_now)
         assert once_more.returncode == 0
-    versions = rows(db, "SELECT version, previous_id IS NOT NULL FROM articles ORDER BY version")
-    assert versions == [(1, False), (2, True)]
-    assert rows(db, "SELECT agency, role FROM credits") == [("Reuters", "origin")]
+    for where, url in page.items():
+        line = next(line for line in recheck.stdout.splitlines() if line.startswith(f"feed:{where}.test:"))
+        assert "1 new version," in line, f"{where}: {line}"
+        assert web.hits[url] == 2, f"{where}: re-checked once, not every run"
+        versions = rows(
+            db, "SELECT version, previous_id IS NOT NULL FROM articles WHERE url = ? ORDER BY version", [url]
+        )
+        assert versions == [(1, False), (2, True)], where
+        credits = rows(db, "SELECT agency, role FROM credits WHERE article_url = ?", [url])
+        assert credits == [("Reuters", "origin")], where
 
 
 def test_a_failed_recheck_keeps_the_stored_version_and_makes_no_run_partial(tmp_path):
