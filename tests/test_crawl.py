@@ -2288,65 +2288,101 @@ def test_a_listed_page_that_is_gone_or_no_html_is_tried_twice_then_left_alone(tm
     assert [r.returncode for r in busy_runs] == [3, 3] and web.hits[busy] >= 2, "a 503 is tried every run"
 
 
-@pytest.mark.parametrize("first", ["feed", "sitemap"])
-def test_a_feed_link_redirecting_to_the_url_the_sitemap_lists_is_one_article_and_no_failure(tmp_path, first):
+#: which listing of a site is answered first, the other half a second later, as the host it is crawled at
+FIRST = {"feed": "feed-first.test", "sitemap": "sitemap-first.test"}
+
+
+def test_a_feed_link_redirecting_to_the_url_the_sitemap_lists_is_one_article_and_no_failure(tmp_path):
     """The feed lists /news/riga-port, which redirects to /news/riga-port/, the URL the sitemap lists.
     The duplicate filter dropped one of the two requests and the run called it a failure (exit 3),
-    whichever was read first; the next run fetched the short URL again."""
-    final = "http://r.test/news/riga-port/"
-    pages = {
-        "http://r.test/news/riga-port": Reply(301, "", headers={"Location": final}),
-        final: Reply(200, article_html("Riga port", RIGA)),
-    }
-    db, runs, hits = _crawled_twice_through_feed_and_sitemap(
-        tmp_path, first, "http://r.test/news/riga-port", final, pages
-    )
+    whichever was read first (a site each way in one crawl); the next run fetched the short URL again."""
+
+    def listed(host: str) -> tuple[str, str, dict]:
+        short, final = f"http://{host}/news/riga-port", f"http://{host}/news/riga-port/"
+        pages = {
+            short: Reply(301, "", headers={"Location": final}),
+            final: Reply(200, article_html("Riga port", RIGA)),
+        }
+        return short, final, pages
+
+    db, runs, hits = _crawled_twice_through_feed_and_sitemap(tmp_path, listed)
+    said = "".join(run.stdout + run.stderr[-1500:] for run in runs)
+    for first, host in FIRST.items():
+        assert _ok_lines(runs, host) == 4, f"{first} read first: {said}"
+        short, final, _ = listed(host)
+        stored = rows(db, "SELECT url FROM articles WHERE starts_with(url, ?)", [f"http://{host}/"])
+        assert stored == [(final,)], f"{first} read first: {stored}"
+        dates = rows(
+            db,
+            "SELECT source FROM article_dates JOIN articles USING (article_id) WHERE source = 'feed' "
+            "AND starts_with(url, ?)",
+            [f"http://{host}/"],
+        )
+        assert dates == [("feed",)], f"{first} read first: the feed's date went to the page"
+        assert hits[final] == 1 and hits[short] == 1, f"{first} read first: {dict(hits)}"
     assert [r.returncode for r in runs] == [0, 0], runs[0].stdout + runs[0].stderr[-1500:]
-    assert rows(db, "SELECT url FROM articles") == [(final,)]
-    dates = rows(db, "SELECT source FROM article_dates WHERE source = 'feed'")
-    assert dates == [("feed",)], "the feed's date went to the page"
-    assert hits[final] == 1 and hits["http://r.test/news/riga-port"] == 1, dict(hits)
 
 
-def _crawled_twice_through_feed_and_sitemap(tmp_path, first: str, in_feed: str, in_sitemap: str, pages: dict):
-    """Two crawls of r.test, whose feed lists `in_feed` and whose sitemap lists `in_sitemap`, the
-    listing named by `first` answered half a second before the other; `pages` serve the rest.
-    Returns (database, the two runs, hits per URL)."""
-    feed = rss([(in_feed, "Riga", "Tue, 17 Nov 2026 10:00:00 GMT")])
-    routes = {
-        "http://r.test/rss.xml": Reply(
-            200, feed, content_type="application/rss+xml", delay=0 if first == "feed" else 0.5
-        ),
-        "http://r.test/sitemap.xml": Reply(
+def _ok_lines(runs, host: str) -> int:
+    """How many of `runs`' summary lines say the feed or the sitemap of `host` was ok."""
+    ok = (f"feed:{host}: ok - ", f"sitemap:{host}: ok - ")
+    return sum(line.startswith(ok) for run in runs for line in run.stdout.splitlines())
+
+
+def _crawled_twice_through_feed_and_sitemap(tmp_path, listed):
+    """Two crawls of two sites, each with a feed and a sitemap, at the hosts FIRST names: at
+    feed-first.test the feed is answered half a second before the sitemap, at sitemap-first.test the
+    other way round. listed(host) gives the URL the feed lists, the URL the sitemap lists, and the
+    pages that serve the rest. Returns (database, the two runs, hits per URL)."""
+    routes, args = {}, []
+    for first, host in FIRST.items():
+        in_feed, in_sitemap, pages = listed(host)
+        feed, sitemap = f"http://{host}/rss.xml", f"http://{host}/sitemap.xml"
+        routes[feed] = Reply(
+            200,
+            rss([(in_feed, "Riga", "Tue, 17 Nov 2026 10:00:00 GMT")]),
+            content_type="application/rss+xml",
+            delay=0 if first == "feed" else 0.5,
+        )
+        routes[sitemap] = Reply(
             200, _urlset(in_sitemap), content_type="application/xml", delay=0 if first == "sitemap" else 0.5
-        ),
-        **pages,
-    }
-    db, args = (
-        tmp_path / "x.duckdb",
-        ("--feed", "http://r.test/rss.xml", "--sitemap", "http://r.test/sitemap.xml"),
-    )
+        )
+        routes |= pages
+        args += ["--feed", feed, "--sitemap", sitemap]
+    db = tmp_path / "x.duckdb"
     with MockWeb(routes) as web:
         runs = [crawl(db, web.proxy, *args) for _ in range(2)]
         hits = Counter(web.hits)  # a copy, with 0 for URLs never asked for
     return db, runs, hits
 
 
-@pytest.mark.parametrize("first", ["feed", "sitemap"])
-def test_one_page_listed_with_lower_and_upper_case_escapes_is_one_article_and_no_failure(tmp_path, first):
+def test_one_page_listed_with_lower_and_upper_case_escapes_is_one_article_and_no_failure(tmp_path):
     """A WordPress feed writes /news/%d0%bd%d0%be (lower-case escapes), the sitemap or a page's
     canonical /news/%D0%BD%D0%BE: one URL to the duplicate filter, which dropped the second request,
-    and the run called it "no response" (exit 3), whichever was read first."""
-    lower, upper = "http://r.test/news/%d0%bd%d0%be", "http://r.test/news/%D0%BD%D0%BE"
-    page = Reply(200, article_html("Riga port", RIGA))
-    db, runs, hits = _crawled_twice_through_feed_and_sitemap(
-        tmp_path, first, lower, upper, {lower: page, upper: page}
-    )
+    and the run called it "no response" (exit 3), whichever was read first (a site each way in one
+    crawl)."""
+
+    def listed(host: str) -> tuple[str, str, dict]:
+        lower, upper = f"http://{host}/news/%d0%bd%d0%be", f"http://{host}/news/%D0%BD%D0%BE"
+        page = Reply(200, article_html("Riga port", RIGA))
+        return lower, upper, {lower: page, upper: page}
+
+    db, runs, hits = _crawled_twice_through_feed_and_sitemap(tmp_path, listed)
+    said = "".join(run.stdout + run.stderr[-1500:] for run in runs)
+    for first, host in FIRST.items():
+        assert _ok_lines(runs, host) == 4, f"{first} read first: {said}"
+        lower, upper, _ = listed(host)
+        stored = rows(db, "SELECT url FROM articles WHERE starts_with(url, ?)", [f"http://{host}/"])
+        assert len(stored) == 1, f"{first} read first: {stored}"
+        dates = rows(
+            db,
+            "SELECT source FROM article_dates JOIN articles USING (article_id) WHERE source = 'feed' "
+            "AND starts_with(url, ?)",
+            [f"http://{host}/"],
+        )
+        assert dates == [("feed",)], f"{first} read first: the feed's date went to the page"
+        assert hits[lower] + hits[upper] == 1, f"{first} read first: {dict(hits)}"
     assert [r.returncode for r in runs] == [0, 0], runs[0].stdout + runs[0].stderr[-1500:]
-    assert len(rows(db, "SELECT url FROM articles")) == 1
-    dates = rows(db, "SELECT source FROM article_dates WHERE source = 'feed'")
-    assert dates == [("feed",)], "the feed's date went to the page"
-    assert hits[lower] + hits[upper] == 1, dict(hits)
 
 
 def _riga_redirect_web(listed: str, with_sitemap_lastmod: bool = False) -> tuple[dict, str]:
