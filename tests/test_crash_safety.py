@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
 import time
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -23,7 +25,7 @@ from tests.conftest import write_jsonl
 from tests.fixtures.crawl.mockweb import article_html
 
 PROVTRACK = str(Path(sys.executable).with_name("provtrack"))
-KILLS = 6
+KILLS = 4
 
 #: Every query counts rows that must not exist in a consistent database.
 INVARIANTS = {
@@ -180,6 +182,36 @@ def _stopped_runs(db: Path, command: str) -> int:
     return _snapshot(db, sql)[0][0]
 
 
+@dataclass(frozen=True)
+class Stories:
+    """`_rows(250)` ingested into a database, and a copy of it after a clean link."""
+
+    ingested: Path  # no link run yet
+    linked: Path
+    origins: list[tuple]  # ORIGINS of `linked`: where a link of the stories must end
+    link_seconds: float  # how long the clean link took, start-up included
+
+
+@pytest.fixture(scope="module")
+def stories(tmp_path_factory) -> Stories:
+    """Made once for the tests that stop, kill or starve a link of these stories, which each ingested
+    and linked them before: ~3 CPU-s a command, most of it imports. Tests write to copies only."""
+    folder = tmp_path_factory.mktemp("stories")
+    ingested, linked = folder / "ingested.duckdb", folder / "linked.duckdb"
+    assert _run(ingested, "ingest", str(write_jsonl(folder / "stories.jsonl", _rows(250)))).returncode == 0
+    _copy(ingested, linked)
+    started = time.monotonic()
+    assert _run(linked, "link").returncode == 0
+    return Stories(ingested, linked, _snapshot(linked, ORIGINS), time.monotonic() - started)
+
+
+def _copy(db: Path, to: Path) -> Path:
+    """A copy of a database that no process has open (its file holds everything: no write-ahead log)."""
+    assert not Path(f"{db}.wal").exists(), f"{db} has a write-ahead log: the file alone is not all of it"
+    shutil.copyfile(db, to)
+    return to
+
+
 def _seconds(db: Path, *args: str) -> float:
     started = time.monotonic()
     assert _run(db, *args).returncode == 0
@@ -331,19 +363,19 @@ def test_a_crawl_that_fills_the_disk_fails_in_one_line_and_keeps_every_stored_ba
     from tests.fixtures.crawl.mockweb import MockWeb, Reply, rss
 
     rng = random.Random(5)
-    urls = [f"http://full.test/news/{i}.html" for i in range(200)]
+    urls = [f"http://full.test/news/{i}.html" for i in range(80)]
     routes = {
         "http://full.test/rss.xml": Reply(
             200, rss([(u, "s", "Wed, 18 Nov 2026 10:00:00 GMT") for u in urls]), {}, 0, "application/rss+xml"
         )
     }
-    for i, url in enumerate(urls):  # ~20 KB of text each
-        routes[url] = Reply(200, article_html(f"Story {i}", [_words(rng, 600) + "." for _ in range(5)]))
+    for i, url in enumerate(urls):  # ~60 KB of text each: a few large pages fill the limit
+        routes[url] = Reply(200, article_html(f"Story {i}", [_words(rng, 1800) + "." for _ in range(5)]))
     db = tmp_path / "full.duckdb"
     assert _run(db, "ingest", str(write_jsonl(tmp_path / "none.jsonl", []))).returncode == 0
     # The limit is per file. Batches close with a checkpoint that reuses the empty database's free
-    # blocks, so the write-ahead log is what grows (~18 KB an article): it meets the limit at about
-    # article 180 of 200. A DuckDB that wrote much less per article would make the crawl succeed and
+    # blocks, so the write-ahead log is what grows (~54 KB an article): it meets the limit at about
+    # article 60 of 80. A DuckDB that wrote much less per article would make the crawl succeed and
     # this test fail on its exit code, not pass by mistake.
     limit = db.stat().st_size + 100_000
 
@@ -442,7 +474,7 @@ def test_a_rebuild_stopped_while_clearing_the_index_leaves_it_whole(tmp_path, mo
     assert _snapshot(db, count) == before and before[0][0] > 0
 
 
-def test_exports_and_answers_that_meet_a_full_disk_leave_the_previous_files_whole(tmp_path):
+def test_exports_and_answers_that_meet_a_full_disk_leave_the_previous_files_whole(tmp_path, stories):
     """Last night's export, report and query --out are what scripts read in the morning: a write that
     fails halfway must leave them as they were, whole and readable, not truncated."""
     db = tmp_path / "answers.duckdb"
@@ -458,8 +490,7 @@ def test_exports_and_answers_that_meet_a_full_disk_leave_the_previous_files_whol
         assert _run(db, *command).returncode == 0
     before = _files(out)
     assert sorted(before) == sorted(out / name for names in writes.values() for name in names)
-    assert _run(db, "ingest", str(write_jsonl(tmp_path / "all.jsonl", _rows(250)))).returncode == 0
-    assert _run(db, "link").returncode == 0
+    _copy(stories.linked, db)  # the next day: all 250 stories, linked
 
     for command, names in writes.items():
         # ~1 KB more than last night's files: 12 times the articles do not fit
@@ -513,14 +544,10 @@ def _output_once_ended(command: subprocess.Popen, seconds: float, failure: str) 
         raise AssertionError(failure) from None
 
 
-def test_a_link_whose_worker_is_killed_fails_in_one_line_and_the_next_link_finishes(tmp_path):
+def test_a_link_whose_worker_is_killed_fails_in_one_line_and_the_next_link_finishes(tmp_path, stories):
     """The kernel's out-of-memory killer picks a link worker: the link printed a BrokenProcessPool
     traceback. Now one line, exit 1, the run `failed`, and the next link ends where a clean one ends."""
-    db = tmp_path / "db.duckdb"
-    assert _run(db, "ingest", str(write_jsonl(tmp_path / "stories.jsonl", _rows(250)))).returncode == 0
-    reference = tmp_path / "reference.duckdb"
-    reference.write_bytes(db.read_bytes())
-    assert _run(reference, "link").returncode == 0
+    db = _copy(stories.ingested, tmp_path / "db.duckdb")
     command = _start_in_own_group([*POOLED_LINK, "--db", db, "link"])
     assert command.stderr.readline() == "imported\n"
     workers: list[str] = []
@@ -537,25 +564,19 @@ def test_a_link_whose_worker_is_killed_fails_in_one_line_and_the_next_link_finis
     assert _snapshot(db, "SELECT status FROM runs WHERE command = 'link'") == [("failed",)]
     assert set(_broken_invariants(db)) <= {"judged but not indexed"}
     assert _run(db, "link").returncode == 0
-    assert _snapshot(db, ORIGINS) == _snapshot(reference, ORIGINS), "the rerun ends where a clean run ends"
+    assert _snapshot(db, ORIGINS) == stories.origins, "the rerun ends where a clean run ends"
 
 
-def test_link_stopped_by_sigterm_to_its_process_group_exits_at_once_and_a_rerun_finishes(tmp_path):
+def test_link_stopped_by_sigterm_to_its_process_group_exits_at_once_and_a_rerun_finishes(tmp_path, stories):
     """`timeout` and systemd signal the whole group: the link's workers get the SIGTERM too. A worker
     that died of it while holding its pool's queue lock used to hang the link for good, writer lock
     held, so every later cron run exited 75."""
-    db = tmp_path / "db.duckdb"
-    assert _run(db, "ingest", str(write_jsonl(tmp_path / "stories.jsonl", _rows(250)))).returncode == 0
-    reference = tmp_path / "reference.duckdb"
-    reference.write_bytes(db.read_bytes())
-    started = time.monotonic()
-    assert _run(reference, "link").returncode == 0
-    link_seconds = time.monotonic() - started
+    db = _copy(stories.ingested, tmp_path / "db.duckdb")
     rng = random.Random(5)
     for _ in range(4):
         command = _start_in_own_group([*POOLED_LINK, "--db", db, "link", "--all"])
         assert command.stderr.readline() == "imported\n"
-        time.sleep(rng.uniform(0.1, max(0.2, link_seconds)))
+        time.sleep(rng.uniform(0.1, max(0.2, stories.link_seconds)))
         if command.poll() is None:
             os.killpg(command.pid, signal.SIGTERM)
         _out, err = _output_once_ended(command, 30, "the link did not stop within 30 s of SIGTERM")
@@ -564,18 +585,14 @@ def test_link_stopped_by_sigterm_to_its_process_group_exits_at_once_and_a_rerun_
         # a rebuild cut short keeps its old verdicts until the next link replaces them
         assert set(_broken_invariants(db)) <= {"judged but not indexed"}
     assert _run(db, "link").returncode == 0
-    assert _snapshot(db, ORIGINS) == _snapshot(reference, ORIGINS), "the rerun ends where a clean run ends"
+    assert _snapshot(db, ORIGINS) == stories.origins, "the rerun ends where a clean run ends"
 
 
-def test_a_stop_signal_inside_a_worker_pool_lock_stops_the_link_and_a_rerun_finishes(tmp_path):
+def test_a_stop_signal_inside_a_worker_pool_lock_stops_the_link_and_a_rerun_finishes(tmp_path, stories):
     """A SIGTERM that came between a lock's acquire and its `with` in the pool's `submit` became a
     KeyboardInterrupt right there: the lock stayed held, the pool's manager thread waited for it for
     good, and so did the link's shutdown, writer lock held (the CI saw it once in a hundred links)."""
-    db = tmp_path / "db.duckdb"
-    assert _run(db, "ingest", str(write_jsonl(tmp_path / "stories.jsonl", _rows(250)))).returncode == 0
-    reference = tmp_path / "reference.duckdb"
-    reference.write_bytes(db.read_bytes())
-    assert _run(reference, "link").returncode == 0
+    db = _copy(stories.ingested, tmp_path / "db.duckdb")
     script = PROJECT_ROOT / "tests" / "fixtures" / "signal_inside_a_pool_lock.py"
     command = _start_in_own_group([sys.executable, script, "--db", db, "link"])
     _out, err = _output_once_ended(command, 60, "the link did not stop within 60 s of SIGTERM")
@@ -583,7 +600,7 @@ def test_a_stop_signal_inside_a_worker_pool_lock_stops_the_link_and_a_rerun_fini
     assert err == "interrupted; everything stored before is kept\n", err
     assert _snapshot(db, "SELECT status FROM runs WHERE command = 'link'") == [("interrupted",)]
     assert _run(db, "link").returncode == 0
-    assert _snapshot(db, ORIGINS) == _snapshot(reference, ORIGINS), "the rerun ends where a clean run ends"
+    assert _snapshot(db, ORIGINS) == stories.origins, "the rerun ends where a clean run ends"
 
 
 def test_a_second_stop_signal_while_the_first_is_handled_still_stops_the_command_in_one_line(tmp_path):
