@@ -24,7 +24,7 @@ EXIT_INTERRUPTED = 130  # stopped by Ctrl-C or SIGTERM (128 + SIGINT, as shells 
 GLOBAL_OPTIONS = ("--db", "--wait", "--debug")
 #: the module of pipelines.commands that defines each command. Only the module of the command given is
 #: imported: `provtrack query` has no use for trafilatura (ingest) or the public-suffix list (crawl),
-#: which took half of its start-up.
+#: which took a third of its start-up.
 COMMAND_MODULES = {
     "migrate": "admin",
     "runs": "admin",

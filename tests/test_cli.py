@@ -779,6 +779,21 @@ def test_python_dash_m_runs_the_command_with_all_its_subcommands(module):
     assert result.returncode == 0 and "crawl" in result.stdout and "explain" in result.stdout, result
 
 
+def test_every_command_is_found_under_the_module_that_defines_it():
+    """Commands load with their module, found by COMMAND_MODULES: a command missing there, or listed
+    under another module, would be "No such command" until some other command loaded its module."""
+    import importlib
+    import pkgutil
+
+    import pipelines.commands
+
+    for module in pkgutil.iter_modules(pipelines.commands.__path__):
+        importlib.import_module(f"pipelines.commands.{module.name}")
+    defined = {name: command.callback.__module__ for name, command in cli.commands.items()}
+    listed = {name: f"pipelines.commands.{module}" for name, module in COMMAND_MODULES.items()}
+    assert defined == listed
+
+
 def _modules_loaded_by(*args: str) -> set[str]:
     """The modules a `provtrack` command has loaded by the time it exits (-X importtime misses those
     that importlib.import_module loads, as the commands are)."""
