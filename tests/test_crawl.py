@@ -2309,12 +2309,20 @@ def test_a_feed_link_redirecting_to_the_url_the_sitemap_lists_is_one_article_and
         return short, final, pages
 
     db, runs, hits = _crawled_twice_through_feed_and_sitemap(tmp_path, listed)
+    for first, host, stored in _each_site_ok_and_its_page_dated_by_the_feed(db, runs):
+        short, final, _ = listed(host)
+        assert stored == [(final,)], f"{first} read first: {stored}"
+        assert hits[final] == 1 and hits[short] == 1, f"{first} read first: {dict(hits)}"
+
+
+def _each_site_ok_and_its_page_dated_by_the_feed(db: Path, runs):
+    """For each site of _crawled_twice_through_feed_and_sitemap: checks what both of its tests ask
+    (both runs exit 0, the site's feed and sitemap ok in each, the feed's date given to the page),
+    then yields (which listing is read first, host, the URLs stored at the host) for their own checks."""
     said = "".join(run.stdout + run.stderr[-1500:] for run in runs)
     for first, host in FIRST.items():
         assert _ok_lines(runs, host) == 4, f"{first} read first: {said}"
-        short, final, _ = listed(host)
         stored = rows(db, "SELECT url FROM articles WHERE starts_with(url, ?)", [f"http://{host}/"])
-        assert stored == [(final,)], f"{first} read first: {stored}"
         dates = rows(
             db,
             "SELECT source FROM article_dates JOIN articles USING (article_id) WHERE source = 'feed' "
@@ -2322,7 +2330,7 @@ def test_a_feed_link_redirecting_to_the_url_the_sitemap_lists_is_one_article_and
             [f"http://{host}/"],
         )
         assert dates == [("feed",)], f"{first} read first: the feed's date went to the page"
-        assert hits[final] == 1 and hits[short] == 1, f"{first} read first: {dict(hits)}"
+        yield first, host, stored
     assert [r.returncode for r in runs] == [0, 0], runs[0].stdout + runs[0].stderr[-1500:]
 
 
@@ -2371,21 +2379,10 @@ def test_one_page_listed_with_lower_and_upper_case_escapes_is_one_article_and_no
         return lower, upper, {lower: page, upper: page}
 
     db, runs, hits = _crawled_twice_through_feed_and_sitemap(tmp_path, listed)
-    said = "".join(run.stdout + run.stderr[-1500:] for run in runs)
-    for first, host in FIRST.items():
-        assert _ok_lines(runs, host) == 4, f"{first} read first: {said}"
+    for first, host, stored in _each_site_ok_and_its_page_dated_by_the_feed(db, runs):
         lower, upper, _ = listed(host)
-        stored = rows(db, "SELECT url FROM articles WHERE starts_with(url, ?)", [f"http://{host}/"])
         assert len(stored) == 1, f"{first} read first: {stored}"
-        dates = rows(
-            db,
-            "SELECT source FROM article_dates JOIN articles USING (article_id) WHERE source = 'feed' "
-            "AND starts_with(url, ?)",
-            [f"http://{host}/"],
-        )
-        assert dates == [("feed",)], f"{first} read first: the feed's date went to the page"
         assert hits[lower] + hits[upper] == 1, f"{first} read first: {dict(hits)}"
-    assert [r.returncode for r in runs] == [0, 0], runs[0].stdout + runs[0].stderr[-1500:]
 
 
 def _riga_redirect_web(listed: str, with_sitemap_lastmod: bool = False) -> tuple[dict, str]:
